@@ -1,0 +1,12 @@
+/**
+ * @sightline/schema: the wire format between the tracker and the Worker, its limits, the
+ * Analytics Engine column map, the database flush payload and the live message types.
+ * Types are importable with `import type` so browser code ships none of zod.
+ */
+export * from './limits.js';
+export * from './events.js';
+export * from './parse.js';
+export * from './enriched.js';
+export * from './analytics-engine.js';
+export type * from './ingest-batch.js';
+export * from './live.js';
