@@ -1,0 +1,138 @@
+import {
+  createServer,
+  request,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
+
+export interface GatewayOptions {
+  port: number;
+  postgrestPort: number;
+  /** Keys the gateway accepts in `apikey` (Supabase's gateway accepts the project's keys only). */
+  apiKeys: () => readonly string[];
+  /** Handles /realtime/v1/* HTTP requests (REST broadcast); path has the prefix stripped. */
+  realtimeHttp?: (req: IncomingMessage, res: ServerResponse, path: string) => void;
+  /** Handles /realtime/v1/* upgrades; path has the prefix stripped. */
+  realtimeUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer, path: string) => void;
+}
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
+  'access-control-allow-headers':
+    'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, x-upsert',
+  'access-control-expose-headers':
+    'content-range, content-location, location, preference-applied, range-unit',
+  'access-control-max-age': '86400',
+};
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...CORS_HEADERS });
+  res.end(JSON.stringify(body));
+}
+
+/** The apikey from the header (REST) or the query string (websocket, browsers). */
+export function apiKeyOf(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers.apikey;
+  return (
+    (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('apikey') ?? undefined
+  );
+}
+
+/** Checks the apikey as Supabase's gateway does; answers 401 itself and returns false when bad. */
+function checkApiKey(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  keys: readonly string[],
+): string | undefined {
+  const key = apiKeyOf(req, url);
+  if (!key) {
+    json(res, 401, {
+      message: 'No API key found in request',
+      hint: 'No `apikey` request header or url param was found.',
+    });
+    return undefined;
+  }
+  if (!keys.includes(key)) {
+    json(res, 401, {
+      message: 'Invalid API key',
+      hint: 'Double check your Supabase `anon` or `service_role` API key.',
+    });
+    return undefined;
+  }
+  return key;
+}
+
+function proxyToPostgrest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+  path: string,
+  apiKey: string,
+): void {
+  const headers = { ...req.headers, host: `127.0.0.1:${port}` };
+  // Without Authorization the gateway forwards the apikey as the bearer token, as Supabase's does.
+  if (!headers.authorization) headers.authorization = `Bearer ${apiKey}`;
+  const upstream = request(
+    { host: '127.0.0.1', port, method: req.method, path, headers },
+    (response) => {
+      res.writeHead(response.statusCode ?? 502, {
+        ...response.headers,
+        'access-control-allow-origin': '*',
+      });
+      response.pipe(res);
+    },
+  );
+  upstream.on('error', (error) => {
+    if (!res.headersSent)
+      json(res, 502, { message: 'PostgREST is unavailable', details: error.message });
+    else res.destroy(error);
+  });
+  req.pipe(upstream);
+}
+
+/** Supabase's URL shape on one port: /rest/v1 → PostgREST, /realtime/v1 → the Realtime server. */
+export function startGateway(options: GatewayOptions): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, CORS_HEADERS);
+      res.end();
+      return;
+    }
+    if (url.pathname === '/health') {
+      json(res, 200, { status: 'ok' });
+      return;
+    }
+    const rest = /^\/rest\/v1(\/.*)?$/.exec(url.pathname);
+    if (rest) {
+      const apiKey = checkApiKey(req, res, url, options.apiKeys());
+      if (apiKey)
+        proxyToPostgrest(req, res, options.postgrestPort, (rest[1] ?? '/') + url.search, apiKey);
+      return;
+    }
+    const realtime = /^\/realtime\/v1(\/.*)?$/.exec(url.pathname);
+    if (realtime && options.realtimeHttp) {
+      if (checkApiKey(req, res, url, options.apiKeys()))
+        options.realtimeHttp(req, res, realtime[1] ?? '/');
+      return;
+    }
+    json(res, 404, { message: 'no Route matched with those values' });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const realtime = /^\/realtime\/v1(\/.*)$/.exec(url.pathname);
+    if (realtime?.[1] && options.realtimeUpgrade) {
+      options.realtimeUpgrade(req, socket, head, realtime[1]);
+      return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  });
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+
+/**
+ * Secrets generated once per data directory and kept there (mode 0600), never hard-coded. The
+ * keys are stored too so that they stay byte-identical across restarts, as a project's keys do.
+ */
+export interface Secrets {
+  jwtSecret: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  postgresPassword: string;
+  authenticatorPassword: string;
+}
+
+const SECRETS_FILE = 'secrets.json';
+
+function token(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** Signs a long-lived key with the same claim shape as a Supabase project's anon/service keys. */
+export async function signRoleKey(
+  jwtSecret: string,
+  role: 'anon' | 'service_role',
+): Promise<string> {
+  return new SignJWT({ iss: 'supabase', ref: 'sightline-local', role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime('10y')
+    .sign(new TextEncoder().encode(jwtSecret));
+}
+
+export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
+  const file = join(dataDir, SECRETS_FILE);
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Secrets;
+  } catch {
+    // First start of this data directory: fall through and generate.
+  }
+  // PostgREST wants a JWT secret of at least 32 characters.
+  const jwtSecret = token(48);
+  const secrets: Secrets = {
+    jwtSecret,
+    anonKey: await signRoleKey(jwtSecret, 'anon'),
+    serviceRoleKey: await signRoleKey(jwtSecret, 'service_role'),
+    postgresPassword: token(24),
+    authenticatorPassword: token(24),
+  };
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  await chmod(file, 0o600);
+  return secrets;
+}

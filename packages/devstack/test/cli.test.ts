@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '..', 'bin', 'sightline-devstack.js');
+let root: string | undefined;
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+it('start --json prints one JSON line, serves, and stops everything on SIGTERM; reset wipes the data', async () => {
+  root = await mkdtemp(join(tmpdir(), 'devstack-cli-'));
+  const dataDir = join(root, 'data');
+  const child = spawn(process.execPath, [bin, 'start', '--json', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr.resume();
+  const lines: string[] = [];
+  const first = await new Promise<string>((resolve, reject) => {
+    const reader = createInterface({ input: child.stdout });
+    reader.on('line', (line) => {
+      lines.push(line);
+      if (lines.length === 1) resolve(line);
+    });
+    child.on('exit', (code) => reject(new Error(`exited early with ${String(code)}`)));
+  });
+  const info = JSON.parse(first) as Record<string, string>;
+  expect(Object.keys(info)).toEqual(['url', 'anonKey', 'serviceRoleKey', 'jwtSecret', 'dbUrl']);
+  const response = await fetch(`${info.url}/rest/v1/`, { headers: { apikey: info.anonKey! } });
+  expect(response.status).toBe(200);
+
+  const postmasterPid = Number.parseInt(
+    (
+      await import('node:fs/promises').then((fs) =>
+        fs.readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8'),
+      )
+    ).split('\n')[0]!,
+    10,
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(lines).toHaveLength(1);
+  expect(isAlive(postmasterPid)).toBe(false);
+  expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+
+  const reset = spawn(process.execPath, [bin, 'reset', '--data-dir', dataDir], { stdio: 'ignore' });
+  expect(await new Promise((resolve) => reset.on('exit', resolve))).toBe(0);
+  expect(existsSync(dataDir)).toBe(false);
+});
