@@ -1,0 +1,70 @@
+// Child processes for `pnpm dev`: each gets a coloured prefix, its own process group (so Ctrl-C
+// stops the whole tree it spawned) and is stopped in reverse start order.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import process from 'node:process';
+
+const colours = [36, 35, 33, 32, 34, 31];
+const children = [];
+
+function prefixLines(stream, label, colour, sink) {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) sink.write(`\x1b[${colour}m${label.padEnd(9)}\x1b[0m ${line}\n`);
+  });
+}
+
+/** Start `command args` with prefixed output; resolves once `ready` matches a line (if given). */
+export function startChild(label, command, args, { cwd, env, ready, quiet = false } = {}) {
+  const colour = colours[children.length % colours.length];
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.push({ label, child });
+  if (!quiet) {
+    prefixLines(child.stdout, label, colour, process.stdout);
+    prefixLines(child.stderr, label, colour, process.stderr);
+  }
+  if (!ready) return Promise.resolve(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen = (seen + chunk).slice(-4096);
+      if (ready.test(seen)) resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`${label} exited with code ${code} before it was ready`)),
+    );
+  });
+}
+
+/** Stop every child: SIGTERM to its process group, SIGKILL after 5 s. */
+export async function stopChildren() {
+  for (const { child } of children.splice(0).reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = once(child, 'exit');
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      continue;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
