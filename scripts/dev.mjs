@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startDemoSite } from './dev/demo-site.mjs';
+import { startDemoSite } from '@sightline/demo-site';
 import { freePort } from './dev/ports.mjs';
 import { startChild, stopChildren } from './dev/processes.mjs';
 
