@@ -1,0 +1,107 @@
+/** Public types shared by the client and its builders. */
+import type { PostgrestError } from './error.js';
+
+export type Fetch = typeof fetch;
+
+/** How PostgREST should count rows (`Prefer: count=…`); the total comes back in `count`. */
+export type CountMethod = 'exact' | 'planned' | 'estimated';
+
+/**
+ * Retry policy. Only requests that cannot do harm twice are retried blindly: idempotent methods
+ * (GET, HEAD, PUT, DELETE) after a network error or a 503/520. A write (POST, PATCH) is retried
+ * only when the server answers 429/503 with `Retry-After`, i.e. says it did not process it.
+ * Delays grow exponentially with full jitter; a `Retry-After` longer than `maxDelayMs` ends
+ * the retries (an edge request should not sleep for a minute).
+ */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 3. */
+  retries?: number;
+  /** First back-off ceiling in ms, doubled each retry. Default 200. */
+  baseDelayMs?: number;
+  /** Longest wait before a retry in ms. Default 5000. */
+  maxDelayMs?: number;
+  /** Treat this request as idempotent whatever its method (e.g. a read-only or keyed RPC). */
+  idempotent?: boolean;
+}
+
+/** What each attempt hook sees, once per attempt, after it settled. */
+export interface AttemptEvent {
+  /** 0 for the first try, then 1, 2, … */
+  attempt: number;
+  method: string;
+  url: string;
+  /** HTTP status, or 0 when no response arrived. */
+  status: number;
+  /** The thrown fetch/timeout error when no response arrived. */
+  error?: unknown;
+  /** Wall time of this attempt in ms. */
+  durationMs: number;
+  /** Set when another attempt follows after this many ms. */
+  retryInMs?: number;
+}
+
+export interface PostgrestClientOptions {
+  headers?: Record<string, string> | Headers;
+  /** Postgres schema (sent as Accept-Profile / Content-Profile). */
+  schema?: string;
+  fetch?: Fetch;
+  /** Per-attempt timeout in ms. */
+  timeout?: number;
+  /** `false` disables retries; an object tunes them. Enabled with defaults otherwise. */
+  retry?: boolean | RetryOptions;
+  /** Called after every attempt: log, meter or trace here. */
+  onAttempt?: (event: AttemptEvent) => void;
+}
+
+export interface PostgrestResponseSuccess<T> {
+  data: T;
+  error: null;
+  count: number | null;
+  status: number;
+  statusText: string;
+}
+
+export interface PostgrestResponseFailure {
+  data: null;
+  error: PostgrestError;
+  count: null;
+  status: number;
+  statusText: string;
+}
+
+export type PostgrestSingleResponse<T> = PostgrestResponseSuccess<T> | PostgrestResponseFailure;
+export type PostgrestResponse<T> = PostgrestSingleResponse<T[]>;
+export type PostgrestMaybeSingleResponse<T> = PostgrestSingleResponse<T | null>;
+
+/** The awaited value of a builder: narrowed to success after `throwOnError()`. */
+export type PostgrestResult<T, Throw extends boolean> = Throw extends true
+  ? PostgrestResponseSuccess<T>
+  : PostgrestSingleResponse<T>;
+
+/** The shape of a generated `Database` type (supabase gen types), loosely. */
+export interface GenericTable {
+  Row: Record<string, unknown>;
+  Insert?: Record<string, unknown>;
+  Update?: Record<string, unknown>;
+}
+export interface GenericFunction {
+  Args: Record<string, unknown>;
+  Returns: unknown;
+}
+export interface GenericSchema {
+  Tables: Record<string, GenericTable>;
+  Views?: Record<string, { Row: Record<string, unknown> }>;
+  Functions?: Record<string, GenericFunction>;
+}
+
+/** Rows, insert and update shapes of a table or view, or loose records when untyped. */
+export type RowOf<S, N> = S extends GenericSchema
+  ? N extends keyof S['Tables']
+    ? S['Tables'][N]['Row']
+    : S['Views'] extends Record<string, { Row: Record<string, unknown> }>
+      ? N extends keyof S['Views']
+        ? S['Views'][N]['Row']
+        : Record<string, unknown>
+      : Record<string, unknown>
+  : // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped client: rows are anything, like postgrest-js
+    any;
