@@ -9,6 +9,8 @@ import { defaultDataDir, defaultMigrationsDir } from './paths.js';
 import { freePort } from './ports.js';
 import { startPostgres, type RunningPostgres } from './postgres.js';
 import { startPostgrest, type RunningPostgrest } from './postgrest.js';
+import { startRealtime, type RealtimeServer } from './realtime/server.js';
+import { installRealtimeSql } from './realtime/sql.js';
 
 export interface DevstackOptions {
   /** Where the cluster and the generated keys live. Default: `<repo root>/.sightline/devstack`. */
@@ -33,6 +35,11 @@ export interface Devstack {
   initialised: boolean;
   /** Applies pending migrations of `dir` (default: the start's migrationsDir) and reloads PostgREST's schema cache. */
   applyMigrations(dir?: string): Promise<AppliedMigration[]>;
+  /**
+   * Stops and restarts the Realtime server (not the database): connected clients are dropped
+   * with a non-clean close, reconnect by themselves and rejoin their channels.
+   */
+  restartRealtime(): Promise<void>;
   /** Stops every child and server; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -83,6 +90,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     await admin.connect();
     cleanups.push(() => admin.end());
     await bootstrapDatabase(admin, secrets.authenticatorPassword);
+    await installRealtimeSql(admin);
     if (migrationsDir) await applyMigrationFiles(admin, migrationsDir);
 
     const postgrest: RunningPostgrest = await startPostgrest({
@@ -95,10 +103,33 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     });
     cleanups.push(() => postgrest.stop());
 
+    const apiKeys = [secrets.anonKey, secrets.serviceRoleKey];
+    const realtimeOptions = { dbUrl, jwtSecret: secrets.jwtSecret, apiKeys, log };
+    let realtime: RealtimeServer | undefined = await startRealtime(realtimeOptions);
+    cleanups.push(async () => {
+      const current = realtime;
+      realtime = undefined;
+      await current?.stop();
+    });
+
     const gateway: Server = await startGateway({
       port: gatewayPort,
       postgrestPort: restPort,
-      apiKeys: () => [secrets.anonKey, secrets.serviceRoleKey],
+      apiKeys: () => apiKeys,
+      realtimeHttp: (req, res, path) => {
+        if (realtime) realtime.handleHttp(req, res, path);
+        else
+          res
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end('{"error":"Realtime is restarting"}');
+      },
+      realtimeUpgrade: (req, socket, head, path) => {
+        if (realtime) realtime.handleUpgrade(req, socket, head, path);
+        else
+          socket.end(
+            'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n',
+          );
+      },
     });
     cleanups.push(
       () =>
@@ -125,12 +156,21 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
           .catch(() => [])
           .then(async () => {
             const applied = target ? await applyMigrationFiles(admin, target) : [];
+            // Tables added to supabase_realtime get capture triggers from the event trigger; this
+            // also covers publications changed while the event trigger was absent.
+            await admin.query('select sightline_realtime.sync_triggers()');
             await postgrest.reloadSchema(async () => {
               await admin.query(`notify pgrst, 'reload schema'`);
             });
             return applied;
           });
         return migrating;
+      },
+      async restartRealtime() {
+        const current = realtime;
+        realtime = undefined;
+        await current?.stop();
+        realtime = await startRealtime(realtimeOptions);
       },
       stop: stopAll,
     };

@@ -1,0 +1,380 @@
+import type { WebSocket } from 'ws';
+import { TokenError, verifyToken, type VerifiedToken } from './auth.js';
+import { FilterError, parseFilter } from './filters.js';
+import type { Hub } from './hub.js';
+import { subTopic, type ChangeBinding, type Member, type Outbox } from './member.js';
+import { presenceKeyFor } from './presence.js';
+import {
+  decodeBinary,
+  decodeText,
+  encodeBinaryBroadcast,
+  encodeText,
+  ProtocolError,
+  type BinaryBroadcast,
+  type Message,
+  type Vsn,
+} from './protocol.js';
+import type { TableCatalog } from './tables.js';
+
+export interface ConnectionContext {
+  hub: Hub;
+  catalog: TableCatalog;
+  secret: Uint8Array;
+  nextId: () => number;
+  log: (line: string) => void;
+}
+
+const CHANGE_EVENTS = new Set(['*', 'INSERT', 'UPDATE', 'DELETE']);
+type Reply = { status: 'ok' | 'error'; response: unknown };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class JoinError extends Error {}
+
+/** One websocket: decodes frames, keeps its joined channels and answers as Realtime does. */
+export class Connection implements Outbox {
+  private readonly channels = new Map<string, Member>();
+  /** Frames are handled one at a time, in order, although joins await the database. */
+  private queue = Promise.resolve();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly vsn: Vsn,
+    private readonly apiKey: string,
+    private readonly ctx: ConnectionContext,
+  ) {
+    ws.on('message', (data, isBinary) => {
+      const frame = Buffer.isBuffer(data)
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.from(data);
+      this.queue = this.queue
+        .then(() => this.onFrame(frame, isBinary))
+        .catch((error: unknown) => this.fail(error));
+    });
+    ws.on('close', () => this.leaveAll());
+    ws.on('error', (error) => ctx.log(`realtime: socket error: ${error.message}`));
+  }
+
+  send(message: Message): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeText(message, this.vsn));
+  }
+
+  sendBroadcast(
+    topic: string,
+    event: string,
+    payload: BinaryBroadcast['payload'],
+    meta?: Record<string, unknown>,
+  ): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.vsn === '2.0.0') {
+      this.ws.send(encodeBinaryBroadcast(topic, event, payload, meta));
+    } else if ('json' in payload) {
+      // vsn 1.0.0 has no binary frames: JSON payloads go as text, raw bytes cannot be carried.
+      const member = this.channels.get(topic);
+      this.send({
+        joinRef: member?.joinRef ?? null,
+        ref: null,
+        topic,
+        event: 'broadcast',
+        payload: { type: 'broadcast', event, payload: payload.json },
+      });
+    }
+  }
+
+  /** Closes every channel (server shutdown). */
+  leaveAll(): void {
+    for (const member of this.channels.values()) this.ctx.hub.remove(member);
+    this.channels.clear();
+  }
+
+  private fail(error: unknown): void {
+    // A frame we cannot parse: close this socket cleanly (1007: invalid payload); others carry on.
+    this.ctx.log(
+      `realtime: closing a connection: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    if (this.ws.readyState === this.ws.OPEN)
+      this.ws.close(error instanceof ProtocolError ? 1007 : 1011, 'bad frame');
+  }
+
+  private reply(message: Message, reply: Reply): void {
+    this.send({
+      joinRef: message.joinRef,
+      ref: message.ref,
+      topic: message.topic,
+      event: 'phx_reply',
+      payload: reply,
+    });
+  }
+
+  private async onFrame(frame: Buffer, isBinary: boolean): Promise<void> {
+    if (isBinary) {
+      if (this.vsn !== '2.0.0') throw new ProtocolError('binary frames need vsn 2.0.0');
+      const push = decodeBinary(frame);
+      this.handleBroadcast(
+        {
+          joinRef: push.joinRef,
+          ref: push.ref,
+          topic: push.topic,
+          event: 'broadcast',
+          payload: undefined,
+        },
+        push.event,
+        push.payload,
+        push.meta,
+      );
+      return;
+    }
+    const message = decodeText(frame.toString('utf8'), this.vsn);
+    if (message.topic === 'phoenix' && message.event === 'heartbeat') {
+      this.reply(message, { status: 'ok', response: {} });
+      return;
+    }
+    switch (message.event) {
+      case 'phx_join':
+        return this.join(message);
+      case 'phx_leave':
+        return this.leave(message);
+      case 'access_token':
+        return this.refreshToken(message);
+      case 'broadcast': {
+        const payload = isObject(message.payload) ? message.payload : {};
+        if (typeof payload.event !== 'string')
+          return this.reply(message, {
+            status: 'error',
+            response: { reason: 'broadcast needs an event' },
+          });
+        return this.handleBroadcast(message, payload.event, { json: payload.payload ?? null });
+      }
+      case 'presence':
+        return this.handlePresence(message);
+      default:
+        return this.reply(message, {
+          status: 'error',
+          response: { reason: `unknown event: ${message.event}` },
+        });
+    }
+  }
+
+  private joined(message: Message): Member | undefined {
+    const member = this.channels.get(message.topic);
+    if (!member) this.reply(message, { status: 'error', response: { reason: 'unmatched topic' } });
+    return member;
+  }
+
+  private async join(message: Message): Promise<void> {
+    const previous = this.channels.get(message.topic);
+    if (previous) {
+      // Phoenix semantics: a second join of the same topic replaces the first.
+      this.ctx.hub.remove(previous);
+      this.channels.delete(message.topic);
+    }
+    const payload = isObject(message.payload) ? message.payload : {};
+    const config = isObject(payload.config) ? payload.config : {};
+    let member: Member;
+    try {
+      const token = await verifyToken(payload.access_token ?? this.apiKey, this.ctx.secret);
+      const isPrivate = config.private === true;
+      if (isPrivate && token.claims.role === 'anon')
+        throw new JoinError(
+          'Unauthorized: You do not have permissions to read from this Channel topic',
+        );
+      const broadcast = isObject(config.broadcast) ? config.broadcast : {};
+      const presence = isObject(config.presence) ? config.presence : {};
+      member = {
+        id: this.ctx.nextId(),
+        outbox: this,
+        topic: message.topic,
+        joinRef: message.joinRef ?? message.ref,
+        private: isPrivate,
+        broadcastSelf: broadcast.self === true,
+        broadcastAck: broadcast.ack === true,
+        presenceEnabled: presence.enabled === true,
+        presenceKey: presenceKeyFor(presence.key),
+        bindings: await this.bindings(config.postgres_changes),
+        token,
+        expiryTimer: undefined,
+      };
+    } catch (error) {
+      if (
+        error instanceof TokenError ||
+        error instanceof FilterError ||
+        error instanceof JoinError
+      ) {
+        return this.reply(message, { status: 'error', response: { reason: error.message } });
+      }
+      throw error;
+    }
+    this.channels.set(message.topic, member);
+    this.ctx.hub.add(member);
+    this.armExpiry(member);
+    const response =
+      member.bindings.length > 0
+        ? {
+            postgres_changes: (config.postgres_changes as Record<string, unknown>[]).map(
+              (raw, index) => ({ ...raw, id: member.bindings[index]!.id }),
+            ),
+          }
+        : {};
+    this.reply(message, { status: 'ok', response });
+    if (member.presenceEnabled) {
+      this.send({
+        joinRef: member.joinRef,
+        ref: null,
+        topic: member.topic,
+        event: 'presence_state',
+        payload: this.ctx.hub.presence.state(member.topic),
+      });
+    }
+    if (member.bindings.length > 0) {
+      this.system(member, {
+        extension: 'postgres_changes',
+        status: 'ok',
+        message: 'Subscribed to PostgreSQL',
+      });
+    }
+  }
+
+  private async bindings(raw: unknown): Promise<ChangeBinding[]> {
+    if (raw === undefined || raw === null) return [];
+    if (!Array.isArray(raw)) throw new FilterError('postgres_changes must be a list');
+    const bindings: ChangeBinding[] = [];
+    for (const entry of raw as unknown[]) {
+      if (!isObject(entry)) throw new FilterError('postgres_changes entries must be objects');
+      const event = typeof entry.event === 'string' ? entry.event.toUpperCase() : '';
+      if (!CHANGE_EVENTS.has(event))
+        throw new FilterError(
+          `Unable to subscribe to changes: unknown event ${String(entry.event)}`,
+        );
+      const schema = typeof entry.schema === 'string' ? entry.schema : 'public';
+      const table = typeof entry.table === 'string' ? entry.table : '*';
+      const filter =
+        typeof entry.filter === 'string' && entry.filter !== ''
+          ? parseFilter(entry.filter)
+          : undefined;
+      if (!(await this.ctx.catalog.schemaExists(schema)))
+        throw new FilterError(`Unable to subscribe to changes: schema ${schema} does not exist`);
+      if (table !== '*') {
+        const info = await this.ctx.catalog.get(schema, table);
+        if (!info)
+          throw new FilterError(
+            `Unable to subscribe to changes: table ${schema}.${table} does not exist`,
+          );
+        if (filter && !info.columns.some((column) => column.name === filter.column)) {
+          throw new FilterError(
+            `Unable to subscribe to changes: column ${filter.column} does not exist on ${schema}.${table}`,
+          );
+        }
+      }
+      bindings.push({
+        id: this.ctx.nextId(),
+        event: event as ChangeBinding['event'],
+        schema,
+        table,
+        filter,
+      });
+    }
+    return bindings;
+  }
+
+  private system(member: Member, body: Record<string, unknown>): void {
+    this.send({
+      joinRef: member.joinRef,
+      ref: null,
+      topic: member.topic,
+      event: 'system',
+      payload: { ...body, channel: subTopic(member.topic) },
+    });
+  }
+
+  private armExpiry(member: Member): void {
+    if (member.expiryTimer) clearTimeout(member.expiryTimer);
+    member.expiryTimer = undefined;
+    if (member.token.exp === undefined) return;
+    // setTimeout overflows past 2^31-1 ms; long-lived keys simply never expire here.
+    const delay = member.token.exp * 1000 - Date.now();
+    if (delay > 2 ** 31 - 1) return;
+    member.expiryTimer = setTimeout(
+      () => this.closeChannel(member, 'Token has expired'),
+      Math.max(0, delay),
+    );
+  }
+
+  private closeChannel(member: Member, reason: string): void {
+    this.system(member, { extension: 'system', status: 'error', message: reason });
+    this.send({
+      joinRef: member.joinRef,
+      ref: null,
+      topic: member.topic,
+      event: 'phx_close',
+      payload: {},
+    });
+    this.ctx.hub.remove(member);
+    if (this.channels.get(member.topic) === member) this.channels.delete(member.topic);
+  }
+
+  private leave(message: Message): void {
+    const member = this.channels.get(message.topic);
+    if (member) {
+      this.ctx.hub.remove(member);
+      this.channels.delete(message.topic);
+    }
+    this.reply(message, { status: 'ok', response: {} });
+  }
+
+  private async refreshToken(message: Message): Promise<void> {
+    const member = this.joined(message);
+    if (!member) return;
+    const payload = isObject(message.payload) ? message.payload : {};
+    let token: VerifiedToken;
+    try {
+      token = await verifyToken(payload.access_token, this.ctx.secret);
+    } catch (error) {
+      this.closeChannel(member, error instanceof Error ? error.message : 'Invalid token');
+      return;
+    }
+    member.token = token;
+    this.armExpiry(member);
+  }
+
+  private handleBroadcast(
+    message: Message,
+    event: string,
+    payload: BinaryBroadcast['payload'],
+    meta?: Record<string, unknown>,
+  ): void {
+    const member = this.joined(message);
+    if (!member) return;
+    this.ctx.hub.broadcast(
+      member.topic,
+      member.private,
+      event,
+      payload,
+      member.broadcastSelf ? undefined : member,
+      meta,
+    );
+    if (member.broadcastAck && message.ref) this.reply(message, { status: 'ok', response: {} });
+  }
+
+  private handlePresence(message: Message): void {
+    const member = this.joined(message);
+    if (!member) return;
+    const payload = isObject(message.payload) ? message.payload : {};
+    const hub = this.ctx.hub;
+    if (payload.event === 'track') {
+      hub.sendPresenceDiff(member.topic, hub.presence.track(member, payload.payload));
+    } else if (payload.event === 'untrack') {
+      const diff = hub.presence.untrack(member);
+      if (Object.keys(diff.leaves).length > 0) hub.sendPresenceDiff(member.topic, diff);
+    } else {
+      return this.reply(message, {
+        status: 'error',
+        response: { reason: 'presence event must be track or untrack' },
+      });
+    }
+    this.reply(message, { status: 'ok', response: {} });
+  }
+}

@@ -1,0 +1,151 @@
+import type pg from 'pg';
+
+/** NOTIFY channels between the database and the Realtime server. */
+export const CHANGES_CHANNEL = 'sightline_realtime';
+export const DDL_CHANNEL = 'sightline_realtime_ddl';
+export const BROADCAST_CHANNEL = 'sightline_realtime_broadcast';
+
+/**
+ * Change capture without logical replication: a row trigger on every member table of the
+ * `supabase_realtime` publication NOTIFYs the change; an event trigger keeps the triggers in
+ * step with the publication, so `alter publication supabase_realtime add table …` needs no
+ * other step. pg_notify payloads must stay under 8,000 bytes, so a larger change is parked in
+ * an overflow table and only its id is sent. Also provides Supabase's `realtime.send()`.
+ */
+const REALTIME_SQL = String.raw`
+create schema if not exists sightline_realtime;
+revoke all on schema sightline_realtime from public;
+
+create table if not exists sightline_realtime.overflow (
+  id bigserial primary key,
+  payload jsonb not null,
+  created_at timestamptz not null default now()
+);
+
+create or replace function sightline_realtime.capture() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  message jsonb;
+  body text;
+  parked bigint;
+begin
+  message := jsonb_build_object(
+    's', TG_TABLE_SCHEMA,
+    't', TG_TABLE_NAME,
+    'op', TG_OP,
+    'ts', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'r', case when TG_OP <> 'DELETE' then to_jsonb(NEW) end,
+    'o', case when TG_OP <> 'INSERT' then to_jsonb(OLD) end
+  );
+  body := message::text;
+  -- pg_notify rejects payloads of 8,000 bytes or more (SQLSTATE 22023).
+  if octet_length(body) > 7900 then
+    insert into sightline_realtime.overflow (payload) values (message) returning id into parked;
+    body := jsonb_build_object('x', parked)::text;
+  end if;
+  perform pg_notify('${CHANGES_CHANNEL}', body);
+  return null;
+end
+$$;
+
+create or replace function sightline_realtime.sync_triggers() returns void
+language plpgsql security definer set search_path = '' as $$
+declare
+  target regclass;
+begin
+  for target in
+    select c.oid::regclass
+    from pg_catalog.pg_publication_tables pt
+    join pg_catalog.pg_namespace n on n.nspname = pt.schemaname
+    join pg_catalog.pg_class c on c.relnamespace = n.oid and c.relname = pt.tablename
+    where pt.pubname = 'supabase_realtime'
+      and not exists (
+        select 1 from pg_catalog.pg_trigger t
+        where t.tgrelid = c.oid and t.tgname = 'sightline_realtime_capture'
+      )
+  loop
+    execute pg_catalog.format(
+      'create trigger sightline_realtime_capture after insert or update or delete on %s '
+      'for each row execute function sightline_realtime.capture()', target);
+  end loop;
+  for target in
+    select t.tgrelid::regclass
+    from pg_catalog.pg_trigger t
+    join pg_catalog.pg_class c on c.oid = t.tgrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where t.tgname = 'sightline_realtime_capture'
+      and not exists (
+        select 1 from pg_catalog.pg_publication_tables pt
+        where pt.pubname = 'supabase_realtime' and pt.schemaname = n.nspname and pt.tablename = c.relname
+      )
+  loop
+    execute pg_catalog.format('drop trigger sightline_realtime_capture on %s', target);
+  end loop;
+end
+$$;
+
+create or replace function sightline_realtime.on_ddl() returns event_trigger
+language plpgsql as $$
+begin
+  perform sightline_realtime.sync_triggers();
+  perform pg_notify('${DDL_CHANNEL}', '');
+end
+$$;
+
+drop event trigger if exists sightline_realtime_ddl;
+create event trigger sightline_realtime_ddl on ddl_command_end
+  when tag in ('CREATE PUBLICATION', 'ALTER PUBLICATION', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE')
+  execute function sightline_realtime.on_ddl();
+
+-- Authorises one change for many subscribers in one round trip: for each claims object, run
+-- the query as the claimed role with request.jwt.claims set, as PostgREST does, so RLS decides.
+create or replace function sightline_realtime.visible(query text, arg jsonb, claims jsonb[]) returns boolean[]
+language plpgsql as $$
+declare
+  result boolean[] := '{}';
+  claim jsonb;
+  claimed_role text;
+  ok boolean;
+begin
+  foreach claim in array claims loop
+    ok := false;
+    claimed_role := claim ->> 'role';
+    begin
+      -- Only roles PostgREST could switch to (members of authenticator) are honoured.
+      if claimed_role is not null
+        and exists (select 1 from pg_catalog.pg_roles where rolname = claimed_role)
+        and pg_catalog.pg_has_role('authenticator', claimed_role, 'MEMBER') then
+        perform pg_catalog.set_config('role', claimed_role, true);
+        perform pg_catalog.set_config('request.jwt.claims', claim::text, true);
+        execute query into ok using arg;
+        perform pg_catalog.set_config('role', 'none', true);
+        perform pg_catalog.set_config('request.jwt.claims', '', true);
+      end if;
+    exception when others then
+      ok := false;
+    end;
+    result := result || coalesce(ok, false);
+  end loop;
+  return result;
+end
+$$;
+revoke all on function sightline_realtime.visible(text, jsonb, jsonb[]) from public;
+
+-- Supabase's database broadcast entry points, delivered through the local Realtime server.
+create schema if not exists realtime;
+grant usage on schema realtime to anon, authenticated, service_role;
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void language plpgsql security definer set search_path = '' as $$
+begin
+  perform pg_notify('${BROADCAST_CHANNEL}', pg_catalog.jsonb_build_object(
+    'topic', topic, 'event', event, 'payload', payload, 'private', private)::text);
+end
+$$;
+grant execute on function realtime.send(jsonb, text, text, boolean) to anon, authenticated, service_role;
+
+select sightline_realtime.sync_triggers();
+`;
+
+export async function installRealtimeSql(client: pg.Client): Promise<void> {
+  await client.query(REALTIME_SQL);
+}

@@ -1,0 +1,237 @@
+import type { RealtimeClient, RealtimePostgresChangesPayload } from '@supabase/realtime-js';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SITES_MIGRATION, signToken, startTestStack, type TestStack } from './helpers.js';
+import { Inbox, realtimeClient, sleep, subscribed, type Vsn } from './realtime-helpers.js';
+
+type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
+
+let t: TestStack;
+let db: pg.Client;
+const clients: RealtimeClient[] = [];
+
+beforeAll(async () => {
+  t = await startTestStack({
+    '20240101000000_sites.sql': SITES_MIGRATION,
+    '20240101000001_realtime.sql': `
+      alter table public.visits replica identity full;
+      alter publication supabase_realtime add table public.visits;`,
+  });
+  db = new pg.Client({ connectionString: t.stack.dbUrl });
+  await db.connect();
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.disconnect()));
+});
+
+afterAll(async () => {
+  await db?.end();
+  await t?.cleanup();
+});
+
+async function client(vsn: Vsn, token?: string): Promise<RealtimeClient> {
+  const c = realtimeClient(t.stack, vsn);
+  if (token) await c.setAuth(token);
+  clients.push(c);
+  return c;
+}
+
+async function watch(
+  c: RealtimeClient,
+  topic: string,
+  filter: { event: '*' | 'INSERT' | 'UPDATE' | 'DELETE'; table: string; filter?: string },
+): Promise<Inbox<Change>> {
+  const inbox = new Inbox<Change>();
+  const channel = c
+    .channel(topic)
+    .on('postgres_changes', { schema: 'public', ...filter } as never, inbox.push as never);
+  await subscribed(channel);
+  return inbox;
+}
+
+describe.each(['2.0.0', '1.0.0'] as const)('postgres_changes under vsn %s', (vsn) => {
+  it('delivers INSERT, UPDATE and DELETE with typed columns and a filter', async () => {
+    const c = await client(vsn, await signToken(t.stack, { site_ids: [1, 2] }));
+    const inbox = await watch(c, `visits-${vsn}`, {
+      event: '*',
+      table: 'visits',
+      filter: 'site_id=eq.1',
+    });
+
+    const { rows } = await db.query<{ id: string }>(
+      `insert into public.visits (site_id, path) values (2, '/other'), (1, '/x') returning id`,
+    );
+    const id = Number(rows[1]!.id);
+    const insert = await inbox.next((change) => change.eventType === 'INSERT');
+    expect(insert).toMatchObject({
+      schema: 'public',
+      table: 'visits',
+      eventType: 'INSERT',
+      new: { id, site_id: 1, path: '/x' },
+      errors: null,
+    });
+    expect(insert.commit_timestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    await db.query(`update public.visits set path = '/y' where id = $1`, [id]);
+    const update = await inbox.next((change) => change.eventType === 'UPDATE');
+    expect(update).toMatchObject({ new: { id, path: '/y' } });
+
+    await db.query('delete from public.visits where id = $1', [id]);
+    const removed = await inbox.next((change) => change.eventType === 'DELETE');
+    // RLS table: as on hosted Realtime, a DELETE carries the primary key only.
+    expect(removed.old).toEqual({ id });
+    expect(
+      inbox.items.every(
+        (change) =>
+          change.eventType === 'DELETE' || (change.new as { site_id: number }).site_id === 1,
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('RLS', () => {
+  it('gives each subscriber only the rows its own JWT may read', async () => {
+    const siteOne = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
+    const siteTwo = await client('1.0.0', await signToken(t.stack, { site_ids: [2] }));
+    const anon = await client('2.0.0');
+    const service = await client('2.0.0');
+    await service.setAuth(t.stack.serviceRoleKey);
+    const one = await watch(siteOne, 'rls-1', { event: 'INSERT', table: 'visits' });
+    const two = await watch(siteTwo, 'rls-2', { event: 'INSERT', table: 'visits' });
+    const nobody = await watch(anon, 'rls-anon', { event: 'INSERT', table: 'visits' });
+    const all = await watch(service, 'rls-service', { event: 'INSERT', table: 'visits' });
+
+    await db.query(`insert into public.visits (site_id, path) values (1, '/rls-a'), (2, '/rls-b')`);
+    await two.next((change) => (change.new as { path: string }).path === '/rls-b');
+    await one.next((change) => (change.new as { path: string }).path === '/rls-a');
+    await all.next((change) => (change.new as { path: string }).path === '/rls-b');
+    await sleep(200);
+    expect(one.items.map((change) => (change.new as { path: string }).path)).toEqual(['/rls-a']);
+    expect(two.items.map((change) => (change.new as { path: string }).path)).toEqual(['/rls-b']);
+    expect(nobody.items).toEqual([]);
+  });
+
+  it('re-authorises with a refreshed access_token, and closes the channel on an invalid one', async () => {
+    const c = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
+    const inbox = await watch(c, 'refresh', { event: 'INSERT', table: 'visits' });
+    await c.setAuth(await signToken(t.stack, { site_ids: [2] }));
+    await sleep(100);
+    await db.query(
+      `insert into public.visits (site_id, path) values (1, '/before'), (2, '/after')`,
+    );
+    await inbox.next((change) => (change.new as { path: string }).path === '/after');
+    expect(inbox.items.map((change) => (change.new as { path: string }).path)).toEqual(['/after']);
+
+    const system = new Inbox<{ status: string; message: string }>();
+    const channel = c.getChannels()[0]!;
+    channel.on('system', {}, system.push as never);
+    await c.setAuth('not-a-jwt');
+    const error = await system.next((message) => message.status === 'error');
+    expect(error.message).toContain('InvalidJWTToken');
+  });
+});
+
+describe('change feed', () => {
+  it('supports in, neq, gt, gte, lt and lte filters', async () => {
+    const c = await client('2.0.0', t.stack.serviceRoleKey);
+    const inIn = await watch(c, 'f-in', {
+      event: 'INSERT',
+      table: 'visits',
+      filter: 'path=in.(/in-1,"/in-3")',
+    });
+    const gt = await watch(c, 'f-gt', { event: 'INSERT', table: 'visits', filter: 'site_id=gt.1' });
+    const lte = await watch(c, 'f-lte', {
+      event: 'INSERT',
+      table: 'visits',
+      filter: 'site_id=lte.1',
+    });
+    const neq = await watch(c, 'f-neq', {
+      event: 'INSERT',
+      table: 'visits',
+      filter: 'path=neq./in-1',
+    });
+    await db.query(
+      `insert into public.visits (site_id, path) values (1, '/in-1'), (2, '/in-2'), (2, '/in-3')`,
+    );
+    await neq.next((change) => (change.new as { path: string }).path === '/in-3');
+    await sleep(100);
+    const paths = (inbox: Inbox<Change>): string[] =>
+      inbox.items.map((change) => (change.new as { path: string }).path);
+    expect(paths(inIn)).toEqual(['/in-1', '/in-3']);
+    expect(paths(gt)).toEqual(['/in-2', '/in-3']);
+    expect(paths(lte)).toEqual(['/in-1']);
+    expect(paths(neq)).toEqual(['/in-2', '/in-3']);
+  });
+
+  it('delivers a 20 KB row whole although pg_notify stops at 8,000 bytes', async () => {
+    const c = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
+    const inbox = await watch(c, 'big', { event: 'INSERT', table: 'visits' });
+    const body = 'x'.repeat(20_000) + 'end';
+    await db.query(`insert into public.visits (site_id, path, body) values (1, '/big', $1)`, [
+      body,
+    ]);
+    const change = await inbox.next();
+    expect((change.new as { body: string }).body).toBe(body);
+  });
+
+  it('emits changes of a table added to supabase_realtime later, with no other step', async () => {
+    await db.query(`create table public.later (id int primary key, note text)`);
+    await db.query(`alter publication supabase_realtime add table public.later`);
+    const c = await client('1.0.0', t.stack.serviceRoleKey);
+    const inbox = await watch(c, 'later', { event: 'INSERT', table: 'later' });
+    await db.query(`insert into public.later values (1, 'hello')`);
+    expect((await inbox.next()).new).toEqual({ id: 1, note: 'hello' });
+
+    await db.query(`alter publication supabase_realtime drop table public.later`);
+    const triggers = await db.query(
+      `select count(*)::int as n from pg_trigger where tgrelid = 'public.later'::regclass and not tgisinternal`,
+    );
+    expect(triggers.rows[0]).toEqual({ n: 0 });
+  });
+
+  it('rejects a join whose binding names a missing table or a bad filter', async () => {
+    const c = await client('2.0.0', t.stack.serviceRoleKey);
+    await expect(
+      subscribed(
+        c
+          .channel('missing')
+          .on(
+            'postgres_changes',
+            { event: '*', schema: 'public', table: 'nope' } as never,
+            () => undefined,
+          ),
+      ),
+    ).rejects.toThrow(/CHANNEL_ERROR/);
+    await expect(
+      subscribed(
+        c
+          .channel('badfilter')
+          .on(
+            'postgres_changes',
+            { event: '*', schema: 'public', table: 'visits', filter: 'site_id=like.1' } as never,
+            () => undefined,
+          ),
+      ),
+    ).rejects.toThrow(/CHANNEL_ERROR/);
+  });
+
+  it('reconnects after a Realtime restart and receives later changes', async () => {
+    const c = await client('2.0.0', t.stack.serviceRoleKey);
+    const inbox = new Inbox<Change>();
+    const states = new Inbox<string>();
+    c.channel('restart')
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'visits' } as never,
+        inbox.push as never,
+      )
+      .subscribe((status) => states.push(status));
+    await states.next((status) => status === 'SUBSCRIBED');
+    states.items.length = 0;
+    await t.stack.restartRealtime();
+    await states.next((status) => status === 'SUBSCRIBED', 10_000);
+    await db.query(`insert into public.visits (site_id, path) values (1, '/after-restart')`);
+    expect((await inbox.next()).new).toMatchObject({ path: '/after-restart' });
+  });
+});
