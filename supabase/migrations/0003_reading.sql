@@ -1,0 +1,345 @@
+-- Reading RPCs for the dashboard and API. All are SECURITY INVOKER: they read through the
+-- caller's RLS policies, so a dashboard token sees only the sites in its site_ids claim and
+-- nothing here needs its own permission logic (one place to audit: 0004_security.sql).
+--
+-- Two paths, same definitions, same numbers:
+-- * rollups: when the range is whole local days ([local midnight, local midnight)) and the
+--   filters are answerable from one dimension's rollup (none, or one filter that is not
+--   `event`; for breakdowns, none or one on the breakdown's own dimension). Additive measures
+--   come from rollups, exact unique visitors from unique_visitors. Cost: independent of traffic.
+-- * sessions: any other range or filter combination, computed exactly from sessions
+--   (+ session_pages / session_events). Cost: proportional to the sessions in range.
+-- Definitions: a session and all its activity count in the local hour it started. With a
+-- `page` filter, pageviews and engaged time are those of that page. bounce = a session with
+-- exactly one page view; a page's bounce rate is that of the sessions that viewed it.
+
+create function private.dimensions() returns text[]
+language sql immutable parallel safe as $$
+  select array['page', 'entry_page', 'exit_page', 'referrer', 'referrer_class', 'country',
+               'region', 'city', 'device', 'browser', 'os', 'utm_source', 'utm_medium',
+               'utm_campaign', 'event']
+$$;
+
+-- The value of a session-level dimension ('' is the site total).
+create function private.session_value(s public.sessions, p_dimension text) returns text
+language sql immutable parallel safe as $$
+  select case p_dimension
+    when '' then ''
+    when 'entry_page' then s.entry_path
+    when 'exit_page' then s.exit_path
+    when 'referrer' then s.referrer_host
+    when 'referrer_class' then s.referrer_class
+    when 'country' then s.country
+    when 'region' then s.region
+    when 'city' then s.city
+    when 'device' then s.device
+    when 'browser' then s.browser
+    when 'os' then s.os
+    when 'utm_source' then s.utm_source
+    when 'utm_medium' then s.utm_medium
+    when 'utm_campaign' then s.utm_campaign
+  end
+$$;
+
+-- 22023 (invalid_parameter_value) is answered by PostgREST with HTTP 400.
+create function private.check_filters(p_filters jsonb) returns void
+language plpgsql immutable as $$
+declare
+  v_bad text;
+begin
+  if p_filters is null or jsonb_typeof(p_filters) <> 'object' then
+    raise exception 'p_filters must be a JSON object of dimension: value' using errcode = '22023';
+  end if;
+  select key into v_bad from jsonb_each(p_filters)
+  where key <> all (private.dimensions()) or jsonb_typeof(value) <> 'string'
+  limit 1;
+  if v_bad is not null then
+    raise exception 'invalid filter "%"', v_bad using errcode = '22023',
+      hint = 'filters are { "<dimension>": "<string>" } with dimensions ' || array_to_string(private.dimensions(), ', ');
+  end if;
+end
+$$;
+
+create function private.check_range(p_from timestamptz, p_to timestamptz) returns void
+language plpgsql immutable as $$
+begin
+  if p_from is null or p_to is null or p_to <= p_from then
+    raise exception 'p_to must be after p_from' using errcode = '22023';
+  end if;
+end
+$$;
+
+-- The site's time zone as the caller may see it; not found (HTTP 404) when RLS hides the site.
+create function private.site_timezone(p_site text) returns text
+language plpgsql stable as $$
+declare
+  v_tz text;
+begin
+  select timezone into v_tz from public.sites where id = p_site;
+  if v_tz is null then
+    raise exception 'site "%" not found', p_site using errcode = 'P0002';
+  end if;
+  return v_tz;
+end
+$$;
+
+create function private.is_local_midnight(p_at timestamptz, p_tz text) returns boolean
+language sql immutable parallel safe as $$
+  select p_at = date_trunc('day', p_at, p_tz)
+$$;
+
+-- Sessions matching every filter, with the measures the filters select.
+create function private.filtered_sessions(p_site text, p_from timestamptz, p_to timestamptz,
+                                          p_filters jsonb)
+returns table (s public.sessions, pageviews bigint, engaged_ms bigint, bounce integer)
+language sql stable as $$
+  select s, coalesce(sp.pageviews, s.pageviews)::bigint, coalesce(sp.engaged_ms, s.engaged_ms),
+    (s.pageviews = 1)::integer
+  from public.sessions s
+  left join public.session_pages sp
+    on p_filters ? 'page' and sp.site_id = s.site_id and sp.session_id = s.session_id
+    and sp.path = p_filters ->> 'page'
+  where s.site_id = p_site and s.hour >= p_from and s.hour < p_to
+    and not exists (
+      select 1 from jsonb_each_text(p_filters) f
+      where f.key not in ('page', 'event')
+        and f.value is distinct from private.session_value(s, f.key))
+    and (not p_filters ? 'page' or sp.session_id is not null)
+    and (not p_filters ? 'event' or exists (
+      select 1 from public.session_events se
+      where se.site_id = s.site_id and se.session_id = s.session_id
+        and se.name = p_filters ->> 'event'))
+$$;
+
+-- visitors, visits, pageviews, bounces, engaged_ms of one range.
+create function private.range_totals(p_site text, p_tz text, p_from timestamptz,
+                                     p_to timestamptz, p_filters jsonb)
+returns table (visitors bigint, visits bigint, pageviews bigint, bounces bigint,
+               engaged_ms bigint)
+language plpgsql stable as $$
+declare
+  v_dimension text := '';
+  v_value text := '';
+  v_from date;
+  v_to date;
+begin
+  if (select count(*) from jsonb_object_keys(p_filters)) <= 1 and not p_filters ? 'event'
+     and private.is_local_midnight(p_from, p_tz) and private.is_local_midnight(p_to, p_tz) then
+    select f.key, f.value into v_dimension, v_value from jsonb_each_text(p_filters) f;
+    v_dimension := coalesce(v_dimension, '');
+    v_value := coalesce(v_value, '');
+    v_from := (p_from at time zone p_tz)::date;
+    v_to := (p_to at time zone p_tz)::date;
+    return query
+      select
+        (select coalesce(sum(u.visitors), 0)::bigint from public.unique_visitors u
+         where u.site_id = p_site and u.dimension = v_dimension and u.value = v_value
+           and u.day >= v_from and u.day < v_to and u.prev_day < v_from),
+        coalesce(sum(r.visits), 0)::bigint, coalesce(sum(r.pageviews), 0)::bigint,
+        coalesce(sum(r.bounces), 0)::bigint, coalesce(sum(r.engaged_ms), 0)::bigint
+      from public.rollups r
+      where r.site_id = p_site and r.dimension = v_dimension and r.value = v_value
+        and r.hour >= p_from and r.hour < p_to;
+  else
+    return query
+      select count(distinct (f.s).visitor_id), count(*), coalesce(sum(f.pageviews), 0)::bigint,
+        coalesce(sum(f.bounce), 0)::bigint, coalesce(sum(f.engaged_ms), 0)::bigint
+      from private.filtered_sessions(p_site, p_from, p_to, p_filters) f;
+  end if;
+end
+$$;
+
+create function public.stats_overview(p_site text, p_from timestamptz, p_to timestamptz,
+                                      p_filters jsonb default '{}')
+returns json
+language plpgsql stable security invoker set search_path = '' set jit = off as $$
+declare
+  v_tz text;
+  v_result json;
+begin
+  perform private.check_range(p_from, p_to);
+  perform private.check_filters(p_filters);
+  v_tz := private.site_timezone(p_site);
+  select json_build_object(
+    'visitors', c.visitors, 'visits', c.visits, 'pageviews', c.pageviews,
+    'bounce_rate', coalesce(c.bounces::float8 / nullif(c.visits, 0), 0),
+    'engaged_ms', c.engaged_ms,
+    'avg_engaged_ms', coalesce(round(c.engaged_ms::numeric / nullif(c.visits, 0)), 0)::bigint,
+    'previous', json_build_object(
+      'visitors', p.visitors, 'visits', p.visits, 'pageviews', p.pageviews,
+      'bounce_rate', coalesce(p.bounces::float8 / nullif(p.visits, 0), 0),
+      'engaged_ms', p.engaged_ms,
+      'avg_engaged_ms', coalesce(round(p.engaged_ms::numeric / nullif(p.visits, 0)), 0)::bigint))
+  into v_result
+  from private.range_totals(p_site, v_tz, p_from, p_to, p_filters) c,
+       private.range_totals(p_site, v_tz, p_from - (p_to - p_from), p_from, p_filters) p;
+  return v_result;
+end
+$$;
+
+create function public.stats_breakdown(p_site text, p_dimension text, p_from timestamptz,
+                                       p_to timestamptz, p_filters jsonb default '{}',
+                                       p_limit integer default 10)
+returns table (value text, visitors bigint, visits bigint, pageviews bigint,
+               bounce_rate double precision, engaged_ms bigint)
+language plpgsql stable security invoker set search_path = '' set jit = off as $$
+declare
+  v_tz text;
+  v_value text;
+begin
+  if p_dimension is null or p_dimension <> all (private.dimensions()) then
+    raise exception 'unknown dimension "%"', p_dimension using errcode = '22023',
+      hint = 'one of ' || array_to_string(private.dimensions(), ', ');
+  end if;
+  if p_limit is null or p_limit < 1 or p_limit > 1000 then
+    raise exception 'p_limit must be between 1 and 1000' using errcode = '22023';
+  end if;
+  perform private.check_range(p_from, p_to);
+  perform private.check_filters(p_filters);
+  v_tz := private.site_timezone(p_site);
+
+  if (p_filters = '{}' or (p_filters - p_dimension) = '{}')
+     and private.is_local_midnight(p_from, v_tz) and private.is_local_midnight(p_to, v_tz) then
+    v_value := p_filters ->> p_dimension;
+    return query
+      with r as (
+        select r.value, sum(r.visits)::bigint as visits, sum(r.pageviews)::bigint as pageviews,
+          sum(r.bounces)::bigint as bounces, sum(r.engaged_ms)::bigint as engaged_ms
+        from public.rollups r
+        where r.site_id = p_site and r.dimension = p_dimension
+          and r.hour >= p_from and r.hour < p_to
+          and (v_value is null or r.value = v_value)
+        group by r.value
+        having sum(r.visits) > 0
+      ),
+      u as (
+        select u.value, sum(u.visitors)::bigint as visitors
+        from public.unique_visitors u
+        where u.site_id = p_site and u.dimension = p_dimension
+          and u.day >= (p_from at time zone v_tz)::date and u.day < (p_to at time zone v_tz)::date
+          and u.prev_day < (p_from at time zone v_tz)::date
+          and (v_value is null or u.value = v_value)
+        group by u.value
+      )
+      select r.value, coalesce(u.visitors, 0), r.visits, r.pageviews,
+        case when p_dimension = 'event' then null else r.bounces::float8 / r.visits end,
+        r.engaged_ms
+      from r left join u on u.value = r.value
+      order by 2 desc, 3 desc, 1
+      limit p_limit;
+  elsif p_dimension = 'page' then
+    return query
+      select sp.path, count(distinct (f.s).visitor_id), count(*), sum(sp.pageviews)::bigint,
+        avg(f.bounce)::float8, sum(sp.engaged_ms)::bigint
+      from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+      join public.session_pages sp on sp.site_id = p_site and sp.session_id = (f.s).session_id
+      group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
+  elsif p_dimension = 'event' then
+    return query
+      select se.name, count(distinct (f.s).visitor_id), count(*), sum(se.events)::bigint,
+        null::float8, 0::bigint
+      from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+      join public.session_events se on se.site_id = p_site and se.session_id = (f.s).session_id
+      group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
+  else
+    return query
+      select private.session_value(f.s, p_dimension), count(distinct (f.s).visitor_id),
+        count(*), sum(f.pageviews)::bigint, avg(f.bounce)::float8, sum(f.engaged_ms)::bigint
+      from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+      group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
+  end if;
+end
+$$;
+
+create function public.stats_timeseries(p_site text, p_from timestamptz, p_to timestamptz,
+                                        p_resolution text default 'hour',
+                                        p_filters jsonb default '{}')
+returns table (bucket timestamptz, visitors bigint, visits bigint, pageviews bigint,
+               engaged_ms bigint)
+language plpgsql stable security invoker set search_path = '' set jit = off as $$
+declare
+  v_tz text;
+  v_dimension text := '';
+  v_value text := '';
+  v_step interval;
+begin
+  if p_resolution is null or p_resolution not in ('hour', 'day') then
+    raise exception 'p_resolution must be hour or day' using errcode = '22023';
+  end if;
+  perform private.check_range(p_from, p_to);
+  perform private.check_filters(p_filters);
+  v_tz := private.site_timezone(p_site);
+  v_step := ('1 ' || p_resolution)::interval;
+  -- One bucket per local hour/day overlapping the range, empty ones included.
+  if p_resolution = 'day'
+     and (select count(*) from jsonb_object_keys(p_filters)) <= 1 and not p_filters ? 'event'
+     and private.is_local_midnight(p_from, v_tz) and private.is_local_midnight(p_to, v_tz) then
+    select f.key, f.value into v_dimension, v_value from jsonb_each_text(p_filters) f;
+    v_dimension := coalesce(v_dimension, '');
+    v_value := coalesce(v_value, '');
+    return query
+      with b as (
+        select g as bucket
+        from generate_series(p_from, p_to - interval '1 microsecond', v_step, v_tz) g
+      ),
+      r as (
+        select date_trunc('day', r.hour, v_tz) as bucket, sum(r.visits)::bigint as visits,
+          sum(r.pageviews)::bigint as pageviews, sum(r.engaged_ms)::bigint as engaged_ms
+        from public.rollups r
+        where r.site_id = p_site and r.dimension = v_dimension and r.value = v_value
+          and r.hour >= p_from and r.hour < p_to
+        group by 1
+      ),
+      -- Every unique_visitors row of a day has prev_day < day: their sum is that day's uniques.
+      u as (
+        select (u.day::timestamp at time zone v_tz) as bucket, sum(u.visitors)::bigint as visitors
+        from public.unique_visitors u
+        where u.site_id = p_site and u.dimension = v_dimension and u.value = v_value
+          and u.day >= (p_from at time zone v_tz)::date and u.day < (p_to at time zone v_tz)::date
+        group by 1
+      )
+      select b.bucket, coalesce(u.visitors, 0), coalesce(r.visits, 0), coalesce(r.pageviews, 0),
+        coalesce(r.engaged_ms, 0)
+      from b left join r on r.bucket = b.bucket left join u on u.bucket = b.bucket
+      order by 1;
+  else
+    return query
+      with b as (
+        select g as bucket
+        from generate_series(date_trunc(p_resolution, p_from, v_tz),
+                             p_to - interval '1 microsecond', v_step, v_tz) g
+      ),
+      t as (
+        select date_trunc(p_resolution, (f.s).hour, v_tz) as bucket,
+          count(distinct (f.s).visitor_id) as visitors, count(*) as visits,
+          sum(f.pageviews)::bigint as pageviews, sum(f.engaged_ms)::bigint as engaged_ms
+        from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+        group by 1
+      )
+      select b.bucket, coalesce(t.visitors, 0), coalesce(t.visits, 0), coalesce(t.pageviews, 0),
+        coalesce(t.engaged_ms, 0)
+      from b left join t on t.bucket = b.bucket
+      order by 1;
+  end if;
+end
+$$;
+
+-- Visitors seen within the window, most recent first (at most 1,000: a map's worth).
+create function public.live_visitors(p_site text, p_window_seconds integer default 300)
+returns table (visitor_id text, latitude double precision, longitude double precision,
+               country text, region text, city text, path text, device text, browser text,
+               os text, value_score integer, engaged_ms bigint, pageviews bigint,
+               last_seen timestamptz)
+language sql stable security invoker set search_path = '' set jit = off as $$
+  select v.visitor_id, v.latitude, v.longitude, v.country, v.region, v.city, v.last_path,
+    v.device, v.browser, v.os, v.value_score, v.engaged_ms, v.pageviews, v.last_seen
+  from public.visitors v
+  where v.site_id = p_site
+    and v.last_seen > now() - make_interval(secs => least(greatest(p_window_seconds, 1), 86400))
+  order by v.last_seen desc
+  limit 1000
+$$;
+
+-- Single-value lookups (a filter) next to the primary keys' breakdown order.
+create index rollups_value on public.rollups (site_id, dimension, value, hour);
+create index unique_visitors_value on public.unique_visitors (site_id, dimension, value, day);
