@@ -1,0 +1,112 @@
+/**
+ * The exact set of visitors on a site now: present while heartbeats keep coming, gone after a
+ * configurable silence or at once on a final heartbeat (page hidden or closed). It records what
+ * changed since the last message so pushes carry deltas, with a full snapshot now and then.
+ */
+import type { EnrichedEvent, LiveFeedEvent, LiveMessage, LiveVisitor } from '@sightline/schema';
+import type { SessionState } from './visit-state.js';
+
+/** Feed entries kept between two messages; a burst beyond this keeps the newest. */
+const MAX_FEED = 50;
+
+export class LiveSet {
+  readonly #windowMs: number;
+  readonly #visitors = new Map<string, LiveVisitor>();
+  readonly #changed = new Set<string>();
+  readonly #left = new Set<string>();
+  #feed: LiveFeedEvent[] = [];
+  #seq = 0;
+
+  constructor(windowMs: number) {
+    this.#windowMs = windowMs;
+  }
+
+  get size(): number {
+    return this.#visitors.size;
+  }
+
+  get dirty(): boolean {
+    return this.#changed.size > 0 || this.#left.size > 0 || this.#feed.length > 0;
+  }
+
+  /** Records an accepted event of `session` whose visitor now scores `score`. */
+  see(e: EnrichedEvent, session: SessionState, score: number): void {
+    this.#feed.push({
+      id: e.id,
+      type: e.type,
+      visitor: e.visitor,
+      path: e.url,
+      name:
+        e.type === 'custom'
+          ? e.name
+          : e.type === 'outbound' || e.type === 'download'
+            ? e.target
+            : '',
+      country: e.country,
+      city: e.city,
+      at: e.receivedAt,
+    });
+    if (this.#feed.length > MAX_FEED) this.#feed = this.#feed.slice(-MAX_FEED);
+    if (e.type === 'heartbeat' && e.final) {
+      this.#leave(e.visitor);
+      return;
+    }
+    const prior = this.#visitors.get(e.visitor);
+    this.#visitors.set(e.visitor, {
+      id: e.visitor,
+      path: e.type === 'pageview' || !prior ? e.url : prior.path,
+      country: e.country,
+      region: e.region,
+      city: e.city,
+      latitude: e.latitude,
+      longitude: e.longitude,
+      device: e.device,
+      browser: e.browser,
+      os: e.os,
+      referrerClass: session.referrer_class,
+      engagedMs: session.engaged_ms,
+      pageviews: session.pageviews,
+      score,
+      lastSeen: Math.max(prior?.lastSeen ?? 0, e.receivedAt),
+    });
+    this.#left.delete(e.visitor);
+    this.#changed.add(e.visitor);
+  }
+
+  /** Drops visitors silent for longer than the window. Returns the earliest next expiry. */
+  sweep(now: number): number | null {
+    let next: number | null = null;
+    for (const [id, v] of this.#visitors) {
+      const expires = v.lastSeen + this.#windowMs;
+      if (expires <= now) this.#leave(id);
+      else next = next === null ? expires : Math.min(next, expires);
+    }
+    return next;
+  }
+
+  /** The next message: everything (`full`) or what changed; clears the change record. */
+  message(site: string, full: boolean, now: number): LiveMessage {
+    const visitors = full
+      ? [...this.#visitors.values()]
+      : [...this.#changed].flatMap((id) => this.#visitors.get(id) ?? []);
+    const message: LiveMessage = {
+      site,
+      seq: ++this.#seq,
+      at: now,
+      visitorsNow: this.#visitors.size,
+      full,
+      visitors,
+      left: [...this.#left],
+      events: this.#feed,
+    };
+    this.#changed.clear();
+    this.#left.clear();
+    this.#feed = [];
+    return message;
+  }
+
+  #leave(id: string): void {
+    if (this.#visitors.delete(id)) this.#left.add(id);
+    this.#changed.delete(id);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The Durable Object's write-ahead buffer for Postgres. Accepted events are appended to storage
+ * as chunks (`p:<seq>`) before the Worker's call returns; a flush seals all pending chunks into
+ * ONE `ingest_batch` payload (`b:<seq>`, with a fresh batch id) and sends it. A failed send
+ * leaves the batch in storage, to be retried later with the SAME batch id (the database applies
+ * a batch id once). The buffer is bounded: events beyond the bound are counted as overflow and
+ * reported, never silently dropped — their sessions' running totals still reach the database.
+ */
+import type { IngestBatch, IngestEvent, IngestSession, IngestVisitor } from '@sightline/schema';
+
+interface Chunk {
+  events: IngestEvent[];
+  sessions: string[];
+  visitors: string[];
+}
+
+export interface OutboxMeta {
+  seq: number;
+  pendingEvents: number;
+  pendingBytes: number;
+  outboxBatches: number;
+  outboxEvents: number;
+  overflowEvents: number;
+  failures: number;
+}
+
+const META = 'meta';
+const key = (prefix: 'p' | 'b', seq: number) => `${prefix}:${String(seq).padStart(12, '0')}`;
+/** DO storage calls take at most 128 keys. */
+const KEYS_PER_CALL = 128;
+
+export class Outbox {
+  readonly #storage: DurableObjectStorage;
+  readonly #maxEvents: number;
+  meta: OutboxMeta = {
+    seq: 0,
+    pendingEvents: 0,
+    pendingBytes: 0,
+    outboxBatches: 0,
+    outboxEvents: 0,
+    overflowEvents: 0,
+    failures: 0,
+  };
+
+  constructor(storage: DurableObjectStorage, maxEvents: number) {
+    this.#storage = storage;
+    this.#maxEvents = maxEvents;
+  }
+
+  async load(): Promise<void> {
+    const meta = await this.#storage.get<OutboxMeta>(META);
+    if (meta) this.meta = meta;
+  }
+
+  /** Durably appends accepted events and the ids of the sessions/visitors they touched. */
+  append(chunk: Chunk): void {
+    const m = this.meta;
+    m.seq += 1;
+    m.pendingEvents += chunk.events.length;
+    // A cheap size estimate (UTF-16 units of the JSON) that keeps sealed batches far below the
+    // storage value limit.
+    m.pendingBytes += JSON.stringify(chunk.events).length;
+    // No await between the two puts: the runtime commits them atomically.
+    void this.#storage.put(key('p', m.seq), chunk);
+    void this.#storage.put(META, m);
+  }
+
+  /**
+   * Turns every pending chunk into one sealed batch. `rows` supplies the current running totals
+   * of the sessions and visitors the chunks touched.
+   */
+  async seal(
+    storeRaw: boolean,
+    rows: (
+      sessions: Set<string>,
+      visitors: Set<string>,
+    ) => Promise<{ sessions: IngestSession[]; visitors: IngestVisitor[] }>,
+  ): Promise<void> {
+    const chunks = await this.#storage.list<Chunk>({ prefix: 'p:' });
+    if (chunks.size === 0) return;
+    let events: IngestEvent[] = [];
+    const sessions = new Set<string>();
+    const visitors = new Set<string>();
+    for (const chunk of chunks.values()) {
+      for (const e of chunk.events) events.push(e);
+      for (const id of chunk.sessions) sessions.add(id);
+      for (const id of chunk.visitors) visitors.add(id);
+    }
+    const m = this.meta;
+    if (m.outboxEvents + events.length > this.#maxEvents) {
+      m.overflowEvents += events.length;
+      console.warn(
+        `SiteLive: outbox full, ${events.length} events overflowed (${m.overflowEvents} in total)`,
+      );
+      events = [];
+    }
+    const totals = await rows(sessions, visitors);
+    const batch: IngestBatch = {
+      batch_id: crypto.randomUUID(),
+      store_raw: storeRaw,
+      events,
+      ...totals,
+    };
+    m.seq += 1;
+    m.pendingEvents = 0;
+    m.pendingBytes = 0;
+    m.outboxBatches += 1;
+    m.outboxEvents += events.length;
+    const keys = [...chunks.keys()];
+    for (let i = 0; i < keys.length; i += KEYS_PER_CALL)
+      void this.#storage.delete(keys.slice(i, i + KEYS_PER_CALL));
+    void this.#storage.put(key('b', m.seq), batch);
+    await this.#storage.put(META, m);
+  }
+
+  /**
+   * Sends sealed batches oldest first until one fails. Returns false when a send failed (the
+   * batch stays for a retry).
+   */
+  async deliver(send: (batch: IngestBatch) => Promise<boolean>): Promise<boolean> {
+    for (;;) {
+      const next = await this.#storage.list<IngestBatch>({ prefix: 'b:', limit: 1 });
+      const [entry] = next;
+      if (!entry) return true;
+      const [batchKey, batch] = entry;
+      if (!(await send(batch))) {
+        this.meta.failures += 1;
+        await this.#storage.put(META, this.meta);
+        return false;
+      }
+      const m = this.meta;
+      m.failures = 0;
+      m.outboxBatches = Math.max(0, m.outboxBatches - 1);
+      m.outboxEvents = Math.max(0, m.outboxEvents - batch.events.length);
+      void this.#storage.delete(batchKey);
+      await this.#storage.put(META, m);
+    }
+  }
+
+  /** Back-off before the next retry: 1 s doubling to 60 s. */
+  retryDelayMs(): number {
+    return Math.min(60_000, 1_000 * 2 ** Math.max(0, this.meta.failures - 1));
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * SiteLive: one Durable Object per site, the exact, single-threaded place where a site's events
+ * meet. It deduplicates by event id, keeps running session and visitor totals and value scores,
+ * knows exactly who is on the site now, pushes live messages to Realtime (at once when idle, at
+ * most ~20 per second in a burst, a full snapshot every 5 s), keeps a KV snapshot of the live
+ * count, and flushes to Postgres through ONE `ingest_batch` RPC per flush (every second or
+ * 500 events), retrying failed batches from storage with back-off.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type { EnrichedEvent, IngestBatch, IngestSession, IngestVisitor } from '@sightline/schema';
+import { Dedup } from './dedup.js';
+import { LiveSet } from './live-set.js';
+import { Outbox } from './outbox.js';
+import { broadcast } from './realtime.js';
+import { toIngestEvent } from './to-ingest-event.js';
+import {
+  foldEvent,
+  foldVisitor,
+  newSession,
+  score,
+  sessionRow,
+  visitorRow,
+  type SessionState,
+  type VisitorState,
+} from './visit-state.js';
+import { postgrest } from '../lib/supabase.js';
+
+export interface IngestCall {
+  site: string;
+  timezone: string;
+  storeRaw: boolean;
+  events: EnrichedEvent[];
+}
+
+export interface SiteLiveStats {
+  visitorsNow: number;
+  accepted: number;
+  duplicates: number;
+  bots: number;
+  pendingEvents: number;
+  outboxBatches: number;
+  outboxEvents: number;
+  overflowEvents: number;
+  flushes: number;
+  flushFailures: number;
+  pushes: number;
+  pushFailures: number;
+}
+
+/** Flush when this many events are pending, else at most a second after the first one. */
+export const FLUSH_EVENTS = 500;
+const FLUSH_BYTES = 512 * 1024;
+const FLUSH_DELAY_MS = 1_000;
+/** ≤ ~20 pushes per second per site. */
+const PUSH_INTERVAL_MS = 50;
+const FULL_EVERY_MS = 5_000;
+/** KV allows ~1 write/s per key; refresh the 5-minute snapshot well before it expires. */
+const KV_SNAPSHOT_TTL_S = 300;
+const KV_SNAPSHOT_REFRESH_MS = 60_000;
+const MAX_OUTBOX_EVENTS = 100_000;
+const MAX_CACHED = 20_000;
+/** Session and visitor state idle this long is dropped from memory (kept in storage). */
+const IDLE_MS = 30 * 60_000;
+
+export class SiteLive extends DurableObject<Env> {
+  readonly #dedup = new Dedup();
+  readonly #live: LiveSet;
+  readonly #outbox: Outbox;
+  readonly #sessions = new Map<string, SessionState>();
+  readonly #visitors = new Map<string, VisitorState>();
+  #site = '';
+  #timezone = 'UTC';
+  #storeRaw = false;
+  #stats = {
+    accepted: 0,
+    duplicates: 0,
+    bots: 0,
+    flushes: 0,
+    flushFailures: 0,
+    pushes: 0,
+    pushFailures: 0,
+  };
+  #flushing: Promise<void> | null = null;
+  #flushDueAt: number | null = null;
+  #retryAt: number | null = null;
+  #lastPushAt = 0;
+  #lastFullAt = 0;
+  #pushTimer: ReturnType<typeof setTimeout> | null = null;
+  #pushing = false;
+  #snapshot = { count: -1, at: 0 };
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#live = new LiveSet(Math.max(5, Number(env.LIVE_WINDOW_SECONDS) || 60) * 1000);
+    this.#outbox = new Outbox(ctx.storage, MAX_OUTBOX_EVENTS);
+    void ctx.blockConcurrencyWhile(async () => {
+      await this.#outbox.load();
+      const site = await ctx.storage.get<string>('site');
+      if (site) this.#site = site;
+    });
+  }
+
+  /** Accepts a request's enriched events; returns the ids that were not duplicates. */
+  async ingest(call: IngestCall): Promise<string[]> {
+    this.#remember(call);
+    const accepted: EnrichedEvent[] = [];
+    const sessions = new Set<string>();
+    const visitors = new Set<string>();
+    for (const e of call.events) {
+      if (!this.#dedup.first(e.id, e.receivedAt)) {
+        this.#stats.duplicates += 1;
+        continue;
+      }
+      accepted.push(e);
+      const session = await this.#session(e);
+      const rescore = foldEvent(session, e);
+      const visitor = foldVisitor(await this.#visitor(e.visitor), session, e);
+      if (rescore) visitor.value_score = score(session, this.#timezone);
+      this.#visitors.set(e.visitor, visitor);
+      this.#live.see(e, session, visitor.value_score);
+      sessions.add(session.session_id);
+      visitors.add(visitor.visitor_id);
+    }
+    if (accepted.length === 0) return [];
+    this.#stats.accepted += accepted.length;
+    for (const id of sessions) void this.ctx.storage.put(`s:${id}`, this.#sessions.get(id));
+    for (const id of visitors) void this.ctx.storage.put(`v:${id}`, this.#visitors.get(id));
+    this.#outbox.append({
+      events: accepted.map(toIngestEvent),
+      sessions: [...sessions],
+      visitors: [...visitors],
+    });
+    this.#schedulePush();
+    const m = this.#outbox.meta;
+    if (m.pendingEvents >= FLUSH_EVENTS || m.pendingBytes >= FLUSH_BYTES)
+      this.ctx.waitUntil(this.flush());
+    else await this.#ensureAlarm(Date.now() + FLUSH_DELAY_MS, 'flush');
+    return accepted.map((e) => e.id);
+  }
+
+  /** Counts bot traffic separately; none of it becomes a visit. */
+  countBots(events: number): void {
+    this.#stats.bots += events;
+  }
+
+  stats(): SiteLiveStats {
+    const m = this.#outbox.meta;
+    return {
+      visitorsNow: this.#live.size,
+      ...this.#stats,
+      pendingEvents: m.pendingEvents,
+      outboxBatches: m.outboxBatches,
+      outboxEvents: m.outboxEvents,
+      overflowEvents: m.overflowEvents,
+    };
+  }
+
+  /** Seals pending events into one batch and delivers every sealed batch (one RPC each). */
+  flush(): Promise<void> {
+    this.#flushing ??= this.#flushOnce().finally(() => (this.#flushing = null));
+    return this.#flushing;
+  }
+
+  /** Ends the back-off and flushes now (operators after an outage; tests). */
+  async retryNow(): Promise<void> {
+    this.#retryAt = null;
+    await this.flush();
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.#live.sweep(now);
+    if (this.#live.dirty || (this.#live.size > 0 && now - this.#lastFullAt >= FULL_EVERY_MS))
+      this.#schedulePush();
+    const m = this.#outbox.meta;
+    // After a restart the due times are gone but the stored alarm and buffer are not.
+    const flushDue = m.pendingEvents > 0 && (this.#flushDueAt ?? 0) <= now;
+    const retryDue = m.outboxBatches > 0 && (this.#retryAt ?? 0) <= now;
+    if (flushDue || retryDue) await this.flush();
+    await this.#rearm(now);
+  }
+
+  async #flushOnce(): Promise<void> {
+    this.#flushDueAt = null;
+    const backingOff = this.#retryAt !== null && this.#retryAt > Date.now();
+    // While backing off, keep pending events as they are until they make a full batch: fewer,
+    // larger batches to replay when Postgres is back.
+    if (!backingOff || this.#outbox.meta.pendingEvents >= FLUSH_EVENTS) {
+      await this.#outbox.seal(this.#storeRaw, (s, v) => this.#rows(s, v));
+    }
+    if (backingOff) return;
+    const ok = await this.#outbox.deliver((batch) => this.#send(batch));
+    this.#retryAt = ok ? null : Date.now() + this.#outbox.retryDelayMs();
+    if (this.#retryAt !== null) await this.#ensureAlarm(this.#retryAt, 'retry');
+  }
+
+  async #send(batch: IngestBatch): Promise<boolean> {
+    this.#stats.flushes += 1;
+    const { error } = await postgrest(this.env).rpc('ingest_batch', { payload: batch });
+    if (error) {
+      this.#stats.flushFailures += 1;
+      console.warn(
+        `SiteLive ${this.#site}: ingest_batch ${batch.batch_id} failed (${error.message}); will retry`,
+      );
+      return false;
+    }
+    return true;
+  }
+
+  async #rows(
+    sessionIds: Set<string>,
+    visitorIds: Set<string>,
+  ): Promise<{ sessions: IngestSession[]; visitors: IngestVisitor[] }> {
+    const sessions: IngestSession[] = [];
+    const visitors: IngestVisitor[] = [];
+    for (const id of sessionIds) {
+      const s = this.#sessions.get(id) ?? (await this.ctx.storage.get<SessionState>(`s:${id}`));
+      if (s) sessions.push(sessionRow(s));
+    }
+    for (const id of visitorIds) {
+      const v = this.#visitors.get(id) ?? (await this.ctx.storage.get<VisitorState>(`v:${id}`));
+      if (v) visitors.push(visitorRow(v));
+    }
+    return { sessions, visitors };
+  }
+
+  #remember(call: IngestCall): void {
+    if (this.#site !== call.site) {
+      this.#site = call.site;
+      void this.ctx.storage.put('site', call.site);
+    }
+    this.#timezone = call.timezone || 'UTC';
+    this.#storeRaw = call.storeRaw;
+  }
+
+  async #session(e: EnrichedEvent): Promise<SessionState> {
+    let s =
+      this.#sessions.get(e.session) ?? (await this.ctx.storage.get<SessionState>(`s:${e.session}`));
+    if (!s) {
+      const prior =
+        this.#visitors.get(e.visitor) ??
+        (await this.ctx.storage.get<VisitorState>(`v:${e.visitor}`));
+      s = newSession(e, prior !== undefined && prior.last_session !== e.session);
+    }
+    this.#cache(this.#sessions, e.session, s);
+    return s;
+  }
+
+  async #visitor(id: string): Promise<VisitorState | undefined> {
+    return this.#visitors.get(id) ?? (await this.ctx.storage.get<VisitorState>(`v:${id}`));
+  }
+
+  #cache<T extends { lastSeenMs: number }>(map: Map<string, T>, id: string, value: T): void {
+    map.set(id, value);
+    if (map.size <= MAX_CACHED) return;
+    const cutoff = Date.now() - IDLE_MS;
+    for (const [key, v] of map) if (v.lastSeenMs < cutoff || map.size > MAX_CACHED) map.delete(key);
+  }
+
+  /** Push at once when idle; otherwise coalesce into one push per PUSH_INTERVAL_MS. */
+  #schedulePush(): void {
+    if (this.#pushTimer !== null || this.#pushing) return;
+    const wait = this.#lastPushAt + PUSH_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.ctx.waitUntil(this.#push());
+      return;
+    }
+    this.#pushTimer = setTimeout(() => {
+      this.#pushTimer = null;
+      this.ctx.waitUntil(this.#push());
+    }, wait);
+  }
+
+  async #push(): Promise<void> {
+    if (!this.#site) return;
+    this.#pushing = true;
+    const now = Date.now();
+    this.#lastPushAt = now;
+    const full = now - this.#lastFullAt >= FULL_EVERY_MS;
+    if (full) this.#lastFullAt = now;
+    const message = this.#live.message(this.#site, full, now);
+    try {
+      this.#stats.pushes += 1;
+      if (!(await broadcast(this.env, message))) this.#stats.pushFailures += 1;
+      await this.#writeSnapshot(message.visitorsNow, now);
+    } finally {
+      this.#pushing = false;
+    }
+    if (this.#live.dirty) this.#schedulePush();
+    await this.#ensureAlarm(now + FULL_EVERY_MS, 'tick');
+  }
+
+  async #writeSnapshot(count: number, now: number): Promise<void> {
+    if (count === this.#snapshot.count && now - this.#snapshot.at < KV_SNAPSHOT_REFRESH_MS) return;
+    if (now - this.#snapshot.at < 1_000) return; // KV: about one write per second per key
+    this.#snapshot = { count, at: now };
+    try {
+      await this.env.SITES_KV.put(
+        `live:${this.#site}`,
+        JSON.stringify({ visitorsNow: count, at: now }),
+        {
+          expirationTtl: KV_SNAPSHOT_TTL_S,
+        },
+      );
+    } catch (error) {
+      console.warn(`SiteLive ${this.#site}: live snapshot write failed`, error);
+    }
+  }
+
+  async #ensureAlarm(at: number, reason: 'flush' | 'retry' | 'tick'): Promise<void> {
+    if (reason === 'flush') this.#flushDueAt ??= at;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  async #rearm(now: number): Promise<void> {
+    const times: number[] = [];
+    if (this.#outbox.meta.pendingEvents > 0) times.push(this.#flushDueAt ?? now + FLUSH_DELAY_MS);
+    if (this.#retryAt !== null) times.push(this.#retryAt);
+    const next = this.#live.sweep(now);
+    if (this.#live.size > 0) times.push(Math.min(now + FULL_EVERY_MS, next ?? Infinity));
+    if (times.length > 0) await this.ctx.storage.setAlarm(Math.max(now + 1, Math.min(...times)));
+  }
+}

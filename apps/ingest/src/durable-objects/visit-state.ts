@@ -1,0 +1,173 @@
+/**
+ * Folding accepted events into a session's RUNNING TOTALS and the visitor's latest state — the
+ * shapes `ingest_batch` merges with GREATEST — and deciding when the value score is recomputed:
+ * on the session's first event, on every fifth heartbeat, and when scroll depth or interaction
+ * counts change (scoring is cheap, but per-heartbeat scoring of thousands of visitors is not).
+ */
+import type { EnrichedEvent, IngestSession, IngestVisitor } from '@sightline/schema';
+import { scoreVisit } from '@sightline/schema/value-score';
+import { calendar } from './calendar.js';
+
+export interface SessionState extends IngestSession {
+  heartbeats: number;
+  /** Score inputs at the last scoring, to detect a change. */
+  scoredScroll: number;
+  scoredInteractions: number;
+  /** Receive time of the session's first event, ms. */
+  startedAtMs: number;
+  lastSeenMs: number;
+}
+
+export interface VisitorState extends IngestVisitor {
+  /** The session the visitor was last seen in (to tell a returning visitor). */
+  last_session: string;
+  lastSeenMs: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A new session (and whether its visitor had been seen before). */
+export function newSession(e: EnrichedEvent, returning: boolean): SessionState {
+  return {
+    site_id: e.site,
+    session_id: e.session,
+    visitor_id: e.visitor,
+    started_at: iso(e.receivedAt),
+    last_seen: iso(e.receivedAt),
+    entry_path: e.url,
+    exit_path: e.url,
+    pageviews: 0,
+    engaged_ms: 0,
+    max_scroll: 0,
+    interactions: 0,
+    referrer_host: e.referrerHost,
+    referrer_class: e.referrerClass,
+    utm_source: e.utmSource,
+    utm_medium: e.utmMedium,
+    utm_campaign: e.utmCampaign,
+    returning,
+    country: e.country,
+    region: e.region,
+    city: e.city,
+    latitude: e.latitude,
+    longitude: e.longitude,
+    device: e.device,
+    browser: e.browser,
+    os: e.os,
+    heartbeats: 0,
+    scoredScroll: -1,
+    scoredInteractions: -1,
+    startedAtMs: e.receivedAt,
+    lastSeenMs: e.receivedAt,
+  };
+}
+
+/**
+ * Adds one event to the session's totals. Returns true when the score should be recomputed.
+ *
+ * @example
+ * if (foldEvent(session, event)) visitor.value_score = score(session, site.timezone);
+ */
+export function foldEvent(s: SessionState, e: EnrichedEvent): boolean {
+  s.lastSeenMs = Math.max(s.lastSeenMs, e.receivedAt);
+  s.last_seen = iso(s.lastSeenMs);
+  if (e.type === 'pageview') {
+    s.pageviews += 1;
+    s.exit_path = e.url;
+  } else if (e.type === 'heartbeat') {
+    s.heartbeats += 1;
+    s.engaged_ms += e.engagedMs;
+    s.max_scroll = Math.max(s.max_scroll, e.scroll);
+    s.interactions += e.interactions;
+  }
+  if (s.scoredScroll < 0) return true;
+  if (s.max_scroll !== s.scoredScroll || s.interactions !== s.scoredInteractions) return true;
+  return e.type === 'heartbeat' && s.heartbeats % 5 === 0;
+}
+
+/** The visit's value score, 0..100, and marks the session as scored. */
+export function score(s: SessionState, timeZone: string): number {
+  s.scoredScroll = s.max_scroll;
+  s.scoredInteractions = s.interactions;
+  const { weekend, month } = calendar(s.startedAtMs, timeZone);
+  return scoreVisit({
+    pageviews: s.pageviews,
+    engagedMs: s.engaged_ms,
+    returning: s.returning,
+    sourceClass: s.referrer_class,
+    device: s.device,
+    os: s.os,
+    browser: s.browser,
+    weekend,
+    month,
+  });
+}
+
+/** Updates (or starts) the visitor's latest state from an event of `session`. */
+export function foldVisitor(
+  v: VisitorState | undefined,
+  s: SessionState,
+  e: EnrichedEvent,
+): VisitorState {
+  const state: VisitorState = v ?? {
+    site_id: e.site,
+    visitor_id: e.visitor,
+    first_seen: s.started_at,
+    last_seen: s.last_seen,
+    last_path: e.url,
+    value_score: 0,
+    first_referrer_host: s.referrer_host,
+    first_referrer_class: s.referrer_class,
+    utm_source: s.utm_source,
+    utm_medium: s.utm_medium,
+    utm_campaign: s.utm_campaign,
+    last_session: s.session_id,
+    lastSeenMs: e.receivedAt,
+    country: e.country,
+    region: e.region,
+    city: e.city,
+    latitude: e.latitude,
+    longitude: e.longitude,
+    device: e.device,
+    browser: e.browser,
+    os: e.os,
+  };
+  state.lastSeenMs = Math.max(state.lastSeenMs, e.receivedAt);
+  state.last_seen = iso(state.lastSeenMs);
+  if (e.type === 'pageview') state.last_path = e.url;
+  state.last_session = s.session_id;
+  if (s.utm_source || s.utm_campaign) {
+    state.utm_source = s.utm_source;
+    state.utm_medium = s.utm_medium;
+    state.utm_campaign = s.utm_campaign;
+  }
+  Object.assign(state, {
+    country: e.country,
+    region: e.region,
+    city: e.city,
+    latitude: e.latitude,
+    longitude: e.longitude,
+    device: e.device,
+    browser: e.browser,
+    os: e.os,
+  });
+  return state;
+}
+
+/** Strips the object-internal fields: what goes into the `ingest_batch` payload. */
+export function sessionRow(s: SessionState): IngestSession {
+  const {
+    heartbeats: _h,
+    scoredScroll: _s,
+    scoredInteractions: _i,
+    startedAtMs: _a,
+    lastSeenMs: _l,
+    ...row
+  } = s;
+  return row;
+}
+
+export function visitorRow(v: VisitorState): IngestVisitor {
+  const { last_session: _s, lastSeenMs: _l, ...row } = v;
+  return row;
+}

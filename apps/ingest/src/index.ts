@@ -1,0 +1,26 @@
+/**
+ * The ingest Worker (issue 6): Hono routes plus the SiteLive Durable Object class. See
+ * docs/ingest.md for the pipeline and ../../shared ARCHITECTURE for where it sits.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from './env.js';
+import { IngestError, onError } from './lib/errors.js';
+import { events } from './routes/events.js';
+import { trackerScript } from './routes/tracker-script.js';
+import { live } from './routes/live.js';
+import { health } from './routes/health.js';
+
+export { SiteLive } from './durable-objects/site-live.js';
+
+const app = new Hono<AppEnv>();
+
+app.route('/v1/events', events);
+app.route('/s.js', trackerScript);
+app.route('/v1/sites', live);
+app.route('/v1/health', health);
+app.notFound(() => {
+  throw new IngestError(404, 'not_found', 'no such route');
+});
+app.onError(onError);
+
+export default app;

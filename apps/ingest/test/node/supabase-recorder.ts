@@ -1,0 +1,108 @@
+/**
+ * A stand-in for Supabase's HTTP surface, for the Miniflare tests and the benchmark: it serves
+ * `GET /rest/v1/sites`, records `POST /rest/v1/rpc/ingest_batch` (applying each batch id once,
+ * like the real RPC) and `POST /realtime/v1/api/broadcast`, and fails either on demand, per
+ * site. This is a mock of something that cannot run inside workerd; the end-to-end tests
+ * (test/e2e) run the same Worker against the real devstack instead.
+ *
+ * Runs in Node (vitest globalSetup, bench). Control API: POST /__control, GET /__state.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RecordedBatch, RecorderSite, RecorderState } from '../support/recorder-types.js';
+
+export type { RecordedBatch, RecorderSite, RecorderState };
+
+export interface Recorder {
+  url: string;
+  state: RecorderState;
+  close(): Promise<void>;
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Starts the recorder on a free loopback port. `record: false` keeps counts only (bench). */
+export async function startRecorder(
+  options: { sites?: RecorderSite[]; record?: boolean } = {},
+): Promise<Recorder> {
+  const record = options.record ?? true;
+  const sites = new Map((options.sites ?? []).map((s) => [s.id, s]));
+  const applied = new Set<string>();
+  const state: RecorderState = {
+    rpcCalls: 0,
+    rpcFailures: 0,
+    batches: [],
+    broadcasts: [],
+    siteLookups: 0,
+    failRpc: [],
+    failRealtime: [],
+  };
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const text = await body(req);
+      const send = (status: number, value: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      if (url.pathname === '/__state') return send(200, state);
+      if (url.pathname === '/__control') {
+        const control = JSON.parse(text) as Partial<RecorderState> & { sites?: RecorderSite[] };
+        if (control.failRpc) state.failRpc = control.failRpc;
+        if (control.failRealtime) state.failRealtime = control.failRealtime;
+        for (const site of control.sites ?? []) sites.set(site.id, site);
+        return send(200, { ok: true });
+      }
+      if (url.pathname === '/rest/v1/sites' && req.method === 'GET') {
+        state.siteLookups++;
+        const id = (url.searchParams.get('id') ?? '').replace(/^eq\./, '');
+        const site = sites.get(id);
+        return send(200, site ? [site] : []);
+      }
+      if (url.pathname === '/rest/v1/rpc/ingest_batch' && req.method === 'POST') {
+        state.rpcCalls++;
+        const { payload } = JSON.parse(text) as {
+          payload: Omit<RecordedBatch, 'site' | 'duplicate'>;
+        };
+        const site =
+          payload.events[0]?.site_id ?? (payload.sessions[0]?.site_id as string | undefined) ?? '';
+        if (state.failRpc.includes(site) || state.failRpc.includes('*')) {
+          state.rpcFailures++;
+          return send(503, {
+            code: 'PGRST000',
+            message: 'database unavailable (recorder)',
+            details: null,
+            hint: null,
+          });
+        }
+        const duplicate = applied.has(payload.batch_id);
+        applied.add(payload.batch_id);
+        if (record) state.batches.push({ ...payload, site, duplicate });
+        return send(200, { batch_id: payload.batch_id, duplicate, events: payload.events.length });
+      }
+      if (url.pathname === '/realtime/v1/api/broadcast' && req.method === 'POST') {
+        const { messages } = JSON.parse(text) as { messages: RecorderState['broadcasts'] };
+        const topic = messages[0]?.topic ?? '';
+        if (state.failRealtime.some((s) => topic === `site:${s}`))
+          return send(503, { message: 'realtime down' });
+        if (record) state.broadcasts.push(...messages);
+        return send(202, {});
+      }
+      send(404, { message: 'not found' });
+    })().catch((error: unknown) => {
+      res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,168 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { LiveMessage } from '@sightline/schema';
+import {
+  addSite,
+  batch,
+  control,
+  eventually,
+  heartbeat,
+  newVisit,
+  pageview,
+  post,
+  recorderState,
+} from './support/helpers.js';
+import { acceptedAtLeast, live, stats } from './support/site-live.js';
+import { SELF } from 'cloudflare:test';
+
+const batchesOf = async (site: string) =>
+  (await recorderState()).batches.filter((b) => b.site === site);
+const messagesOf = async (site: string) =>
+  (await recorderState()).broadcasts
+    .filter((b) => b.topic === `site:${site}`)
+    .map((b) => b.payload as unknown as LiveMessage);
+
+describe('SiteLive: dedup', () => {
+  it('counts a repeated event id once (retried beacon, reload)', async () => {
+    const site = await addSite();
+    const visit = newVisit();
+    const event = pageview(visit);
+    expect((await post(batch(site.id, [event]))).status).toBe(202);
+    expect((await post(batch(site.id, [event, event]))).status).toBe(202);
+    await acceptedAtLeast(site.id, 2, 'duplicates');
+    await live(site.id).flush();
+    const s = await stats(site.id);
+    expect(s.accepted).toBe(1);
+    expect(s.duplicates).toBe(2);
+    const events = (await batchesOf(site.id)).flatMap((b) => b.events);
+    expect(events.map((e) => e.id)).toEqual([event.id]);
+  });
+});
+
+describe('SiteLive: live visitors and pushes', () => {
+  it('knows who is on the site now, pushes to Realtime at once, and drops a visitor on a final heartbeat', async () => {
+    const site = await addSite();
+    const a = newVisit();
+    const b = newVisit();
+    await post(batch(site.id, [pageview(a), pageview(b)]));
+    const first = await eventually(async () =>
+      (await messagesOf(site.id)).find((m) => m.visitorsNow === 2),
+    );
+    expect(first.visitors.map((v) => v.id).sort()).toEqual([a.visitor, b.visitor].sort());
+    expect(first.events.length).toBeGreaterThan(0);
+    await post(batch(site.id, [heartbeat(a, { final: true })]));
+    const after = await eventually(async () =>
+      (await messagesOf(site.id)).find((m) => m.left.includes(a.visitor)),
+    );
+    expect(after.visitorsNow).toBe(1);
+    expect((await stats(site.id)).visitorsNow).toBe(1);
+    // Sequence numbers increase by one per message.
+    const seqs = (await messagesOf(site.id)).map((m) => m.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+  });
+
+  it('coalesces a burst into at most ~20 pushes per second', async () => {
+    const site = await addSite();
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) await post(batch(site.id, [pageview(newVisit())]));
+    await acceptedAtLeast(site.id, 40);
+    const elapsed = (Date.now() - started) / 1000;
+    await eventually(async () => (await messagesOf(site.id)).some((m) => m.visitorsNow === 40));
+    const pushes = (await messagesOf(site.id)).length;
+    expect(pushes).toBeLessThanOrEqual(Math.ceil(elapsed * 20) + 2);
+  });
+
+  it('writes a KV snapshot served by GET /v1/sites/:id/live for public sites only', async () => {
+    const site = await addSite({ public_live: true });
+    const hidden = await addSite({ public_live: false });
+    await post(batch(site.id, [pageview(newVisit()), pageview(newVisit()), pageview(newVisit())]));
+    await eventually(async () => {
+      const snap = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site.id}`, 'json');
+      return snap?.visitorsNow === 3;
+    });
+    const res = await SELF.fetch(`https://ingest.test/v1/sites/${site.id}/live`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ site: site.id, visitorsNow: 3 });
+    expect((await SELF.fetch(`https://ingest.test/v1/sites/${hidden.id}/live`)).status).toBe(403);
+    expect((await SELF.fetch('https://ingest.test/v1/sites/nope-nope/live')).status).toBe(404);
+    expect((await SELF.fetch('https://ingest.test/v1/sites/%00bad/live')).status).toBe(404);
+  });
+
+  it('keeps ingesting while Realtime is down', async () => {
+    const site = await addSite();
+    await control({ failRealtime: [site.id] });
+    try {
+      await post(batch(site.id, [pageview(newVisit())]));
+      const res = await post(batch(site.id, [pageview(newVisit())]));
+      expect(res.status).toBe(202);
+      await acceptedAtLeast(site.id, 2);
+      await eventually(async () => ((await stats(site.id)).pushFailures > 0 ? true : null));
+      await live(site.id).flush();
+      expect((await batchesOf(site.id)).flatMap((b) => b.events)).toHaveLength(2);
+    } finally {
+      await control({ failRealtime: [] });
+    }
+  });
+});
+
+describe('SiteLive: Postgres flush', () => {
+  it('flushes many requests as ONE ingest_batch RPC with running session totals and a score', async () => {
+    const site = await addSite();
+    const visit = newVisit();
+    await post(batch(site.id, [pageview(visit)]));
+    for (let i = 0; i < 6; i++)
+      await post(batch(site.id, [heartbeat(visit, { scroll: 10 * i, interactions: 1 })]));
+    await acceptedAtLeast(site.id, 7);
+    await live(site.id).flush();
+    const batches = await batchesOf(site.id);
+    expect(batches).toHaveLength(1);
+    const [b] = batches;
+    expect(b!.events).toHaveLength(7);
+    expect(b!.sessions).toHaveLength(1);
+    expect(b!.sessions[0]).toMatchObject({
+      session_id: visit.session,
+      pageviews: 1,
+      engaged_ms: 6 * 15_000,
+      max_scroll: 50,
+      interactions: 6,
+      referrer_class: 'email',
+      utm_source: 'newsletter',
+      returning: false,
+    });
+    expect(b!.visitors[0]).toMatchObject({
+      visitor_id: visit.visitor,
+      last_path: visit ? '/pricing?utm_source=newsletter&utm_medium=email' : '',
+    });
+    expect(typeof b!.visitors[0]!.value_score).toBe('number');
+  });
+
+  it('loses nothing while Postgres is down and lands every event exactly once when it is back', async () => {
+    const site = await addSite();
+    await control({ failRpc: [site.id] });
+    const sent: string[] = [];
+    try {
+      for (let round = 0; round < 3; round++) {
+        const events = [pageview(newVisit()), pageview(newVisit())];
+        sent.push(...events.map((e) => e.id as string));
+        await post(batch(site.id, events));
+        await acceptedAtLeast(site.id, sent.length);
+        await live(site.id).flush();
+      }
+      const down = await stats(site.id);
+      expect(down.flushFailures).toBeGreaterThan(0);
+      expect(down.outboxEvents + down.pendingEvents).toBe(sent.length);
+    } finally {
+      await control({ failRpc: [] });
+    }
+    // Back up: retries come from the alarm with back-off; run it until the outbox is empty.
+    await eventually(async () => {
+      await live(site.id).retryNow();
+      const s = await stats(site.id);
+      return s.outboxBatches === 0 && s.pendingEvents === 0;
+    }, 10_000);
+    const landed = (await batchesOf(site.id))
+      .filter((b) => !b.duplicate)
+      .flatMap((b) => b.events.map((e) => e.id));
+    expect(landed.sort()).toEqual([...sent].sort());
+  });
+});
