@@ -4,6 +4,7 @@ import pg from 'pg';
 import { bootstrapDatabase } from './bootstrap.js';
 import { startGateway } from './gateway.js';
 import { loadOrCreateSecrets } from './keys.js';
+import { claimDataDir, releaseDataDir, writeLock } from './lock.js';
 import { applyMigrationFiles, type AppliedMigration } from './migrations.js';
 import { defaultDataDir, defaultMigrationsDir } from './paths.js';
 import { freePort } from './ports.js';
@@ -58,6 +59,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
   const dataDir = resolve(options.dataDir ?? defaultDataDir());
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const secrets = await loadOrCreateSecrets(dataDir);
+  await claimDataDir(dataDir, log);
   const [dbPort, restPort, adminPort, gatewayPort] = await Promise.all([
     freePort(),
     freePort(),
@@ -66,7 +68,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
   ]);
   const dbUrl = `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${dbPort}/postgres`;
 
-  const cleanups: (() => Promise<void>)[] = [];
+  const cleanups: (() => Promise<void>)[] = [() => releaseDataDir(dataDir)];
   const stopAll = async (): Promise<void> => {
     // Reverse start order: clients and servers first, Postgres last.
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -84,6 +86,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       log,
     });
     cleanups.push(() => postgres.stop());
+    await writeLock(dataDir, [postgres.pid]);
 
     const admin = new pg.Client({ connectionString: dbUrl });
     admin.on('error', (error) => log(`admin connection: ${error.message}`));
@@ -102,6 +105,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       log,
     });
     cleanups.push(() => postgrest.stop());
+    await writeLock(dataDir, [postgres.pid, postgrest.pid]);
 
     const apiKeys = [secrets.anonKey, secrets.serviceRoleKey];
     const realtimeOptions = { dbUrl, jwtSecret: secrets.jwtSecret, apiKeys, log };

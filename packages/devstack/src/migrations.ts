@@ -25,7 +25,15 @@ export async function applyMigrationFiles(
   client: pg.Client,
   dir: string,
 ): Promise<AppliedMigration[]> {
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (cause) {
+    throw new DevstackError('MIGRATION_FAILED', `cannot read the migrations directory ${dir}`, {
+      cause,
+    });
+  }
+  const files = entries.filter((file) => file.endsWith('.sql')).sort();
   const { rows } = await client.query<{ version: string }>(
     'select version from supabase_migrations.schema_migrations',
   );

@@ -16,6 +16,7 @@ export interface PostgresOptions {
 export interface RunningPostgres {
   /** True when this start ran initdb (a cold start). */
   initialised: boolean;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -126,6 +127,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
 
   return {
     initialised,
+    pid: child.process.pid,
     // SIGINT is Postgres' "fast" shutdown: it disconnects clients and removes postmaster.pid.
     stop: () => child.stop('SIGINT', 15_000),
   };

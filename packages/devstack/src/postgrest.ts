@@ -17,6 +17,7 @@ export interface RunningPostgrest {
    * has loaded the new schema cache, so a test can query a table right after its migration.
    */
   reloadSchema(notify: () => Promise<void>): Promise<void>;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -70,6 +71,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Running
 
   let reloads = Promise.resolve();
   return {
+    pid: child.process.pid,
     reloadSchema(notify) {
       // Serialise reloads so each waits for the cache load its own NOTIFY caused.
       const run = reloads.then(async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,4 +61,29 @@ it('start --json prints one JSON line, serves, and stops everything on SIGTERM; 
   const reset = spawn(process.execPath, [bin, 'reset', '--data-dir', dataDir], { stdio: 'ignore' });
   expect(await new Promise((resolve) => reset.on('exit', resolve))).toBe(0);
   expect(existsSync(dataDir)).toBe(false);
+});
+
+it('recovers a data dir whose devstack was killed with SIGKILL: the orphans are stopped at the next start', async () => {
+  root ??= await mkdtemp(join(tmpdir(), 'devstack-cli-'));
+  const dataDir = join(root, 'killed');
+  const child = spawn(process.execPath, [bin, 'start', '--json', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  await new Promise<void>((resolve) =>
+    createInterface({ input: child.stdout }).once('line', () => resolve()),
+  );
+  const lock = JSON.parse(await readFile(join(dataDir, 'devstack.lock.json'), 'utf8')) as {
+    childPids: number[];
+  };
+  expect(lock.childPids).toHaveLength(2);
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  expect(lock.childPids.every(isAlive)).toBe(true);
+
+  const { startDevstack } = await import('../src/index.js');
+  const stack = await startDevstack({ dataDir });
+  expect(lock.childPids.some(isAlive)).toBe(false);
+  await stack.stop();
+  expect(existsSync(join(dataDir, 'devstack.lock.json'))).toBe(false);
 });
