@@ -10,7 +10,8 @@ const USAGE = `usage: sightline token --site <id> [--site <id2>] [--ttl 30d] [--
 
   --site     a site id the token may read (repeatable)
   --ttl      lifetime: 30d (default), 12h, 15m, or seconds
-  --secret   the project's JWT secret (else env SUPABASE_JWT_SECRET, else the local devstack's)`;
+  --secret   the project's JWT secret (else env SUPABASE_JWT_SECRET, else the local devstack's);
+             write --secret=<s> when the secret starts with "-"`;
 
 /** @param {string[]} argv */
 async function main(argv) {
@@ -29,6 +30,7 @@ async function main(argv) {
     return values.help ? 0 : 2;
   }
   const siteIds = [...new Set(values.site ?? [])];
+  if (!siteIds.length) throw new Error('at least one --site is required');
   const { secret, source } = resolveSecret({ secret: values.secret });
   const token = await signDashboardToken({ siteIds, secret, ttlSeconds: parseTtl(values.ttl) });
   process.stderr.write(`signed with the secret from ${source}\n`);

@@ -69,7 +69,8 @@ begin
 end
 $$;
 
--- The site's time zone as the caller may see it; not found (HTTP 404) when RLS hides the site.
+-- The site's time zone as the caller may see it. A site RLS hides and a site that does not
+-- exist get the same insufficient_privilege error (PostgREST: 403 with a token, 401 for anon).
 create function private.site_timezone(p_site text) returns text
 language plpgsql stable as $$
 declare
@@ -77,7 +78,8 @@ declare
 begin
   select timezone into v_tz from public.sites where id = p_site;
   if v_tz is null then
-    raise exception 'site "%" not found', p_site using errcode = 'P0002';
+    raise exception 'site "%" not found or not readable with this token', p_site
+      using errcode = '42501';
   end if;
   return v_tz;
 end
