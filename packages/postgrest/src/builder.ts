@@ -4,7 +4,7 @@
  * `{ data, error, count, status, statusText }`.
  */
 import { PostgrestError } from './error.js';
-import { send, type SendOptions } from './send.js';
+import { discard, send, type SendOptions } from './send.js';
 import type { PostgrestResult, RetryOptions } from './types.js';
 
 /** @internal Options shared by every request of one client: created once, never copied. */
@@ -119,7 +119,7 @@ export class PostgrestBuilder<Result, Throw extends boolean = false> implements 
     try {
       const res = await send(method, url, headers, body, this.o, this.signal);
       ({ status, statusText } = res);
-      if (res.ok && (this.min || method == 'HEAD')) await res.body?.cancel();
+      if (res.ok && (this.min || method == 'HEAD')) discard(res);
       else {
         const text = await res.text();
         let json: unknown;

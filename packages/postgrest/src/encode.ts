@@ -8,14 +8,20 @@
  */
 
 // PostgREST's list element parser stops at `,` and `)`, trims around the brackets, and treats a
-// leading `"` as a quoted value with backslash escapes (QueryParams.hs, pListElement).
-const LIST_UNSAFE = /^$|^\s|\s$|[,()"\\]/;
+// leading `"` as a quoted value with backslash escapes (QueryParams.hs, pListElement). Braces too,
+// so the same quoting serves or() values, where a leading `{` starts an array literal.
+const LIST_UNSAFE = /^$|^\s|\s$|[,(){}"\\]/;
 // Postgres array literals additionally split on braces and read a bare NULL as SQL NULL.
 const ARRAY_UNSAFE = /^$|^null$|[\s,{}()"\\]/i;
 
 const quote = (s: string): string => '"' + s.replace(/["\\]/g, '\\$&') + '"';
 
-/** One element of an `in.(…)` list. Non-strings (numbers, booleans) are written as they print. */
+/**
+ * One element of an `in.(…)` list, or a value inside `or(…)`: quoted only when it must be.
+ * Non-strings (numbers, booleans) are written as they print.
+ *
+ * @example db.from('t').select().or(`name.eq.${listItem(userInput)},id.eq.1`)
+ */
 export const listItem = (v: unknown): string =>
   typeof v == 'string' && LIST_UNSAFE.test(v) ? quote(v) : String(v);
 

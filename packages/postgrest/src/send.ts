@@ -14,6 +14,13 @@ export interface SendOptions {
 
 const NO_RETRY = { retries: 0 };
 
+/**
+ * Release a response's connection without reading it. Not awaited: cancelling one branch of a
+ * tee'd body (a caching fetch wrapper's clone) only settles once the other branch is done, and
+ * an errored stream rejects, which must not become an unhandled rejection.
+ */
+export const discard = (res: Response): void => void res.body?.cancel().catch(() => {});
+
 export const send = async (
   method: string,
   url: string,
@@ -55,8 +62,7 @@ export const send = async (
       if (res) return res;
       throw error;
     }
-    // Release the connection of the response we are discarding before sleeping.
-    await res?.body?.cancel();
+    if (res) discard(res);
     await new Promise((r) => setTimeout(r, wait));
   }
 };
