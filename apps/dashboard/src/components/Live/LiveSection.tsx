@@ -1,0 +1,70 @@
+/** Visitors now, freshness, the map and the feed; in realtime mode also live top lists. */
+import type { LiveVisitor } from '@sightline/schema';
+import { useMemo } from 'react';
+import type { Filters } from '../../lib/api.js';
+import type { LiveState } from '../../lib/live-state.js';
+import { LiveMap } from '../Map/LiveMap.js';
+import { EventFeed } from './EventFeed.js';
+import { Freshness } from './Freshness.js';
+import { LiveCount } from './LiveCount.js';
+import { LiveTopList } from './LiveTopList.js';
+
+/** How a report filter reads a live visitor; dimensions without a live field do not filter. */
+const LIVE_FIELDS: Partial<Record<keyof Filters, (v: LiveVisitor) => string>> = {
+  page: (v) => v.path,
+  country: (v) => v.country,
+  region: (v) => v.region,
+  city: (v) => v.city,
+  device: (v) => v.device,
+  browser: (v) => v.browser,
+  os: (v) => v.os,
+};
+
+export function filterLive(
+  visitors: ReadonlyMap<string, LiveVisitor>,
+  filters: Filters,
+): ReadonlyMap<string, LiveVisitor> {
+  const checks = Object.entries(filters).flatMap(([dim, value]) => {
+    const read = LIVE_FIELDS[dim as keyof Filters];
+    return read ? [(v: LiveVisitor) => read(v) === value] : [];
+  });
+  if (checks.length === 0) return visitors;
+  return new Map([...visitors].filter(([, v]) => checks.every((c) => c(v))));
+}
+
+interface Props {
+  live: LiveState;
+  filters: Filters;
+  realtime: boolean;
+  mapboxToken: string;
+}
+
+export function LiveSection({ live, filters, realtime, mapboxToken }: Props) {
+  const visitors = useMemo(() => filterLive(live.visitors, filters), [live.visitors, filters]);
+  const filtered = visitors !== live.visitors;
+  return (
+    <>
+      <div className="live-strip">
+        {/* The exact count comes from the Worker; with a filter only the located subset is known. */}
+        <LiveCount count={filtered ? visitors.size : live.visitorsNow} />
+        <Freshness lastEventAt={live.lastEventAt} />
+      </div>
+      <div className={realtime ? 'live-grid realtime' : 'live-grid'}>
+        <LiveMap visitors={visitors} mapboxToken={mapboxToken} />
+        <EventFeed events={live.events} />
+      </div>
+      {realtime && (
+        <div className="breakdowns">
+          <LiveTopList title="Pages now" visitors={visitors.values()} pick={(v) => v.path} />
+          <LiveTopList title="Countries now" visitors={visitors.values()} pick={(v) => v.country} />
+          <LiveTopList title="Devices now" visitors={visitors.values()} pick={(v) => v.device} />
+          <LiveTopList
+            title="Channels now"
+            visitors={visitors.values()}
+            pick={(v) => v.referrerClass}
+          />
+        </div>
+      )}
+    </>
+  );
+}

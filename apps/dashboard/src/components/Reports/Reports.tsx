@@ -1,0 +1,67 @@
+/** The reports for a date range: headline numbers, the time series and every top list. */
+import { useState } from 'react';
+import type { Api, Filters } from '../../lib/api.js';
+import type { ResolvedRange } from '../../lib/date-range.js';
+import { REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
+import { useQuery } from '../../hooks/useQuery.js';
+import { BreakdownCard } from './BreakdownCard.js';
+import { OverviewCards } from './OverviewCards.js';
+import { TimeseriesChart } from './TimeseriesChart.js';
+import { METRICS, type MetricKey } from './metrics.js';
+
+interface Props {
+  api: Api;
+  site: string;
+  timeZone: string;
+  range: ResolvedRange;
+  filters: Filters;
+  onFilter: (dimension: Dimension, value: string) => void;
+}
+
+export function Reports({ api, site, timeZone, range, filters, onFilter }: Props) {
+  const [metric, setMetric] = useState<MetricKey>('visitors');
+  const { from, to, resolution, previous } = range;
+  const key = JSON.stringify([site, from, to, filters]);
+  const overview = useQuery(key, () => api.overview({ site, from, to, filters }));
+  const series = useQuery(`${key}:${resolution}`, () =>
+    api.timeseries({ site, from, to, filters, resolution }),
+  );
+  const prevSeries = useQuery(`${key}:${resolution}:prev`, () =>
+    api.timeseries({ site, from: previous.from, to: previous.to, filters, resolution }),
+  );
+  const seriesMetric = METRICS.find((m) => m.key === metric)!.series;
+
+  return (
+    <div className="reports">
+      {overview.error && (
+        <p className="error">Could not load the overview: {overview.error.message}</p>
+      )}
+      <OverviewCards overview={overview.data} selected={metric} onSelect={setMetric} />
+      {series.error ? (
+        <p className="error">Could not load the time series: {series.error.message}</p>
+      ) : (
+        <TimeseriesChart
+          current={series.data ?? []}
+          previous={prevSeries.data ?? []}
+          metric={seriesMetric}
+          resolution={resolution}
+          timeZone={timeZone}
+        />
+      )}
+      <div className="breakdowns">
+        {REPORT_GROUPS.map((group) => (
+          <BreakdownCard
+            key={group[0]}
+            api={api}
+            site={site}
+            from={from}
+            to={to}
+            filters={filters}
+            dimensions={group}
+            onFilter={onFilter}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

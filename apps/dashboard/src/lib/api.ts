@@ -1,0 +1,188 @@
+/**
+ * Typed access to the stats RPCs and the sites table through @sightline/postgrest. Every call
+ * resolves to `{ data, error }`; auth failures are told apart so the app can show the token screen
+ * instead of an error box.
+ */
+import { PostgrestClient } from '@sightline/postgrest';
+import type { Dimension } from './dimensions.js';
+
+export interface Site {
+  id: string;
+  name: string;
+  timezone: string;
+  public_live: boolean;
+}
+
+export interface OverviewNumbers {
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  /** 0..1 */
+  bounce_rate: number;
+  engaged_ms: number;
+  avg_engaged_ms: number;
+}
+export interface Overview extends OverviewNumbers {
+  previous: OverviewNumbers;
+}
+
+export interface BreakdownRow {
+  value: string;
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  bounce_rate: number;
+  engaged_ms: number;
+}
+
+export interface TimeseriesRow {
+  bucket: string;
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  engaged_ms: number;
+}
+
+export interface LiveVisitorRow {
+  visitor_id: string;
+  latitude: number | null;
+  longitude: number | null;
+  country: string;
+  region: string;
+  city: string;
+  path: string;
+  device: string;
+  browser: string;
+  os: string;
+  value_score: number;
+  engaged_ms: number;
+  pageviews: number;
+  last_seen: string;
+}
+
+export type Filters = Partial<Record<Dimension, string>>;
+
+export interface StatsQuery {
+  site: string;
+  from: Date;
+  to: Date;
+  filters: Filters;
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** `auth` when the token is expired, invalid or not allowed; the app then asks for a new one. */
+    readonly code: 'auth' | 'request',
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type ApiResult<T> = { data: T; error: null } | { data: null; error: ApiError };
+
+interface RawResult {
+  data: unknown;
+  error: { message: string; code?: string } | null;
+  status: number;
+}
+
+function toResult<T>(res: RawResult): ApiResult<T> {
+  if (!res.error) return { data: res.data as T, error: null };
+  // PostgREST answers a bad or expired JWT with 401 (PGRST301/PGRST302) and a role without
+  // grants with 403/42501.
+  const auth = res.status === 401 || res.status === 403 || /^PGRST30/.test(res.error.code ?? '');
+  return {
+    data: null,
+    error: new ApiError(res.error.message, auth ? 'auth' : 'request', res.status),
+  };
+}
+
+const NUMERIC_KEYS = new Set([
+  'visitors',
+  'visits',
+  'pageviews',
+  'bounce_rate',
+  'engaged_ms',
+  'avg_engaged_ms',
+  'value_score',
+  'latitude',
+  'longitude',
+]);
+
+/** bigint/numeric columns may arrive as JSON strings; the UI wants numbers. */
+function normaliseNumbers<T extends object>(row: T): T {
+  const out = { ...row } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) {
+    if (NUMERIC_KEYS.has(k) && typeof v === 'string') out[k] = Number(v) || 0;
+  }
+  return out as T;
+}
+
+export interface Api {
+  sites(): Promise<ApiResult<Site[]>>;
+  overview(q: StatsQuery): Promise<ApiResult<Overview>>;
+  breakdown(
+    q: StatsQuery & { dimension: Dimension; limit: number },
+  ): Promise<ApiResult<BreakdownRow[]>>;
+  timeseries(q: StatsQuery & { resolution: 'hour' | 'day' }): Promise<ApiResult<TimeseriesRow[]>>;
+  liveVisitors(site: string, windowSeconds: number): Promise<ApiResult<LiveVisitorRow[]>>;
+}
+
+export function createApi(supabaseUrl: string, anonKey: string, token: string): Api {
+  const db = new PostgrestClient(`${supabaseUrl}/rest/v1`, {
+    headers: { apikey: anonKey, Authorization: `Bearer ${token}` },
+  });
+  const args = (q: StatsQuery) => ({
+    p_site: q.site,
+    p_from: q.from.toISOString(),
+    p_to: q.to.toISOString(),
+    p_filters: q.filters,
+  });
+  // Read-only RPCs: `get: true` would also work, but POST keeps the filter object as real JSON.
+  const rpc = async <T>(name: string, params: Record<string, unknown>): Promise<ApiResult<T>> =>
+    toResult<T>(await db.rpc(name, params));
+
+  return {
+    async sites() {
+      return toResult<Site[]>(
+        (await db.from('sites').select('id,name,timezone,public_live').order('name')) as RawResult,
+      );
+    },
+    async overview(q) {
+      const res = await rpc<Overview | Overview[]>('stats_overview', args(q));
+      if (res.error) return res;
+      // A set-returning function answers an array; a scalar jsonb function the object itself.
+      const raw = Array.isArray(res.data) ? res.data[0] : res.data;
+      const o = normaliseNumbers((raw ?? {}) as Overview);
+      return {
+        data: { ...o, previous: normaliseNumbers(o.previous ?? ({} as OverviewNumbers)) },
+        error: null,
+      };
+    },
+    async breakdown(q) {
+      const res = await rpc<BreakdownRow[]>('stats_breakdown', {
+        ...args(q),
+        p_dimension: q.dimension,
+        p_limit: q.limit,
+      });
+      return res.error ? res : { data: (res.data ?? []).map(normaliseNumbers), error: null };
+    },
+    async timeseries(q) {
+      const res = await rpc<TimeseriesRow[]>('stats_timeseries', {
+        ...args(q),
+        p_resolution: q.resolution,
+      });
+      return res.error ? res : { data: (res.data ?? []).map(normaliseNumbers), error: null };
+    },
+    async liveVisitors(site, windowSeconds) {
+      const res = await rpc<LiveVisitorRow[]>('live_visitors', {
+        p_site: site,
+        p_window_seconds: windowSeconds,
+      });
+      return res.error ? res : { data: (res.data ?? []).map(normaliseNumbers), error: null };
+    },
+  };
+}

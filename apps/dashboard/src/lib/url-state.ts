@@ -1,0 +1,50 @@
+/**
+ * Everything a view depends on lives in the query string, so a URL shares the exact view:
+ * `?site=…&range=7d&from=…&to=…&f.country=DE&f.page=/pricing`.
+ */
+import { isDimension, type Dimension } from './dimensions.js';
+import { RANGES, type RangeKey } from './date-range.js';
+import type { Filters } from './api.js';
+
+export interface ViewState {
+  site: string | null;
+  range: RangeKey;
+  /** Custom range days, `YYYY-MM-DD`, site time zone. */
+  from: string | null;
+  to: string | null;
+  filters: Filters;
+}
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function parseViewState(search: string): ViewState {
+  const params = new URLSearchParams(search);
+  const range = params.get('range');
+  const filters: Filters = {};
+  for (const [key, value] of params) {
+    const dim = key.startsWith('f.') ? key.slice(2) : '';
+    if (isDimension(dim)) filters[dim] = value;
+  }
+  const day = (v: string | null): string | null => (v && DAY_RE.test(v) ? v : null);
+  return {
+    site: params.get('site') || null,
+    range: (RANGES as readonly string[]).includes(range ?? '') ? (range as RangeKey) : '24h',
+    from: day(params.get('from')),
+    to: day(params.get('to')),
+    filters,
+  };
+}
+
+export function serializeViewState(state: ViewState): string {
+  const params = new URLSearchParams();
+  if (state.site) params.set('site', state.site);
+  params.set('range', state.range);
+  if (state.range === 'custom') {
+    if (state.from) params.set('from', state.from);
+    if (state.to) params.set('to', state.to);
+  }
+  for (const [dim, value] of Object.entries(state.filters) as [Dimension, string][]) {
+    params.set(`f.${dim}`, value);
+  }
+  return `?${params.toString()}`;
+}

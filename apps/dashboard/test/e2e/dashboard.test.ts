@@ -1,0 +1,322 @@
+/**
+ * The built dashboard in real Chromium against the real local stack (devstack: Postgres,
+ * PostgREST, Realtime) with seeded traffic. Numbers on screen must equal the ground truth
+ * computed from the generated sessions; a pushed broadcast must reach the screen within 1 s.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { LiveMessage } from '@sightline/schema';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { firstLoad } from '../support/first-load.js';
+import { startSeededStack, OTHER_SITE, SITE, type SeededStack } from '../support/stack.js';
+import { serveDist, type StaticServer } from '../support/static-server.js';
+
+const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+/** `pnpm bench` sets this: more latency samples, results and the screenshot written to the repo. */
+const BENCH = process.env.SIGHTLINE_DASHBOARD_BENCH === '1';
+const repo = (path: string): string =>
+  fileURLToPath(new URL(`../../../../${path}`, import.meta.url));
+
+let seeded: SeededStack;
+let web: StaticServer;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  seeded = await startSeededStack();
+  web = await serveDist(dist, { supabaseUrl: seeded.stack.url, anonKey: seeded.stack.anonKey });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await seeded?.stop();
+});
+
+/** Opens the dashboard in a fresh browser profile (its own localStorage), signed in by link. */
+async function open(path: string, token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${web.url}${path}#token=${token}`);
+  return page;
+}
+
+const metric = (page: Page, key: string) => page.getByTestId(`metric-${key}`);
+
+describe('reports', () => {
+  it('shows the ground truth, filters on a row click and keeps it all in the URL', async () => {
+    const { truth, token } = seeded;
+    const page = await open(`/?site=${SITE}&range=24h`, token);
+    await expect
+      .poll(() => metric(page, 'visitors').textContent(), { timeout: 15_000 })
+      .toBe(String(truth.visitors));
+    expect(await metric(page, 'visits').textContent()).toBe(String(truth.visits));
+    expect(await metric(page, 'pageviews').textContent()).toBe(String(truth.pageviews));
+    expect(await metric(page, 'bounce_rate').textContent()).toBe(
+      `${Math.round(truth.bounceRate * 1000) / 10}%`,
+    );
+    // The token left the address bar; the view did not.
+    expect(page.url()).not.toContain('token=');
+    expect(page.url()).toContain(`site=${SITE}`);
+
+    const countries = page.getByTestId('breakdown-country');
+    await expect.poll(() => countries.locator('tbody tr').count()).toBe(truth.countries.size);
+    const rows = await countries
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) =>
+          [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent?.trim() ?? ''),
+        ),
+      );
+    expect(new Map(rows.map(([c, n]) => [c!, Number(n)]))).toEqual(truth.countries);
+
+    await countries.getByRole('button', { name: 'DE', exact: true }).click();
+    const de = truth.byCountry.get('DE')!;
+    await expect.poll(() => metric(page, 'visitors').textContent()).toBe(String(de.visitors));
+    expect(await metric(page, 'pageviews').textContent()).toBe(String(de.pageviews));
+    expect(new URL(page.url()).searchParams.get('f.country')).toBe('DE');
+
+    // A shared link reproduces the filtered view.
+    // Same browser profile: the recipient has their own token stored already.
+    const shared = await page.context().newPage();
+    await shared.goto(page.url());
+    await expect
+      .poll(() => metric(shared, 'visits').textContent(), { timeout: 15_000 })
+      .toBe(String(de.visits));
+    await shared.close();
+
+    // The site switcher moves everything to the other (empty) site.
+    await page.getByLabel('Site').selectOption(OTHER_SITE);
+    await expect.poll(() => metric(page, 'visitors').textContent()).toBe('0');
+    expect(new URL(page.url()).searchParams.get('site')).toBe(OTHER_SITE);
+    await page.context().close();
+  });
+});
+
+describe('access', () => {
+  it('gives expired, forged and siteless tokens a clear screen', async () => {
+    const expired = await seeded.mintToken(
+      { site_ids: [SITE] },
+      Math.floor(Date.now() / 1000) - 60,
+    );
+    const forged = `${seeded.token.slice(0, seeded.token.lastIndexOf('.'))}.AAAA${seeded.token.slice(-20)}`;
+    const siteless = await seeded.mintToken({ site_ids: [] }, '1h');
+    for (const [token, reason] of [
+      [expired, 'expired'],
+      [forged, 'rejected'],
+      [siteless, 'no-sites'],
+    ] as const) {
+      const page = await open('/', token);
+      await expect
+        .poll(() => page.getByTestId('token-screen').getAttribute('data-reason'), {
+          timeout: 10_000,
+        })
+        .toBe(reason);
+      await page.context().close();
+    }
+  });
+});
+
+describe('live', () => {
+  let seq = 1000;
+  const message = (visitorsNow: number, extra: Partial<LiveMessage> = {}): LiveMessage => ({
+    site: SITE,
+    seq: ++seq,
+    at: Date.now(),
+    visitorsNow,
+    full: false,
+    visitors: [],
+    left: [],
+    events: [],
+    ...extra,
+  });
+
+  async function broadcast(payload: LiveMessage): Promise<void> {
+    const res = await fetch(`${seeded.stack.url}/realtime/v1/api/broadcast`, {
+      method: 'POST',
+      headers: {
+        apikey: seeded.stack.serviceRoleKey,
+        authorization: `Bearer ${seeded.stack.serviceRoleKey}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ messages: [{ topic: `site:${SITE}`, event: 'live', payload }] }),
+    });
+    expect(res.status).toBe(202);
+  }
+
+  it('renders the map, then shows a pushed visitor in the count, on the map and in the feed within 1 s', async () => {
+    const { truth, token } = seeded;
+    const page = await open(`/?site=${SITE}&range=realtime`, token);
+    const map = page.getByTestId('live-map');
+    await expect
+      .poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
+    await expect
+      .poll(() => page.getByTestId('visitors-now').textContent())
+      .toBe(String(truth.liveVisitorIds.length));
+    await expect.poll(() => map.getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    expect(await map.getAttribute('data-markers')).toBe(String(truth.liveVisitorIds.length));
+    expect(await map.locator('canvas').count()).toBeGreaterThan(0);
+
+    const now = Date.now();
+    const sent = performance.now();
+    await broadcast(
+      message(truth.liveVisitorIds.length + 1, {
+        visitors: [
+          {
+            id: 'pushed-visitor',
+            path: '/checkout',
+            country: 'AU',
+            region: 'NSW',
+            city: 'Sydney',
+            latitude: -33.87,
+            longitude: 151.21,
+            device: 'mobile',
+            browser: 'Safari',
+            os: 'iOS',
+            referrerClass: 'social',
+            engagedMs: 42_000,
+            pageviews: 3,
+            score: 91,
+            lastSeen: now,
+          },
+        ],
+        events: [
+          {
+            id: 'pushed-event',
+            type: 'custom',
+            visitor: 'pushed-visitor',
+            path: '/checkout',
+            name: 'purchase',
+            country: 'AU',
+            city: 'Sydney',
+            at: now,
+          },
+        ],
+      }),
+    );
+    await page.waitForFunction(
+      ([count]) =>
+        document.querySelector('[data-testid=visitors-now]')?.textContent === count &&
+        document
+          .querySelector('[data-testid=live-map]')
+          ?.getAttribute('data-visitor-ids')
+          ?.includes('pushed-visitor'),
+      [String(truth.liveVisitorIds.length + 1)],
+      { timeout: 1000 },
+    );
+    expect(performance.now() - sent).toBeLessThan(1000);
+    expect(await page.getByTestId('event-feed').locator('li').first().textContent()).toContain(
+      'custom: purchase',
+    );
+    expect(await page.getByTestId('freshness').textContent()).toMatch(/^Last event \d+\.\d s ago$/);
+
+    if (BENCH) {
+      await mkdir(repo('docs/images'), { recursive: true });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: repo('docs/images/live-map.png') });
+    }
+    await page.context().close();
+  });
+
+  it('measures event-to-screen latency in the page (broadcast POST → DOM updated)', async () => {
+    const page = await open(`/?site=${SITE}&range=realtime`, seeded.token);
+    await expect
+      .poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
+    // Steady state: the map has drawn its first frame (software WebGL is slow to start).
+    await expect
+      .poll(() => page.getByTestId('live-map').getAttribute('data-ready'), { timeout: 30_000 })
+      .toBe('true');
+    await page.waitForTimeout(1000);
+    const samples = BENCH ? 200 : 30;
+    const first = ++seq;
+    seq += samples;
+    const latencies = await page.evaluate(
+      async ({ url, key, site, n, first }) => {
+        const el = document.querySelector('[data-testid=visitors-now]')!;
+        const out: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const expected = String(500 + (i % 2));
+          const shown = new Promise<number>((resolve) => {
+            const observer = new MutationObserver(() => {
+              if (el.textContent === expected) {
+                observer.disconnect();
+                resolve(performance.now());
+              }
+            });
+            observer.observe(el, { childList: true, characterData: true, subtree: true });
+          });
+          const payload = {
+            site,
+            seq: first + i,
+            at: Date.now(),
+            visitorsNow: 500 + (i % 2),
+            full: false,
+            visitors: [],
+            left: [],
+            events: [],
+          };
+          const t0 = performance.now();
+          void fetch(`${url}/realtime/v1/api/broadcast`, {
+            method: 'POST',
+            headers: {
+              apikey: key,
+              authorization: `Bearer ${key}`,
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({ messages: [{ topic: `site:${site}`, event: 'live', payload }] }),
+          });
+          out.push((await shown) - t0);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return out;
+      },
+      { url: seeded.stack.url, key: seeded.stack.serviceRoleKey, site: SITE, n: samples, first },
+    );
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const at = (q: number): number =>
+      sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    const p50 = at(0.5);
+    const p95 = at(0.95);
+    console.info(
+      `event-to-screen latency over ${samples} broadcasts: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`,
+      latencies.map((l) => Math.round(l)).join(' '),
+    );
+    // The issue's target is p95 ≤ 100 ms locally; the assertion leaves headroom for a loaded CI box.
+    expect(p95).toBeLessThan(1000);
+    if (BENCH) {
+      const load = firstLoad(dist);
+      await mkdir(repo('bench/results/dashboard'), { recursive: true });
+      await writeFile(
+        repo('bench/results/dashboard/results.json'),
+        `${JSON.stringify(
+          {
+            measuredAt: new Date().toISOString(),
+            machine: 'local devstack, headless Chromium (software WebGL), 2 cores',
+            eventToScreenMs: {
+              samples,
+              p50: Math.round(p50 * 10) / 10,
+              p95: Math.round(p95 * 10) / 10,
+              max: Math.round(sorted[sorted.length - 1]! * 10) / 10,
+            },
+            firstLoad: { jsGzipBytes: load.jsGzip, cssGzipBytes: load.cssGzip, files: load.files },
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    }
+    await page.context().close();
+  });
+});
+
+describe('page health', () => {
+  it('threw no uncaught errors in any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,149 @@
+import type { LiveFeedEvent, LiveMessage, LiveVisitor } from '@sightline/schema';
+import { describe, expect, it } from 'vitest';
+import {
+  FEED_LIMIT,
+  applyLiveMessage,
+  applyVisitorRow,
+  emptyLiveState,
+  fromSnapshotRows,
+  isLiveMessage,
+  mergeSnapshot,
+} from '../../src/lib/live-state.js';
+
+const visitor = (id: string, extra: Partial<LiveVisitor> = {}): LiveVisitor => ({
+  id,
+  path: '/',
+  country: 'DE',
+  region: 'BE',
+  city: 'Berlin',
+  latitude: 52.5,
+  longitude: 13.4,
+  device: 'desktop',
+  browser: 'Firefox',
+  os: 'Linux',
+  referrerClass: 'direct',
+  engagedMs: 1000,
+  pageviews: 1,
+  score: 40,
+  lastSeen: 1_000,
+  ...extra,
+});
+
+const event = (id: string, at: number): LiveFeedEvent => ({
+  id,
+  type: 'pageview',
+  visitor: 'v1',
+  path: '/',
+  name: '',
+  country: 'DE',
+  city: 'Berlin',
+  at,
+});
+
+const msg = (seq: number, extra: Partial<LiveMessage> = {}): LiveMessage => ({
+  site: 's',
+  seq,
+  at: 5_000 + seq,
+  visitorsNow: 0,
+  full: false,
+  visitors: [],
+  left: [],
+  events: [],
+  ...extra,
+});
+
+describe('applyLiveMessage', () => {
+  it('replaces everything on a full snapshot', () => {
+    let s = applyLiveMessage(
+      emptyLiveState,
+      msg(1, { full: true, visitors: [visitor('a'), visitor('b')], visitorsNow: 2 }),
+    );
+    s = applyLiveMessage(s, msg(2, { full: true, visitors: [visitor('c')], visitorsNow: 1 }));
+    expect([...s.visitors.keys()]).toEqual(['c']);
+    expect(s.visitorsNow).toBe(1);
+  });
+
+  it('upserts deltas and removes visitors who left', () => {
+    let s = applyLiveMessage(
+      emptyLiveState,
+      msg(1, { full: true, visitors: [visitor('a'), visitor('b')], visitorsNow: 2 }),
+    );
+    s = applyLiveMessage(
+      s,
+      msg(2, {
+        visitors: [visitor('a', { score: 90 }), visitor('c')],
+        left: ['b'],
+        visitorsNow: 2,
+      }),
+    );
+    expect([...s.visitors.keys()].sort()).toEqual(['a', 'c']);
+    expect(s.visitors.get('a')!.score).toBe(90);
+    expect(s.gap).toBe(false);
+  });
+
+  it('ignores a stale delta and flags a sequence gap', () => {
+    let s = applyLiveMessage(emptyLiveState, msg(5, { full: true, visitorsNow: 3 }));
+    expect(applyLiveMessage(s, msg(4, { visitorsNow: 9 }))).toBe(s);
+    s = applyLiveMessage(s, msg(7, { visitorsNow: 4 }));
+    expect(s.gap).toBe(true);
+    expect(s.visitorsNow).toBe(4);
+    expect(applyLiveMessage(s, msg(8, { full: true })).gap).toBe(false);
+  });
+
+  it('keeps the newest events first, bounded, and tracks the newest event time', () => {
+    let s = emptyLiveState;
+    for (let i = 1; i <= FEED_LIMIT + 5; i++)
+      s = applyLiveMessage(s, msg(i, { events: [event(`e${i}`, i * 10)] }));
+    expect(s.events).toHaveLength(FEED_LIMIT);
+    expect(s.events[0]!.id).toBe(`e${FEED_LIMIT + 5}`);
+    expect(s.lastEventAt).toBe((FEED_LIMIT + 5) * 10);
+  });
+});
+
+describe('snapshots and row changes', () => {
+  const row = {
+    visitor_id: 'a',
+    latitude: 1,
+    longitude: 2,
+    country: 'FR',
+    region: '',
+    city: 'Paris',
+    path: '/x',
+    device: 'mobile',
+    browser: 'Safari',
+    os: 'iOS',
+    value_score: 12,
+    engaged_ms: 300,
+    pageviews: 2,
+    last_seen: '2026-01-01T00:00:00.000Z',
+  };
+
+  it('builds the first state from live_visitors rows', () => {
+    const s = fromSnapshotRows([row]);
+    expect(s.visitorsNow).toBe(1);
+    expect(s.visitors.get('a')!.city).toBe('Paris');
+    expect(s.lastEventAt).toBe(Date.parse(row.last_seen));
+  });
+
+  it('lets broadcasts win over a late snapshot', () => {
+    const live = applyLiveMessage(
+      emptyLiveState,
+      msg(1, { full: true, visitors: [visitor('z')], visitorsNow: 1 }),
+    );
+    expect(mergeSnapshot(live, [row])).toBe(live);
+  });
+
+  it('refreshes a live visitor from a visitors row change and ignores unknown ones', () => {
+    const s = fromSnapshotRows([row]);
+    expect(applyVisitorRow(s, { visitor_id: 'a', value_score: 77 }).visitors.get('a')!.score).toBe(
+      77,
+    );
+    expect(applyVisitorRow(s, { visitor_id: 'nobody', value_score: 77 })).toBe(s);
+  });
+
+  it('rejects malformed payloads', () => {
+    expect(isLiveMessage(msg(1))).toBe(true);
+    expect(isLiveMessage({ seq: '1' })).toBe(false);
+    expect(isLiveMessage(null)).toBe(false);
+  });
+});
