@@ -2,7 +2,7 @@
 // latency from an INSERT to the postgres_changes message a realtime-js client receives.
 // Writes bench/results/devstack/devstack.json at the repo root. Run: pnpm --filter @sightline/devstack bench
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -134,6 +134,7 @@ async function main() {
           benchmark: 'devstack',
           date: new Date().toISOString(),
           machine: {
+            loadAverage1m: round(loadavg()[0]),
             cpus: cpus().length,
             cpuModel: cpus()[0]?.model,
             node: process.version,

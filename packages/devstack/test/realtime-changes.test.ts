@@ -76,6 +76,8 @@ describe.each(['2.0.0', '1.0.0'] as const)('postgres_changes under vsn %s', (vsn
     await db.query(`update public.visits set path = '/y' where id = $1`, [id]);
     const update = await inbox.next((change) => change.eventType === 'UPDATE');
     expect(update).toMatchObject({ new: { id, path: '/y' } });
+    // RLS table: the old row is reduced to its primary key even with REPLICA IDENTITY FULL.
+    expect(update.old).toEqual({ id });
 
     await db.query('delete from public.visits where id = $1', [id]);
     const removed = await inbox.next((change) => change.eventType === 'DELETE');
@@ -233,5 +235,51 @@ describe('change feed', () => {
     await states.next((status) => status === 'SUBSCRIBED', 10_000);
     await db.query(`insert into public.visits (site_id, path) values (1, '/after-restart')`);
     expect((await inbox.next()).new).toMatchObject({ path: '/after-restart' });
+  });
+});
+
+describe('tables without RLS', () => {
+  it('sends the full old row with REPLICA IDENTITY FULL and the key only without it', async () => {
+    await db.query(`create table public.plain (id int primary key, note text)`);
+    await db.query(`create table public.full_old (id int primary key, note text)`);
+    await db.query(`alter table public.full_old replica identity full`);
+    await db.query(`alter publication supabase_realtime add table public.plain, public.full_old`);
+    const c = await client('2.0.0');
+    const plain = await watch(c, 'plain', { event: 'UPDATE', table: 'plain' });
+    const full = await watch(c, 'full-old', { event: 'UPDATE', table: 'full_old' });
+    await db.query(`insert into public.plain values (1, 'a'); update public.plain set note = 'b'`);
+    await db.query(
+      `insert into public.full_old values (1, 'a'); update public.full_old set note = 'b'`,
+    );
+    expect(await plain.next()).toMatchObject({ old: { id: 1 }, new: { id: 1, note: 'b' } });
+    expect(await full.next()).toMatchObject({
+      old: { id: 1, note: 'a' },
+      new: { id: 1, note: 'b' },
+    });
+  });
+});
+
+describe('a FOR ALL TABLES publication', () => {
+  it('captures every table but never its own overflow table', async () => {
+    await db.query(`drop publication supabase_realtime`);
+    await db.query(`create publication supabase_realtime for all tables`);
+    try {
+      const triggered = await db.query<{ rel: string }>(
+        `select tgrelid::regclass::text as rel from pg_trigger where tgname = 'sightline_realtime_capture' order by 1`,
+      );
+      expect(triggered.rows.map((row) => row.rel)).toContain('sites');
+      expect(triggered.rows.map((row) => row.rel)).not.toContain('sightline_realtime.overflow');
+      const c = await client('2.0.0', t.stack.serviceRoleKey);
+      const inbox = await watch(c, 'all-tables', { event: 'INSERT', table: 'sites' });
+      await db.query(`insert into public.sites (id, name) values (99, $1)`, ['n'.repeat(10_000)]);
+      expect((await inbox.next()).new).toMatchObject({ id: 99 });
+    } finally {
+      await db.query(`drop publication supabase_realtime`);
+      const left = await db.query(
+        `select count(*)::int as n from pg_trigger where tgname = 'sightline_realtime_capture'`,
+      );
+      expect(left.rows[0]).toEqual({ n: 0 });
+      await db.query(`create publication supabase_realtime for table public.visits`);
+    }
   });
 });

@@ -25,7 +25,8 @@ function pick(row: Row | null, columns: string[]): Row {
  * Fans one change out to the members whose bindings match it and whose JWT may read the row.
  * INSERT/UPDATE: the row is re-read under each distinct set of claims with RLS in force.
  * DELETE: the row is gone, so (as on hosted Realtime) RLS cannot be evaluated; the role must
- * hold SELECT on the table, and on RLS tables only the primary key is sent.
+ * hold SELECT on the table, filters are checked against the full old row server-side, and on
+ * RLS tables only the primary key is sent.
  */
 export class ChangeDispatcher {
   constructor(
@@ -85,7 +86,9 @@ export class ChangeDispatcher {
     };
     if (change.op !== 'DELETE') data.record = change.r ?? {};
     if (change.op !== 'INSERT') {
-      const full = info.replicaIdentityFull && !(change.op === 'DELETE' && info.rowSecurity);
+      // As hosted Realtime: the old row in full only with REPLICA IDENTITY FULL, and never on an
+      // RLS table (the old version may not have been readable by this subscriber).
+      const full = info.replicaIdentityFull && !info.rowSecurity;
       data.old_record = full ? (change.o ?? {}) : pick(change.o, info.primaryKey);
     }
     return data;

@@ -59,6 +59,8 @@ begin
     join pg_catalog.pg_namespace n on n.nspname = pt.schemaname
     join pg_catalog.pg_class c on c.relnamespace = n.oid and c.relname = pt.tablename
     where pt.pubname = 'supabase_realtime'
+      -- Never capture our own overflow table (a FOR ALL TABLES publication would loop).
+      and pt.schemaname <> 'sightline_realtime'
       and not exists (
         select 1 from pg_catalog.pg_trigger t
         where t.tgrelid = c.oid and t.tgname = 'sightline_realtime_capture'
@@ -94,7 +96,7 @@ $$;
 
 drop event trigger if exists sightline_realtime_ddl;
 create event trigger sightline_realtime_ddl on ddl_command_end
-  when tag in ('CREATE PUBLICATION', 'ALTER PUBLICATION', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE')
+  when tag in ('CREATE PUBLICATION', 'ALTER PUBLICATION', 'DROP PUBLICATION', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE')
   execute function sightline_realtime.on_ddl();
 
 -- Authorises one change for many subscribers in one round trip: for each claims object, run
