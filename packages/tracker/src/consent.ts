@@ -1,0 +1,40 @@
+/**
+ * When the tracker stays silent: the visitor's own opt-out flag, Do-Not-Track / Global Privacy
+ * Control (when the site asks us to honour them), local development hosts and automated browsers.
+ */
+
+/** `localStorage['sightline:ignore'] = '1'` silences the tracker for this browser and origin. */
+export const OPT_OUT_KEY = 'sightline:ignore';
+
+/** Fallback when storage is blocked: the opt-out then lasts as long as the page. */
+let optedOut = false;
+
+export function isOptedOut(): boolean {
+  try {
+    return optedOut || localStorage.getItem(OPT_OUT_KEY) === '1';
+  } catch {
+    return optedOut;
+  }
+}
+
+export function setOptOut(out: boolean): void {
+  optedOut = out;
+  try {
+    if (out) localStorage.setItem(OPT_OUT_KEY, '1');
+    else localStorage.removeItem(OPT_OUT_KEY);
+  } catch {
+    // storage blocked: the in-memory flag still applies to this page.
+  }
+}
+
+/** Do-Not-Track ('1') or Global Privacy Control (true). */
+export const privacySignal = (): boolean =>
+  navigator.doNotTrack === '1' ||
+  !!(navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl;
+
+/** localhost, *.localhost, 127.0.0.0/8, [::1] and pages without a host (file:). */
+export const isLocal = (): boolean => /^(127\.|\[::1\]|$)|localhost$/.test(location.hostname);
+
+/** WebDriver-controlled (Selenium, Playwright, Puppeteer) or headless browsers. */
+export const isAutomated = (): boolean =>
+  navigator.webdriver || /headless/i.test(navigator.userAgent);

@@ -1,0 +1,49 @@
+/**
+ * Tracker options. The script tag reads the same names from data attributes
+ * (`data-hash-routing` → `hashRouting`); defaults are applied where each option is used, so a
+ * missing or `undefined` option always means the default.
+ */
+
+export interface TrackerOptions {
+  /** The site's public id (`data-site`). Required. */
+  site: string;
+  /** Where batches are POSTed. Default `/v1/events` (the script tag: next to the script). */
+  endpoint?: string;
+  /** Count pageviews on load and on history navigation. Default true. */
+  autoPageviews?: boolean;
+  /** Treat `#/route` changes as navigations (the hash becomes part of `url`). Default false. */
+  hashRouting?: boolean;
+  /** Send `outbound` events for clicks on links to other hosts. Default true. */
+  autoOutbound?: boolean;
+  /** Send `download` events for clicks on file links. Default true. */
+  autoDownloads?: boolean;
+  /** Send nothing when Do-Not-Track or Global Privacy Control is on. Default false. */
+  respectDnt?: boolean;
+  /** Track on localhost, 127.0.0.0/8, [::1] and *.localhost. Default false. */
+  allowLocalhost?: boolean;
+  /** Track automated browsers (navigator.webdriver, headless); batches then say `automated: true`. Default false. */
+  allowAutomated?: boolean;
+  /** Report Core Web Vitals once per page load, when the page is first hidden. Default false. */
+  vitals?: boolean;
+  /** Heartbeat interval while the page is visible and the user active. Default 15 000 ms. */
+  heartbeatMs?: number;
+  /** Without input for this long the user counts as idle: no engaged time, no heartbeats. Default 30 000 ms. */
+  idleMs?: number;
+  /** Events are gathered this long before a batch is sent (hiding the page sends at once). Default 1 000 ms. */
+  flushMs?: number;
+}
+
+export const DEFAULT_ENDPOINT = '/v1/events';
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+export const DEFAULT_IDLE_MS = 30_000;
+export const DEFAULT_FLUSH_MS = 1_000;
+
+/**
+ * Data attributes to options: `"false"` is false, an empty value (a bare attribute) is true,
+ * anything else stays a string (numbers are read with `+` where they are used).
+ */
+export function optionsFromDataset(data: DOMStringMap): TrackerOptions {
+  const options: Record<string, unknown> = {};
+  for (const key in data) options[key] = data[key] !== 'false' && (data[key] || true);
+  return options as unknown as TrackerOptions;
+}
