@@ -69,7 +69,7 @@ describe('a visit, end to end', () => {
 
     // Ground truth from what the browser actually sent.
     const sent = () => beacons.flatMap((b) => b.events);
-    await waitFor('the outbound event', () =>
+    await waitFor<boolean>('the outbound event', () =>
       sent().some((e) => e.type === 'outbound') ? true : undefined,
     );
     const pageviews = sent().filter((e) => e.type === 'pageview');
