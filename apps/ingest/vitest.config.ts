@@ -37,6 +37,8 @@ export default defineConfig({
           IP_HASH_SALT: 'test-salt',
           // A 5-second live window keeps the "visitor leaves" tests short.
           LIVE_WINDOW_SECONDS: '5',
+          // A low per-source limit keeps the 429 test short.
+          RATE_LIMIT_IP_PER_MINUTE: '60',
         },
       },
     })),

@@ -88,6 +88,8 @@ export class SiteLive extends DurableObject<Env> {
   #pushTimer: ReturnType<typeof setTimeout> | null = null;
   #pushing = false;
   #snapshot = { count: -1, at: 0 };
+  /** Scheduled alarm time; undefined until read from storage, null when none is set. */
+  #alarmAt: number | null | undefined = undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -168,6 +170,7 @@ export class SiteLive extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.#alarmAt = null;
     const now = Date.now();
     this.#live.sweep(now);
     if (this.#live.dirty || (this.#live.size > 0 && now - this.#lastFullAt >= FULL_EVERY_MS))
@@ -309,8 +312,12 @@ export class SiteLive extends DurableObject<Env> {
 
   async #ensureAlarm(at: number, reason: 'flush' | 'retry' | 'tick'): Promise<void> {
     if (reason === 'flush') this.#flushDueAt ??= at;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    // The alarm time is mirrored in memory so the hot path costs no storage call.
+    if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
+    if (this.#alarmAt === null || this.#alarmAt > at) {
+      this.#alarmAt = at;
+      await this.ctx.storage.setAlarm(at);
+    }
   }
 
   async #rearm(now: number): Promise<void> {
@@ -319,6 +326,6 @@ export class SiteLive extends DurableObject<Env> {
     if (this.#retryAt !== null) times.push(this.#retryAt);
     const next = this.#live.sweep(now);
     if (this.#live.size > 0) times.push(Math.min(now + FULL_EVERY_MS, next ?? Infinity));
-    if (times.length > 0) await this.ctx.storage.setAlarm(Math.max(now + 1, Math.min(...times)));
+    if (times.length > 0) await this.#ensureAlarm(Math.max(now + 1, Math.min(...times)), 'tick');
   }
 }
