@@ -1,8 +1,9 @@
 import type { WebSocket } from 'ws';
 import { TokenError, verifyToken, type VerifiedToken } from './auth.js';
-import { FilterError, parseFilter } from './filters.js';
+import { parseBindings } from './bindings.js';
+import { FilterError } from './filters.js';
 import type { Hub } from './hub.js';
-import { subTopic, type ChangeBinding, type Member, type Outbox } from './member.js';
+import { subTopic, type Member, type Outbox } from './member.js';
 import { presenceKeyFor } from './presence.js';
 import {
   decodeBinary,
@@ -24,7 +25,6 @@ export interface ConnectionContext {
   log: (line: string) => void;
 }
 
-const CHANGE_EVENTS = new Set(['*', 'INSERT', 'UPDATE', 'DELETE']);
 type Reply = { status: 'ok' | 'error'; response: unknown };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -194,7 +194,7 @@ export class Connection implements Outbox {
         broadcastAck: broadcast.ack === true,
         presenceEnabled: presence.enabled === true,
         presenceKey: presenceKeyFor(presence.key),
-        bindings: await this.bindings(config.postgres_changes),
+        bindings: await parseBindings(config.postgres_changes, this.ctx.catalog, this.ctx.nextId),
         token,
         expiryTimer: undefined,
       };
@@ -236,48 +236,6 @@ export class Connection implements Outbox {
         message: 'Subscribed to PostgreSQL',
       });
     }
-  }
-
-  private async bindings(raw: unknown): Promise<ChangeBinding[]> {
-    if (raw === undefined || raw === null) return [];
-    if (!Array.isArray(raw)) throw new FilterError('postgres_changes must be a list');
-    const bindings: ChangeBinding[] = [];
-    for (const entry of raw as unknown[]) {
-      if (!isObject(entry)) throw new FilterError('postgres_changes entries must be objects');
-      const event = typeof entry.event === 'string' ? entry.event.toUpperCase() : '';
-      if (!CHANGE_EVENTS.has(event))
-        throw new FilterError(
-          `Unable to subscribe to changes: unknown event ${String(entry.event)}`,
-        );
-      const schema = typeof entry.schema === 'string' ? entry.schema : 'public';
-      const table = typeof entry.table === 'string' ? entry.table : '*';
-      const filter =
-        typeof entry.filter === 'string' && entry.filter !== ''
-          ? parseFilter(entry.filter)
-          : undefined;
-      if (!(await this.ctx.catalog.schemaExists(schema)))
-        throw new FilterError(`Unable to subscribe to changes: schema ${schema} does not exist`);
-      if (table !== '*') {
-        const info = await this.ctx.catalog.get(schema, table);
-        if (!info)
-          throw new FilterError(
-            `Unable to subscribe to changes: table ${schema}.${table} does not exist`,
-          );
-        if (filter && !info.columns.some((column) => column.name === filter.column)) {
-          throw new FilterError(
-            `Unable to subscribe to changes: column ${filter.column} does not exist on ${schema}.${table}`,
-          );
-        }
-      }
-      bindings.push({
-        id: this.ctx.nextId(),
-        event: event as ChangeBinding['event'],
-        schema,
-        table,
-        filter,
-      });
-    }
-    return bindings;
   }
 
   private system(member: Member, body: Record<string, unknown>): void {
