@@ -10,7 +10,7 @@ export function realtimeClient(stack: Devstack, vsn: Vsn, apikey = stack.anonKey
     params: { apikey },
     transport: WebSocket as never,
     vsn,
-    timeout: 5_000,
+    timeout: 10_000,
     // Tests restart the server: reconnect fast rather than after realtime-js' 1 s default.
     reconnectAfterMs: () => 100,
   });
@@ -44,7 +44,7 @@ export class Inbox<T> {
     }
   };
 
-  next(match: (item: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+  next(match: (item: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
     const found = this.items.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {

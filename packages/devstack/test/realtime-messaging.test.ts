@@ -238,6 +238,28 @@ describe('bad input', () => {
     ws.close();
   });
 
+  it('closes a channel whose token expires, with a system error first', async () => {
+    const ws = await raw();
+    const frames: unknown[][] = [];
+    ws.on('message', (data) =>
+      frames.push(JSON.parse((data as Buffer).toString('utf8')) as unknown[]),
+    );
+    const token = await signToken(t.stack, {}, '2s');
+    ws.send(
+      JSON.stringify(['1', '1', 'realtime:short', 'phx_join', { config: {}, access_token: token }]),
+    );
+    const deadline = Date.now() + 8_000;
+    while (!frames.some((frame) => frame[3] === 'phx_close') && Date.now() < deadline)
+      await sleep(50);
+    expect(frames.map((frame) => frame[3])).toEqual(['phx_reply', 'system', 'phx_close']);
+    expect(frames[1]![4]).toMatchObject({
+      status: 'error',
+      message: 'Token has expired',
+      channel: 'short',
+    });
+    ws.close();
+  });
+
   it('closes only the offending socket on malformed or oversized frames', async () => {
     const bystander = client('2.0.0');
     const { inbox } = await listen(bystander, 'still-here');
