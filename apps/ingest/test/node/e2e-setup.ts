@@ -1,0 +1,27 @@
+/**
+ * Starts the real devstack (embedded Postgres, PostgREST, Realtime, with the repository's
+ * migrations) and a fault proxy in front of it, and hands their addresses to the workerd tests.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDevstack } from '@sightline/devstack';
+import type { TestProject } from 'vitest/node';
+import { startFaultProxy } from './fault-proxy.js';
+import '../support/e2e-context.js';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sightline-ingest-e2e-'));
+  const migrationsDir = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
+  const stack = await startDevstack({ dataDir, migrationsDir });
+  const proxy = await startFaultProxy(stack.url);
+  project.provide('stackUrl', stack.url);
+  project.provide('proxyUrl', proxy.url);
+  project.provide('serviceRoleKey', stack.serviceRoleKey);
+  return async () => {
+    await proxy.close();
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

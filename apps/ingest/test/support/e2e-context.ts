@@ -1,0 +1,12 @@
+/** Values the end-to-end setup (test/node/e2e-setup.ts) provides to the workerd tests. */
+export {};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The devstack's gateway (what tests read the database through). */
+    stackUrl: string;
+    /** The fault proxy in front of it (what the Worker talks to). */
+    proxyUrl: string;
+    serviceRoleKey: string;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * End-to-end tests: the Worker in Miniflare against the real devstack (Postgres + PostgREST +
+ * Realtime with supabase/migrations), through a fault proxy (test/node/fault-proxy.ts).
+ */
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { trackerAsText, zodAlias } from './test/node/vitest-shared.js';
+
+export default defineConfig({
+  plugins: [
+    trackerAsText,
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: './wrangler.jsonc' },
+      miniflare: {
+        bindings: {
+          SUPABASE_URL: inject('proxyUrl'),
+          SUPABASE_SERVICE_ROLE_KEY: inject('serviceRoleKey'),
+          IP_HASH_SALT: 'e2e-salt',
+          STORE_RAW_EVENTS: 'true',
+        },
+      },
+    })),
+  ],
+  resolve: { alias: zodAlias },
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    globalSetup: ['./test/node/e2e-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
