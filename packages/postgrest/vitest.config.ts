@@ -12,10 +12,17 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/worker/**'],
           environment: 'node',
+          // Type tests fail `pnpm test` too, not only `pnpm typecheck`.
+          typecheck: {
+            enabled: true,
+            include: ['test/types.test.ts'],
+            tsconfig: 'test/tsconfig.types.json',
+          },
           testTimeout: 20_000,
           hookTimeout: 120_000,
         },
       },
+      './vitest.workers.config.ts',
     ],
   },
 });

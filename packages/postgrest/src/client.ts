@@ -6,26 +6,15 @@ import type { Shared } from './builder.js';
 import { pgArray } from './encode.js';
 import { PostgrestFilterBuilder } from './filter-builder.js';
 import { PostgrestQueryBuilder } from './query-builder.js';
-import type { CountMethod, GenericSchema, PostgrestClientOptions, RowOf } from './types.js';
-
-type Tables<S> = S extends GenericSchema ? S['Tables'] : never;
-type Fn<S, F> = S extends { Functions: infer Fns }
-  ? F extends keyof Fns
-    ? Fns[F]
-    : { Args: Record<string, unknown>; Returns: unknown }
-  : { Args: Record<string, unknown>; Returns: unknown };
-type FnArgs<S, F> = Fn<S, F> extends { Args: infer A } ? A : Record<string, unknown>;
-type FnReturns<S, F> = Fn<S, F> extends { Returns: infer R } ? R : unknown;
-type InsertOf<S, N> = N extends keyof Tables<S>
-  ? Tables<S>[N] extends { Insert: infer I }
-    ? I
-    : RowOf<S, N>
-  : RowOf<S, N>;
-type UpdateOf<S, N> = N extends keyof Tables<S>
-  ? Tables<S>[N] extends { Update: infer U }
-    ? U
-    : Partial<RowOf<S, N>>
-  : Partial<RowOf<S, N>>;
+import type {
+  CountMethod,
+  FnArgs,
+  FnReturns,
+  InsertOf,
+  PostgrestClientOptions,
+  RowOf,
+  UpdateOf,
+} from './types.js';
 
 // An object argument (or an array holding one) cannot be written as a GET query parameter.
 const isObject = (v: unknown): boolean =>

@@ -78,30 +78,41 @@ export type PostgrestResult<T, Throw extends boolean> = Throw extends true
   ? PostgrestResponseSuccess<T>
   : PostgrestSingleResponse<T>;
 
-/** The shape of a generated `Database` type (supabase gen types), loosely. */
-export interface GenericTable {
-  Row: Record<string, unknown>;
-  Insert?: Record<string, unknown>;
-  Update?: Record<string, unknown>;
-}
-export interface GenericFunction {
-  Args: Record<string, unknown>;
-  Returns: unknown;
-}
-export interface GenericSchema {
-  Tables: Record<string, GenericTable>;
-  Views?: Record<string, { Row: Record<string, unknown> }>;
-  Functions?: Record<string, GenericFunction>;
-}
+/**
+ * Row, insert, update and function types read from a generated `Database` type (`supabase gen
+ * types`): `Database[schema]['Tables' | 'Views'][name]['Row' | 'Insert' | 'Update']` and
+ * `['Functions'][name]['Args' | 'Returns']`. Matched structurally (interfaces welcome); anything
+ * missing falls back to loose records, and an untyped client (`any`) stays `any`.
+ */
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type Loose = Record<string, unknown>;
+type Relations<S> = (S extends { Tables: infer T } ? T : unknown) &
+  (S extends { Views: infer V } ? V : unknown);
+type Part<S, N, K extends string, Fallback> =
+  IsAny<S> extends true
+    ? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped client: anything, like postgrest-js
+      any
+    : N extends keyof Relations<S>
+      ? Relations<S>[N] extends { [P in K]: infer R }
+        ? R
+        : Fallback
+      : Fallback;
 
-/** Rows, insert and update shapes of a table or view, or loose records when untyped. */
-export type RowOf<S, N> = S extends GenericSchema
-  ? N extends keyof S['Tables']
-    ? S['Tables'][N]['Row']
-    : S['Views'] extends Record<string, { Row: Record<string, unknown> }>
-      ? N extends keyof S['Views']
-        ? S['Views'][N]['Row']
-        : Record<string, unknown>
-      : Record<string, unknown>
-  : // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped client: rows are anything, like postgrest-js
-    any;
+export type RowOf<S, N> = Part<S, N, 'Row', Loose>;
+export type InsertOf<S, N> = Part<S, N, 'Insert', RowOf<S, N>>;
+export type UpdateOf<S, N> = Part<S, N, 'Update', Partial<RowOf<S, N>>>;
+
+type FnOf<S, F> = S extends { Functions: infer Fns }
+  ? F extends keyof Fns
+    ? Fns[F]
+    : never
+  : never;
+export type FnArgs<S, F> =
+  IsAny<S> extends true ? Loose : FnOf<S, F> extends { Args: infer A } ? A : Loose;
+export type FnReturns<S, F> =
+  IsAny<S> extends true
+    ? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped client
+      any
+    : FnOf<S, F> extends { Returns: infer R }
+      ? R
+      : unknown;
