@@ -83,7 +83,7 @@ export function createTracker(o: TrackerOptions): Api {
   const screenSize: [number, number] = [screen.width, screen.height];
   const language = navigator.language.slice(0, LIMITS.language);
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone.slice(0, LIMITS.timeZone);
-  const vitals = o.vitals && observeVitals();
+  let vitals = o.vitals && observeVitals();
   const [enqueue, send] = createTransport(
     o.endpoint ?? DEFAULT_ENDPOINT,
     o.site,
@@ -182,8 +182,7 @@ export function createTracker(o: TrackerOptions): Api {
       activeUntil = accrue();
       beat(true);
       if (vitals) emit('vitals', vitals());
-      // vitals go once per page load
-      o.vitals = false;
+      vitals = false; // once per page load
     }
     send();
   };

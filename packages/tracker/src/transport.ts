@@ -2,8 +2,8 @@
  * Batching and delivery. Events are serialised when they are queued; after `flushMs` (or when a
  * batch is full, or the page hides) they go out as one text/plain JSON body — a CORS-safelisted
  * type, so no preflight — through `sendBeacon`, or through `fetch` with keepalive when the
- * beacon is refused. A failed fetch puts its events back in the bounded queue; their client ids
- * let the Worker drop any that did arrive.
+ * beacon is refused. A failed fetch puts its events back in the bounded queue and retries with
+ * backoff; their client ids let the Worker drop any that did arrive twice.
  */
 import type { Event } from '@sightline/schema';
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH, MAX_QUEUE, WIRE_VERSION } from './limits.js';
@@ -23,6 +23,7 @@ export function createTransport(
 ): [(event: Event) => void, () => void] {
   let queue: string[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let retryMs = flushMs;
 
   const send = (events: string[]) => {
     // The envelope is written by hand so queued events need no second serialisation.
@@ -31,8 +32,11 @@ export function createTransport(
     if (!navigator.sendBeacon?.(endpoint, body)) {
       // no-cors: the answer is opaque, so a Worker without CORS headers is no failure and a
       // rejection means the network: the events wait for the next flush.
+      // A rejection also comes from the browser's 64 KB budget for in-flight keepalive
+      // requests: try again later, waiting twice as long each time until something is queued.
       fetch(endpoint, { method: 'POST', body, keepalive: true, mode: 'no-cors' }).catch(() => {
         queue = events.concat(queue).slice(-MAX_QUEUE);
+        timer ??= setTimeout(flush, (retryMs *= 2));
       });
     }
   };
@@ -56,6 +60,7 @@ export function createTransport(
   };
 
   const enqueue = (event: Event) => {
+    retryMs = flushMs;
     // Flushing at a full batch keeps the queue within MAX_QUEUE even after failed sends.
     if (queue.push(JSON.stringify(event)) >= MAX_EVENTS_PER_BATCH) flush();
     else timer ??= setTimeout(flush, flushMs);

@@ -51,6 +51,7 @@ export interface PageOptions {
 
 export interface Harness {
   origin: string;
+  /** Undefined when started with `{ launch: false }`. */
   browser: Browser;
   /** Valid batches, in arrival order. */
   captured: Captured[];
@@ -97,7 +98,7 @@ ${options.stub ? '<script src="/pages/stub.js"></script>' : ''}
 const ESM_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ESM</title>
 <script type="module" src="/pages/esm-entry.js"></script></head><body><div class="short"></div></body></html>`;
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness({ launch = true } = {}): Promise<Harness> {
   const started = Date.now();
   const captured: Captured[] = [];
   const invalid: unknown[] = [];
@@ -155,12 +156,14 @@ export async function startHarness(): Promise<Harness> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    // Playwright turns the back/forward cache off by default; scenario 04 needs it.
-    ignoreDefaultArgs: ['--disable-back-forward-cache'],
-  });
+  const browser = launch
+    ? await chromium.launch({
+        executablePath: CHROMIUM,
+        args: CHROMIUM_ARGS,
+        // Playwright turns the back/forward cache off by default; scenario 04 needs it.
+        ignoreDefaultArgs: ['--disable-back-forward-cache'],
+      })
+    : (undefined as unknown as Browser);
 
   const events = (site: string) =>
     captured.filter((c) => c.batch.site === site).flatMap((c) => c.batch.events);
@@ -177,7 +180,9 @@ export async function startHarness(): Promise<Harness> {
         const list = events(site);
         if (check(list)) return list;
         if (Date.now() > deadline) {
-          throw new Error(`timed out waiting for events of ${site}: ${JSON.stringify(list)}`);
+          throw new Error(
+            `timed out waiting for events of ${site}: ${list.length} so far, ${JSON.stringify(list.map((e) => [e.type, e.url])).slice(0, 2_000)}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -195,7 +200,7 @@ export async function startHarness(): Promise<Harness> {
       return { context: ctx, page, errors };
     },
     async close() {
-      await browser.close();
+      await browser?.close();
       await new Promise((resolve) => server.close(resolve));
     },
   };

@@ -1,0 +1,146 @@
+/**
+ * Browser scenarios 30–35: outbound and download clicks (and opting out of them), sendBeacon
+ * with the fetch keepalive fallback, retry after a network failure, and batch bounds.
+ */
+import type { Event } from '@sightline/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base, startHarness, watchSends, type Harness } from './harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  expect(h.invalid).toEqual([]);
+  await h.close();
+});
+
+const targets = (events: Event[]) =>
+  events.flatMap((e) => ('target' in e ? [[e.type, e.target]] : []));
+
+/** Keep link clicks on the page (the tracker's capturing listener still sees them). */
+const stayOnPage = () => addEventListener('click', (e) => e.preventDefault(), { capture: false });
+
+describe('links', () => {
+  it('30 outbound and download clicks are sent; internal links and right clicks are not', async () => {
+    const site = 's30';
+    const { context, page, errors } = await h.open();
+    await page.goto(h.pageUrl('/s30/a', { attrs: base(site) }));
+    await page.evaluate(stayOnPage);
+    await page.click('#internal');
+    await page.click('#pdf');
+    await page.click('#dl');
+    await page.click('#out', { button: 'right' });
+    await page.click('#out', { button: 'middle' });
+    await page.click('#out');
+    const events = await h.waitFor(site, (e) => targets(e).length === 4);
+    expect(targets(events)).toEqual([
+      ['download', `${h.origin}/files/report.pdf`],
+      ['download', `${h.origin}/export`],
+      ['outbound', 'https://example.com/pricing?x=1'],
+      ['outbound', 'https://example.com/pricing?x=1'],
+    ]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('31 an outbound click that leaves the page still arrives (flushed on pagehide)', async () => {
+    const site = 's31';
+    const { context, page } = await h.open();
+    await context.route('https://example.com/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<title>elsewhere</title>' }),
+    );
+    await page.goto(h.pageUrl('/s31/a', { attrs: { ...base(site), 'flush-ms': '60000' } }));
+    await page.click('#out');
+    await page.waitForURL('https://example.com/**');
+    const events = await h.waitFor(site, (e) => e.some((x) => x.type === 'outbound'));
+    expect(events.map((e) => e.type)).toEqual(['pageview', 'outbound', 'heartbeat']);
+    await context.close();
+  });
+
+  it('32 data-auto-outbound="false" and data-auto-downloads="false" turn them off', async () => {
+    const site = 's32';
+    const { context, page } = await h.open();
+    await page.goto(
+      h.pageUrl('/s32/a', {
+        attrs: base(site, { 'auto-outbound': 'false', 'auto-downloads': 'false' }),
+      }),
+    );
+    await page.evaluate(stayOnPage);
+    await page.click('#pdf');
+    await page.click('#out');
+    await page.evaluate(() => window.sightline!('track', 'sentinel'));
+    const events = await h.waitFor(site, (e) => e.some((x) => x.type === 'custom'));
+    expect(targets(events)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('transport', () => {
+  it('33 sendBeacon by default; fetch with keepalive when the beacon is refused', async () => {
+    const { context, page } = await h.open();
+    const sends = await watchSends(page);
+    await page.goto(h.pageUrl('/s33/beacon', { attrs: base('s33-beacon') }));
+    await h.waitFor('s33-beacon', (e) => e.length === 1);
+    await expect.poll(() => [...sends]).toEqual(['Ping']);
+
+    // A refused beacon (over the browser's quota, or blocked) returns false.
+    await page.evaluate(() => (navigator.sendBeacon = () => false));
+    await page.evaluate(() => window.sightline!('track', 'via-fetch'));
+    const events = await h.waitFor('s33-beacon', (e) => e.length === 2);
+    expect(events[1]).toMatchObject({ type: 'custom', name: 'via-fetch' });
+    await expect.poll(() => [...sends]).toEqual(['Ping', 'Fetch']);
+    const viaFetch = h.captured.filter((c) => c.batch.site === 's33-beacon')[1]!;
+    expect(viaFetch.contentType).toBe('text/plain;charset=UTF-8');
+    expect(viaFetch.headers['sec-fetch-mode']).toBe('no-cors');
+    await context.close();
+  });
+
+  it('34 a failed fetch keeps its events and sends them with the next flush, once', async () => {
+    const site = 's34';
+    const { context, page } = await h.open();
+    await page.goto(h.pageUrl('/s34/a', { attrs: base(site) }));
+    await h.waitFor(site, (e) => e.length === 1);
+    await page.evaluate(() => (navigator.sendBeacon = () => false));
+    await page.route('**/v1/events', (route) => route.abort('internetdisconnected'));
+    await page.evaluate(() => window.sightline!('track', 'offline'));
+    await page.waitForTimeout(300);
+    expect(h.events(site)).toHaveLength(1);
+    await page.unroute('**/v1/events');
+    await page.evaluate(() => window.sightline!('track', 'online'));
+    const events = await h.waitFor(site, (e) => e.length === 3);
+    expect(events.slice(1).map((e) => (e.type === 'custom' ? e.name : e.type))).toEqual([
+      'offline',
+      'online',
+    ]);
+    await page.waitForTimeout(200);
+    expect(new Set(h.events(site).map((e) => e.id)).size).toBe(3);
+    await context.close();
+  });
+
+  it('35 batches hold at most 50 events and fit the 16 KB body cap; a burst over the browser quota is retried', async () => {
+    const site = 's35';
+    const { context, page } = await h.open();
+    await page.goto(h.pageUrl('/s35/a', { attrs: base(site) }));
+    await h.waitFor(site, (e) => e.length === 1);
+    await page.evaluate(() => {
+      for (let i = 0; i < 120; i++) window.sightline!('track', 'burst', { i });
+      const big: Record<string, string> = {};
+      // 12 KB of UTF-8 each: six of them exceed Chromium's 64 KB in-flight keepalive budget.
+      for (let i = 0; i < 20; i++) big[`key${i}`] = '€'.repeat(200);
+      for (let i = 0; i < 6; i++) window.sightline!('track', 'big', big);
+    });
+    const events = await h.waitFor(site, (e) => e.length === 127, 15_000);
+    const batches = h.captured.filter((c) => c.batch.site === site);
+    expect(Math.max(...batches.map((b) => b.batch.events.length))).toBeLessThanOrEqual(50);
+    for (const b of batches) {
+      expect(Buffer.byteLength(JSON.stringify(b.batch))).toBeLessThanOrEqual(16 * 1024);
+    }
+    const burst = events.filter((e) => e.type === 'custom' && e.name === 'burst');
+    expect(
+      burst.map((e) => (e.type === 'custom' ? Number(e.props?.i) : -1)).sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    expect(new Set(events.map((e) => e.id)).size).toBe(127);
+    await context.close();
+  });
+});
