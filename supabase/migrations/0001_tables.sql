@@ -144,19 +144,29 @@ create table public.visitor_days (
   primary key (site_id, dimension, value, visitor_id, day)
 );
 
--- Exact unique visitors for any range of whole local days [d1, d2) as an additive sum:
--- visitors(d1, d2) = sum(visitors) where day in [d1, d2) and prev_day < d1, because each
--- visitor is counted once, on its first active day in the range (the day whose previous active
--- day lies before d1). prev_day is -infinity for a first visit. Maintained from visitor_days.
-create table public.unique_visitors (
+-- Daily rollups per dimension (local days): the additive measures again, plus what makes unique
+-- visitors exact for any range of whole days [d1, d2) as a sum over one row per day:
+--   visitors(d1, d2) = sum over days d in [d1, d2) of
+--                      new_visitors(d) + returning_by_gap(d)[d - d1 + 1]
+-- because a visitor is counted once, on its first active day in the range, i.e. the day whose
+-- previous active day (for this dimension value) lies before d1: never (new_visitors) or at
+-- least d - d1 + 1 days earlier. returning_by_gap[k] counts the visitors active on the day whose
+-- previous active day was k or more days before (cumulative; missing entries are 0).
+-- Maintained from visitor_days by ingest_batch.
+create table public.daily_rollups (
   site_id text not null references public.sites (id) on delete cascade,
   dimension text not null,
   value text not null,
   day date not null,
-  prev_day date not null,
-  visitors integer not null,
-  primary key (site_id, dimension, day, value, prev_day)
+  visits bigint not null default 0,
+  pageviews bigint not null default 0,
+  bounces bigint not null default 0,
+  engaged_ms bigint not null default 0,
+  new_visitors integer not null default 0,
+  returning_by_gap integer[] not null default '{}',
+  primary key (site_id, dimension, day, value)
 );
+create index daily_rollups_value on public.daily_rollups (site_id, dimension, value, day);
 
 -- Raw events (when the flush says store_raw).
 create table public.events (

@@ -6,7 +6,8 @@
 --      per-day visitor sets;
 --   3. page views, heartbeats and custom events feed session_pages / session_events and the
 --      page / event rollups; raw events go to public.events when store_raw;
---   4. rollups, visitor_days + unique_visitors (exact unique counts) and visitors are upserted.
+--   4. hourly and daily rollups, visitor_days + the daily unique-visitor counts, and visitors
+--      are upserted.
 -- Rows of unknown sites are skipped (counted out of the result), not an error: a retry could
 -- never succeed.
 
@@ -52,6 +53,25 @@ create type private.visitor_delta as (
   utm_medium text,
   utm_campaign text
 );
+
+-- Element-wise sum of two integer arrays (missing entries are 0).
+create function private.int_array_add(a integer[], b integer[]) returns integer[]
+language sql immutable parallel safe as $$
+  select coalesce(array_agg(coalesce(a[i], 0) + coalesce(b[i], 0) order by i), '{}')
+  from generate_series(1, greatest(coalesce(cardinality(a), 0), coalesce(cardinality(b), 0))) i
+$$;
+
+-- Cumulative counts by gap: result[k] = sum of counts whose gap >= k (see daily_rollups).
+create function private.gap_counts(gaps integer[], counts integer[]) returns integer[]
+language sql immutable parallel safe as $$
+  select coalesce(array_agg(n order by i), '{}')
+  from (
+    select i, coalesce(sum(u.c), 0)::integer as n
+    from generate_series(1, coalesce((select max(g) from unnest(gaps) g), 0)) i
+    left join unnest(gaps, counts) u(g, c) on u.g >= i
+    group by i
+  ) x
+$$;
 
 create function public.ingest_batch(payload jsonb) returns jsonb
 language plpgsql
@@ -307,8 +327,22 @@ begin
     bounces = r.bounces + excluded.bounces,
     engaged_ms = r.engaged_ms + excluded.engaged_ms;
 
-  -- 4b. Per-day visitor sets and the unique-visitor chains (see unique_visitors). Only keys
-  -- whose set of active days changes are re-chained: the old chain is subtracted, the new added.
+  insert into public.daily_rollups as r (site_id, dimension, value, day, visits, pageviews,
+                                         bounces, engaged_ms)
+  select d.site_id, d.dimension, d.value, d.day, sum(d.visits), sum(d.pageviews),
+    sum(d.bounces), sum(d.engaged_ms)
+  from unnest(v_session_dims) d
+  group by 1, 2, 3, 4
+  order by 1, 2, 4, 3
+  on conflict (site_id, dimension, day, value) do update set
+    visits = r.visits + excluded.visits,
+    pageviews = r.pageviews + excluded.pageviews,
+    bounces = r.bounces + excluded.bounces,
+    engaged_ms = r.engaged_ms + excluded.engaged_ms;
+
+  -- 4b. Per-day visitor sets and the unique-visitor counts (see daily_rollups). Only keys whose
+  -- set of active days changes are re-chained: each active day's link to the previous active
+  -- day (its gap) is subtracted for the old chain and added for the new one.
   with t as (
     select d.site_id, d.dimension, d.value, d.visitor_id, d.day, sum(d.hits)::integer as dh
     from unnest(v_session_dims) d
@@ -375,13 +409,25 @@ begin
     where p.hits <= 0 and p.old_hits > 0
       and vd.site_id = p.site_id and vd.dimension = p.dimension and vd.value = p.value
       and vd.visitor_id = p.visitor_id and vd.day = p.day
+  ),
+  by_day as (
+    select c.site_id, c.dimension, c.value, c.day,
+      coalesce(sum(c.visitors) filter (where c.prev_day = '-infinity'), 0)::integer as new_visitors,
+      private.gap_counts(
+        array_agg(c.day - c.prev_day order by c.prev_day) filter (where c.prev_day <> '-infinity'),
+        array_agg(c.visitors order by c.prev_day) filter (where c.prev_day <> '-infinity')
+      ) as returning_by_gap
+    from chain_delta c
+    group by 1, 2, 3, 4
   )
-  insert into public.unique_visitors as u (site_id, dimension, value, day, prev_day, visitors)
-  select c.site_id, c.dimension, c.value, c.day, c.prev_day, c.visitors
-  from chain_delta c
-  order by 1, 2, 4, 3, 5
-  on conflict (site_id, dimension, day, value, prev_day) do update set
-    visitors = u.visitors + excluded.visitors;
+  insert into public.daily_rollups as r (site_id, dimension, value, day, new_visitors,
+                                         returning_by_gap)
+  select b.site_id, b.dimension, b.value, b.day, b.new_visitors, b.returning_by_gap
+  from by_day b
+  order by 1, 2, 4, 3
+  on conflict (site_id, dimension, day, value) do update set
+    new_visitors = r.new_visitors + excluded.new_visitors,
+    returning_by_gap = private.int_array_add(r.returning_by_gap, excluded.returning_by_gap);
 
   -- 4c. Visitors: latest state from the flush, counters from the session differences.
   with state as (

@@ -5,8 +5,9 @@
 -- Two paths, same definitions, same numbers:
 -- * rollups: when the range is whole local days ([local midnight, local midnight)) and the
 --   filters are answerable from one dimension's rollup (none, or one filter that is not
---   `event`; for breakdowns, none or one on the breakdown's own dimension). Additive measures
---   come from rollups, exact unique visitors from unique_visitors. Cost: independent of traffic.
+--   `event`; for breakdowns, none or one on the breakdown's own dimension). Everything comes
+--   from daily_rollups, exact unique visitors included: one row per (value, day) in range,
+--   whatever the traffic.
 -- * sessions: any other range or filter combination, computed exactly from sessions
 --   (+ session_pages / session_events). Cost: proportional to the sessions in range.
 -- Definitions: a session and all its activity count in the local hour it started. With a
@@ -134,14 +135,12 @@ begin
     v_to := (p_to at time zone p_tz)::date;
     return query
       select
-        (select coalesce(sum(u.visitors), 0)::bigint from public.unique_visitors u
-         where u.site_id = p_site and u.dimension = v_dimension and u.value = v_value
-           and u.day >= v_from and u.day < v_to and u.prev_day < v_from),
-        coalesce(sum(r.visits), 0)::bigint, coalesce(sum(r.pageviews), 0)::bigint,
-        coalesce(sum(r.bounces), 0)::bigint, coalesce(sum(r.engaged_ms), 0)::bigint
-      from public.rollups r
-      where r.site_id = p_site and r.dimension = v_dimension and r.value = v_value
-        and r.hour >= p_from and r.hour < p_to;
+        coalesce(sum(d.new_visitors + coalesce(d.returning_by_gap[d.day - v_from + 1], 0)), 0)::bigint,
+        coalesce(sum(d.visits), 0)::bigint, coalesce(sum(d.pageviews), 0)::bigint,
+        coalesce(sum(d.bounces), 0)::bigint, coalesce(sum(d.engaged_ms), 0)::bigint
+      from public.daily_rollups d
+      where d.site_id = p_site and d.dimension = v_dimension and d.value = v_value
+        and d.day >= v_from and d.day < v_to;
   else
     return query
       select count(distinct (f.s).visitor_id), count(*), coalesce(sum(f.pageviews), 0)::bigint,
@@ -188,6 +187,7 @@ language plpgsql stable security invoker set search_path = '' set jit = off as $
 declare
   v_tz text;
   v_value text;
+  v_from date;
 begin
   if p_dimension is null or p_dimension <> all (private.dimensions()) then
     raise exception 'unknown dimension "%"', p_dimension using errcode = '22023',
@@ -203,30 +203,20 @@ begin
   if (p_filters = '{}' or (p_filters - p_dimension) = '{}')
      and private.is_local_midnight(p_from, v_tz) and private.is_local_midnight(p_to, v_tz) then
     v_value := p_filters ->> p_dimension;
+    v_from := (p_from at time zone v_tz)::date;
     return query
-      with r as (
-        select r.value, sum(r.visits)::bigint as visits, sum(r.pageviews)::bigint as pageviews,
-          sum(r.bounces)::bigint as bounces, sum(r.engaged_ms)::bigint as engaged_ms
-        from public.rollups r
-        where r.site_id = p_site and r.dimension = p_dimension
-          and r.hour >= p_from and r.hour < p_to
-          and (v_value is null or r.value = v_value)
-        group by r.value
-        having sum(r.visits) > 0
-      ),
-      u as (
-        select u.value, sum(u.visitors)::bigint as visitors
-        from public.unique_visitors u
-        where u.site_id = p_site and u.dimension = p_dimension
-          and u.day >= (p_from at time zone v_tz)::date and u.day < (p_to at time zone v_tz)::date
-          and u.prev_day < (p_from at time zone v_tz)::date
-          and (v_value is null or u.value = v_value)
-        group by u.value
-      )
-      select r.value, coalesce(u.visitors, 0), r.visits, r.pageviews,
-        case when p_dimension = 'event' then null else r.bounces::float8 / r.visits end,
-        r.engaged_ms
-      from r left join u on u.value = r.value
+      select d.value,
+        sum(d.new_visitors + coalesce(d.returning_by_gap[d.day - v_from + 1], 0))::bigint,
+        sum(d.visits)::bigint, sum(d.pageviews)::bigint,
+        case when p_dimension = 'event' then null
+             else sum(d.bounces)::float8 / sum(d.visits) end,
+        sum(d.engaged_ms)::bigint
+      from public.daily_rollups d
+      where d.site_id = p_site and d.dimension = p_dimension
+        and d.day >= v_from and d.day < (p_to at time zone v_tz)::date
+        and (v_value is null or d.value = v_value)
+      group by d.value
+      having sum(d.visits) > 0
       order by 2 desc, 3 desc, 1
       limit p_limit;
   elsif p_dimension = 'page' then
@@ -284,25 +274,20 @@ begin
         select g as bucket
         from generate_series(p_from, p_to - interval '1 microsecond', v_step, v_tz) g
       ),
+      -- A day's visitors: the new ones plus every returning one (any gap >= 1).
       r as (
-        select date_trunc('day', r.hour, v_tz) as bucket, sum(r.visits)::bigint as visits,
-          sum(r.pageviews)::bigint as pageviews, sum(r.engaged_ms)::bigint as engaged_ms
-        from public.rollups r
-        where r.site_id = p_site and r.dimension = v_dimension and r.value = v_value
-          and r.hour >= p_from and r.hour < p_to
-        group by 1
-      ),
-      -- Every unique_visitors row of a day has prev_day < day: their sum is that day's uniques.
-      u as (
-        select (u.day::timestamp at time zone v_tz) as bucket, sum(u.visitors)::bigint as visitors
-        from public.unique_visitors u
-        where u.site_id = p_site and u.dimension = v_dimension and u.value = v_value
-          and u.day >= (p_from at time zone v_tz)::date and u.day < (p_to at time zone v_tz)::date
+        select (d.day::timestamp at time zone v_tz) as bucket,
+          sum(d.new_visitors + coalesce(d.returning_by_gap[1], 0))::bigint as visitors,
+          sum(d.visits)::bigint as visits, sum(d.pageviews)::bigint as pageviews,
+          sum(d.engaged_ms)::bigint as engaged_ms
+        from public.daily_rollups d
+        where d.site_id = p_site and d.dimension = v_dimension and d.value = v_value
+          and d.day >= (p_from at time zone v_tz)::date and d.day < (p_to at time zone v_tz)::date
         group by 1
       )
-      select b.bucket, coalesce(u.visitors, 0), coalesce(r.visits, 0), coalesce(r.pageviews, 0),
+      select b.bucket, coalesce(r.visitors, 0), coalesce(r.visits, 0), coalesce(r.pageviews, 0),
         coalesce(r.engaged_ms, 0)
-      from b left join r on r.bucket = b.bucket left join u on u.bucket = b.bucket
+      from b left join r on r.bucket = b.bucket
       order by 1;
   else
     return query
@@ -342,6 +327,3 @@ language sql stable security invoker set search_path = '' set jit = off as $$
   limit 1000
 $$;
 
--- Single-value lookups (a filter) next to the primary keys' breakdown order.
-create index rollups_value on public.rollups (site_id, dimension, value, hour);
-create index unique_visitors_value on public.unique_visitors (site_id, dimension, value, day);

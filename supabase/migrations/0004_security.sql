@@ -27,7 +27,7 @@ alter table public.session_pages enable row level security;
 alter table public.session_events enable row level security;
 alter table public.rollups enable row level security;
 alter table public.visitor_days enable row level security;
-alter table public.unique_visitors enable row level security;
+alter table public.daily_rollups enable row level security;
 alter table public.events enable row level security;
 alter table public.applied_batches enable row level security;
 
@@ -35,7 +35,7 @@ alter table public.applied_batches enable row level security;
 -- reading is all they may do (and only what the policies below allow).
 revoke insert, update, delete, truncate, references, trigger on
   public.sites, public.visitors, public.sessions, public.session_pages, public.session_events,
-  public.rollups, public.visitor_days, public.unique_visitors, public.events
+  public.rollups, public.visitor_days, public.daily_rollups, public.events
   from anon, authenticated;
 revoke all on public.applied_batches from anon, authenticated;
 
@@ -53,7 +53,7 @@ create policy rollups_read_own on public.rollups for select to authenticated
   using (site_id = any ((select private.jwt_site_ids())::text[]));
 create policy visitor_days_read_own on public.visitor_days for select to authenticated
   using (site_id = any ((select private.jwt_site_ids())::text[]));
-create policy unique_visitors_read_own on public.unique_visitors for select to authenticated
+create policy daily_rollups_read_own on public.daily_rollups for select to authenticated
   using (site_id = any ((select private.jwt_site_ids())::text[]));
 create policy events_read_own on public.events for select to authenticated
   using (site_id = any ((select private.jwt_site_ids())::text[]));

@@ -25,7 +25,7 @@ const TABLES = [
   'session_events',
   'rollups',
   'visitor_days',
-  'unique_visitors',
+  'daily_rollups',
   'events',
 ] as const;
 const run = promisify(execFile);
