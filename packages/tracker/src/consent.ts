@@ -33,7 +33,8 @@ export const privacySignal = (): boolean =>
   !!(navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl;
 
 /** localhost, *.localhost, 127.0.0.0/8, [::1] and pages without a host (file:). */
-export const isLocal = (): boolean => /^(127\.|\[::1\]|$)|localhost$/.test(location.hostname);
+export const isLocal = (): boolean =>
+  /^(127(\.\d+){3}|\[::1\]|)$|(^|\.)localhost$/.test(location.hostname);
 
 /** WebDriver-controlled (Selenium, Playwright, Puppeteer) or headless browsers. */
 export const isAutomated = (): boolean =>

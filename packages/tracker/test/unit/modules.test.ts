@@ -1,0 +1,191 @@
+// @vitest-environment happy-dom
+/** Unit tests of the tracker's pure parts in a DOM environment (happy-dom). */
+import { parseBatch, type Event } from '@sightline/schema';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isLocal, isOptedOut, OPT_OUT_KEY, setOptOut } from '../../src/consent.js';
+import { loadIds, SESSION_KEY, uid, VISITOR_KEY } from '../../src/ids.js';
+import { VISITOR_TTL_MS } from '../../src/limits.js';
+import { classifyLink } from '../../src/links.js';
+import { optionsFromDataset } from '../../src/options.js';
+import { cleanProps } from '../../src/props.js';
+import { createTransport } from '../../src/transport.js';
+
+const happy = () => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  localStorage.clear();
+  sessionStorage.clear();
+  happy().setURL('https://shop.example/');
+  document.body.innerHTML = '';
+});
+
+describe('options from data attributes', () => {
+  it('maps bare attributes to true, "false" to false, keeps strings', () => {
+    // A plain DOMStringMap: happy-dom's dataset skips empty attributes when enumerated
+    // (Chromium does not; scenario 03 covers a bare data-hash-routing there).
+    const dataset: DOMStringMap = {
+      site: 'my-site',
+      hashRouting: '',
+      autoOutbound: 'false',
+      heartbeatMs: '5000',
+      respectDnt: 'true',
+    };
+    expect(optionsFromDataset(dataset)).toEqual({
+      site: 'my-site',
+      hashRouting: true,
+      autoOutbound: false,
+      heartbeatMs: '5000',
+      respectDnt: 'true',
+    });
+  });
+});
+
+describe('props', () => {
+  it('keeps primitives, nulls objects, cuts keys, values and count', () => {
+    const input: Record<string, unknown> = { a: 'x'.repeat(300), b: 1, c: true, d: null, e: {} };
+    input['k'.repeat(70)] = 2;
+    input[''] = 3;
+    for (let i = 0; i < 30; i++) input[`n${i}`] = i;
+    const out = cleanProps(input)!;
+    expect(Object.keys(out)).toHaveLength(20);
+    expect(out).toMatchObject({ a: 'x'.repeat(256), b: 1, c: true, d: null, e: null, _: 3 });
+    expect(out['k'.repeat(64)]).toBe(2);
+    expect(cleanProps(undefined)).toBeUndefined();
+  });
+});
+
+describe('ids', () => {
+  it('uid: the schema charset, 8–64 characters, unique', () => {
+    const ids = new Set(Array.from({ length: 1000 }, uid));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[\w-]{8,64}$/);
+  });
+
+  it('stores the session id and the visitor id with a 365-day expiry, renewed on load', () => {
+    const first = loadIds(1_000);
+    expect(first.storage).toBe(true);
+    expect(sessionStorage.getItem(SESSION_KEY)).toBe(first.session);
+    expect(localStorage.getItem(VISITOR_KEY)).toBe(`${first.visitor}.${1_000 + VISITOR_TTL_MS}`);
+    const again = loadIds(2_000);
+    expect(again).toEqual(first);
+    expect(localStorage.getItem(VISITOR_KEY)).toBe(`${first.visitor}.${2_000 + VISITOR_TTL_MS}`);
+    const expired = loadIds(2_000 + VISITOR_TTL_MS + 1);
+    expect(expired.visitor).not.toBe(first.visitor);
+    expect(expired.session).toBe(first.session);
+  });
+
+  it('falls back to memory ids with storage: false when storage throws', () => {
+    vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
+      throw new DOMException('blocked', 'SecurityError');
+    });
+    const ids = loadIds(1_000);
+    expect(ids.storage).toBe(false);
+    expect(ids.visitor).toMatch(/^[\w-]{8,64}$/);
+  });
+});
+
+describe('consent', () => {
+  it('opt-out persists in localStorage and survives blocked storage in memory', () => {
+    expect(isOptedOut()).toBe(false);
+    setOptOut(true);
+    expect(localStorage.getItem(OPT_OUT_KEY)).toBe('1');
+    expect(isOptedOut()).toBe(true);
+    setOptOut(false);
+    expect(isOptedOut()).toBe(false);
+    vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
+      throw new DOMException('blocked', 'SecurityError');
+    });
+    setOptOut(true);
+    expect(isOptedOut()).toBe(true);
+    setOptOut(false);
+  });
+
+  it.each([
+    ['http://localhost:3000/', true],
+    ['http://app.localhost/', true],
+    ['http://127.0.0.1:8787/', true],
+    ['http://127.1.2.3/', true],
+    ['http://[::1]:8080/', true],
+    ['https://shop.example/', false],
+    ['https://localhost.example.com/', false],
+    ['https://127.example/', false],
+  ])('isLocal(%s) is %s', (url, local) => {
+    happy().setURL(url);
+    expect(isLocal()).toBe(local);
+  });
+});
+
+describe('links', () => {
+  const link = (html: string) => {
+    document.body.innerHTML = html;
+    return document.body.querySelector('span') ?? document.body.firstElementChild;
+  };
+  it('classifies outbound, downloads, and ignores the rest', () => {
+    expect(classifyLink(link('<a href="https://other.example/x"><span>t</span></a>'))?.[0]).toBe(
+      'outbound',
+    );
+    expect(classifyLink(link('<a href="/files/a.PDF">pdf</a>'))?.[0]).toBe('download');
+    expect(classifyLink(link('<a href="/export" download>x</a>'))?.[0]).toBe('download');
+    expect(classifyLink(link('<a href="https://other.example/a.zip">zip</a>'))?.[0]).toBe(
+      'download',
+    );
+    expect(classifyLink(link('<a href="/about">about</a>'))).toBeUndefined();
+    expect(classifyLink(link('<a href="mailto:a@b.c">mail</a>'))).toBeUndefined();
+    expect(classifyLink(link('<a>no href</a>'))).toBeUndefined();
+    expect(classifyLink(link('<p>text</p>'))).toBeUndefined();
+  });
+});
+
+describe('transport', () => {
+  const event = (i: number, extra: object = {}): Event => ({
+    type: 'custom',
+    name: 'e',
+    props: { i },
+    id: `event-${String(i).padStart(4, '0')}`,
+    ts: Date.UTC(2025, 0, 1),
+    session: 'session-1',
+    visitor: 'visitor-1',
+    url: '/',
+    storage: true,
+    ...extra,
+  });
+
+  it('sends every event in valid batches of at most 50 by sendBeacon', () => {
+    const bodies: string[] = [];
+    vi.spyOn(navigator, 'sendBeacon').mockImplementation((_url, body) => {
+      bodies.push(body as string);
+      return true;
+    });
+    const [enqueue, flush] = createTransport('/v1/events', 'site-1', true, 1_000);
+    for (let i = 0; i < 120; i++) enqueue(event(i));
+    flush();
+    const sizes = bodies.map((b) => (JSON.parse(b) as { events: unknown[] }).events.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
+    expect(sizes.reduce((a, b) => a + b)).toBe(120);
+    for (const body of bodies) {
+      const { data, error } = parseBatch(body);
+      expect(error).toBeNull();
+      expect(data).toMatchObject({ v: 1, site: 'site-1', automated: true });
+    }
+  });
+
+  it('cuts batches by size so every body fits 16 KB', () => {
+    const bodies: string[] = [];
+    vi.spyOn(navigator, 'sendBeacon').mockImplementation((_url, body) => {
+      bodies.push(body as string);
+      return true;
+    });
+    const [enqueue, flush] = createTransport('/v1/events', 'site-1', false, 1_000);
+    const props = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`k${i}`, '€'.repeat(60)]),
+    );
+    for (let i = 0; i < 10; i++) enqueue(event(i, { props }));
+    flush();
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) {
+      expect(new TextEncoder().encode(body).byteLength).toBeLessThanOrEqual(16 * 1024);
+      expect(parseBatch(body).error).toBeNull();
+    }
+  });
+});
