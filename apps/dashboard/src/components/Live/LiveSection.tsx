@@ -58,11 +58,8 @@ export function LiveSection({ live, filters, realtime, mapboxToken }: Props) {
           <LiveTopList title="Pages now" visitors={visitors.values()} pick={(v) => v.path} />
           <LiveTopList title="Countries now" visitors={visitors.values()} pick={(v) => v.country} />
           <LiveTopList title="Devices now" visitors={visitors.values()} pick={(v) => v.device} />
-          <LiveTopList
-            title="Channels now"
-            visitors={visitors.values()}
-            pick={(v) => v.referrerClass}
-          />
+          {/* Not channels: live_visitors rows carry no referrer class, so the first paint would lie. */}
+          <LiveTopList title="Cities now" visitors={visitors.values()} pick={(v) => v.city} />
         </div>
       )}
     </>

@@ -28,7 +28,12 @@ export function LiveMap({ visitors, mapboxToken }: Props) {
         data-ready={ready}
         data-renderer={mapboxToken ? 'mapbox' : 'maplibre'}
         data-markers={data.features.length}
-        data-visitor-ids={data.features.map((f) => f.properties.id).join(' ')}
+        data-visitor-ids={
+          // For tests and tooling; skipped on busy sites, where it would be a large string.
+          data.features.length <= 500
+            ? data.features.map((f) => f.properties.id).join(' ')
+            : undefined
+        }
       >
         <ErrorBoundary what="The map" inline>
           <Suspense fallback={<div className="map-loading">Loading map…</div>}>
