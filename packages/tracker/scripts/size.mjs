@@ -1,3 +1,4 @@
+/* global URL, Buffer, console */
 // Measures both builds (minified, gzip -9 and brotli max) against the issue 7 budget and the
 // peers it names, prints a table and writes bench/results/tracker/size.json at the repo root.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
