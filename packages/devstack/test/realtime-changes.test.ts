@@ -114,6 +114,22 @@ describe('RLS', () => {
     expect(nobody.items).toEqual([]);
   });
 
+  it('authorises a burst from one transaction per subscriber and keeps commit order', async () => {
+    const siteOne = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
+    const siteTwo = await client('1.0.0', await signToken(t.stack, { site_ids: [2] }));
+    const one = await watch(siteOne, 'burst-1', { event: 'INSERT', table: 'visits' });
+    const two = await watch(siteTwo, 'burst-2', { event: 'INSERT', table: 'visits' });
+    await db.query(
+      `insert into public.visits (site_id, path) select 1 + n % 2, '/burst/' || n from generate_series(1, 300) n`,
+    );
+    await one.next((change) => (change.new as { path: string }).path === '/burst/300');
+    await two.next((change) => (change.new as { path: string }).path === '/burst/299');
+    const paths = (inbox: Inbox<Change>): string[] =>
+      inbox.items.map((change) => (change.new as { path: string }).path);
+    expect(paths(one)).toEqual(Array.from({ length: 150 }, (_, i) => `/burst/${2 * i + 2}`));
+    expect(paths(two)).toEqual(Array.from({ length: 150 }, (_, i) => `/burst/${2 * i + 1}`));
+  });
+
   it('re-authorises with a refreshed access_token, and closes the channel on an invalid one', async () => {
     const c = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
     const inbox = await watch(c, 'refresh', { event: 'INSERT', table: 'visits' });

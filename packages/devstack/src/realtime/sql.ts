@@ -99,39 +99,49 @@ create event trigger sightline_realtime_ddl on ddl_command_end
   when tag in ('CREATE PUBLICATION', 'ALTER PUBLICATION', 'DROP PUBLICATION', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE')
   execute function sightline_realtime.on_ddl();
 
--- Authorises one change for many subscribers in one round trip: for each claims object, run
--- the query as the claimed role with request.jwt.claims set, as PostgREST does, so RLS decides.
-create or replace function sightline_realtime.visible(query text, arg jsonb, claims jsonb[]) returns boolean[]
-language plpgsql as $$
+-- Authorises a batch of checks in one round trip. Each check is a query over a JSON array of
+-- rows that returns the (1-based) positions of the rows the claimed role can see; it runs as
+-- that role with request.jwt.claims set, as PostgREST runs a request, so RLS decides. The
+-- caller sorts checks by claims so the role is switched once per subscriber identity.
+create or replace function sightline_realtime.visible_rows(queries text[], args jsonb[], claims jsonb[])
+returns jsonb language plpgsql as $$
 declare
-  result boolean[] := '{}';
-  claim jsonb;
+  result jsonb := '[]';
+  current_claims jsonb;
   claimed_role text;
-  ok boolean;
+  role_allowed boolean := false;
+  positions int[];
 begin
-  foreach claim in array claims loop
-    ok := false;
-    claimed_role := claim ->> 'role';
-    begin
+  for i in 1 .. coalesce(pg_catalog.array_length(queries, 1), 0) loop
+    if i = 1 or current_claims is distinct from claims[i] then
+      current_claims := claims[i];
+      claimed_role := current_claims ->> 'role';
+      perform pg_catalog.set_config('role', 'none', true);
       -- Only roles PostgREST could switch to (members of authenticator) are honoured.
-      if claimed_role is not null
+      role_allowed := claimed_role is not null
         and exists (select 1 from pg_catalog.pg_roles where rolname = claimed_role)
-        and pg_catalog.pg_has_role('authenticator', claimed_role, 'MEMBER') then
+        and pg_catalog.pg_has_role('authenticator', claimed_role, 'MEMBER');
+      if role_allowed then
+        perform pg_catalog.set_config('request.jwt.claims', current_claims::text, true);
         perform pg_catalog.set_config('role', claimed_role, true);
-        perform pg_catalog.set_config('request.jwt.claims', claim::text, true);
-        execute query into ok using arg;
-        perform pg_catalog.set_config('role', 'none', true);
-        perform pg_catalog.set_config('request.jwt.claims', '', true);
       end if;
-    exception when others then
-      ok := false;
-    end;
-    result := result || coalesce(ok, false);
+    end if;
+    positions := '{}';
+    if role_allowed then
+      begin
+        execute queries[i] into positions using args[i];
+      exception when others then
+        positions := '{}';
+      end;
+    end if;
+    result := result || pg_catalog.jsonb_build_array(pg_catalog.to_jsonb(coalesce(positions, '{}')));
   end loop;
+  perform pg_catalog.set_config('role', 'none', true);
+  perform pg_catalog.set_config('request.jwt.claims', '', true);
   return result;
 end
 $$;
-revoke all on function sightline_realtime.visible(text, jsonb, jsonb[]) from public;
+revoke all on function sightline_realtime.visible_rows(text[], jsonb[], jsonb[]) from public;
 
 -- Supabase's database broadcast entry points, delivered through the local Realtime server.
 create schema if not exists realtime;
