@@ -26,16 +26,14 @@ async function fault(modes: { rest?: string; realtime?: string }): Promise<void>
 
 async function createSite(): Promise<string> {
   const id = uid('e2e');
-  const { error } = await db
-    .from('sites')
-    .insert({
-      id,
-      name: 'E2E',
-      domains: ['example.com'],
-      public_live: true,
-      timezone: 'Europe/Berlin',
-      store_raw: true,
-    });
+  const { error } = await db.from('sites').insert({
+    id,
+    name: 'E2E',
+    domains: ['example.com'],
+    public_live: true,
+    timezone: 'Europe/Berlin',
+    store_raw: true,
+  });
   expect(error).toBeNull();
   return id;
 }

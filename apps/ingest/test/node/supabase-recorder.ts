@@ -35,6 +35,7 @@ export async function startRecorder(
   const state: RecorderState = {
     rpcCalls: 0,
     rpcFailures: 0,
+    eventsReceived: 0,
     batches: [],
     broadcasts: [],
     siteLookups: 0,
@@ -81,6 +82,7 @@ export async function startRecorder(
         }
         const duplicate = applied.has(payload.batch_id);
         applied.add(payload.batch_id);
+        if (!duplicate) state.eventsReceived += payload.events.length;
         if (record) state.batches.push({ ...payload, site, duplicate });
         return send(200, { batch_id: payload.batch_id, duplicate, events: payload.events.length });
       }

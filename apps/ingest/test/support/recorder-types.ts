@@ -21,6 +21,8 @@ export interface RecordedBatch {
 export interface RecorderState {
   rpcCalls: number;
   rpcFailures: number;
+  /** Events of batches applied for the first time. */
+  eventsReceived: number;
   batches: RecordedBatch[];
   broadcasts: { topic: string; event: string; payload: Record<string, unknown> }[];
   siteLookups: number;
