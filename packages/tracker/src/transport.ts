@@ -35,7 +35,9 @@ export function createTransport(
       // A rejection also comes from the browser's 64 KB budget for in-flight keepalive
       // requests: try again later, waiting twice as long each time until something is queued.
       fetch(endpoint, { method: 'POST', body, keepalive: true, mode: 'no-cors' }).catch(() => {
-        queue = events.concat(queue).slice(-MAX_QUEUE);
+        // Behind what is queued: batches fail in the order they were sent, so the oldest
+        // events are the ones dropped past MAX_QUEUE. Order on the wire does not matter (ts).
+        queue = queue.concat(events).slice(-MAX_QUEUE);
         timer ??= setTimeout(flush, (retryMs *= 2));
       });
     }

@@ -188,4 +188,32 @@ describe('transport', () => {
       expect(parseBatch(body).error).toBeNull();
     }
   });
+
+  it('keeps at most 100 events while the network is down, the newest ones, and retries', async () => {
+    vi.useFakeTimers();
+    const beacon = vi.spyOn(navigator, 'sendBeacon').mockReturnValue(false);
+    const fetch = vi.fn(() => Promise.reject(new TypeError('offline')));
+    vi.stubGlobal('fetch', fetch);
+    const [enqueue, flush] = createTransport('/v1/events', 'site-1', false, 1_000);
+    for (let i = 0; i < 250; i++) enqueue(event(i));
+    flush();
+    await vi.advanceTimersByTimeAsync(0); // let the rejections requeue
+    const calls = fetch.mock.calls.length;
+    expect(calls).toBeGreaterThan(0);
+    await vi.advanceTimersByTimeAsync(2_000); // the backoff retry fires (and fails) again
+    expect(fetch.mock.calls.length).toBeGreaterThan(calls);
+
+    const delivered: number[] = [];
+    beacon.mockImplementation((_url, body) => {
+      const batch = JSON.parse(body as string) as { events: { props: { i: number } }[] };
+      delivered.push(...batch.events.map((e) => e.props.i));
+      return true;
+    });
+    flush();
+    expect(delivered).toHaveLength(100);
+    expect(new Set(delivered).size).toBe(100);
+    expect(Math.min(...delivered)).toBe(150);
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
 });
