@@ -163,6 +163,15 @@ const STEPS: [string, string][] = [
   ],
 ];
 
+// Tables only inserted into by the steps (no ON CONFLICT on them): their primary keys are
+// rebuilt after the load. Names and columns are constants, never input.
+const BULK_LOADED = ['session_pages', 'rollups', 'visitor_days'] as const;
+const PRIMARY_KEYS: Record<(typeof BULK_LOADED)[number], string> = {
+  session_pages: 'site_id, session_id, path',
+  rollups: 'site_id, dimension, hour, value',
+  visitor_days: 'site_id, dimension, value, visitor_id, day',
+};
+
 /** Runs every step; returns seconds per step and the row count of each table. */
 export async function generate(
   db: pg.Client,
@@ -176,6 +185,10 @@ export async function generate(
   await db.query('set jit = off');
   // Skip the per-row foreign-key triggers (superuser only): the rows reference one site.
   await db.query('set session_replication_role = replica');
+  // Bulk loads build a B-tree faster at the end (one sort) than row by row.
+  for (const table of BULK_LOADED) {
+    await db.query(`alter table public.${table} drop constraint ${table}_pkey`);
+  }
   const seconds: Record<string, number> = {};
   const rows: Record<string, number> = {};
   for (const [table, sql] of STEPS) {
@@ -186,6 +199,11 @@ export async function generate(
     seconds[table] = Math.round((performance.now() - started) / 100) / 10;
     rows[table] = result.rowCount ?? 0;
     log(`  ${table}: ${rows[table]} rows in ${seconds[table]} s`);
+  }
+  for (const table of BULK_LOADED) {
+    const started = performance.now();
+    await db.query(`alter table public.${table} add primary key (${PRIMARY_KEYS[table]})`);
+    log(`  ${table} primary key: ${Math.round((performance.now() - started) / 100) / 10} s`);
   }
   await db.query('set session_replication_role = origin');
   for (const table of new Set(STEPS.map(([name]) => name.split(' ')[0]!))) {

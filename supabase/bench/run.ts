@@ -6,7 +6,7 @@
 //   pnpm --filter @sightline/database bench
 //   SIGHTLINE_BENCH_SESSIONS=100000 pnpm --filter @sightline/database bench   (a quick run)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevstack } from '@sightline/devstack';
@@ -83,11 +83,20 @@ async function main(): Promise<void> {
       const text = await response.text();
       if (!response.ok) throw new Error(`${fn}: ${response.status} ${text}`);
     };
-    // Ranges as the dashboard sends them: whole local days ending with today.
-    const { rows } = await db.query<{ tomorrow: Date; d1: Date; d7: Date; d30: Date; d90: Date }>(
-      `select t as tomorrow, t - interval '1 day' as d1, t - interval '7 days' as d7,
-         t - interval '30 days' as d30, t - interval '90 days' as d90
-       from (select (date_trunc('day', now() at time zone $1) + interval '1 day') at time zone $1 as t) x`,
+    // Ranges as the dashboard sends them: whole local days ending with today (computed in
+    // local time, so a range across a DST change still starts at local midnight).
+    const { rows } = await db.query<{
+      tomorrow: Date;
+      d1: Date;
+      d2: Date;
+      d7: Date;
+      d30: Date;
+      d90: Date;
+    }>(
+      `select (t + interval '1 day') at time zone $1 as tomorrow, t at time zone $1 as d1,
+         (t - interval '1 day') at time zone $1 as d2, (t - interval '6 days') at time zone $1 as d7,
+         (t - interval '29 days') at time zone $1 as d30, (t - interval '89 days') at time zone $1 as d90
+       from (select date_trunc('day', now() at time zone $1) as t) x`,
       [TZ],
     );
     const r = rows[0]!;
@@ -203,7 +212,7 @@ async function main(): Promise<void> {
         'timeseries by hour, today and yesterday',
         'sessions',
         'stats_timeseries',
-        { ...days(new Date(r.d1.getTime() - 86_400_000)), p_resolution: 'hour' },
+        { ...days(r.d2), p_resolution: 'hour' },
       ],
       [
         'live_visitors, 5 minutes',
@@ -243,7 +252,13 @@ async function main(): Promise<void> {
 
     const result = {
       generated_at: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', node: process.version },
+      // Other work on the machine slows every number down: the 1-minute load average at the end.
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model ?? '',
+        node: process.version,
+        load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
+      },
       postgres: (await db.query<{ v: string }>('select version() as v')).rows[0]!.v,
       volume: {
         sessions: SESSIONS,

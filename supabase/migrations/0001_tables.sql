@@ -32,6 +32,22 @@ $$;
 create trigger sites_timezone before insert or update of timezone on public.sites
   for each row execute function private.check_site_timezone();
 
+-- The high-volume derived tables carry no foreign key: a per-row FK check on every rollup and
+-- visitor-day row was a large share of ingest_batch's time, and ingest_batch only writes rows
+-- of existing sites (it joins sites). Deleting a site deletes them here instead of by cascade.
+create function private.delete_site_rows() returns trigger
+language plpgsql as $$
+begin
+  delete from public.session_pages where site_id = old.id;
+  delete from public.session_events where site_id = old.id;
+  delete from public.rollups where site_id = old.id;
+  delete from public.daily_rollups where site_id = old.id;
+  delete from public.visitor_days where site_id = old.id;
+  delete from public.events where site_id = old.id;
+  return old;
+end
+$$;
+
 create table public.visitors (
   site_id text not null references public.sites (id) on delete cascade,
   visitor_id text not null,
@@ -96,7 +112,7 @@ create index sessions_hour on public.sessions (site_id, hour) include (visitor_i
 
 -- One row per (session, page viewed): page visits, and the exact path for page filters.
 create table public.session_pages (
-  site_id text not null references public.sites (id) on delete cascade,
+  site_id text not null, -- no FK: see sites_cleanup
   session_id text not null,
   path text not null,
   visitor_id text not null,
@@ -109,7 +125,7 @@ create index session_pages_hour on public.session_pages (site_id, hour);
 
 -- One row per (session, custom event name).
 create table public.session_events (
-  site_id text not null references public.sites (id) on delete cascade,
+  site_id text not null, -- no FK: see sites_cleanup
   session_id text not null,
   name text not null,
   visitor_id text not null,
@@ -121,7 +137,7 @@ create index session_events_hour on public.session_events (site_id, hour);
 
 -- Additive hourly rollups per dimension. dimension '' (value '') is the site total.
 create table public.rollups (
-  site_id text not null references public.sites (id) on delete cascade,
+  site_id text not null, -- no FK: see sites_cleanup
   dimension text not null,
   value text not null,
   hour timestamptz not null,
@@ -135,7 +151,7 @@ create table public.rollups (
 -- Which local days each visitor was active per (dimension, value). hits counts sessions (page
 -- views for pages, sessions for events); a row exists while hits > 0 (exit pages move).
 create table public.visitor_days (
-  site_id text not null references public.sites (id) on delete cascade,
+  site_id text not null, -- no FK: see sites_cleanup
   dimension text not null,
   value text not null,
   visitor_id text not null,
@@ -154,7 +170,7 @@ create table public.visitor_days (
 -- previous active day was k or more days before (cumulative; missing entries are 0).
 -- Maintained from visitor_days by ingest_batch.
 create table public.daily_rollups (
-  site_id text not null references public.sites (id) on delete cascade,
+  site_id text not null, -- no FK: see sites_cleanup
   dimension text not null,
   value text not null,
   day date not null,
@@ -170,7 +186,7 @@ create index daily_rollups_value on public.daily_rollups (site_id, dimension, va
 
 -- Raw events (when the flush says store_raw).
 create table public.events (
-  site_id text not null references public.sites (id) on delete cascade,
+  site_id text not null, -- no FK: see sites_cleanup
   id text not null,
   type text not null,
   at timestamptz not null,
@@ -205,3 +221,6 @@ create table public.applied_batches (
   applied_at timestamptz not null default now(),
   result jsonb not null
 );
+
+create trigger sites_cleanup after delete on public.sites
+  for each row execute function private.delete_site_rows();

@@ -413,10 +413,11 @@ begin
   by_day as (
     select c.site_id, c.dimension, c.value, c.day,
       coalesce(sum(c.visitors) filter (where c.prev_day = '-infinity'), 0)::integer as new_visitors,
-      private.gap_counts(
+      -- Most days of a flush only gain new visitors: skip the array work for them.
+      case when bool_or(c.prev_day <> '-infinity') then private.gap_counts(
         array_agg(c.day - c.prev_day order by c.prev_day) filter (where c.prev_day <> '-infinity'),
-        array_agg(c.visitors order by c.prev_day) filter (where c.prev_day <> '-infinity')
-      ) as returning_by_gap
+        array_agg(c.visitors order by c.prev_day) filter (where c.prev_day <> '-infinity'))
+      else '{}'::integer[] end as returning_by_gap
     from chain_delta c
     group by 1, 2, 3, 4
   )
@@ -427,7 +428,8 @@ begin
   order by 1, 2, 4, 3
   on conflict (site_id, dimension, day, value) do update set
     new_visitors = r.new_visitors + excluded.new_visitors,
-    returning_by_gap = private.int_array_add(r.returning_by_gap, excluded.returning_by_gap);
+    returning_by_gap = case when cardinality(excluded.returning_by_gap) = 0 then r.returning_by_gap
+                            else private.int_array_add(r.returning_by_gap, excluded.returning_by_gap) end;
 
   -- 4c. Visitors: latest state from the flush, counters from the session differences.
   with state as (

@@ -150,6 +150,20 @@ begin
 end
 $$;
 
+-- Start of the equal-length period before [p_from, p_to). For whole local days it is counted in
+-- local days, so that a range across a DST change still compares whole days with whole days.
+create function private.previous_from(p_from timestamptz, p_to timestamptz, p_tz text)
+returns timestamptz
+language sql immutable parallel safe as $$
+  select case
+    when private.is_local_midnight(p_from, p_tz) and private.is_local_midnight(p_to, p_tz) then
+      ((p_from at time zone p_tz)::date
+        - ((p_to at time zone p_tz)::date - (p_from at time zone p_tz)::date))::timestamp
+        at time zone p_tz
+    else p_from - (p_to - p_from)
+  end
+$$;
+
 create function public.stats_overview(p_site text, p_from timestamptz, p_to timestamptz,
                                       p_filters jsonb default '{}')
 returns json
@@ -173,7 +187,8 @@ begin
       'avg_engaged_ms', coalesce(round(p.engaged_ms::numeric / nullif(p.visits, 0)), 0)::bigint))
   into v_result
   from private.range_totals(p_site, v_tz, p_from, p_to, p_filters) c,
-       private.range_totals(p_site, v_tz, p_from - (p_to - p_from), p_from, p_filters) p;
+       private.range_totals(p_site, v_tz, private.previous_from(p_from, p_to, v_tz), p_from,
+                            p_filters) p;
   return v_result;
 end
 $$;
