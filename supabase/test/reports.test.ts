@@ -384,6 +384,21 @@ describe('live_visitors', () => {
   });
 });
 
+describe('the previous period', () => {
+  it('of whole local days is counted in local days, also across a DST change', async () => {
+    // Europe/Berlin leaves summer time on 2026-10-25: [Oct 20, Oct 27) is 7 local days but
+    // 169 hours; the previous period is [Oct 13, Oct 20) at local midnight, not 169 hours back.
+    const { rows } = await t.db.query<{ from: Date; hours: Date }>(
+      `select private.previous_from('2026-10-19T22:00:00Z', '2026-10-26T23:00:00Z', $1) as from,
+              private.previous_from('2026-10-19T22:30:00Z', '2026-10-26T23:00:00Z', $1) as hours`,
+      [TZ],
+    );
+    expect(rows[0]!.from.toISOString()).toBe('2026-10-12T22:00:00.000Z');
+    // Not whole days: the same length in absolute time.
+    expect(rows[0]!.hours.toISOString()).toBe('2026-10-12T22:00:00.000Z');
+  });
+});
+
 describe('argument errors are HTTP 400 with a reason', () => {
   const range = { p_from: ALIGNED.from.toISOString(), p_to: ALIGNED.to.toISOString() };
   it.each([
