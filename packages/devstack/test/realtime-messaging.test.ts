@@ -11,7 +11,12 @@ let t: TestStack;
 const clients: RealtimeClient[] = [];
 
 beforeAll(async () => {
-  t = await startTestStack({});
+  t = await startTestStack({
+    // Supabase's way to authorise private channels: RLS on realtime.messages with realtime.topic().
+    '20240101000000_private_topics.sql': `
+      create policy "own site topics" on realtime.messages for select to authenticated
+        using (realtime.topic() in (select 'site:' || jsonb_array_elements_text(auth.jwt() -> 'site_ids')));`,
+  });
 });
 
 afterEach(async () => {
@@ -117,6 +122,63 @@ describe('broadcast', () => {
     await db.query(`select realtime.send('{"a": 1}'::jsonb, 'sql-event', 'from-sql', false)`);
     await db.end();
     expect((await inbox.next()).payload).toEqual({ a: 1 });
+  });
+});
+
+describe('private channels', () => {
+  async function joinPrivate(token: string, topic: string): Promise<void> {
+    const c = client('2.0.0');
+    await c.setAuth(token);
+    await subscribed(c.channel(topic, { config: { private: true } }));
+  }
+
+  it('are authorised by RLS on realtime.messages, as on hosted Realtime', async () => {
+    const token = await signToken(t.stack, { site_ids: [1] });
+    await joinPrivate(token, 'site:1');
+    await expect(joinPrivate(token, 'site:2')).rejects.toThrow(/CHANNEL_ERROR.*Unauthorized/);
+    await expect(joinPrivate(t.stack.anonKey, 'site:1')).rejects.toThrow(/CHANNEL_ERROR/);
+    await joinPrivate(t.stack.serviceRoleKey, 'site:2');
+    const db = new pg.Client({ connectionString: t.stack.dbUrl });
+    await db.connect();
+    const probes = await db.query('select count(*)::int as n from realtime.messages');
+    await db.end();
+    expect(probes.rows[0]).toEqual({ n: 0 });
+  });
+
+  it('keep private and public topics of the same name apart', async () => {
+    const reader = client('2.0.0');
+    await reader.setAuth(t.stack.serviceRoleKey);
+    const inbox = new Inbox<Broadcast>();
+    await subscribed(
+      reader
+        .channel('site:7', { config: { private: true } })
+        .on('broadcast', { event: '*' }, inbox.push),
+    );
+    const send = (isPrivate: boolean, key: string) =>
+      fetch(`${t.stack.url}/realtime/v1/api/broadcast`, {
+        method: 'POST',
+        headers: {
+          apikey: key,
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          messages: [
+            {
+              topic: 'site:7',
+              event: isPrivate ? 'private' : 'public',
+              payload: {},
+              private: isPrivate,
+            },
+          ],
+        }),
+      });
+    expect((await send(false, t.stack.serviceRoleKey)).status).toBe(202);
+    expect((await send(true, t.stack.anonKey)).status).toBe(202);
+    expect((await send(true, t.stack.serviceRoleKey)).status).toBe(202);
+    await inbox.next((message) => message.event === 'private');
+    await sleep(100);
+    expect(inbox.items.map((message) => message.event)).toEqual(['private']);
   });
 });
 

@@ -22,6 +22,8 @@ export interface ConnectionContext {
   catalog: TableCatalog;
   secret: Uint8Array;
   nextId: () => number;
+  /** Hosted Realtime's private-channel check: RLS on realtime.messages under the claims. */
+  canReadTopic: (claims: Record<string, unknown>, topic: string) => Promise<boolean>;
   log: (line: string) => void;
 }
 
@@ -178,10 +180,11 @@ export class Connection implements Outbox {
     try {
       const token = await verifyToken(payload.access_token ?? this.apiKey, this.ctx.secret);
       const isPrivate = config.private === true;
-      if (isPrivate && token.claims.role === 'anon')
+      if (isPrivate && !(await this.ctx.canReadTopic(token.claims, subTopic(message.topic)))) {
         throw new JoinError(
-          'Unauthorized: You do not have permissions to read from this Channel topic',
+          `Unauthorized: You do not have permissions to read from this Channel topic: ${subTopic(message.topic)}`,
         );
+      }
       const broadcast = isObject(config.broadcast) ? config.broadcast : {};
       const presence = isObject(config.presence) ? config.presence : {};
       member = {

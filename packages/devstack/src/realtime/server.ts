@@ -76,7 +76,14 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
   await startFeed({ listener, client, hub, catalog, log });
 
   let ids = 0;
-  const context = { hub, catalog, secret, nextId: () => ++ids, log };
+  const canReadTopic = async (claims: Record<string, unknown>, topic: string): Promise<boolean> => {
+    const { rows } = await client.query<{ ok: boolean }>(
+      'select sightline_realtime.can_read_topic($1, $2) as ok',
+      [JSON.stringify(claims), topic],
+    );
+    return rows[0]?.ok === true;
+  };
+  const context = { hub, catalog, secret, nextId: () => ++ids, canReadTopic, log };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const connections = new Set<Connection>();
 

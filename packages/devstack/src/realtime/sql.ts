@@ -155,6 +155,55 @@ end
 $$;
 grant execute on function realtime.send(jsonb, text, text, boolean) to anon, authenticated, service_role;
 
+-- Private channels are authorised as on hosted Realtime: by RLS policies on realtime.messages,
+-- which may call realtime.topic(). A probe row is inserted, read back as the claimed role, and
+-- rolled back.
+create table if not exists realtime.messages (
+  id bigserial primary key,
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  inserted_at timestamp not null default now(),
+  updated_at timestamp not null default now()
+);
+alter table realtime.messages enable row level security;
+grant select, insert, update, delete on realtime.messages to anon, authenticated, service_role;
+grant usage, select on sequence realtime.messages_id_seq to anon, authenticated, service_role;
+create or replace function realtime.topic() returns text language sql stable as $$
+  select nullif(pg_catalog.current_setting('realtime.topic', true), '')::text
+$$;
+grant execute on function realtime.topic() to anon, authenticated, service_role;
+
+create or replace function sightline_realtime.can_read_topic(p_claims jsonb, p_topic text) returns boolean
+language plpgsql as $$
+declare
+  claimed_role text := p_claims ->> 'role';
+  probe bigint;
+  ok boolean := false;
+begin
+  if claimed_role is null
+    or not exists (select 1 from pg_catalog.pg_roles where rolname = claimed_role)
+    or not pg_catalog.pg_has_role('authenticator', claimed_role, 'MEMBER') then
+    return false;
+  end if;
+  begin
+    insert into realtime.messages (topic, extension, private) values (p_topic, 'broadcast', true) returning id into probe;
+    perform pg_catalog.set_config('request.jwt.claims', p_claims::text, true);
+    perform pg_catalog.set_config('realtime.topic', p_topic, true);
+    perform pg_catalog.set_config('role', claimed_role, true);
+    select exists (select 1 from realtime.messages m where m.id = probe) into ok;
+    -- Undo the probe row and the settings; plpgsql variables keep their values.
+    raise exception using errcode = 'P0001', message = 'sightline_realtime probe rollback';
+  exception when others then
+    null;
+  end;
+  return coalesce(ok, false);
+end
+$$;
+revoke all on function sightline_realtime.can_read_topic(jsonb, text) from public;
+
 select sightline_realtime.sync_triggers();
 `;
 
