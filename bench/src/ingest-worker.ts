@@ -1,0 +1,79 @@
+/**
+ * The ingest Worker in workerd through Miniflare directly, from the bundle `wrangler deploy
+ * --dry-run --outdir` produces (src/worker-build.ts): the code that would be deployed, with
+ * the bindings of wrangler.jsonc. Miniflare rather than `wrangler dev`: wrangler's dev proxy and
+ * request logging cost a large share of the throughput (see TOOLCHAIN.md), and the tests need to
+ * choose where Durable Object storage persists (to restart an object and keep its storage).
+ */
+import { join } from 'node:path';
+import { Log, LogLevel, Miniflare } from 'miniflare';
+import { readJsonc } from './jsonc.js';
+import { fromRoot } from './paths.js';
+import { sharedIngestBuild } from './worker-build.js';
+
+interface WranglerConfig {
+  compatibility_date: string;
+  compatibility_flags?: string[];
+  vars: Record<string, string>;
+}
+
+export interface WorkerHandle {
+  url: string;
+  mf: Miniflare;
+  stop(): Promise<void>;
+}
+
+/** A request.cf like Cloudflare's, so geo enrichment has something to enrich with offline. */
+export const BENCH_CF = {
+  country: 'DE',
+  region: 'Berlin',
+  regionCode: 'BE',
+  city: 'Berlin',
+  latitude: '52.52',
+  longitude: '13.40',
+  timezone: 'Europe/Berlin',
+  colo: 'FRA',
+  asn: 3320,
+};
+
+export interface IngestWorkerOptions {
+  supabaseUrl: string;
+  serviceRoleKey: string;
+  /** Overrides of wrangler.jsonc vars (e.g. rate limits raised for throughput runs). */
+  vars?: Record<string, string>;
+  /** Directory for Durable Object and KV storage; in memory when absent. */
+  persistDir?: string;
+}
+
+export async function startIngestMiniflare(options: IngestWorkerOptions): Promise<WorkerHandle> {
+  const config = await readJsonc<WranglerConfig>(fromRoot('apps/ingest/wrangler.jsonc'));
+  const persist = options.persistDir ?? false;
+  const build = await sharedIngestBuild();
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: 0,
+    log: new Log(LogLevel.WARN),
+    modules: true,
+    scriptPath: join(build.dir, 'index.js'),
+    modulesRoot: build.dir,
+    // The tracker bundle is imported as text (wrangler.jsonc's "rules").
+    modulesRules: [{ type: 'Text', include: ['**/*sightline.js'] }],
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags ?? [],
+    cf: BENCH_CF,
+    bindings: {
+      ...config.vars,
+      SUPABASE_URL: options.supabaseUrl,
+      SUPABASE_SERVICE_ROLE_KEY: options.serviceRoleKey,
+      IP_HASH_SALT: 'bench-salt',
+      ...options.vars,
+    },
+    kvNamespaces: ['SITES_KV'],
+    durableObjects: { SITE_LIVE_DO: { className: 'SiteLive', useSQLite: true } },
+    analyticsEngineDatasets: { EVENTS_AE: { dataset: 'sightline_events' } },
+    kvPersist: persist && `${persist}/kv`,
+    durableObjectsPersist: persist && `${persist}/do`,
+  });
+  const url = (await mf.ready).origin;
+  return { url, mf, stop: () => mf.dispose() };
+}

@@ -1,0 +1,98 @@
+/**
+ * A bounded closed-loop load generator: `connections` keep-alive sockets, each sending the next
+ * request as soon as the previous answer arrived, until `durationMs` or `maxRequests`. Only ever
+ * against loopback. Latency is measured from write to the end of the response body.
+ */
+import { Agent, request } from 'node:http';
+import { summarize, round, type Summary } from './stats.js';
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationMs: number;
+  maxRequests?: number;
+  headers: Record<string, string>;
+  /** The next request body (and the event ids it carries). */
+  next: () => { body: string; ids: string[] };
+  /** Called with the ids of every request that was accepted (2xx). */
+  onAccepted?: (ids: string[]) => void;
+}
+
+export interface LoadResult {
+  connections: number;
+  seconds: number;
+  requests: number;
+  ok: number;
+  non2xx: Record<string, number>;
+  errors: number;
+  requestsPerSecond: number;
+  latencyMs: Summary;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const target = new URL(options.url);
+  if (!['127.0.0.1', 'localhost'].includes(target.hostname))
+    throw new Error(`load only against loopback, not ${target.hostname}`);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const latencies: number[] = [];
+  const non2xx: Record<string, number> = {};
+  let errors = 0;
+  let sent = 0;
+  let ok = 0;
+  const max = options.maxRequests ?? Number.POSITIVE_INFINITY;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+
+  const one = (body: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: 'POST',
+          agent,
+          headers: { ...options.headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+      req.end(body);
+    });
+
+  const loop = async (): Promise<void> => {
+    while (sent < max && performance.now() < deadline) {
+      sent++;
+      const { body, ids } = options.next();
+      const t0 = performance.now();
+      try {
+        const status = await one(body);
+        latencies.push(performance.now() - t0);
+        if (status >= 200 && status < 300) {
+          ok++;
+          options.onAccepted?.(ids);
+        } else non2xx[status] = (non2xx[status] ?? 0) + 1;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, loop));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return {
+    connections: options.connections,
+    seconds: round(seconds, 2),
+    requests: latencies.length + errors,
+    ok,
+    non2xx,
+    errors,
+    requestsPerSecond: round(ok / seconds),
+    latencyMs: summarize(latencies),
+  };
+}
