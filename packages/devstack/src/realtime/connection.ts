@@ -72,10 +72,16 @@ export class Connection implements Outbox {
     meta?: Record<string, unknown>,
   ): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.vsn === '2.0.0') {
+    // The binary frame holds topic, event and metadata in at most 255 bytes each; past that
+    // (or under vsn 1.0.0, which has no binary frames) JSON payloads go as text and raw bytes
+    // cannot be carried.
+    const fitsBinary =
+      Buffer.byteLength(topic) <= 255 &&
+      Buffer.byteLength(event) <= 255 &&
+      (!meta || Buffer.byteLength(JSON.stringify(meta)) <= 255);
+    if (this.vsn === '2.0.0' && fitsBinary) {
       this.ws.send(encodeBinaryBroadcast(topic, event, payload, meta));
     } else if ('json' in payload) {
-      // vsn 1.0.0 has no binary frames: JSON payloads go as text, raw bytes cannot be carried.
       const member = this.channels.get(topic);
       this.send({
         joinRef: member?.joinRef ?? null,
