@@ -63,6 +63,20 @@ describe('reports', () => {
     expect(page.url()).not.toContain('token=');
     expect(page.url()).toContain(`site=${SITE}`);
 
+    // The time series, switched to visits: its hourly buckets add up to the total.
+    await page.getByRole('button', { name: /^Visits/ }).click();
+    await expect
+      .poll(() => page.getByTestId('timeseries').getAttribute('aria-label'))
+      .toBe('Visits over time');
+    const bucketVisits = await page
+      .getByTestId('timeseries')
+      .locator('rect.hit title')
+      .evaluateAll((titles) =>
+        titles.map((t) => Number(/: ([\d,]+)/.exec(t.textContent ?? '')?.[1]?.replace(/,/g, ''))),
+      );
+    expect(bucketVisits.length).toBe(24);
+    expect(bucketVisits.reduce((a, b) => a + b, 0)).toBe(truth.visits);
+
     const countries = page.getByTestId('breakdown-country');
     await expect.poll(() => countries.locator('tbody tr').count()).toBe(truth.countries.size);
     const rows = await countries
