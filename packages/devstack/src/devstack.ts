@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { bootstrapDatabase } from './bootstrap.js';
-import { startGateway } from './gateway.js';
+import { startGateway, type Gateway } from './gateway.js';
 import { loadOrCreateSecrets } from './keys.js';
 import { claimDataDir, releaseDataDir, writeLock } from './lock.js';
 import { applyMigrationFiles, type AppliedMigration } from './migrations.js';
@@ -116,7 +115,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       await current?.stop();
     });
 
-    const gateway: Server = await startGateway({
+    const gateway: Gateway = await startGateway({
       port: gatewayPort,
       postgrestPort: restPort,
       apiKeys: () => apiKeys,
@@ -135,13 +134,13 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
           );
       },
     });
-    cleanups.push(
-      () =>
-        new Promise<void>((done) => {
-          gateway.closeAllConnections();
-          gateway.close(() => done());
-        }),
-    );
+    cleanups.push(async () => {
+      // Realtime first, so websockets get its 1012 close rather than a cut connection.
+      const current = realtime;
+      realtime = undefined;
+      await current?.stop();
+      await gateway.close();
+    });
 
     let migrating = Promise.resolve<AppliedMigration[]>([]);
     const url = `http://127.0.0.1:${gatewayPort}`;

@@ -95,7 +95,13 @@ function proxyToPostgrest(
 }
 
 /** Supabase's URL shape on one port: /rest/v1 → PostgREST, /realtime/v1 → the Realtime server. */
-export function startGateway(options: GatewayOptions): Promise<Server> {
+export interface Gateway {
+  server: Server;
+  /** Closes the listener and every socket, upgraded websockets included. */
+  close(): Promise<void>;
+}
+
+export function startGateway(options: GatewayOptions): Promise<Gateway> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'OPTIONS') {
@@ -131,8 +137,20 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     }
     socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   });
+  // server.close() waits for open sockets and closeAllConnections() skips upgraded ones, so
+  // track every socket to end them all on close (a connected dashboard must not block stop).
+  const sockets = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve(server));
+    server.listen(options.port, '127.0.0.1', () => resolve({ server, close }));
   });
 }

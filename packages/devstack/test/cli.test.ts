@@ -87,3 +87,16 @@ it('recovers a data dir whose devstack was killed with SIGKILL: the orphans are 
   await stack.stop();
   expect(existsSync(join(dataDir, 'devstack.lock.json'))).toBe(false);
 });
+
+it('stops promptly while a realtime client is still connected', async () => {
+  root ??= await mkdtemp(join(tmpdir(), 'devstack-cli-'));
+  const { startDevstack } = await import('../src/index.js');
+  const { realtimeClient, subscribed } = await import('./realtime-helpers.js');
+  const stack = await startDevstack({ dataDir: join(root, 'connected') });
+  const client = realtimeClient(stack, '2.0.0');
+  await subscribed(client.channel('open'));
+  const started = Date.now();
+  await stack.stop();
+  expect(Date.now() - started).toBeLessThan(10_000);
+  await client.disconnect();
+});
