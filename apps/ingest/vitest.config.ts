@@ -28,6 +28,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**'],
+    setupFiles: ['./test/support/no-console-error.ts'],
     globalSetup: ['./test/node/global-setup.ts'],
     testTimeout: 20_000,
   },

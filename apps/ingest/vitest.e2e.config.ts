@@ -24,6 +24,7 @@ export default defineConfig({
   resolve: { alias: zodAlias },
   test: {
     include: ['test/e2e/**/*.test.ts'],
+    setupFiles: ['./test/support/no-console-error.ts'],
     globalSetup: ['./test/node/e2e-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -165,4 +165,31 @@ describe('SiteLive: Postgres flush', () => {
       .flatMap((b) => b.events.map((e) => e.id));
     expect(landed.sort()).toEqual([...sent].sort());
   });
+
+  it('replays a long outage in bounded batches (≤ 1,000 events each), every event once', async () => {
+    const site = await addSite();
+    await control({ failRpc: [site.id] });
+    const sent: string[] = [];
+    try {
+      for (let i = 0; i < 30; i++) {
+        const events = Array.from({ length: 50 }, () => pageview(newVisit()));
+        sent.push(...events.map((e) => e.id as string));
+        expect((await post(batch(site.id, events))).status).toBe(202);
+      }
+      await acceptedAtLeast(site.id, sent.length);
+      await live(site.id).flush();
+    } finally {
+      await control({ failRpc: [] });
+    }
+    await eventually(async () => {
+      await live(site.id).retryNow();
+      const s = await stats(site.id);
+      return s.outboxBatches === 0 && s.pendingEvents === 0;
+    }, 15_000);
+    const applied = (await batchesOf(site.id)).filter((b) => !b.duplicate);
+    expect(Math.max(...applied.map((b) => b.events.length))).toBeLessThanOrEqual(1_000);
+    const landed = applied.flatMap((b) => b.events.map((e) => e.id));
+    expect(landed).toHaveLength(sent.length);
+    expect(new Set(landed)).toEqual(new Set(sent));
+  }, 40_000);
 });

@@ -12,7 +12,13 @@ interface Chunk {
   events: IngestEvent[];
   sessions: string[];
   visitors: string[];
+  /** Size estimate of `events` (UTF-16 units of their JSON). */
+  bytes?: number;
 }
+
+/** A sealed batch stays far below Durable Object storage's per-value limit (2 MB). */
+const MAX_BATCH_EVENTS = 1_000;
+const MAX_BATCH_BYTES = 768 * 1024;
 
 export interface OutboxMeta {
   seq: number;
@@ -57,17 +63,17 @@ export class Outbox {
     const m = this.meta;
     m.seq += 1;
     m.pendingEvents += chunk.events.length;
-    // A cheap size estimate (UTF-16 units of the JSON) that keeps sealed batches far below the
-    // storage value limit.
-    m.pendingBytes += JSON.stringify(chunk.events).length;
+    chunk.bytes = JSON.stringify(chunk.events).length;
+    m.pendingBytes += chunk.bytes;
     // No await between the two puts: the runtime commits them atomically.
     void this.#storage.put(key('p', m.seq), chunk);
     void this.#storage.put(META, m);
   }
 
   /**
-   * Turns every pending chunk into one sealed batch. `rows` supplies the current running totals
-   * of the sessions and visitors the chunks touched.
+   * Turns pending chunks, oldest first, into one sealed batch of at most MAX_BATCH_EVENTS events
+   * (call again while `meta.pendingEvents` stays high). `rows` supplies the current running
+   * totals of the sessions and visitors the chunks touched.
    */
   async seal(
     storeRaw: boolean,
@@ -76,17 +82,27 @@ export class Outbox {
       visitors: Set<string>,
     ) => Promise<{ sessions: IngestSession[]; visitors: IngestVisitor[] }>,
   ): Promise<void> {
-    const chunks = await this.#storage.list<Chunk>({ prefix: 'p:' });
+    const chunks = await this.#storage.list<Chunk>({ prefix: 'p:', limit: MAX_BATCH_EVENTS });
     if (chunks.size === 0) return;
     let events: IngestEvent[] = [];
+    let bytes = 0;
     const sessions = new Set<string>();
     const visitors = new Set<string>();
-    for (const chunk of chunks.values()) {
+    const keys: string[] = [];
+    for (const [chunkKey, chunk] of chunks) {
+      if (
+        keys.length > 0 &&
+        (events.length + chunk.events.length > MAX_BATCH_EVENTS || bytes >= MAX_BATCH_BYTES)
+      )
+        break;
+      keys.push(chunkKey);
+      bytes += chunk.bytes ?? 0;
       for (const e of chunk.events) events.push(e);
       for (const id of chunk.sessions) sessions.add(id);
       for (const id of chunk.visitors) visitors.add(id);
     }
     const m = this.meta;
+    const sealedEvents = events.length;
     if (m.outboxEvents + events.length > this.#maxEvents) {
       m.overflowEvents += events.length;
       console.warn(
@@ -102,11 +118,10 @@ export class Outbox {
       ...totals,
     };
     m.seq += 1;
-    m.pendingEvents = 0;
-    m.pendingBytes = 0;
+    m.pendingEvents = Math.max(0, m.pendingEvents - sealedEvents);
+    m.pendingBytes = Math.max(0, m.pendingBytes - bytes);
     m.outboxBatches += 1;
     m.outboxEvents += events.length;
-    const keys = [...chunks.keys()];
     for (let i = 0; i < keys.length; i += KEYS_PER_CALL)
       void this.#storage.delete(keys.slice(i, i + KEYS_PER_CALL));
     void this.#storage.put(key('b', m.seq), batch);

@@ -188,9 +188,10 @@ export class SiteLive extends DurableObject<Env> {
     const backingOff = this.#retryAt !== null && this.#retryAt > Date.now();
     // While backing off, keep pending events as they are until they make a full batch: fewer,
     // larger batches to replay when Postgres is back.
-    if (!backingOff || this.#outbox.meta.pendingEvents >= FLUSH_EVENTS) {
-      await this.#outbox.seal(this.#storeRaw, (s, v) => this.#rows(s, v));
-    }
+    const seal = () => this.#outbox.seal(this.#storeRaw, (s, v) => this.#rows(s, v));
+    if (!backingOff) await seal();
+    // Whatever a capped batch left behind, in full batches (while backing off: only those).
+    while (this.#outbox.meta.pendingEvents >= FLUSH_EVENTS) await seal();
     if (backingOff) return;
     const ok = await this.#outbox.deliver((batch) => this.#send(batch));
     this.#retryAt = ok ? null : Date.now() + this.#outbox.retryDelayMs();

@@ -52,6 +52,8 @@ export async function getSite(
 ): Promise<SiteConfig | null> {
   const hit = cache.get(id);
   if (hit && hit.until > now) return hit.site;
+  // Not coalesced across requests: a promise shared between request contexts can hang when the
+  // request that started its I/O is cancelled (workerd's cross-request I/O rule).
   const cached = await env.SITES_KV.get<{ site: SiteConfig | null }>(siteKey(id), 'json');
   let site: SiteConfig | null;
   if (cached) {
