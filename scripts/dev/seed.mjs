@@ -1,7 +1,6 @@
 // Seeds the local database for `pnpm dev` and mints the dashboard token it opens with.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 
 /** Applies supabase/seed.sql (idempotent by design) and returns the demo site, or null. */
@@ -19,12 +18,12 @@ export async function seedDemo(stack, root) {
   }
 }
 
-/** A dashboard token for the demo site: role authenticated, claim site_ids, 30 days. */
+/** A dashboard token for the demo site (the same signer as `pnpm sightline token`), 30 days. */
 export async function mintToken(stack, site) {
-  return new SignJWT({ role: 'authenticated', site_ids: [site.id] })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(`dashboard:${site.id}`)
-    .setIssuedAt()
-    .setExpirationTime('30d')
-    .sign(new TextEncoder().encode(stack.jwtSecret));
+  const { signDashboardToken, parseTtl } = await import('../../supabase/src/token.js');
+  return signDashboardToken({
+    siteIds: [site.id],
+    secret: stack.jwtSecret,
+    ttlSeconds: parseTtl('30d'),
+  });
 }
