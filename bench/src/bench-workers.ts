@@ -4,7 +4,7 @@
  */
 import { build } from 'esbuild';
 import { Log, LogLevel, Miniflare } from 'miniflare';
-import type { WorkerHandle } from './ingest-worker.js';
+import { BENCH_CF, type WorkerHandle } from './ingest-worker.js';
 import { fromRoot } from './paths.js';
 
 export type BenchWorker = 'minimal-hono' | 'naive' | 'empty';
@@ -48,6 +48,7 @@ export async function startBenchWorker(
     log: new Log(LogLevel.WARN),
     modules: [{ type: 'ESModule', path: 'index.js', contents: script }],
     compatibilityDate: '2026-04-20',
+    cf: BENCH_CF,
     bindings,
     ...ingestLike,
   });

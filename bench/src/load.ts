@@ -25,6 +25,8 @@ export interface LoadResult {
   ok: number;
   non2xx: Record<string, number>;
   errors: number;
+  /** The first few distinct error messages (socket resets and the like). */
+  errorMessages: string[];
   requestsPerSecond: number;
   latencyMs: Summary;
 }
@@ -37,6 +39,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const non2xx: Record<string, number> = {};
   let errors = 0;
+  const errorMessages = new Set<string>();
   let sent = 0;
   let ok = 0;
   const max = options.maxRequests ?? Number.POSITIVE_INFINITY;
@@ -77,8 +80,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           ok++;
           options.onAccepted?.(ids);
         } else non2xx[status] = (non2xx[status] ?? 0) + 1;
-      } catch {
+      } catch (error) {
         errors++;
+        if (errorMessages.size < 5) errorMessages.add(String(error));
       }
     }
   };
@@ -92,6 +96,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ok,
     non2xx,
     errors,
+    errorMessages: [...errorMessages],
     requestsPerSecond: round(ok / seconds),
     latencyMs: summarize(latencies),
   };

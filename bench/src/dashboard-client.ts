@@ -1,0 +1,86 @@
+/**
+ * A dashboard's Realtime side in Node: the unmodified @supabase/realtime-js client (ws transport,
+ * Node 20 has no global WebSocket) with a dashboard token for the site, subscribed as
+ * apps/dashboard's useLive does — the `live` broadcasts on `site:<id>` and the `visitors` row
+ * changes on a second channel.
+ */
+import { LIVE_EVENT, liveTopic, type LiveMessage } from '@sightline/schema';
+import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
+import { SignJWT } from 'jose';
+import WebSocket from 'ws';
+import type { Devstack } from '@sightline/devstack';
+import { waitFor } from './wait.js';
+
+export interface DashboardClient {
+  client: RealtimeClient;
+  onLive(cb: (message: LiveMessage, at: number) => void): void;
+  onVisitorRow(cb: (row: Record<string, unknown>, at: number) => void): void;
+  status: { live: string; detail: string };
+  close(): Promise<void>;
+}
+
+export async function dashboardToken(devstack: Devstack, site: string): Promise<string> {
+  return new SignJWT({ role: 'authenticated', site_ids: [site] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(devstack.jwtSecret));
+}
+
+export async function connectDashboard(
+  devstack: Devstack,
+  site: string,
+  options: { changes?: boolean } = {},
+): Promise<DashboardClient> {
+  const client = new RealtimeClient(`${devstack.url}/realtime/v1`, {
+    params: { apikey: devstack.anonKey },
+    // ws is what realtime-js expects of a WebSocket; its types differ only in detail.
+    transport: WebSocket as never,
+    heartbeatIntervalMs: 5_000,
+  });
+  await client.setAuth(await dashboardToken(devstack, site));
+  const liveCbs: ((m: LiveMessage, at: number) => void)[] = [];
+  const rowCbs: ((r: Record<string, unknown>, at: number) => void)[] = [];
+  const status = { live: 'connecting', detail: options.changes ? 'connecting' : 'off' };
+  const live = client
+    .channel(liveTopic(site), { config: { broadcast: { self: false } } })
+    .on('broadcast', { event: LIVE_EVENT }, (msg: { payload?: unknown }) => {
+      const at = performance.now();
+      for (const cb of liveCbs) cb(msg.payload as LiveMessage, at);
+    })
+    .subscribe((s) => {
+      status.live = s;
+    });
+  const detail = options.changes
+    ? client
+        .channel(`visitors:${site}`)
+        .on(
+          'postgres_changes',
+          { event: '*', schema: 'public', table: 'visitors', filter: `site_id=eq.${site}` },
+          (change: { new?: Record<string, unknown> }) => {
+            const at = performance.now();
+            if (change.new) for (const cb of rowCbs) cb(change.new, at);
+          },
+        )
+        .subscribe((s) => {
+          status.detail = s;
+        })
+    : undefined;
+  const joined = REALTIME_SUBSCRIBE_STATES.SUBSCRIBED as string;
+  await waitFor(
+    () => status.live === joined && (!options.changes || status.detail === joined),
+    30_000,
+    'Realtime channels joined',
+  );
+  return {
+    client,
+    onLive: (cb) => liveCbs.push(cb),
+    onVisitorRow: (cb) => rowCbs.push(cb),
+    status,
+    async close() {
+      await client.removeChannel(live);
+      if (detail) await client.removeChannel(detail);
+      await client.disconnect();
+    },
+  };
+}
