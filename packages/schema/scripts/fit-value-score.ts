@@ -8,7 +8,7 @@
  * Deterministic for a given file and seed. See docs/value-score.md for the CSV a site needs.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { candidates, type Candidate } from './lib/candidates.js';
 import { calibrationStudy } from './lib/calibrate.js';
@@ -58,27 +58,35 @@ runCli(() => {
   const sessions = readSessions(table);
   const y = sessions.map((s) => s.label);
   const groups = groupColumns(table.header).map((g) => g.name);
+  const positives = y.filter((v) => v === 1).length;
+  // No machine-specific absolute path in committed output: the default input by its repo-relative name.
+  const displayInput =
+    input === trainCsv ? '../shared/data/online-shoppers/train.csv' : basename(input);
   // Visits without declared groups are attributed to the busiest group (docs/value-score.md).
   const views = (g: string) => sessions.reduce((s, r) => s + r.features.pagesByGroup![g]!.views, 0);
   const defaultGroup = [...groups].sort((a, b) => views(b) - views(a))[0]!;
 
-  const rows = candidates(groups, sessions).map((c) => {
-    const started = performance.now();
-    const x = matrix(c, sessions, table, defaultGroup);
-    const cv = crossValidate(c.learner, x, y, { seed, repeats });
-    const body = roundDeep(fitLearner(c.learner, x, y).body());
-    const row = {
-      name: c.name,
-      shippable: !c.untransformed && !c.codes,
-      meanAuc: mean(cv.foldAucs),
-      sdAuc: sd(cv.foldAucs),
-      folds: cv.foldAucs.length,
-      modelBytes: JSON.stringify({ features: c.features, ...body }).length,
-      seconds: (performance.now() - started) / 1000,
-    };
-    console.error(`${row.name}: AUC ${row.meanAuc.toFixed(4)} ± ${row.sdAuc.toFixed(4)}`);
-    return { row, cv, body, candidate: c };
-  });
+  // The reference candidates need the UCI code columns; a site's own export has none.
+  const hasCodes = (c: Candidate) => c.codes?.some((code) => table.header.includes(code)) ?? true;
+  const rows = candidates(groups, sessions)
+    .filter(hasCodes)
+    .map((c) => {
+      const started = performance.now();
+      const x = matrix(c, sessions, table, defaultGroup);
+      const cv = crossValidate(c.learner, x, y, { seed, repeats });
+      const body = roundDeep(fitLearner(c.learner, x, y).body());
+      const row = {
+        name: c.name,
+        shippable: !c.untransformed && !c.codes,
+        meanAuc: mean(cv.foldAucs),
+        sdAuc: sd(cv.foldAucs),
+        folds: cv.foldAucs.length,
+        modelBytes: JSON.stringify({ features: c.features, ...body }).length,
+        seconds: (performance.now() - started) / 1000,
+      };
+      console.error(`${row.name}: AUC ${row.meanAuc.toFixed(4)} ± ${row.sdAuc.toFixed(4)}`);
+      return { row, cv, body, candidate: c };
+    });
 
   const shippable = rows.filter((r) => r.row.shippable);
   const best = Math.max(...shippable.map((r) => r.row.meanAuc));
@@ -98,7 +106,7 @@ runCli(() => {
     defaultGroup,
     ...(calibration ? { calibration } : {}),
     meta: {
-      fittedOn: 'UCI Online Shoppers Purchasing Intention, train split (9,866 sessions)',
+      fittedOn: `${displayInput} (${y.length} sessions, ${positives} converted)`,
       candidate: chosen.candidate.name,
       cvAuc: Number(chosen.row.meanAuc.toFixed(4)),
       seed,
@@ -110,9 +118,9 @@ runCli(() => {
   const reportPath = values.report ?? `${resultsDir}/cv.json`;
   mkdirSync(dirname(reportPath), { recursive: true });
   const report = {
-    input: input === trainCsv ? '../shared/data/online-shoppers/train.csv' : input,
+    input: displayInput,
     n: y.length,
-    positives: y.filter((v) => v === 1).length,
+    positives,
     seed,
     cv: `5-fold stratified × ${repeats} repeat(s)`,
     candidates: rows.map((r) => r.row),
