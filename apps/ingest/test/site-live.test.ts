@@ -39,6 +39,19 @@ describe('SiteLive: dedup', () => {
   });
 });
 
+describe('SiteLive: calls', () => {
+  it('coalesces concurrent beacons of a site into fewer Durable Object calls, losing none', async () => {
+    const site = await addSite();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => post(batch(site.id, [pageview(newVisit())]))),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(202));
+    const s = await acceptedAtLeast(site.id, 20);
+    expect(s.accepted).toBe(20);
+    expect(s.calls).toBeLessThan(20);
+  });
+});
+
 describe('SiteLive: live visitors and pushes', () => {
   it('knows who is on the site now, pushes to Realtime at once, and drops a visitor on a final heartbeat', async () => {
     const site = await addSite();

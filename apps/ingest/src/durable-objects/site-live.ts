@@ -34,6 +34,8 @@ export interface IngestCall {
 
 export interface SiteLiveStats {
   visitorsNow: number;
+  /** `ingest` calls received (the Worker coalesces concurrent requests into one call). */
+  calls: number;
   accepted: number;
   duplicates: number;
   bots: number;
@@ -72,6 +74,7 @@ export class SiteLive extends DurableObject<Env> {
   #timezone = 'UTC';
   #storeRaw = false;
   #stats = {
+    calls: 0,
     accepted: 0,
     duplicates: 0,
     bots: 0,
@@ -104,6 +107,7 @@ export class SiteLive extends DurableObject<Env> {
 
   /** Accepts a request's enriched events; returns the ids that were not duplicates. */
   async ingest(call: IngestCall): Promise<string[]> {
+    this.#stats.calls += 1;
     this.#remember(call);
     const accepted: EnrichedEvent[] = [];
     const sessions = new Set<string>();

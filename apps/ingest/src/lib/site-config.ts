@@ -22,6 +22,10 @@ const KV_TTL_S = 60;
 const MAX_ISOLATE_ENTRIES = 10_000;
 
 const cache = new Map<string, { site: SiteConfig | null; until: number }>();
+/** Sites whose lookup is running in this isolate. */
+const inflight = new Set<string>();
+/** How long a request waits for another request's lookup before doing its own. */
+const WAIT_FOR_LOOKUP_MS = 2_000;
 
 type SiteEnv = Pick<Env, 'SITES_KV' | 'SUPABASE_URL' | 'SUPABASE_SERVICE_ROLE_KEY'>;
 
@@ -52,8 +56,26 @@ export async function getSite(
 ): Promise<SiteConfig | null> {
   const hit = cache.get(id);
   if (hit && hit.until > now) return hit.site;
-  // Not coalesced across requests: a promise shared between request contexts can hang when the
-  // request that started its I/O is cancelled (workerd's cross-request I/O rule).
+  // A cold isolate under load would otherwise send one lookup (and one KV write of the same key,
+  // past KV's one write per second per key) per concurrent request. Requests do not share the
+  // lookup's promise (a promise resolved from another request's I/O can hang when that request
+  // is cancelled): they poll the isolate cache while the first lookup runs.
+  if (inflight.has(id)) {
+    for (let waited = 0; waited < WAIT_FOR_LOOKUP_MS && inflight.has(id); waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const fresh = cache.get(id);
+    if (fresh && fresh.until > Date.now()) return fresh.site;
+  }
+  inflight.add(id);
+  try {
+    return await lookup(env, id, now);
+  } finally {
+    inflight.delete(id);
+  }
+}
+
+async function lookup(env: SiteEnv, id: string, now: number): Promise<SiteConfig | null> {
   const cached = await env.SITES_KV.get<{ site: SiteConfig | null }>(siteKey(id), 'json');
   let site: SiteConfig | null;
   if (cached) {

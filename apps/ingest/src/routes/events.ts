@@ -4,7 +4,7 @@
  * dedup, live state, Analytics Engine, the Postgres buffer — to `waitUntil`.
  */
 import { Hono } from 'hono';
-import { parseBatch, toDataPoint, type EnrichedEvent } from '@sightline/schema';
+import { parseBatch } from '@sightline/schema';
 import type { AppEnv } from '../env.js';
 import { IngestError } from '../lib/errors.js';
 import { readBody } from '../lib/read-body.js';
@@ -14,6 +14,7 @@ import { botReason } from '../lib/bot.js';
 import { checkRateLimits } from '../lib/limits.js';
 import { enrich } from '../lib/enrich.js';
 import { siteLive } from '../lib/site-live-stub.js';
+import { enqueue } from '../lib/batcher.js';
 
 export const events = new Hono<AppEnv>();
 
@@ -67,26 +68,15 @@ events.post('/', async (c) => {
   await checkRateLimits(c.req.raw, env, site.id, batch.events.length);
 
   const enriched = enrich(batch, c.req.raw, { development, origin });
-  c.executionCtx.waitUntil(deliver(env, stub, site, enriched));
-  return c.json({ received: batch.events.length }, 202);
-});
-
-async function deliver(
-  env: Env,
-  stub: ReturnType<typeof siteLive>,
-  site: { id: string; timezone: string; store_raw: boolean },
-  enriched: EnrichedEvent[],
-): Promise<void> {
-  const accepted = new Set(
-    await stub.ingest({
-      site: site.id,
+  const sending = enqueue(
+    env,
+    {
+      id: site.id,
       timezone: site.timezone,
       storeRaw: site.store_raw || env.STORE_RAW_EVENTS === 'true',
-      events: enriched,
-    }),
+    },
+    enriched,
   );
-  // Analytics Engine: one point per accepted (non-duplicate) event; never awaited, and absent
-  // locally unless bound.
-  const ae = env.EVENTS_AE as AnalyticsEngineDataset | undefined;
-  for (const e of enriched) if (accepted.has(e.id)) ae?.writeDataPoint(toDataPoint(e));
-}
+  if (sending) c.executionCtx.waitUntil(sending);
+  return c.json({ received: batch.events.length }, 202);
+});
