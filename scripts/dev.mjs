@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDemoSite } from '@sightline/demo-site';
 import { freePort } from './dev/ports.mjs';
-import { startChild, stopChildren } from './dev/processes.mjs';
+import { startChild, stopChildren, waitForHttp } from './dev/processes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -75,20 +75,22 @@ try {
         '--var',
         `SUPABASE_URL:${stack.url}`,
         '--var',
-        `SUPABASE_SERVICE_ROLE_KEY:${stack.serviceRoleKey}`,
-        '--var',
         'ENVIRONMENT:development',
         '--var',
         'STORE_RAW_EVENTS:true',
-        '--var',
-        'IP_HASH_SALT:local-development-salt',
       ],
       {
         cwd: join(root, 'apps/ingest'),
-        env: { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-        ready: /Ready on|127\.0\.0\.1:\d+/,
+        env: {
+          CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+          WRANGLER_SEND_METRICS: 'false',
+          // wrangler dev reads declared secrets from the environment.
+          SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+          IP_HASH_SALT: 'local-development-salt',
+        },
       },
     );
+    await waitForHttp(`http://127.0.0.1:${port}/v1/health`);
     ingestUrl = `http://127.0.0.1:${port}`;
   } else missing.push('the ingest Worker (apps/ingest)');
 
