@@ -110,8 +110,9 @@ export class SiteLive extends DurableObject<Env> {
     this.#stats.calls += 1;
     this.#remember(call);
     const accepted: EnrichedEvent[] = [];
-    const sessions = new Set<string>();
-    const visitors = new Set<string>();
+    // The states this call touched, held here: the memory caches may drop them meanwhile.
+    const sessions = new Map<string, SessionState>();
+    const visitors = new Map<string, VisitorState>();
     for (const e of call.events) {
       if (!this.#dedup.first(e.id, e.receivedAt)) {
         this.#stats.duplicates += 1;
@@ -122,19 +123,19 @@ export class SiteLive extends DurableObject<Env> {
       const rescore = foldEvent(session, e);
       const visitor = foldVisitor(await this.#visitor(e.visitor), session, e);
       if (rescore) visitor.value_score = score(session, this.#timezone);
-      this.#visitors.set(e.visitor, visitor);
+      this.#cache(this.#visitors, e.visitor, visitor);
       this.#live.see(e, session, visitor.value_score);
-      sessions.add(session.session_id);
-      visitors.add(visitor.visitor_id);
+      sessions.set(session.session_id, session);
+      visitors.set(visitor.visitor_id, visitor);
     }
     if (accepted.length === 0) return [];
     this.#stats.accepted += accepted.length;
-    for (const id of sessions) void this.ctx.storage.put(`s:${id}`, this.#sessions.get(id));
-    for (const id of visitors) void this.ctx.storage.put(`v:${id}`, this.#visitors.get(id));
+    for (const [id, state] of sessions) void this.ctx.storage.put(`s:${id}`, state);
+    for (const [id, state] of visitors) void this.ctx.storage.put(`v:${id}`, state);
     this.#outbox.append({
       events: accepted.map(toIngestEvent),
-      sessions: [...sessions],
-      visitors: [...visitors],
+      sessions: [...sessions.keys()],
+      visitors: [...visitors.keys()],
     });
     this.#schedulePush();
     const m = this.#outbox.meta;
@@ -204,7 +205,12 @@ export class SiteLive extends DurableObject<Env> {
 
   async #send(batch: IngestBatch): Promise<boolean> {
     this.#stats.flushes += 1;
-    const { error } = await postgrest(this.env).rpc('ingest_batch', { payload: batch });
+    let error: { message: string } | null;
+    try {
+      ({ error } = await postgrest(this.env).rpc('ingest_batch', { payload: batch }));
+    } catch (cause) {
+      error = { message: cause instanceof Error ? cause.message : String(cause) };
+    }
     if (error) {
       this.#stats.flushFailures += 1;
       console.warn(
@@ -258,11 +264,17 @@ export class SiteLive extends DurableObject<Env> {
     return this.#visitors.get(id) ?? (await this.ctx.storage.get<VisitorState>(`v:${id}`));
   }
 
+  /** Bounded memory: past MAX_CACHED, idle entries go first, then the oldest, down to 90 %. */
   #cache<T extends { lastSeenMs: number }>(map: Map<string, T>, id: string, value: T): void {
     map.set(id, value);
     if (map.size <= MAX_CACHED) return;
     const cutoff = Date.now() - IDLE_MS;
-    for (const [key, v] of map) if (v.lastSeenMs < cutoff || map.size > MAX_CACHED) map.delete(key);
+    for (const [key, v] of map) if (v.lastSeenMs < cutoff) map.delete(key);
+    // Storage keeps every entry; a later event reloads what memory dropped.
+    for (const key of map.keys()) {
+      if (map.size <= MAX_CACHED * 0.9) break;
+      if (key !== id) map.delete(key);
+    }
   }
 
   /** Push at once when idle; otherwise coalesce into one push per PUSH_INTERVAL_MS. */
