@@ -7,7 +7,7 @@ import { Log, LogLevel, Miniflare } from 'miniflare';
 import { BENCH_CF, type WorkerHandle } from './ingest-worker.js';
 import { fromRoot } from './paths.js';
 
-export type BenchWorker = 'minimal-hono' | 'naive' | 'empty';
+export type BenchWorker = 'minimal-hono' | 'naive' | 'empty' | 'shard-driver';
 
 /** The bundled ES module source of a bench worker. */
 export async function bundle(name: string, entry?: string): Promise<string> {
@@ -34,7 +34,7 @@ export async function startBenchWorker(
   // The empty Worker carries the ingest Worker's bindings: a cold-start baseline with the same
   // runtime services, so the difference is the bundle alone.
   const ingestLike =
-    name === 'empty'
+    name === 'empty' || name === 'shard-driver'
       ? {
           kvNamespaces: ['SITES_KV'],
           durableObjects: { SITE_LIVE_DO: { className: 'SiteLive', useSQLite: true } },

@@ -43,19 +43,21 @@ export interface IngestWorkerOptions {
   vars?: Record<string, string>;
   /** Directory for Durable Object and KV storage; in memory when absent. */
   persistDir?: string;
+  /** A `wrangler deploy --dry-run` output to run; built once per process when absent. */
+  buildDir?: string;
 }
 
 export async function startIngestMiniflare(options: IngestWorkerOptions): Promise<WorkerHandle> {
   const config = await readJsonc<WranglerConfig>(fromRoot('apps/ingest/wrangler.jsonc'));
   const persist = options.persistDir ?? false;
-  const build = await sharedIngestBuild();
+  const buildDir = options.buildDir ?? (await sharedIngestBuild()).dir;
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: 0,
     log: new Log(LogLevel.WARN),
     modules: true,
-    scriptPath: join(build.dir, 'index.js'),
-    modulesRoot: build.dir,
+    scriptPath: join(buildDir, 'index.js'),
+    modulesRoot: buildDir,
     // The tracker bundle is imported as text (wrangler.jsonc's "rules").
     modulesRules: [{ type: 'Text', include: ['**/*sightline.js'] }],
     compatibilityDate: config.compatibility_date,

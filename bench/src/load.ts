@@ -18,6 +18,9 @@ export interface LoadOptions {
   onAccepted?: (ids: string[]) => void;
 }
 
+/** Thrown by `next` to end a run early (a background load stopped by its owner). */
+export class StopLoad extends Error {}
+
 export interface LoadResult {
   connections: number;
   seconds: number;
@@ -70,8 +73,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const loop = async (): Promise<void> => {
     while (sent < max && performance.now() < deadline) {
+      let item: { body: string; ids: string[] };
+      try {
+        item = options.next();
+      } catch (error) {
+        if (error instanceof StopLoad) return;
+        throw error;
+      }
       sent++;
-      const { body, ids } = options.next();
+      const { body, ids } = item;
       const t0 = performance.now();
       try {
         const status = await one(body);
