@@ -16,6 +16,7 @@ import { removeSharedBuild } from './src/worker-build.js';
 import { benchWriteAmplification } from './src/benchmarks/write-amplification.js';
 import { benchEventToScreen } from './src/benchmarks/event-to-screen.js';
 import { benchShard } from './src/benchmarks/shard.js';
+import { benchRateLimit } from './src/benchmarks/rate-limit.js';
 
 // No network here: nothing may try to reach Cloudflare for request.cf or metrics.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -185,6 +186,23 @@ const steps: [string, () => Promise<void>][] = [
           median: l.eventsPerSecond,
         })),
         details: r,
+      });
+    },
+  ],
+  [
+    'rate-limit',
+    async () => {
+      const r = await benchRateLimit(await dbStack(), quick ? 1 : 2, log);
+      await writeSystemResult('rate-limit', {
+        title: 'Rate-limit accuracy under floods from many sources',
+        method:
+          'Beacons with distinct cf-connecting-ip values (16 in flight, keep-alive) against one ingest Worker isolate: 1,200 beacons of 10 events from 400 sources at one site limited to 10,000 events/min, then 100 sources × 40 beacons limited to 30 beacons/min each; every flood inside one fixed one-minute window.',
+        notes: r.table.every((row) => row.pass)
+          ? []
+          : [
+              'Over-admission at the site limit comes from RateLimiter.#sync (apps/ingest/src/lib/rate-limit.ts): increments taken by concurrent requests while the KV put is awaited are reset to zero afterwards (`state.local = 0`), so they are never counted. Subtracting only what was synced fixes it (see the bench report).',
+            ],
+        ...r,
       });
     },
   ],
