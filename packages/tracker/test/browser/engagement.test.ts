@@ -142,6 +142,11 @@ describe('engagement', () => {
     const site = 's14';
     const { context, page } = await h.open();
     await page.goto(h.pageUrl('/s14/page', { attrs: base(site, { vitals: true }) }));
+    // On a loaded machine the first paint can come after load: hide only once it exists, as a
+    // person would only leave a page they have seen.
+    await page.waitForFunction(
+      () => performance.getEntriesByName('first-contentful-paint').length > 0,
+    );
     await page.mouse.click(400, 500);
     await setHidden(page, true);
     await setHidden(page, false);
