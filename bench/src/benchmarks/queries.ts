@@ -1,0 +1,171 @@
+/**
+ * The dashboard's reading RPCs over sites with 1 and 10 million events' worth of history
+ * (generated set-based by supabase/bench/generate.ts: sessions, pages, custom events, and the
+ * rollups and visitor-days ingest_batch would have derived), called through PostgREST with a
+ * dashboard token as the dashboard calls them. 100 million is extrapolated from the measured
+ * growth (generation time and disk would not fit this machine's bench budget).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevstack } from '@sightline/devstack';
+import pg from 'pg';
+import { generate } from '../../../supabase/bench/generate.js';
+import { dashboardToken } from '../dashboard-client.js';
+import { fromRoot } from '../paths.js';
+import { round, summarize } from '../stats.js';
+import type { Row } from '../results.js';
+
+const EVENTS_PER_SESSION = 8; // page views, heartbeats and custom events (as supabase/bench)
+const TZ = 'Europe/Berlin';
+
+export async function benchQueries(volumes: number[], runs: number, log: (s: string) => void) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sightline-queries-'));
+  const devstack = await startDevstack({ dataDir, migrationsDir: fromRoot('supabase/migrations') });
+  const db = new pg.Client({ connectionString: devstack.dbUrl });
+  await db.connect();
+  try {
+    const levels = [];
+    for (const events of volumes) {
+      const site = `q${events / 1e6}m`;
+      await db.query(
+        `insert into public.sites (id, name, domains, timezone, store_raw) values ($1, 'Queries', '{localhost}', $2, false)`,
+        [site, TZ],
+      );
+      const sessions = Math.round(events / EVENTS_PER_SESSION);
+      log(`  generating ${sessions} sessions (~${events / 1e6} M events) for ${site}`);
+      const t0 = performance.now();
+      const generated = await generate(
+        db,
+        site,
+        { sessions, visitors: Math.round(sessions * 0.32), days: 90 },
+        log,
+      );
+      const generationSeconds = round((performance.now() - t0) / 1000);
+      const { rows: size } = await db.query<{ bytes: string }>(
+        'select pg_database_size(current_database())::text as bytes',
+      );
+
+      const token = await dashboardToken(devstack, site);
+      const call = async (fn: string, body: object) => {
+        const res = await fetch(`${devstack.url}/rest/v1/rpc/${fn}`, {
+          method: 'POST',
+          headers: {
+            apikey: devstack.anonKey,
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(body),
+        });
+        const text = await res.text();
+        if (!res.ok) throw new Error(`${fn}: ${res.status} ${text.slice(0, 200)}`);
+      };
+      const { rows } = await db.query<{ tomorrow: Date; d30: Date }>(
+        `select t as tomorrow, t - interval '30 days' as d30
+         from (select (date_trunc('day', now() at time zone $1) + interval '1 day') at time zone $1 as t) x`,
+        [TZ],
+      );
+      const range30 = {
+        p_site: site,
+        p_from: rows[0]!.d30.toISOString(),
+        p_to: rows[0]!.tomorrow.toISOString(),
+      };
+      const now = Date.now();
+      const last24h = {
+        p_site: site,
+        p_from: new Date(now - 86_400_000).toISOString(),
+        p_to: new Date(now).toISOString(),
+      };
+      const cases: [string, string, object][] = [
+        ['stats_overview, last 30 days', 'stats_overview', range30],
+        ['stats_overview, last 24 hours', 'stats_overview', last24h],
+        [
+          'stats_breakdown page, last 30 days',
+          'stats_breakdown',
+          { ...range30, p_dimension: 'page' },
+        ],
+        [
+          'stats_breakdown country, last 30 days',
+          'stats_breakdown',
+          { ...range30, p_dimension: 'country' },
+        ],
+        [
+          'stats_breakdown page, 30 days, country filter',
+          'stats_breakdown',
+          { ...range30, p_dimension: 'page', p_filters: { country: 'C1' } },
+        ],
+        [
+          'stats_timeseries by day, last 30 days',
+          'stats_timeseries',
+          { ...range30, p_resolution: 'day' },
+        ],
+        [
+          'stats_timeseries by hour, last 24 hours',
+          'stats_timeseries',
+          { ...last24h, p_resolution: 'hour' },
+        ],
+        ['live_visitors, 5 minutes', 'live_visitors', { p_site: site, p_window_seconds: 300 }],
+      ];
+      const results: Record<string, { p50: number; p95: number }> = {};
+      for (const [name, fn, args] of cases) {
+        for (let i = 0; i < 3; i++) await call(fn, args); // warm caches and the pool
+        const samples: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          const s = performance.now();
+          await call(fn, args);
+          samples.push(performance.now() - s);
+        }
+        const sum = summarize(samples);
+        results[name] = { p50: sum.p50, p95: sum.p95 };
+        log(`  ${events / 1e6} M ${name}: p50 ${sum.p50} ms, p95 ${sum.p95} ms`);
+      }
+      levels.push({
+        events,
+        site,
+        generationSeconds,
+        rows: generated.rows,
+        databaseBytes: Number(size[0]!.bytes),
+        results,
+      });
+    }
+    return levels;
+  } finally {
+    await db.end();
+    await devstack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Rows for the table: each case at each volume, with growth per 10× data and 100 M extrapolated. */
+export function queryRows(levels: Awaited<ReturnType<typeof benchQueries>>): Row[] {
+  const first = levels[0]!;
+  const last = levels[levels.length - 1]!;
+  const decades = Math.log10(last.events / first.events) || 1;
+  const rows: Row[] = [];
+  for (const name of Object.keys(first.results)) {
+    for (const l of levels)
+      rows.push({
+        metric: `${name}, ${l.events / 1e6} M events`,
+        unit: 'ms',
+        median: l.results[name]!.p50,
+        p95: l.results[name]!.p95,
+        ...(l === first
+          ? {}
+          : {
+              baseline: first.results[name]!.p50,
+              baselineLabel: `${first.events / 1e6} M`,
+              ratio: round(l.results[name]!.p50 / first.results[name]!.p50, 2),
+            }),
+        target: '≤ 50 ms p95 (database bench target)',
+        pass: l.results[name]!.p95 <= 50,
+      });
+    const growth = (last.results[name]!.p50 / first.results[name]!.p50) ** (1 / decades);
+    const at100 = round(last.results[name]!.p50 * growth ** Math.log10(1e8 / last.events));
+    rows.push({
+      metric: `${name}, 100 M events (extrapolated: ×${round(growth, 2)} per 10× data)`,
+      unit: 'ms',
+      median: `~${at100}`,
+    });
+  }
+  return rows;
+}
