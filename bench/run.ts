@@ -17,6 +17,8 @@ import { benchWriteAmplification } from './src/benchmarks/write-amplification.js
 import { benchEventToScreen } from './src/benchmarks/event-to-screen.js';
 import { benchShard } from './src/benchmarks/shard.js';
 import { benchRateLimit } from './src/benchmarks/rate-limit.js';
+import { benchQueries, databaseLevel, queryRows } from './src/benchmarks/queries.js';
+import { benchPostgresOutage } from './src/benchmarks/postgres-outage.js';
 
 // No network here: nothing may try to reach Cloudflare for request.cf or metrics.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -203,6 +205,82 @@ const steps: [string, () => Promise<void>][] = [
               'Over-admission at the site limit comes from RateLimiter.#sync (apps/ingest/src/lib/rate-limit.ts): increments taken by concurrent requests while the KV put is awaited are reset to zero afterwards (`state.local = 0`), so they are never counted. Subtracting only what was synced fixes it (see the bench report).',
             ],
         ...r,
+      });
+    },
+  ],
+  [
+    'queries',
+    async () => {
+      const measured = await benchQueries(
+        quick ? [100_000] : [100_000, 1_000_000],
+        quick ? 5 : 20,
+        log,
+      );
+      const database = await databaseLevel();
+      const levels = database ? [...measured, database] : measured;
+      const big = measured[measured.length - 1]!;
+      await writeSystemResult('queries', {
+        title: 'Dashboard queries against data volume',
+        method:
+          "Sites filled with 90 days of generated history by supabase/bench/generate.ts (8 events per session), each reading RPC called through PostgREST with a dashboard token after 3 warm-up calls; p50/p95 of the runs. The ~10 M level comes from the database package's own bench (bench/results/database/results.json, same `pnpm bench`) where its cases match ours; 100 M is extrapolated from the growth between the two largest volumes.",
+        notes: [
+          `Generating ${big.events / 1e6} M events took ${big.generationSeconds} s and the database grew to ${Math.round(big.databaseBytes / 2 ** 20)} MB here; 100 M would take roughly ${Math.round((big.generationSeconds * (1e8 / big.events)) / 60)} min and ${Math.round((big.databaseBytes * (1e8 / big.events)) / 2 ** 30)} GB at the same rate, beyond this bench's 20-minute budget on 2 cores: extrapolated, not measured.`,
+          database
+            ? `~10 M level: ${database.site}.`
+            : 'No bench/results/database/results.json: the ~10 M level is missing (run `pnpm --filter @sightline/database bench`), growth is taken from the levels measured here.',
+          'Whole-day ranges read the daily/hourly rollups, whose size grows with the number of distinct dimension values and days, not with events; ranges that are not whole days and filter combinations read `sessions` and grow with traffic.',
+        ],
+        table: queryRows(levels),
+        details: { levels },
+      });
+    },
+  ],
+  [
+    'postgres-outage',
+    async () => {
+      // Last: it runs on a devstack of its own whose Postgres it stops and restarts.
+      await stack?.stop();
+      stack = undefined;
+      const r = await benchPostgresOutage(quick ? 15 : 60, log);
+      const refused = Object.entries(r.refusedByPhase)
+        .map(([k, n]) => `${k}: ${n}`)
+        .join(', ');
+      await writeSystemResult('postgres-outage', {
+        title: 'Postgres stopped under steady load (fault test)',
+        method: `Steady beacons (one keep-alive connection, closed loop) through the ingest Worker; after 10 s the devstack's Postgres server is stopped (fast shutdown) for ${r.downSeconds} s and started again with the same command line, load continues 10 s more. Every event id answered 202 is logged by the sender, then compared with the ids in \`events\` once the SiteLive object has drained its outbox by itself.`,
+        notes: [
+          `Accepted per phase: before ${r.acceptedByPhase.before}, while down ${r.acceptedByPhase.down}, after ${r.acceptedByPhase.after}. Beacons not accepted: ${refused || 'none'}.`,
+          `${r.stored} rows stored; drained ${r.secondsToDrainAfterLoadStopped} s after the load stopped.`,
+        ],
+        table: [
+          {
+            metric: `accepted events missing from Postgres after a ${r.downSeconds} s outage`,
+            unit: 'events',
+            median: r.missing,
+            baseline: r.accepted,
+            baselineLabel: 'accepted',
+            target: '0',
+            pass: r.missing === 0 && r.drained,
+          },
+          {
+            metric: 'events stored twice',
+            unit: 'events',
+            median: r.duplicates,
+            target: '0',
+            pass: r.duplicates === 0,
+          },
+          {
+            metric: 'events stored that the sender never saw accepted',
+            unit: 'events',
+            median: r.unexpected,
+          },
+          {
+            metric: 'time to drain after the load stopped',
+            unit: 's',
+            median: r.secondsToDrainAfterLoadStopped,
+          },
+        ],
+        details: r,
       });
     },
   ],
