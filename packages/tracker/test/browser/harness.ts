@@ -9,23 +9,14 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseBatch, type Batch, type Event as WireEvent } from '@sightline/schema';
+import { CHROMIUM_ARGS, chromiumPath } from '@sightline/chromium';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
-/** Debian's Chromium; CHROMIUM_PATH overrides (see /work/shared/TOOLCHAIN.md for the flags). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-];
+/** Debian's Chromium and the flags that work here (one shared launcher for every browser test). */
+export { CHROMIUM_ARGS };
+export const CHROMIUM = chromiumPath();
 
 /** No inline script, no eval, no inline style: the tracker must run under this. */
 export const CSP =
