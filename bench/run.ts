@@ -110,7 +110,7 @@ const steps: [string, () => Promise<void>][] = [
         method: `${r.events} page views of new visitors POSTed to the ingest Worker at random intervals (mean 50 ms); a @supabase/realtime-js client (Node, ws transport, dashboard token) subscribed like apps/dashboard's useLive records when each event appears in a \`live\` broadcast on \`site:demo\`, and when the visitor's row arrives as a postgres_changes change on \`visitors\`. Latency from just before the POST to the client callback.`,
         notes: [
           'The database-change path waits for the SiteLive flush (at most 1 s after the first pending event, or 500 events), then ingest_batch, then the trigger and the RLS-checked delivery: it is the detail layer, the broadcast is the live layer.',
-          `Not delivered within 10 s after the last beacon: ${r.lostBroadcast} broadcasts, ${r.lostChange} row changes; beacons refused or failed: ${r.failed}.`,
+          `Not delivered within 20 s after the last beacon: ${r.lostBroadcast} broadcasts, ${r.lostChange} row changes; beacons refused or failed: ${r.failed}.`,
         ],
         table: [
           {
@@ -155,7 +155,7 @@ const steps: [string, () => Promise<void>][] = [
             p99: loaded.databaseChange.p99,
           },
           {
-            metric: 'under load: broadcasts / row changes not delivered within 10 s',
+            metric: 'under load: broadcasts / row changes not delivered within 20 s',
             unit: 'count',
             median: `${loaded.lostBroadcast} / ${loaded.lostChange} of ${loaded.events}`,
           },
@@ -194,7 +194,7 @@ const steps: [string, () => Promise<void>][] = [
   [
     'rate-limit',
     async () => {
-      const r = await benchRateLimit(await dbStack(), quick ? 1 : 2, log);
+      const r = await benchRateLimit(await dbStack(), 1, log);
       await writeSystemResult('rate-limit', {
         title: 'Rate-limit accuracy under floods from many sources',
         method:
@@ -285,6 +285,21 @@ const steps: [string, () => Promise<void>][] = [
     },
   ],
 ];
+
+// Event to screen first, on a fresh stack: the devstack's Realtime works through every row change
+// the load benchmarks cause, and a backlog of those would delay the database-change path.
+const ORDER = [
+  'sizes',
+  'event-to-screen',
+  'write-amplification',
+  'cold-start',
+  'ingest',
+  'shard',
+  'rate-limit',
+  'queries',
+  'postgres-outage',
+];
+steps.sort(([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b));
 
 const failures: string[] = [];
 try {

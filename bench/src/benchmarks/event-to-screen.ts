@@ -103,7 +103,7 @@ export async function benchEventToScreen(
     await Promise.all(inflight);
     stopBackground = true;
     const load = await backgroundLoad?.catch(() => undefined);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 20_000;
     while ((sentAt.size > 0 || visitorSentAt.size > 0) && Date.now() < deadline) await sleep(200);
     return {
       events,

@@ -184,7 +184,6 @@ export async function databaseLevel(): Promise<Level | undefined> {
 /** Rows for the table: each case at each volume, with growth per 10× data and 100 M extrapolated. */
 export function queryRows(levels: Level[]): Row[] {
   const first = levels[0]!;
-  const last = levels[levels.length - 1]!;
   const rows: Row[] = [];
   for (const name of Object.keys(first.results)) {
     for (const l of levels) {
@@ -207,10 +206,11 @@ export function queryRows(levels: Level[]): Row[] {
     }
     // Growth between the two largest volumes that have this case.
     const have = levels.filter((l) => l.results[name]);
-    const [a, b] = have.length >= 2 ? have.slice(-2) : [first, last];
-    const span = Math.log10(b!.events / a!.events) || 1;
-    const growth = (b!.results[name]!.p50 / a!.results[name]!.p50) ** (1 / span);
-    const at100 = round(b!.results[name]!.p50 * growth ** Math.log10(1e8 / b!.events));
+    if (have.length < 2) continue;
+    const [a, b] = have.slice(-2) as [Level, Level];
+    const span = Math.log10(b.events / a.events) || 1;
+    const growth = (b.results[name]!.p50 / a.results[name]!.p50) ** (1 / span);
+    const at100 = round(b.results[name]!.p50 * growth ** Math.log10(1e8 / b.events));
     rows.push({
       metric: `${name}, 100 M events (extrapolated: ×${round(growth, 2)} per 10× data)`,
       unit: 'ms',

@@ -32,8 +32,17 @@ export async function benchShard(
     `insert into public.sites (id, name, domains, timezone, store_raw) values ($1, 'Shard bench', '{localhost}', 'Europe/Berlin', true) on conflict do nothing`,
     [site],
   );
-  const stats = async () =>
-    (await (await fetch(`${driver.url}/stats?site=${site}`)).json()) as Stats;
+  // A connection reset by the local runtime (see the hostile test) is retried: reads only.
+  const stats = async (): Promise<Stats> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await (await fetch(`${driver.url}/stats?site=${site}`)).json()) as Stats;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  };
   try {
     await fetch(`${driver.url}/drive?site=${site}&events=500&batch=5`).then((r) => r.text());
     const levels = [];
