@@ -32,12 +32,15 @@ $$;
 create trigger sites_timezone before insert or update of timezone on public.sites
   for each row execute function private.check_site_timezone();
 
--- The high-volume derived tables carry no foreign key: a per-row FK check on every rollup and
+-- The tables ingest_batch writes carry no foreign key to sites: a per-row FK check (a
+-- `select … for key share` on the site row) on every new session, visitor, rollup and
 -- visitor-day row was a large share of ingest_batch's time, and ingest_batch only writes rows
 -- of existing sites (it joins sites). Deleting a site deletes them here instead of by cascade.
 create function private.delete_site_rows() returns trigger
 language plpgsql as $$
 begin
+  delete from public.visitors where site_id = old.id;
+  delete from public.sessions where site_id = old.id;
   delete from public.session_pages where site_id = old.id;
   delete from public.session_events where site_id = old.id;
   delete from public.rollups where site_id = old.id;
@@ -49,7 +52,7 @@ end
 $$;
 
 create table public.visitors (
-  site_id text not null references public.sites (id) on delete cascade,
+  site_id text not null, -- no FK: see sites_cleanup
   visitor_id text not null,
   first_seen timestamptz not null,
   last_seen timestamptz not null,
@@ -79,7 +82,7 @@ create table public.visitors (
 create index visitors_live on public.visitors (site_id, last_seen desc);
 
 create table public.sessions (
-  site_id text not null references public.sites (id) on delete cascade,
+  site_id text not null, -- no FK: see sites_cleanup
   session_id text not null,
   visitor_id text not null,
   -- Local hour bucket of started_at: the whole session is reported in this bucket.

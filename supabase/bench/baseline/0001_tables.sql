@@ -1,0 +1,226 @@
+-- Sightline's tables. Reports read rollups and the per-day unique-visitor chains; sessions,
+-- session_pages and session_events are the exact fallback for filter combinations the rollups
+-- cannot answer; events is the raw store where Analytics Engine is absent (local, self-hosted).
+-- Every time bucket is the SITE's local hour/day, so day buckets start at local midnight.
+
+create schema if not exists private;
+grant usage on schema private to anon, authenticated, service_role;
+
+create table public.sites (
+  id text primary key check (id ~ '^[A-Za-z0-9_-]{1,64}$'),
+  name text not null,
+  -- Origins/hosts the tracker may send from (checked by the Worker).
+  domains text[] not null default '{}',
+  -- Anyone (anon) may read the live visitors of this site: the public live badge.
+  public_live boolean not null default false,
+  timezone text not null default 'UTC',
+  -- Keep raw events in public.events (local and self-hosted; production uses Analytics Engine).
+  store_raw boolean not null default false,
+  created_at timestamptz not null default now()
+);
+
+-- A CHECK may not query pg_timezone_names; a trigger may. Rollup buckets depend on the zone.
+create function private.check_site_timezone() returns trigger
+language plpgsql as $$
+begin
+  if not exists (select 1 from pg_timezone_names where name = new.timezone) then
+    raise exception 'unknown time zone: %', new.timezone using errcode = '22023';
+  end if;
+  return new;
+end
+$$;
+create trigger sites_timezone before insert or update of timezone on public.sites
+  for each row execute function private.check_site_timezone();
+
+-- The high-volume derived tables carry no foreign key: a per-row FK check on every rollup and
+-- visitor-day row was a large share of ingest_batch's time, and ingest_batch only writes rows
+-- of existing sites (it joins sites). Deleting a site deletes them here instead of by cascade.
+create function private.delete_site_rows() returns trigger
+language plpgsql as $$
+begin
+  delete from public.session_pages where site_id = old.id;
+  delete from public.session_events where site_id = old.id;
+  delete from public.rollups where site_id = old.id;
+  delete from public.daily_rollups where site_id = old.id;
+  delete from public.visitor_days where site_id = old.id;
+  delete from public.events where site_id = old.id;
+  return old;
+end
+$$;
+
+create table public.visitors (
+  site_id text not null references public.sites (id) on delete cascade,
+  visitor_id text not null,
+  first_seen timestamptz not null,
+  last_seen timestamptz not null,
+  last_path text not null default '',
+  -- Counters derived from the visitor's sessions (the difference each merge applied).
+  sessions bigint not null default 0,
+  pageviews bigint not null default 0,
+  engaged_ms bigint not null default 0,
+  max_scroll integer not null default 0,
+  interactions bigint not null default 0,
+  value_score integer not null default 0,
+  country text not null default '',
+  region text not null default '',
+  city text not null default '',
+  latitude double precision,
+  longitude double precision,
+  device text not null default '',
+  browser text not null default '',
+  os text not null default '',
+  first_referrer_host text not null default '',
+  first_referrer_class text not null default '',
+  utm_source text not null default '',
+  utm_medium text not null default '',
+  utm_campaign text not null default '',
+  primary key (site_id, visitor_id)
+);
+create index visitors_live on public.visitors (site_id, last_seen desc);
+
+create table public.sessions (
+  site_id text not null references public.sites (id) on delete cascade,
+  session_id text not null,
+  visitor_id text not null,
+  -- Local hour bucket of started_at: the whole session is reported in this bucket.
+  hour timestamptz not null,
+  started_at timestamptz not null,
+  last_seen timestamptz not null,
+  entry_path text not null,
+  exit_path text not null,
+  pageviews integer not null default 0,
+  engaged_ms bigint not null default 0,
+  max_scroll integer not null default 0,
+  interactions integer not null default 0,
+  referrer_host text not null default '',
+  referrer_class text not null default '',
+  utm_source text not null default '',
+  utm_medium text not null default '',
+  utm_campaign text not null default '',
+  country text not null default '',
+  region text not null default '',
+  city text not null default '',
+  latitude double precision,
+  longitude double precision,
+  device text not null default '',
+  browser text not null default '',
+  os text not null default '',
+  returning_visitor boolean not null default false,
+  primary key (site_id, session_id)
+);
+create index sessions_hour on public.sessions (site_id, hour) include (visitor_id);
+
+-- One row per (session, page viewed): page visits, and the exact path for page filters.
+create table public.session_pages (
+  site_id text not null, -- no FK: see sites_cleanup
+  session_id text not null,
+  path text not null,
+  visitor_id text not null,
+  hour timestamptz not null,
+  pageviews integer not null default 0,
+  engaged_ms bigint not null default 0,
+  primary key (site_id, session_id, path)
+);
+create index session_pages_hour on public.session_pages (site_id, hour);
+
+-- One row per (session, custom event name).
+create table public.session_events (
+  site_id text not null, -- no FK: see sites_cleanup
+  session_id text not null,
+  name text not null,
+  visitor_id text not null,
+  hour timestamptz not null,
+  events integer not null default 0,
+  primary key (site_id, session_id, name)
+);
+create index session_events_hour on public.session_events (site_id, hour);
+
+-- Additive hourly rollups per dimension. dimension '' (value '') is the site total.
+create table public.rollups (
+  site_id text not null, -- no FK: see sites_cleanup
+  dimension text not null,
+  value text not null,
+  hour timestamptz not null,
+  visits bigint not null default 0,
+  pageviews bigint not null default 0,
+  bounces bigint not null default 0,
+  engaged_ms bigint not null default 0,
+  primary key (site_id, dimension, hour, value)
+);
+
+-- Which local days each visitor was active per (dimension, value). hits counts sessions (page
+-- views for pages, sessions for events); a row exists while hits > 0 (exit pages move).
+create table public.visitor_days (
+  site_id text not null, -- no FK: see sites_cleanup
+  dimension text not null,
+  value text not null,
+  visitor_id text not null,
+  day date not null,
+  hits integer not null,
+  primary key (site_id, dimension, value, visitor_id, day)
+);
+
+-- Daily rollups per dimension (local days): the additive measures again, plus what makes unique
+-- visitors exact for any range of whole days [d1, d2) as a sum over one row per day:
+--   visitors(d1, d2) = sum over days d in [d1, d2) of
+--                      new_visitors(d) + returning_by_gap(d)[d - d1 + 1]
+-- because a visitor is counted once, on its first active day in the range, i.e. the day whose
+-- previous active day (for this dimension value) lies before d1: never (new_visitors) or at
+-- least d - d1 + 1 days earlier. returning_by_gap[k] counts the visitors active on the day whose
+-- previous active day was k or more days before (cumulative; missing entries are 0).
+-- Maintained from visitor_days by ingest_batch.
+create table public.daily_rollups (
+  site_id text not null, -- no FK: see sites_cleanup
+  dimension text not null,
+  value text not null,
+  day date not null,
+  visits bigint not null default 0,
+  pageviews bigint not null default 0,
+  bounces bigint not null default 0,
+  engaged_ms bigint not null default 0,
+  new_visitors integer not null default 0,
+  returning_by_gap integer[] not null default '{}',
+  primary key (site_id, dimension, day, value)
+);
+create index daily_rollups_value on public.daily_rollups (site_id, dimension, value, day);
+
+-- Raw events (when the flush says store_raw).
+create table public.events (
+  site_id text not null, -- no FK: see sites_cleanup
+  id text not null,
+  type text not null,
+  at timestamptz not null,
+  session_id text not null,
+  visitor_id text not null,
+  path text not null,
+  name text not null default '',
+  props jsonb,
+  referrer_host text not null default '',
+  referrer_class text not null default '',
+  utm_source text not null default '',
+  utm_medium text not null default '',
+  utm_campaign text not null default '',
+  country text not null default '',
+  region text not null default '',
+  city text not null default '',
+  latitude double precision,
+  longitude double precision,
+  device text not null default '',
+  browser text not null default '',
+  os text not null default '',
+  engaged_ms integer not null default 0,
+  scroll integer not null default 0,
+  interactions integer not null default 0,
+  primary key (site_id, id)
+);
+create index events_at on public.events (site_id, at);
+
+-- Flushes already applied: makes ingest_batch idempotent under the Worker's retries.
+create table public.applied_batches (
+  batch_id text primary key,
+  applied_at timestamptz not null default now(),
+  result jsonb not null
+);
+
+create trigger sites_cleanup after delete on public.sites
+  for each row execute function private.delete_site_rows();
