@@ -151,6 +151,28 @@ export async function renderBenchmarks(): Promise<string> {
     '',
   ];
   const system = results.filter((r) => isSystem(r.data));
+  const targeted = system.flatMap(({ data }) =>
+    (data as SystemResult).table
+      .filter((row) => row.target !== undefined && row.pass !== undefined)
+      .map((row) => [(data as SystemResult).title, row] as const),
+  );
+  if (targeted.length) {
+    lines.push('## Targets at a glance', '');
+    lines.push(
+      table(
+        ['benchmark', 'metric', 'median', 'p95', 'target', 'pass/fail'],
+        targeted.map(([title, r]) => [
+          title,
+          r.unit ? `${r.metric} (${r.unit})` : r.metric,
+          r.median,
+          r.p95,
+          r.target,
+          r.pass,
+        ]),
+      ),
+      '',
+    );
+  }
   if (system.length) {
     lines.push('## System benchmarks (bench/)', '');
     for (const { file, data } of system) {
