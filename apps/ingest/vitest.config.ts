@@ -20,6 +20,14 @@ export default defineConfig({
           LIVE_WINDOW_SECONDS: '5',
           // A low per-source limit keeps the 429 test short.
           RATE_LIMIT_IP_PER_MINUTE: '60',
+          // Sharded live layer (test/live-shards.test.ts): one good entry and bad ones (→ 1).
+          LIVE_SHARDS: JSON.stringify({
+            'site-sharded-four': 4,
+            'site-shards-zero': 0,
+            'site-shards-many': 65,
+            'site-shards-half': 1.5,
+            'site-shards-text': '4',
+          }),
         },
       },
     })),

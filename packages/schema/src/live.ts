@@ -45,13 +45,42 @@ export interface LiveFeedEvent {
   at: number;
 }
 
+/**
+ * The live shard of a visitor when a hot site's live layer is split over `shards` objects
+ * (FNV-1a 32-bit hash of the visitor id, mod `shards`). A visitor, its sessions and events all
+ * live on one shard, so a dashboard can tell which visitors a shard's `full` message covers.
+ * `shards` below 2 (or not an integer) means one shard: always 0.
+ *
+ * @example
+ * liveShard('vis_abc', 4); // 0..3, the same on every call
+ */
+export function liveShard(visitor: string, shards: number): number {
+  if (!Number.isInteger(shards) || shards < 2) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < visitor.length; i++) {
+    hash ^= visitor.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+/**
+ * One broadcast of one SiteLive object. A hot site may be split into `shards` objects (by
+ * visitor, see `liveShard`), all broadcasting on the site's topic: then `seq`, `visitorsNow`,
+ * `full`, `visitors` and `left` are per shard, and a dashboard keeps state per shard and sums
+ * `visitorsNow` across shards. Without `shard`, a message is shard 0 of 1 (an unsharded site).
+ */
 export interface LiveMessage {
   site: string;
+  /** The sending shard, 0..shards-1; absent on an unsharded site (shard 0). */
+  shard?: number;
+  /** How many shards the site's live layer has; absent means 1. */
+  shards?: number;
   /** Increases by one per message from the same object; a gap means a message was missed. */
   seq: number;
   /** Send time, ms since the epoch. */
   at: number;
-  /** Exact count of current visitors. */
+  /** Exact count of current visitors (of this shard). */
   visitorsNow: number;
   /** `full`: `visitors` is the whole current set (replace); otherwise upserts plus `left`. */
   full: boolean;

@@ -1,24 +1,43 @@
 /**
  * The live layer's state and the pure reducer that applies broadcasts to it. Kept free of React
  * and sockets so the ordering rules (snapshots replace, deltas upsert, gaps are detected) are
- * unit-tested directly.
+ * unit-tested directly. A hot site's live layer may be sharded (by visitor): sequence numbers,
+ * counts and snapshots are then per shard; a message without `shard` is shard 0 of 1.
  */
-import type { LiveFeedEvent, LiveMessage, LiveVisitor } from '@sightline/schema';
+import {
+  liveShard,
+  type LiveFeedEvent,
+  type LiveMessage,
+  type LiveVisitor,
+} from '@sightline/schema';
 import type { LiveVisitorRow } from './api.js';
 
 /** Feed length kept in memory; older entries scroll off. */
 export const FEED_LIMIT = 50;
 
+/** What is known of one live shard from its broadcasts. */
+export interface LiveShardState {
+  /** Last applied sequence number of this shard. */
+  seq: number;
+  visitorsNow: number;
+  /** A sequence gap of this shard; cleared by its next full message or a re-read snapshot. */
+  gap: boolean;
+}
+
 export interface LiveState {
+  /** Visitors of all shards. */
   visitors: ReadonlyMap<string, LiveVisitor>;
+  /** Sum over the shards. */
   visitorsNow: number;
   events: readonly LiveFeedEvent[];
-  /** Last applied broadcast sequence number; null before the first. */
+  /** Last applied broadcast sequence number (of any shard); null before the first. */
   seq: number | null;
   /** Newest event time seen, ms since the epoch (drives "last event 0.4 s ago"). */
   lastEventAt: number | null;
-  /** Set when a sequence gap showed a missed delta; cleared by the next snapshot. */
+  /** Set when a sequence gap of any shard showed a missed delta; cleared by the next snapshot. */
   gap: boolean;
+  /** Per shard (0 for an unsharded site); empty before the first broadcast. */
+  shards: ReadonlyMap<number, LiveShardState>;
 }
 
 export const emptyLiveState: LiveState = {
@@ -28,6 +47,7 @@ export const emptyLiveState: LiveState = {
   seq: null,
   lastEventAt: null,
   gap: false,
+  shards: new Map(),
 };
 
 export function visitorFromRow(row: LiveVisitorRow): LiveVisitor {
@@ -69,16 +89,24 @@ export function mergeSnapshot(state: LiveState, rows: readonly LiveVisitorRow[])
     visitorsNow: state.seq === null ? snap.visitorsNow : state.visitorsNow,
     lastEventAt: Math.max(state.lastEventAt ?? 0, snap.lastEventAt ?? 0) || null,
     gap: false,
+    shards: new Map([...state.shards].map(([k, sh]) => [k, { ...sh, gap: false }] as const)),
   };
 }
 
 export function applyLiveMessage(state: LiveState, msg: LiveMessage): LiveState {
+  const shard = msg.shard ?? 0;
+  const shardCount = msg.shards ?? 1;
+  const prev = state.shards.get(shard);
   // A message older than what we applied (reordered delivery) would move state backwards.
-  if (state.seq !== null && msg.seq <= state.seq && !msg.full) return state;
-  const gap = !msg.full && state.seq !== null && msg.seq !== state.seq + 1;
+  if (prev && msg.seq <= prev.seq && !msg.full) return state;
+  const gap = !msg.full && prev !== undefined && msg.seq !== prev.seq + 1;
   let visitors: Map<string, LiveVisitor>;
   if (msg.full) {
-    visitors = new Map(msg.visitors.map((v) => [v.id, v] as const));
+    // Replaces this shard's visitors only (all of them on an unsharded site).
+    visitors = new Map();
+    for (const [id, v] of state.visitors)
+      if (liveShard(id, shardCount) !== shard) visitors.set(id, v);
+    for (const v of msg.visitors) visitors.set(v.id, v);
   } else if (msg.visitors.length === 0 && msg.left.length === 0) {
     // Keep the same Map so the map and live lists skip re-rendering on count-only messages.
     visitors = state.visitors as Map<string, LiveVisitor>;
@@ -92,14 +120,19 @@ export function applyLiveMessage(state: LiveState, msg: LiveMessage): LiveState 
   const events = msg.events.length
     ? [...msg.events].reverse().concat(state.events).slice(0, FEED_LIMIT)
     : state.events;
-  return {
-    visitors,
-    visitorsNow: msg.visitorsNow,
-    events,
+  const shards = new Map(state.shards);
+  shards.set(shard, {
     seq: msg.seq,
-    lastEventAt,
-    gap: msg.full ? false : state.gap || gap,
-  };
+    visitorsNow: msg.visitorsNow,
+    gap: msg.full ? false : (prev?.gap ?? false) || gap,
+  });
+  let visitorsNow = 0;
+  let anyGap = false;
+  for (const sh of shards.values()) {
+    visitorsNow += sh.visitorsNow;
+    anyGap ||= sh.gap;
+  }
+  return { visitors, visitorsNow, events, seq: msg.seq, lastEventAt, gap: anyGap, shards };
 }
 
 /** A `visitors` row change (postgres_changes) refreshes detail of a visitor already live. */
@@ -127,6 +160,8 @@ export function isLiveMessage(value: unknown): value is LiveMessage {
     typeof m.full === 'boolean' &&
     Array.isArray(m.visitors) &&
     Array.isArray(m.left) &&
-    Array.isArray(m.events)
+    Array.isArray(m.events) &&
+    (m.shard === undefined || (Number.isInteger(m.shard) && (m.shard as number) >= 0)) &&
+    (m.shards === undefined || (Number.isInteger(m.shards) && (m.shards as number) >= 1))
   );
 }

@@ -1,4 +1,9 @@
-import type { LiveFeedEvent, LiveMessage, LiveVisitor } from '@sightline/schema';
+import {
+  liveShard,
+  type LiveFeedEvent,
+  type LiveMessage,
+  type LiveVisitor,
+} from '@sightline/schema';
 import { describe, expect, it } from 'vitest';
 import {
   FEED_LIMIT,
@@ -97,6 +102,82 @@ describe('applyLiveMessage', () => {
     expect(s.events).toHaveLength(FEED_LIMIT);
     expect(s.events[0]!.id).toBe(`e${FEED_LIMIT + 5}`);
     expect(s.lastEventAt).toBe((FEED_LIMIT + 5) * 10);
+  });
+});
+
+describe('applyLiveMessage: a sharded site', () => {
+  // Visitor ids of shard 0 and shard 1 of 2.
+  const ids = Array.from({ length: 40 }, (_, i) => `vis_${i}`);
+  const [a0, b0] = ids.filter((id) => liveShard(id, 2) === 0);
+  const [a1, b1] = ids.filter((id) => liveShard(id, 2) === 1);
+  const of = (shard: number, seq: number, extra: Partial<LiveMessage> = {}) =>
+    msg(seq, { shard, shards: 2, ...extra });
+
+  it('sums visitorsNow over the shards', () => {
+    let s = applyLiveMessage(
+      emptyLiveState,
+      of(0, 1, { full: true, visitors: [visitor(a0!), visitor(b0!)], visitorsNow: 2 }),
+    );
+    s = applyLiveMessage(s, of(1, 1, { full: true, visitors: [visitor(a1!)], visitorsNow: 1 }));
+    expect(s.visitorsNow).toBe(3);
+    expect(s.visitors.size).toBe(3);
+    s = applyLiveMessage(s, of(1, 2, { visitors: [visitor(b1!)], visitorsNow: 2 }));
+    expect(s.visitorsNow).toBe(4);
+    s = applyLiveMessage(s, of(0, 2, { left: [a0!], visitorsNow: 1 }));
+    expect(s.visitorsNow).toBe(3);
+    expect([...s.visitors.keys()].sort()).toEqual([b0!, a1!, b1!].sort());
+    expect(s.gap).toBe(false);
+  });
+
+  it("replaces only the sending shard's visitors on a full snapshot", () => {
+    let s = applyLiveMessage(
+      emptyLiveState,
+      of(0, 1, { full: true, visitors: [visitor(a0!), visitor(b0!)], visitorsNow: 2 }),
+    );
+    s = applyLiveMessage(s, of(1, 1, { full: true, visitors: [visitor(a1!)], visitorsNow: 1 }));
+    s = applyLiveMessage(s, of(1, 2, { full: true, visitors: [visitor(b1!)], visitorsNow: 1 }));
+    expect([...s.visitors.keys()].sort()).toEqual([a0!, b0!, b1!].sort());
+    expect(s.visitorsNow).toBe(3);
+  });
+
+  it('detects gaps and stale messages per shard', () => {
+    let s = applyLiveMessage(emptyLiveState, of(0, 10, { full: true, visitorsNow: 1 }));
+    // Shard 1's first message is not a gap, whatever its seq.
+    s = applyLiveMessage(s, of(1, 3, { visitorsNow: 1 }));
+    expect(s.gap).toBe(false);
+    // Seq 4 is stale for shard 0 but the next one for shard 1.
+    expect(applyLiveMessage(s, of(0, 4, { visitorsNow: 9 }))).toBe(s);
+    s = applyLiveMessage(s, of(1, 4, { visitorsNow: 2 }));
+    expect(s.gap).toBe(false);
+    expect(s.visitorsNow).toBe(3);
+    s = applyLiveMessage(s, of(0, 12, { visitorsNow: 1 }));
+    expect(s.gap).toBe(true);
+    // Shard 1's full message does not clear shard 0's gap; shard 0's does.
+    s = applyLiveMessage(s, of(1, 5, { full: true, visitorsNow: 2 }));
+    expect(s.gap).toBe(true);
+    s = applyLiveMessage(s, of(0, 13, { full: true, visitorsNow: 1 }));
+    expect(s.gap).toBe(false);
+  });
+
+  it('treats a message without shard as shard 0 of 1', () => {
+    const s = applyLiveMessage(
+      emptyLiveState,
+      msg(1, { full: true, visitors: [visitor(a0!), visitor(a1!)], visitorsNow: 2 }),
+    );
+    expect([...s.shards.keys()]).toEqual([0]);
+    const next = applyLiveMessage(
+      s,
+      msg(2, { full: true, visitors: [visitor(b1!)], visitorsNow: 1 }),
+    );
+    expect([...next.visitors.keys()]).toEqual([b1!]);
+    expect(next.visitorsNow).toBe(1);
+  });
+
+  it('rejects malformed shard fields', () => {
+    expect(isLiveMessage(of(1, 1))).toBe(true);
+    expect(isLiveMessage({ ...msg(1), shard: -1 })).toBe(false);
+    expect(isLiveMessage({ ...msg(1), shard: '1' })).toBe(false);
+    expect(isLiveMessage({ ...msg(1), shards: 0 })).toBe(false);
   });
 });
 

@@ -1,10 +1,12 @@
 /**
- * SiteLive: one Durable Object per site, the exact, single-threaded place where a site's events
- * meet. It deduplicates by event id, keeps running session and visitor totals and value scores,
- * knows exactly who is on the site now, pushes live messages to Realtime (at once when idle, at
- * most ~20 per second in a burst, a full snapshot every 5 s), keeps a KV snapshot of the live
- * count, and flushes to Postgres through ONE `ingest_batch` RPC per flush (every second or
- * 500 events), retrying failed batches from storage with back-off.
+ * SiteLive: one Durable Object per site (per live shard of a hot site: see LIVE_SHARDS in
+ * lib/site-live-stub.ts; a shard owns whole visitors, so all below stays exact per shard), the
+ * exact, single-threaded place where a site's events meet. It deduplicates by event id, keeps
+ * running session and visitor totals and value scores, knows exactly who is on the site now,
+ * pushes live messages to Realtime (at once when idle, at most ~20 per second in a burst, a full
+ * snapshot every 5 s), keeps a KV snapshot of the live count, and flushes to Postgres through
+ * ONE `ingest_batch` RPC per flush (every second or 500 events), retrying failed batches from
+ * storage with back-off.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { EnrichedEvent, IngestBatch, IngestSession, IngestVisitor } from '@sightline/schema';
@@ -23,10 +25,14 @@ import {
   type SessionState,
   type VisitorState,
 } from './visit-state.js';
+import { liveSnapshotKey } from '../lib/site-live-stub.js';
 import { postgrest } from '../lib/supabase.js';
 
 export interface IngestCall {
   site: string;
+  /** This object's live shard (0..shards-1); absent: 0 of 1. */
+  shard?: number;
+  shards?: number;
   timezone: string;
   storeRaw: boolean;
   events: EnrichedEvent[];
@@ -71,6 +77,7 @@ export class SiteLive extends DurableObject<Env> {
   readonly #sessions = new Map<string, SessionState>();
   readonly #visitors = new Map<string, VisitorState>();
   #site = '';
+  #shard = { shard: 0, shards: 1 };
   #timezone = 'UTC';
   #storeRaw = false;
   #stats = {
@@ -102,6 +109,8 @@ export class SiteLive extends DurableObject<Env> {
       await this.#outbox.load();
       const site = await ctx.storage.get<string>('site');
       if (site) this.#site = site;
+      const shard = await ctx.storage.get<{ shard: number; shards: number }>('shard');
+      if (shard) this.#shard = shard;
     });
   }
 
@@ -243,6 +252,12 @@ export class SiteLive extends DurableObject<Env> {
       this.#site = call.site;
       void this.ctx.storage.put('site', call.site);
     }
+    const shard = call.shard ?? 0;
+    const shards = call.shards ?? 1;
+    if (this.#shard.shard !== shard || this.#shard.shards !== shards) {
+      this.#shard = { shard, shards };
+      void this.ctx.storage.put('shard', this.#shard);
+    }
     this.#timezone = call.timezone || 'UTC';
     this.#storeRaw = call.storeRaw;
   }
@@ -299,6 +314,7 @@ export class SiteLive extends DurableObject<Env> {
     const full = now - this.#lastFullAt >= FULL_EVERY_MS;
     if (full) this.#lastFullAt = now;
     const message = this.#live.message(this.#site, full, now);
+    if (this.#shard.shards > 1) Object.assign(message, this.#shard);
     try {
       this.#stats.pushes += 1;
       if (!(await broadcast(this.env, message))) this.#stats.pushFailures += 1;
@@ -316,7 +332,7 @@ export class SiteLive extends DurableObject<Env> {
     this.#snapshot = { count, at: now };
     try {
       await this.env.SITES_KV.put(
-        `live:${this.#site}`,
+        liveSnapshotKey(this.#site, this.#shard.shard),
         JSON.stringify({ visitorsNow: count, at: now }),
         {
           expirationTtl: KV_SNAPSHOT_TTL_S,

@@ -1,13 +1,14 @@
 /**
- * Coalesces the events of concurrent requests for one site into one SiteLive call per short
- * window. Under load, the Durable Object call per request, not the request's own work, limits
- * throughput (measured: a per-request DO call halves requests/s; see docs/ingest.md). The
+ * Coalesces the events of concurrent requests for one site (for each live shard of a sharded
+ * site) into one SiteLive call per short window. Under load, the Durable Object call per
+ * request, not the request's own work, limits throughput (measured: a per-request DO call halves
+ * requests/s; see docs/ingest.md). The
  * request that opens a window owns it: it sends the batch from its own `waitUntil`, so no
  * promise or I/O is shared between request contexts; later requests only append to a plain
  * array. Costs up to WINDOW_MS of latency on the live layer, none on the beacon's answer.
  */
-import { toDataPoint, type EnrichedEvent } from '@sightline/schema';
-import { siteLive } from './site-live-stub.js';
+import { liveShard, toDataPoint, type EnrichedEvent } from '@sightline/schema';
+import { liveShardCount, siteLive } from './site-live-stub.js';
 
 /** Short against the 100 ms event-to-screen budget. */
 const WINDOW_MS = 10;
@@ -15,7 +16,11 @@ const WINDOW_MS = 10;
 const MAX_EVENTS = 500;
 
 interface Pending {
+  /** `<site>#<shard>`: the window's key. */
+  key: string;
   site: string;
+  shard: number;
+  shards: number;
   timezone: string;
   storeRaw: boolean;
   events: EnrichedEvent[];
@@ -24,8 +29,9 @@ interface Pending {
 const open = new Map<string, Pending>();
 
 /**
- * Hands a request's accepted events to the site's object. Returns the promise the request must
- * `waitUntil` when it opened a window, or null when its events joined another request's window.
+ * Hands a request's accepted events to the site's object (split by shard for a sharded site).
+ * Returns the promise the request must `waitUntil` when it opened a window (or a new window of
+ * one of its shards), or null when its events all joined other requests' windows.
  *
  * @example
  * const sending = enqueue(env, site, enriched);
@@ -36,25 +42,57 @@ export function enqueue(
   site: { id: string; timezone: string; storeRaw: boolean },
   events: EnrichedEvent[],
 ): Promise<void> | null {
-  const current = open.get(site.id);
-  if (current && current.events.length + events.length <= MAX_EVENTS) {
+  const shards = liveShardCount(env, site.id);
+  if (shards === 1) return add(env, site, 0, 1, events);
+  const byShard = new Map<number, EnrichedEvent[]>();
+  for (const e of events) {
+    const shard = liveShard(e.visitor, shards);
+    const list = byShard.get(shard);
+    if (list) list.push(e);
+    else byShard.set(shard, [e]);
+  }
+  const sending: Promise<void>[] = [];
+  for (const [shard, list] of byShard) {
+    const p = add(env, site, shard, shards, list);
+    if (p) sending.push(p);
+  }
+  if (sending.length === 0) return null;
+  return sending.length === 1 ? sending[0]! : Promise.all(sending).then(() => undefined);
+}
+
+function add(
+  env: Env,
+  site: { id: string; timezone: string; storeRaw: boolean },
+  shard: number,
+  shards: number,
+  events: EnrichedEvent[],
+): Promise<void> | null {
+  const key = `${site.id}#${shard}`;
+  const current = open.get(key);
+  if (current && current.shards === shards && current.events.length + events.length <= MAX_EVENTS) {
     for (const e of events) current.events.push(e);
     return null;
   }
   const pending: Pending = {
+    key,
     site: site.id,
+    shard,
+    shards,
     timezone: site.timezone,
     storeRaw: site.storeRaw,
     events: [...events],
   };
-  open.set(site.id, pending);
+  open.set(key, pending);
   return send(env, pending);
 }
 
 async function send(env: Env, pending: Pending): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-  if (open.get(pending.site) === pending) open.delete(pending.site);
-  const accepted = new Set(await siteLive(env, pending.site).ingest(pending));
+  if (open.get(pending.key) === pending) open.delete(pending.key);
+  const { site, shard, shards, timezone, storeRaw, events } = pending;
+  const accepted = new Set(
+    await siteLive(env, site, shard).ingest({ site, shard, shards, timezone, storeRaw, events }),
+  );
   // Analytics Engine: one point per accepted (non-duplicate) event; never awaited, and absent
   // locally unless bound.
   const ae = env.EVENTS_AE as AnalyticsEngineDataset | undefined;

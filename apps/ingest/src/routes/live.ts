@@ -1,13 +1,15 @@
 /**
  * GET /v1/sites/:id/live: the live visitor count of a site that makes it public, read from the
  * KV snapshot its SiteLive object keeps (5-minute TTL), so a public badge never wakes the
- * Durable Object. No snapshot means nobody has been seen for five minutes: 0.
+ * Durable Object. No snapshot means nobody has been seen for five minutes: 0. A site sharded by
+ * LIVE_SHARDS has one snapshot per shard (n KV reads, summed; each shard counts its own visitors).
  */
 import { Hono } from 'hono';
 import { SiteId } from '@sightline/schema';
 import type { AppEnv } from '../env.js';
 import { IngestError } from '../lib/errors.js';
 import { getSite } from '../lib/site-config.js';
+import { liveShardCount, liveSnapshotKey } from '../lib/site-live-stub.js';
 
 export const live = new Hono<AppEnv>();
 
@@ -28,11 +30,20 @@ live.get('/:id/live', async (c) => {
   if (!site) throw new IngestError(404, 'unknown_site', 'no such site');
   if (!site.public_live)
     throw new IngestError(403, 'not_public', 'this site does not publish its live count');
-  const snapshot = await c.env.SITES_KV.get<{ visitorsNow: number; at: number }>(
-    `live:${id}`,
-    'json',
+  const shards = liveShardCount(c.env, id);
+  const snapshots = await Promise.all(
+    Array.from({ length: shards }, (_, shard) =>
+      c.env.SITES_KV.get<{ visitorsNow: number; at: number }>(liveSnapshotKey(id, shard), 'json'),
+    ),
   );
+  let visitorsNow = 0;
+  let at: number | null = null;
+  for (const s of snapshots) {
+    if (!s) continue;
+    visitorsNow += s.visitorsNow;
+    at = Math.max(at ?? 0, s.at);
+  }
   c.header('Cache-Control', 'public, max-age=5');
   c.header('Access-Control-Allow-Origin', '*');
-  return c.json({ site: id, visitorsNow: snapshot?.visitorsNow ?? 0, at: snapshot?.at ?? null });
+  return c.json({ site: id, visitorsNow, at });
 });

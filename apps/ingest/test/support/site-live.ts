@@ -4,9 +4,9 @@ import type { SiteLiveStats } from '../../src/durable-objects/site-live.js';
 import { siteLive } from '../../src/lib/site-live-stub.js';
 import { eventually } from './helpers.js';
 
-export const live = (site: string) => siteLive(env, site);
+export const live = (site: string, shard = 0) => siteLive(env, site, shard);
 
-export const stats = (site: string): Promise<SiteLiveStats> => live(site).stats();
+export const stats = (site: string, shard = 0): Promise<SiteLiveStats> => live(site, shard).stats();
 
 /** Waits until the object has seen `n` accepted events (the Worker hands them over in waitUntil). */
 export function acceptedAtLeast(
