@@ -65,7 +65,12 @@ export function parseBatch(input: unknown): ParseBatchResult {
     if (input.byteLength > MAX_BODY_BYTES) {
       return fail('body_too_large', `body exceeds ${MAX_BODY_BYTES} bytes`);
     }
-    value = new TextDecoder().decode(input);
+    try {
+      // fatal: invalid UTF-8 is refused, not silently turned into U+FFFD and stored.
+      value = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      return fail('invalid_json', 'body is not valid UTF-8');
+    }
   }
   if (typeof value === 'string') {
     if (byteLength(value) > MAX_BODY_BYTES) {

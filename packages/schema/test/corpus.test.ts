@@ -206,6 +206,12 @@ describe('parseBatch corpus', () => {
     expect(error?.issues[0]?.path).toBe('events.1.url');
   });
 
+  it('rejects bytes that are not valid UTF-8', () => {
+    const text = new TextEncoder().encode(JSON.stringify(batch()));
+    const broken = new Uint8Array([...text.subarray(0, 40), 0xff, 0xfe, ...text.subarray(40)]);
+    expect(parseBatch(broken).error?.code).toBe('invalid_json');
+  });
+
   it('rejects text that is not JSON', () => {
     expect(parseBatch('{"v":1,').error?.code).toBe('invalid_json');
     expect(parseBatch('').error?.code).toBe('invalid_json');

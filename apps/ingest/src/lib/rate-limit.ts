@@ -81,13 +81,16 @@ export class RateLimiter {
     try {
       this.kvOps++;
       const shared = Number((await this.#kv.get(kvKey)) ?? 0) || 0;
-      const total = Math.max(shared, state.known) + state.local;
-      if (state.local > 0) {
+      // Only what was accepted up to now is pushed: requests accepted while the put is in flight
+      // stay in `local` for the next sync (zeroing it here lost them and over-admitted).
+      const pushed = state.local;
+      const total = Math.max(shared, state.known) + pushed;
+      if (pushed > 0) {
         this.kvOps++;
         await this.#kv.put(kvKey, String(total), { expirationTtl: KV_TTL_S });
       }
       state.known = total;
-      state.local = 0;
+      state.local -= pushed;
     } catch {
       // KV unavailable or over its write rate: keep counting locally, sync next interval.
     }
