@@ -6,15 +6,13 @@
  * is ignored unless ENVIRONMENT is 'development'.
  */
 
-export interface Geo {
-  country: string;
-  region: string;
-  city: string;
-  latitude: number | null;
-  longitude: number | null;
-  geoTimeZone: string;
-  colo: string;
-}
+import type { Enrichment } from '@sightline/schema';
+
+/** The geo part of the schema's `Enrichment` (one definition of these fields, not two). */
+export type Geo = Pick<
+  Enrichment,
+  'country' | 'region' | 'city' | 'latitude' | 'longitude' | 'geoTimeZone' | 'colo'
+>;
 
 export const DEV_GEO_HEADER = 'x-sightline-dev-geo';
 export const DEV_GEO_QUERY = 'dev_geo';
