@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDemoSite } from '@sightline/demo-site';
 import { startDevstack, type Devstack } from '@sightline/devstack';
+import { serveDist } from '@sightline/static-server';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { fromRoot } from './paths.js';
-import { serveStatic } from './static-server.js';
 import { startIngestWorker } from './worker.js';
 
 export interface Stack {
@@ -58,8 +58,9 @@ export async function startStack(): Promise<Stack> {
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(devstack.jwtSecret));
 
-    const dashboard = await serveStatic(fromRoot('apps/dashboard/dist'), {
-      '/config.json': JSON.stringify({ supabaseUrl: devstack.url, anonKey: devstack.anonKey }),
+    const dashboard = await serveDist(fromRoot('apps/dashboard/dist'), {
+      supabaseUrl: devstack.url,
+      anonKey: devstack.anonKey,
     });
     stops.push(() => dashboard.close());
 
