@@ -2,7 +2,9 @@
  * Site configuration: the `sites` row, read through PostgREST with the service key and cached
  * twice, in the isolate (hot path: no I/O at all) and in KV (shared by isolates, spares Postgres
  * a round trip per cold isolate). Unknown sites are cached too, so random ids cannot hammer
- * Postgres.
+ * Postgres. When Postgres cannot be reached, the last config known to this isolate or to KV is
+ * served (stale-if-error): the SiteLive outbox buffers what is accepted until Postgres is back,
+ * so an outage longer than the cache lifetime does not turn into refused beacons.
  */
 import { postgrest } from './supabase.js';
 
@@ -17,8 +19,12 @@ export interface SiteConfig {
 
 /** In-isolate freshness: short, so a changed domain list applies within seconds. */
 const ISOLATE_TTL_MS = 15_000;
-/** KV's minimum `expirationTtl` is 60 s (Cloudflare KV limits). */
-const KV_TTL_S = 60;
+/** A KV entry is fresh this long; after that it is refreshed from Postgres... */
+const KV_FRESH_MS = 60_000;
+/** ...but kept this long, as the fallback while Postgres is unreachable. */
+const KV_KEEP_S = 7 * 86_400;
+/** After a failed refresh, serve the stale config this long before trying Postgres again. */
+const STALE_RETRY_MS = 5_000;
 const MAX_ISOLATE_ENTRIES = 10_000;
 
 const cache = new Map<string, { site: SiteConfig | null; until: number }>();
@@ -44,7 +50,7 @@ async function fromPostgres(env: SiteEnv, id: string): Promise<SiteConfig | null
 
 /**
  * The site's config, or null when no such site exists. Throws only when Postgres cannot be
- * reached and nothing is cached.
+ * reached and neither this isolate nor KV has ever seen the site.
  *
  * @example
  * const site = await getSite(env, 'demo-site');
@@ -75,17 +81,32 @@ export async function getSite(
   }
 }
 
+/** What KV holds per site: the config and until when it counts as fresh. */
+interface KvEntry {
+  site: SiteConfig | null;
+  fresh_until?: number;
+}
+
 async function lookup(env: SiteEnv, id: string, now: number): Promise<SiteConfig | null> {
-  const cached = await env.SITES_KV.get<{ site: SiteConfig | null }>(siteKey(id), 'json');
+  const kv = await env.SITES_KV.get<KvEntry>(siteKey(id), 'json');
+  if (kv && (kv.fresh_until ?? 0) > now) return remember(id, kv.site, now + ISOLATE_TTL_MS);
   let site: SiteConfig | null;
-  if (cached) {
-    site = cached.site;
-  } else {
+  try {
     site = await fromPostgres(env, id);
-    await env.SITES_KV.put(siteKey(id), JSON.stringify({ site }), { expirationTtl: KV_TTL_S });
+  } catch (error) {
+    const stale = cache.get(id) ?? kv;
+    if (!stale) throw error;
+    console.warn(`site ${id}: serving the last known config (${String(error)})`);
+    return remember(id, stale.site, now + STALE_RETRY_MS);
   }
+  const entry: KvEntry = { site, fresh_until: now + KV_FRESH_MS };
+  await env.SITES_KV.put(siteKey(id), JSON.stringify(entry), { expirationTtl: KV_KEEP_S });
+  return remember(id, site, now + ISOLATE_TTL_MS);
+}
+
+function remember(id: string, site: SiteConfig | null, until: number): SiteConfig | null {
   if (cache.size >= MAX_ISOLATE_ENTRIES) cache.clear();
-  cache.set(id, { site, until: now + ISOLATE_TTL_MS });
+  cache.set(id, { site, until });
   return site;
 }
 

@@ -41,6 +41,7 @@ export async function startRecorder(
     siteLookups: 0,
     failRpc: [],
     failRealtime: [],
+    failSites: [],
   };
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -55,12 +56,15 @@ export async function startRecorder(
         const control = JSON.parse(text) as Partial<RecorderState> & { sites?: RecorderSite[] };
         if (control.failRpc) state.failRpc = control.failRpc;
         if (control.failRealtime) state.failRealtime = control.failRealtime;
+        if (control.failSites) state.failSites = control.failSites;
         for (const site of control.sites ?? []) sites.set(site.id, site);
         return send(200, { ok: true });
       }
       if (url.pathname === '/rest/v1/sites' && req.method === 'GET') {
         state.siteLookups++;
         const id = (url.searchParams.get('id') ?? '').replace(/^eq\./, '');
+        if (state.failSites.includes(id))
+          return send(503, { code: 'PGRST000', message: 'database unavailable (recorder)' });
         const site = sites.get(id);
         return send(200, site ? [site] : []);
       }

@@ -28,6 +28,8 @@ export interface RecorderState {
   siteLookups: number;
   failRpc: string[];
   failRealtime: string[];
+  /** Site ids whose `sites` lookup answers 503 (Postgres unreachable). */
+  failSites: string[];
 }
 
 declare module 'vitest' {
