@@ -84,6 +84,12 @@ export interface LiveMessage {
   visitorsNow: number;
   /** `full`: `visitors` is the whole current set (replace); otherwise upserts plus `left`. */
   full: boolean;
+  /**
+   * Set on a `full` message whose `visitors` are only the most recently seen ones that fit one
+   * Realtime broadcast (Supabase's free plan refuses payloads over 256 KB); `visitorsNow` stays
+   * exact and the others reappear in deltas when they are next seen.
+   */
+  truncated?: boolean;
   visitors: LiveVisitor[];
   /** Ids of visitors who left since the previous message. */
   left: string[];

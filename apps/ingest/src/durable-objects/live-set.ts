@@ -8,6 +8,12 @@ import type { SessionState } from './visit-state.js';
 
 /** Feed entries kept between two messages; a burst beyond this keeps the newest. */
 const MAX_FEED = 50;
+/**
+ * Supabase Realtime refuses broadcasts over 256 KB on the free plan (3,000 KB on paid plans): a
+ * message's visitors stay under this many bytes of JSON. A full snapshot past it carries the
+ * most recently seen visitors that fit (`truncated`); a delta past it becomes such a snapshot.
+ */
+export const MAX_VISITOR_BYTES = 200_000;
 
 export class LiveSet {
   readonly #windowMs: number;
@@ -84,11 +90,18 @@ export class LiveSet {
     return next;
   }
 
-  /** The next message: everything (`full`) or what changed; clears the change record. */
-  message(site: string, full: boolean, now: number): LiveMessage {
-    const visitors = full
-      ? [...this.#visitors.values()]
-      : [...this.#changed].flatMap((id) => this.#visitors.get(id) ?? []);
+  /**
+   * The next message: everything (`full`) or what changed; clears the change record. The
+   * count is always exact; the visitors listed stay within `maxBytes` of JSON.
+   */
+  message(site: string, full: boolean, now: number, maxBytes = MAX_VISITOR_BYTES): LiveMessage {
+    let visitors: LiveVisitor[] = [];
+    let truncated = false;
+    if (!full) {
+      visitors = [...this.#changed].flatMap((id) => this.#visitors.get(id) ?? []);
+      full = jsonBytes(visitors) > maxBytes;
+    }
+    if (full) [visitors, truncated] = this.#newestWithin(maxBytes);
     const message: LiveMessage = {
       site,
       seq: ++this.#seq,
@@ -99,10 +112,26 @@ export class LiveSet {
       left: [...this.#left],
       events: this.#feed,
     };
+    if (truncated) message.truncated = true;
     this.#changed.clear();
     this.#left.clear();
     this.#feed = [];
     return message;
+  }
+
+  /** The most recently seen visitors whose JSON fits `maxBytes`; true when some were left out. */
+  #newestWithin(maxBytes: number): [LiveVisitor[], boolean] {
+    const all = [...this.#visitors.values()];
+    if (jsonBytes(all) <= maxBytes) return [all, false];
+    all.sort((a, b) => b.lastSeen - a.lastSeen);
+    const kept: LiveVisitor[] = [];
+    let bytes = 2;
+    for (const v of all) {
+      bytes += jsonBytes(v) + 1;
+      if (bytes > maxBytes) break;
+      kept.push(v);
+    }
+    return [kept, true];
   }
 
   #leave(id: string): void {
@@ -110,3 +139,7 @@ export class LiveSet {
     this.#changed.delete(id);
   }
 }
+
+const encoder = new TextEncoder();
+/** UTF-8 bytes of a value's JSON. */
+const jsonBytes = (value: unknown): number => encoder.encode(JSON.stringify(value)).length;

@@ -318,10 +318,11 @@ export class SiteLive extends DurableObject<Env> {
     try {
       this.#stats.pushes += 1;
       if (!(await broadcast(this.env, message))) this.#stats.pushFailures += 1;
-      await this.#writeSnapshot(message.visitorsNow, now);
     } finally {
       this.#pushing = false;
     }
+    // Not on the push path: the next push need not wait for KV.
+    this.ctx.waitUntil(this.#writeSnapshot(message.visitorsNow, now));
     if (this.#live.dirty) this.#schedulePush();
     await this.#ensureAlarm(now + FULL_EVERY_MS, 'tick');
   }
