@@ -65,6 +65,38 @@ describe('rate limiting', () => {
     expect((await a.take('ip:shared', 1, 100, t + 60_000)).ok).toBe(true);
   });
 
+  it('counts requests accepted while a KV sync is in flight (never over-admits)', async () => {
+    // A KV whose put waits until released: requests keep arriving during the sync.
+    let stored: string | null = null;
+    let release = () => {};
+    const kv = {
+      get: () => Promise.resolve(stored),
+      put: (_key: string, value: string) =>
+        new Promise<void>((resolve) => {
+          release = () => {
+            stored = value;
+            resolve();
+          };
+        }),
+    } as unknown as KVNamespace;
+    const limiter = new RateLimiter(kv, { syncIntervalMs: 60_000 });
+    const t = Date.UTC(2026, 0, 1, 14, 0, 0);
+    let accepted = 0;
+    for (let i = 0; i < 90; i++) if ((await limiter.take('ip:race', 1, 100, t)).ok) accepted++;
+    // The 91st crosses 90 %: it syncs, and its put hangs.
+    const syncing = limiter.take('ip:race', 1, 100, t);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const during = await Promise.all(
+      Array.from({ length: 20 }, () => limiter.take('ip:race', 1, 100, t)),
+    );
+    accepted += during.filter((r) => r.ok).length;
+    release();
+    if ((await syncing).ok) accepted++;
+    for (let i = 0; i < 20; i++) if ((await limiter.take('ip:race', 1, 100, t)).ok) accepted++;
+    expect(accepted).toBe(100);
+    expect(stored).toBe('90');
+  });
+
   it('answers 429 with Retry-After through the Worker once a source passes its limit', async () => {
     // Stay inside one fixed window: wait out the end of the minute if it is close.
     const msLeft = 60_000 - (Date.now() % 60_000);
