@@ -4,51 +4,55 @@
  * becoming a cipher for people writing their own senders.
  */
 import { z } from 'zod';
+import {
+  Count,
+  EventName,
+  id,
+  Language,
+  MAX_CLS,
+  MAX_VITAL_MS,
+  Metric,
+  Path,
+  Props,
+  Referrer,
+  Screen,
+  SiteId as SiteIdField,
+  Target,
+  TimeZone,
+  Timestamp,
+  Title,
+  type PropValue as PropValueField,
+} from './fields.js';
 import { LIMITS, MAX_EVENTS_PER_BATCH, WIRE_VERSION } from './limits.js';
 
-const id = (max: number) =>
-  z
-    .string()
-    .min(8)
-    .max(max)
-    .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected letters, digits, "-" or "_"' });
-
 /** A site's public id, as configured in the tracker's `data-site`. */
-export const SiteId = z
-  .string()
-  .min(1)
-  .max(LIMITS.siteId)
-  .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected letters, digits, "-" or "_"' });
-
-/** Path + query (+ hash when hash routing is on) of the page, relative to its origin. */
-const Path = z.string().min(1).max(LIMITS.url).startsWith('/');
-const Count = (max: number) => z.number().int().min(0).max(max);
+export const SiteId = SiteIdField;
 
 /** Fields every event carries. */
 export const BaseEvent = z.strictObject({
   /** Client event id: the Worker drops a second event with the same id (retries, reloads). */
   id: id(LIMITS.eventId),
   /** Client time in ms since the epoch. */
-  ts: z.number().int().min(LIMITS.minTimestamp).max(LIMITS.maxTimestamp),
+  ts: Timestamp,
   /** Session id: sessionStorage, ends with the tab. */
   session: id(LIMITS.sessionId),
   /** Visitor id: localStorage, 365 days, renewed on use. */
   visitor: id(LIMITS.visitorId),
   url: Path,
   /** Full referrer URL, empty for direct visits. */
-  referrer: z.string().max(LIMITS.referrer).optional(),
+  referrer: Referrer.optional(),
   /** Screen width and height in CSS pixels. */
-  screen: z.tuple([Count(LIMITS.screen), Count(LIMITS.screen)]).optional(),
-  language: z.string().max(LIMITS.language).optional(),
+  screen: Screen.optional(),
+  language: Language.optional(),
   /** The browser's IANA time zone. */
-  timeZone: z.string().max(LIMITS.timeZone).optional(),
+  timeZone: TimeZone.optional(),
   /** False when storage was unavailable: ids then live only as long as the page. */
   storage: z.boolean(),
 });
 
 export const PageviewEvent = BaseEvent.extend({
   type: z.literal('pageview'),
-  title: z.string().max(LIMITS.title).optional(),
+  title: Title.optional(),
 });
 
 /** Engagement since the previous heartbeat of the same page view. */
@@ -62,39 +66,23 @@ export const HeartbeatEvent = BaseEvent.extend({
   final: z.boolean().optional(),
 });
 
-const PropValue = z.union([
-  z.string().max(LIMITS.propValue),
-  z.number().refine(Number.isFinite, { error: 'expected a finite number' }),
-  z.boolean(),
-  z.null(),
-]);
-
 export const CustomEvent = BaseEvent.extend({
   type: z.literal('custom'),
-  name: z.string().min(1).max(LIMITS.eventName),
-  props: z
-    .record(z.string().min(1).max(LIMITS.propKey), PropValue)
-    .refine((p) => Object.keys(p).length <= LIMITS.maxProps, {
-      error: `at most ${LIMITS.maxProps} props`,
-    })
-    .optional(),
+  name: EventName,
+  props: Props.optional(),
 });
-
-const Target = z.string().min(1).max(LIMITS.target);
 
 export const OutboundEvent = BaseEvent.extend({ type: z.literal('outbound'), target: Target });
 export const DownloadEvent = BaseEvent.extend({ type: z.literal('download'), target: Target });
 
-const Metric = (max: number) => z.number().min(0).max(max).optional();
-
 /** Core Web Vitals, as the browser reported them (ms, CLS unitless). */
 export const VitalsEvent = BaseEvent.extend({
   type: z.literal('vitals'),
-  lcp: Metric(600_000),
-  inp: Metric(600_000),
-  cls: Metric(100),
-  ttfb: Metric(600_000),
-  fcp: Metric(600_000),
+  lcp: Metric(MAX_VITAL_MS).optional(),
+  inp: Metric(MAX_VITAL_MS).optional(),
+  cls: Metric(MAX_CLS).optional(),
+  ttfb: Metric(MAX_VITAL_MS).optional(),
+  fcp: Metric(MAX_VITAL_MS).optional(),
 });
 
 export const Event = z.discriminatedUnion('type', [
@@ -108,7 +96,7 @@ export const Event = z.discriminatedUnion('type', [
 
 /** What the tracker sends: `{ v: 1, site, events }`. */
 export const Batch = z.strictObject({
-  v: z.literal(WIRE_VERSION),
+  v: z.literal(WIRE_VERSION, { error: 'expected 1 or 2 (the compact format, see BatchV2)' }),
   site: SiteId,
   events: z.array(Event).min(1).max(MAX_EVENTS_PER_BATCH),
   /** Set by the tracker when it sees automation (navigator.webdriver and similar). */
@@ -127,4 +115,4 @@ export type Event = z.infer<typeof Event>;
 export type EventType = Event['type'];
 export type Batch = z.infer<typeof Batch>;
 /** A prop value: string, finite number, boolean or null. */
-export type PropValue = z.infer<typeof PropValue>;
+export type PropValue = z.infer<typeof PropValueField>;

@@ -5,6 +5,7 @@
  */
 export * from './limits.js';
 export * from './events.js';
+export * from './events-v2.js';
 export * from './parse.js';
 export * from './enriched.js';
 export * from './analytics-engine.js';

@@ -3,8 +3,17 @@
  * tracker, the Worker and third-party senders agree on them.
  */
 
-/** Wire format version carried in every batch as `v`. */
+/**
+ * Version of the canonical wire format (`v: 1`, whole-word fields): what `parseBatch` returns
+ * whichever version was sent, and what third-party senders may keep sending.
+ */
 export const WIRE_VERSION = 1;
+
+/**
+ * Version of the compact wire format (`v: 2`, what the tracker sends): per-page-load fields
+ * hoisted into the envelope, events as positional arrays. See events-v2.ts.
+ */
+export const COMPACT_WIRE_VERSION = 2;
 
 /** Events in one beacon batch. The tracker flushes before it reaches this. */
 export const MAX_EVENTS_PER_BATCH = 50;
@@ -19,6 +28,13 @@ export const LIMITS = {
   eventId: 64,
   sessionId: 64,
   visitorId: 64,
+  /**
+   * v2's page-load id `p`: an expanded event id is `<p>-<sequence>`, at most 47 + 1 + 16
+   * characters (the longest safe integer), so it always fits `eventId`.
+   */
+  loadId: 47,
+  /** v2's per-page-load event sequence number. */
+  sequence: Number.MAX_SAFE_INTEGER,
   url: 1024,
   referrer: 1024,
   title: 256,

@@ -1,10 +1,12 @@
 /**
  * `parseBatch`: raw beacon body (or an already-parsed value) in, `{ data }` or `{ error }` out.
- * Never throws: the Worker maps `error.code` straight onto its HTTP answer.
+ * Accepts wire format v1 and v2 and always returns the canonical v1 batch. Never throws: the
+ * Worker maps `error.code` straight onto its HTTP answer.
  */
 import type { z } from 'zod';
 import { Batch } from './events.js';
-import { MAX_BODY_BYTES } from './limits.js';
+import { BatchV2Envelope, expandBatchV2, KINDS_V2, type BatchV2 } from './events-v2.js';
+import { COMPACT_WIRE_VERSION, MAX_BODY_BYTES } from './limits.js';
 
 /** Why a batch was refused. Stable: senders may switch on it. */
 export type BatchErrorCode = 'body_too_large' | 'invalid_json' | 'invalid_batch';
@@ -12,7 +14,10 @@ export type BatchErrorCode = 'body_too_large' | 'invalid_json' | 'invalid_batch'
 /** One problem with one field. `code` is Zod 4's issue code (`invalid_type`, `too_big`, …). */
 export interface BatchIssue {
   code: string;
-  /** Dotted path into the batch, e.g. `events.3.url`; empty for the batch itself. */
+  /**
+   * Dotted path into the batch as sent, e.g. `events.3.url` (v1) or `e.3.3` (v2: the fourth
+   * event's url position); empty for the batch itself.
+   */
   path: string;
   message: string;
 }
@@ -42,7 +47,9 @@ function fail(code: BatchErrorCode, message: string, issues: BatchIssue[] = []):
   return { data: null, error: { code, message, issues } };
 }
 
-function toIssues(issues: readonly z.core.$ZodIssue[]): BatchIssue[] {
+type Issue = Pick<z.core.$ZodIssue, 'code' | 'path' | 'message'>;
+
+function toIssues(issues: readonly Issue[]): BatchIssue[] {
   return issues.slice(0, MAX_ISSUES).map((issue) => ({
     code: issue.code,
     path: issue.path.map(String).join('.'),
@@ -50,8 +57,43 @@ function toIssues(issues: readonly z.core.$ZodIssue[]): BatchIssue[] {
   }));
 }
 
+const TYPE_CODES = `Expected ${KINDS_V2.map((_, code) => code).join(' | ')}`;
+
+/** v2: the envelope, then each event against the schema of its type code. */
+function parseV2(value: unknown): ParseBatchResult {
+  const envelope = BatchV2Envelope.safeParse(value);
+  const issues: Issue[] = envelope.error ? [...envelope.error.issues] : [];
+  const raw = (value as { e?: unknown }).e;
+  const events: unknown[] = [];
+  if (Array.isArray(raw)) {
+    raw.forEach((event: unknown, i) => {
+      if (!Array.isArray(event)) return; // reported by the envelope
+      const code: unknown = event[0];
+      const kind = typeof code === 'number' ? KINDS_V2[code] : undefined;
+      if (!kind) {
+        issues.push({
+          code: 'invalid_union',
+          path: ['e', i, 0],
+          message: `Invalid event type code: ${TYPE_CODES}`,
+        });
+        return;
+      }
+      const result = kind[1].safeParse(event);
+      if (result.success) events.push(result.data);
+      else
+        for (const issue of result.error.issues)
+          issues.push({ ...issue, path: ['e', i, ...issue.path] });
+    });
+  }
+  if (issues.length || !envelope.data) {
+    return fail('invalid_batch', 'batch does not match the v2 schema', toIssues(issues));
+  }
+  return { data: expandBatchV2({ ...envelope.data, e: events } as BatchV2), error: null };
+}
+
 /**
- * Validate a beacon batch.
+ * Validate a beacon batch, v1 or v2 (chosen by its `v`), and return it as the canonical v1
+ * batch: a v2 batch is expanded (see {@link expandBatchV2}).
  *
  * @param input - the raw request body (string or bytes, at most {@link MAX_BODY_BYTES}) or a
  *   value already parsed from JSON.
@@ -82,6 +124,7 @@ export function parseBatch(input: unknown): ParseBatchResult {
       return fail('invalid_json', 'body is not valid JSON');
     }
   }
+  if ((value as { v?: unknown } | null)?.v === COMPACT_WIRE_VERSION) return parseV2(value);
   const result = Batch.safeParse(value);
   if (result.success) return { data: result.data, error: null };
   return fail('invalid_batch', 'batch does not match the v1 schema', toIssues(result.error.issues));

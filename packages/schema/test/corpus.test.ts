@@ -72,7 +72,8 @@ const invalid: [string, unknown, string, string][] = [
   // [name, input, error code, first issue code]
   ['not an object', 42, 'invalid_batch', 'invalid_type'],
   ['null', null, 'invalid_batch', 'invalid_type'],
-  ['wrong version', batch([pageview()], { v: 2 }), 'invalid_batch', 'invalid_value'],
+  ['unknown version', batch([pageview()], { v: 3 }), 'invalid_batch', 'invalid_value'],
+  ['a v1 body labelled v2', batch([pageview()], { v: 2 }), 'invalid_batch', 'invalid_type'],
   ['no events', batch([]), 'invalid_batch', 'too_small'],
   [
     'too many events',
