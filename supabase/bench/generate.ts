@@ -63,84 +63,6 @@ const STEPS: [string, string][] = [
      where s.site_id = $1 and random() < 0.25`,
   ],
   [
-    'rollups',
-    `insert into public.rollups (site_id, dimension, value, hour, visits, pageviews, bounces, engaged_ms)
-     select $1, dimension, value, hour, sum(visits), sum(pageviews), sum(bounces), sum(engaged_ms)
-     from (
-       select d.dimension, d.value, s.hour, d.counted as visits, d.counted * s.pageviews as pageviews,
-         (s.pageviews = 1)::int as bounces, d.counted * s.engaged_ms as engaged_ms
-       from public.sessions s
-       cross join lateral (values
-         ('', '', 1), ('entry_page', s.entry_path, 1), ('exit_page', s.exit_path, 1),
-         ('referrer', s.referrer_host, 1), ('referrer_class', s.referrer_class, 1),
-         ('country', s.country, 1), ('region', s.region, 1), ('city', s.city, 1),
-         ('device', s.device, 1), ('browser', s.browser, 1), ('os', s.os, 1),
-         ('utm_source', s.utm_source, 1), ('utm_medium', s.utm_medium, 1),
-         ('utm_campaign', s.utm_campaign, 1), ('page', s.entry_path, 0)) d(dimension, value, counted)
-       where s.site_id = $1
-       union all
-       select 'page', p.path, p.hour, 1, p.pageviews, 0, p.engaged_ms
-       from public.session_pages p where p.site_id = $1
-       union all
-       select 'event', e.name, e.hour, 1, e.events, 0, 0
-       from public.session_events e where e.site_id = $1
-     ) x
-     group by 1, 2, 3, 4`,
-  ],
-  [
-    'visitor_days',
-    `insert into public.visitor_days (site_id, dimension, value, visitor_id, day, hits)
-     select $1, dimension, value, visitor_id, day, count(*)
-     from (
-       select d.dimension, d.value, s.visitor_id, (s.hour at time zone st.timezone)::date as day
-       from public.sessions s
-       join public.sites st on st.id = s.site_id
-       cross join lateral (values
-         ('', ''), ('entry_page', s.entry_path), ('exit_page', s.exit_path),
-         ('referrer', s.referrer_host), ('referrer_class', s.referrer_class),
-         ('country', s.country), ('region', s.region), ('city', s.city),
-         ('device', s.device), ('browser', s.browser), ('os', s.os),
-         ('utm_source', s.utm_source), ('utm_medium', s.utm_medium),
-         ('utm_campaign', s.utm_campaign)) d(dimension, value)
-       where s.site_id = $1
-       union all
-       select 'page', p.path, p.visitor_id, (p.hour at time zone st.timezone)::date
-       from public.session_pages p join public.sites st on st.id = p.site_id where p.site_id = $1
-       union all
-       select 'event', e.name, e.visitor_id, (e.hour at time zone st.timezone)::date
-       from public.session_events e join public.sites st on st.id = e.site_id where e.site_id = $1
-     ) x
-     group by 1, 2, 3, 4, 5`,
-  ],
-  [
-    'daily_rollups',
-    `insert into public.daily_rollups (site_id, dimension, value, day, visits, pageviews, bounces, engaged_ms)
-     select $1, r.dimension, r.value, (r.hour at time zone st.timezone)::date, sum(r.visits),
-       sum(r.pageviews), sum(r.bounces), sum(r.engaged_ms)
-     from public.rollups r join public.sites st on st.id = r.site_id
-     where r.site_id = $1
-     group by 1, 2, 3, 4`,
-  ],
-  [
-    'daily_rollups (unique visitors)',
-    `insert into public.daily_rollups as d (site_id, dimension, value, day, new_visitors, returning_by_gap)
-     select $1, dimension, value, day, coalesce(sum(n) filter (where gap is null), 0),
-       private.gap_counts(array_agg(gap order by gap) filter (where gap is not null),
-                          array_agg(n order by gap) filter (where gap is not null))
-     from (
-       select dimension, value, day, gap, count(*)::int as n
-       from (
-         select dimension, value, day,
-           day - lag(day) over (partition by dimension, value, visitor_id order by day) as gap
-         from public.visitor_days where site_id = $1
-       ) chained
-       group by 1, 2, 3, 4
-     ) by_gap
-     group by 1, 2, 3, 4
-     on conflict (site_id, dimension, day, value) do update set
-       new_visitors = excluded.new_visitors, returning_by_gap = excluded.returning_by_gap`,
-  ],
-  [
     'visitors',
     `insert into public.visitors (site_id, visitor_id, first_seen, last_seen, last_path, sessions,
        pageviews, engaged_ms, max_scroll, interactions, value_score, country, region, city,
@@ -163,14 +85,167 @@ const STEPS: [string, string][] = [
   ],
 ];
 
+/**
+ * Every dimension's value in a session row, a session_pages row (page) or a session_events row
+ * (event): what ingest_batch buckets by. Constants, never input.
+ */
+const SESSION_DIMENSIONS: [string, string, string][] = [
+  ['', "''", 'a'],
+  ['entry_page', 's.entry_path', 'c'],
+  ['exit_page', 's.exit_path', 'd'],
+  ['referrer', 's.referrer_host', 'e'],
+  ['referrer_class', 's.referrer_class', 'f'],
+  ['country', 's.country', 'g'],
+  ['region', 's.region', 'h'],
+  ['city', 's.city', 'i'],
+  ['device', 's.device', 'j'],
+  ['browser', 's.browser', 'k'],
+  ['os', 's.os', 'l'],
+  ['utm_source', 's.utm_source', 'm'],
+  ['utm_medium', 's.utm_medium', 'n'],
+  ['utm_campaign', 's.utm_campaign', 'o'],
+];
+
+/** (value, visitor, local day, measures) of one dimension, as a subquery over the site's rows. */
+function dimensionRows(dimension: string): string {
+  if (dimension === 'page') {
+    // A page's visits and engaged time come from session_pages; its bounces are those of the
+    // sessions that entered on it.
+    return `select p.path as value, p.visitor_id, p.hour, 1 as visits, p.pageviews,
+              0 as bounces, p.engaged_ms
+            from public.session_pages p where p.site_id = $1
+            union all
+            select s.entry_path, s.visitor_id, s.hour, 0, 0, 1, 0
+            from public.sessions s where s.site_id = $1 and s.pageviews = 1`;
+  }
+  if (dimension === 'event') {
+    return `select e.name as value, e.visitor_id, e.hour, 1 as visits, e.events as pageviews,
+              0 as bounces, 0::bigint as engaged_ms
+            from public.session_events e where e.site_id = $1`;
+  }
+  const expr = SESSION_DIMENSIONS.find(([d]) => d === dimension)![1];
+  return `select ${expr} as value, s.visitor_id, s.hour, 1 as visits, s.pageviews,
+            (s.pageviews = 1)::int as bounces, s.engaged_ms
+          from public.sessions s where s.site_id = $1`;
+}
+
+/**
+ * Per dimension (one pass each, so every sort fits in memory): the hourly rollups, the daily
+ * rollups, and the unique-visitor counts of each (value, day) from the chain "active day ->
+ * previous active day" of each (value, visitor).
+ */
+function dimensionSteps(dimension: string): [string, string][] {
+  const rows = dimensionRows(dimension);
+  return [
+    [
+      `rollups ${dimension || "''"}`,
+      `insert into public.rollups (site_id, dimension, value, hour, visits, pageviews, bounces, engaged_ms)
+       select $1, '${dimension}', x.value, x.hour, sum(x.visits), sum(x.pageviews), sum(x.bounces),
+         sum(x.engaged_ms)
+       from (${rows}) x
+       group by x.value, x.hour`,
+    ],
+    [
+      `daily_rollups ${dimension || "''"}`,
+      `insert into public.daily_rollups (site_id, dimension, value, day, visits, pageviews,
+         bounces, engaged_ms, new_visitors, returning_by_gap)
+       select $1, '${dimension}', coalesce(m.value, u.value), coalesce(m.day, u.day),
+         coalesce(m.visits, 0), coalesce(m.pageviews, 0), coalesce(m.bounces, 0),
+         coalesce(m.engaged_ms, 0), coalesce(u.new_visitors, 0), coalesce(u.returning_by_gap, '{}')
+       from (
+         select r.value, (r.hour at time zone st.timezone)::date as day, sum(r.visits) as visits,
+           sum(r.pageviews) as pageviews, sum(r.bounces) as bounces, sum(r.engaged_ms) as engaged_ms
+         from public.rollups r join public.sites st on st.id = r.site_id
+         where r.site_id = $1 and r.dimension = '${dimension}'
+         group by 1, 2
+       ) m
+       full join (
+         select g.value, g.day, coalesce(sum(g.n) filter (where g.gap is null), 0)::int as new_visitors,
+           private.gap_counts(array_agg(g.gap) filter (where g.gap is not null),
+                              array_agg(g.n) filter (where g.gap is not null)) as returning_by_gap
+         from (
+           select c.value, c.day, c.gap, count(*)::int as n
+           from (
+             select a.value, a.day,
+               a.day - lag(a.day) over (partition by a.value, a.visitor_id order by a.day) as gap
+             from (
+               select x.value, x.visitor_id, (x.hour at time zone st.timezone)::date as day
+               from (${rows}) x cross join public.sites st
+               where st.id = $1 and x.visits > 0
+               group by 1, 2, 3
+             ) a
+           ) c
+           group by 1, 2, 3
+         ) g
+         group by 1, 2
+       ) u on u.value = m.value and u.day = m.day`,
+    ],
+  ];
+}
+
+const VISITOR_DAYS_STEP: [string, string] = [
+  'visitor_days',
+  `insert into public.visitor_days (site_id, visitor_id, day, dims)
+   select $1, k.visitor_id, k.day, jsonb_object_agg(k.key, k.hits)
+   from (
+     select x.visitor_id, x.day, x.key, count(*)::int as hits
+     from (
+       select s.visitor_id, (s.hour at time zone st.timezone)::date as day,
+         unnest(array[${SESSION_DIMENSIONS.map(([, expr, code]) => `'${code}' || ${expr}`).join(', ')}]) as key
+       from public.sessions s join public.sites st on st.id = s.site_id
+       where s.site_id = $1
+       union all
+       select p.visitor_id, (p.hour at time zone st.timezone)::date, 'b' || p.path
+       from public.session_pages p join public.sites st on st.id = p.site_id where p.site_id = $1
+       union all
+       select e.visitor_id, (e.hour at time zone st.timezone)::date, 'p' || e.name
+       from public.session_events e join public.sites st on st.id = e.site_id where e.site_id = $1
+     ) x
+     group by 1, 2, 3
+   ) k
+   group by k.visitor_id, k.day`,
+];
+
+/** visitor_days as bench/baseline (the first version) lays it out: one row per dimension. */
+const VISITOR_DAYS_PER_DIMENSION_STEP: [string, string] = [
+  'visitor_days',
+  `insert into public.visitor_days (site_id, dimension, value, visitor_id, day, hits)
+   select $1, x.dimension, x.value, x.visitor_id, x.day, count(*)
+   from (
+     select d.dimension, d.value, s.visitor_id, (s.hour at time zone st.timezone)::date as day
+     from public.sessions s
+     join public.sites st on st.id = s.site_id
+     cross join lateral (values ${SESSION_DIMENSIONS.map(([d, expr]) => `('${d}', ${expr})`).join(', ')}) d(dimension, value)
+     where s.site_id = $1
+     union all
+     select 'page', p.path, p.visitor_id, (p.hour at time zone st.timezone)::date
+     from public.session_pages p join public.sites st on st.id = p.site_id where p.site_id = $1
+     union all
+     select 'event', e.name, e.visitor_id, (e.hour at time zone st.timezone)::date
+     from public.session_events e join public.sites st on st.id = e.site_id where e.site_id = $1
+   ) x
+   group by x.dimension, x.value, x.visitor_id, x.day`,
+];
+
 // Tables only inserted into by the steps (no ON CONFLICT on them): their primary keys are
 // rebuilt after the load. Names and columns are constants, never input.
-const BULK_LOADED = ['session_pages', 'rollups', 'visitor_days'] as const;
+const BULK_LOADED = ['session_pages', 'rollups', 'daily_rollups', 'visitor_days'] as const;
 const PRIMARY_KEYS: Record<(typeof BULK_LOADED)[number], string> = {
   session_pages: 'site_id, session_id, path',
   rollups: 'site_id, dimension, hour, value',
-  visitor_days: 'site_id, dimension, value, visitor_id, day',
+  daily_rollups: 'site_id, dimension, day, value',
+  visitor_days: 'site_id, visitor_id, day',
 };
+
+export interface GenerateOptions {
+  /**
+   * Also fill visitor_days (which only ingest_batch reads, to chain a visitor's active days;
+   * no report reads it). Default true; the query benchmarks turn it off at large volumes.
+   */
+  visitorDays?: boolean;
+  /** The schema of bench/baseline: visitor_days with one row per dimension. */
+  baselineLayout?: boolean;
+}
 
 /** Runs every step; returns seconds per step and the row count of each table. */
 export async function generate(
@@ -178,36 +253,58 @@ export async function generate(
   siteId: string,
   volume: Volume,
   log: (line: string) => void,
+  options: GenerateOptions = {},
 ): Promise<{ seconds: Record<string, number>; rows: Record<string, number> }> {
   // Bulk generation, not OLTP: big sorts in memory, no JIT (it only slows these down).
-  await db.query(`set work_mem = '512MB'`);
+  await db.query(`set work_mem = '1GB'`);
   await db.query(`set maintenance_work_mem = '1GB'`);
   await db.query('set jit = off');
-  // Skip the per-row foreign-key triggers (superuser only): the rows reference one site.
+  // Skip the per-row triggers (superuser only).
   await db.query('set session_replication_role = replica');
   // Bulk loads build a B-tree faster at the end (one sort) than row by row.
   for (const table of BULK_LOADED) {
     await db.query(`alter table public.${table} drop constraint ${table}_pkey`);
   }
+  await db.query('drop index if exists public.daily_rollups_value');
+  const dimensions = [...SESSION_DIMENSIONS.map(([d]) => d), 'page', 'event'];
+  const steps: [string, string][] = [
+    ...STEPS.filter(([name]) => name !== 'visitors'),
+    ...dimensions.flatMap(dimensionSteps),
+    ...(options.visitorDays === false
+      ? []
+      : [options.baselineLayout ? VISITOR_DAYS_PER_DIMENSION_STEP : VISITOR_DAYS_STEP]),
+    ...STEPS.filter(([name]) => name === 'visitors'),
+  ];
   const seconds: Record<string, number> = {};
   const rows: Record<string, number> = {};
-  for (const [table, sql] of STEPS) {
+  for (const [step, sql] of steps) {
     const started = performance.now();
     const params: unknown[] =
-      table === 'sessions' ? [siteId, volume.sessions, volume.visitors, volume.days] : [siteId];
+      step === 'sessions' ? [siteId, volume.sessions, volume.visitors, volume.days] : [siteId];
     const result = await db.query(sql, params);
-    seconds[table] = Math.round((performance.now() - started) / 100) / 10;
-    rows[table] = result.rowCount ?? 0;
-    log(`  ${table}: ${rows[table]} rows in ${seconds[table]} s`);
+    const table = step.split(' ')[0]!;
+    seconds[table] =
+      Math.round(((seconds[table] ?? 0) + (performance.now() - started) / 1000) * 10) / 10;
+    rows[table] = (rows[table] ?? 0) + (result.rowCount ?? 0);
+    log(
+      `  ${step}: ${result.rowCount ?? 0} rows in ${Math.round((performance.now() - started) / 100) / 10} s`,
+    );
   }
   for (const table of BULK_LOADED) {
     const started = performance.now();
-    await db.query(`alter table public.${table} add primary key (${PRIMARY_KEYS[table]})`);
+    const columns =
+      table === 'visitor_days' && options.baselineLayout
+        ? 'site_id, dimension, value, visitor_id, day'
+        : PRIMARY_KEYS[table];
+    await db.query(`alter table public.${table} add primary key (${columns})`);
     log(`  ${table} primary key: ${Math.round((performance.now() - started) / 100) / 10} s`);
   }
+  await db.query(
+    'create index daily_rollups_value on public.daily_rollups (site_id, dimension, value, day)',
+  );
   await db.query('set session_replication_role = origin');
-  for (const table of new Set(STEPS.map(([name]) => name.split(' ')[0]!))) {
-    // Table names come from the constant list above.
+  for (const table of new Set(steps.map(([name]) => name.split(' ')[0]!))) {
+    // Table names come from the constant lists above.
     await db.query(`vacuum analyze public.${table}`);
   }
   return { seconds, rows };

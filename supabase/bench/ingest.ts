@@ -113,6 +113,7 @@ async function main(): Promise<void> {
           SITE,
           { sessions: HISTORY, visitors: Math.round(HISTORY * 0.32), days: 90 },
           () => {},
+          { baselineLayout: s.name === 'baseline' },
         );
       }
       await s.db.query('vacuum analyze');
@@ -121,58 +122,109 @@ async function main(): Promise<void> {
 
     // Fresh traffic of the last 15 minutes, cut into 500-event flushes as SiteLive sends them:
     // each carries the running totals of the sessions and the visitors it touched.
-    const batches: IngestBatch[] = toBatches(
-      generateTraffic({
-        siteId: SITE,
-        seed: 9,
-        startMs: Date.now() - 900_000,
-        spanMs: 900_000,
-        visitors: 3_000,
-        sessions: 6_000,
-      }),
-      500,
-      'ingest-bench',
-    ).filter((b) => b.events.length === 500);
-    const count = Math.min(batches.length, WARMUP + RUNS);
-
-    for (let i = 0; i < count; i++) {
-      const body = JSON.stringify(batches[i]);
-      // Rotate which series goes first, so none always runs right after another's writes.
-      for (let k = 0; k < series.length; k++) {
-        const s = series[(i + k) % series.length]!;
-        const cpu0 = backendCpuMs(s.pid);
-        const started = performance.now();
-        const { rows } = await s.db.query<{ r: { duplicate: boolean } }>(
-          'select public.ingest_batch($1::jsonb) as r',
-          [body],
-        );
-        const wall = performance.now() - started;
-        const cpu1 = backendCpuMs(s.pid);
-        if (rows[0]!.r.duplicate) throw new Error(`${s.name}: unexpected duplicate`);
-        if (i >= WARMUP) {
-          s.wall.push(wall);
-          if (cpu0 !== null && cpu1 !== null) s.cpu.push(cpu1 - cpu0);
+    // headline: many short sessions (a new session for every ~5 events, 428 sessions and 394
+    // visitors per flush: the worst case for the unique-visitor bookkeeping).
+    // steady: the same site later, long sessions with a heartbeat every few seconds (most
+    // events continue a session already stored; ~30 new sessions per flush).
+    const mixes: { name: string; batches: IngestBatch[] }[] = [
+      {
+        name: 'headline',
+        batches: toBatches(
+          generateTraffic({
+            siteId: SITE,
+            seed: 9,
+            startMs: Date.now() - 900_000,
+            spanMs: 900_000,
+            visitors: 3_000,
+            sessions: 6_000,
+          }),
+          500,
+          'ingest-bench',
+        ).filter((b) => b.events.length === 500),
+      },
+      {
+        name: 'steady',
+        batches: toBatches(
+          generateTraffic({
+            siteId: SITE,
+            idPrefix: `${SITE}-steady`,
+            seed: 10,
+            startMs: Date.now() - 900_000,
+            spanMs: 900_000,
+            visitors: 1_200,
+            sessions: 1_800,
+            heartbeats: 25,
+          }),
+          500,
+          'ingest-bench-steady',
+        ).filter((b) => b.events.length === 500),
+      },
+    ];
+    // The cost of turning the 500-event argument into jsonb, which every call pays before the
+    // function runs (PostgREST does the same conversion): measured on its own in the same loop.
+    const parse: number[] = [];
+    const measured: Record<string, { series: Series[]; sample: IngestBatch }> = {};
+    for (const mix of mixes) {
+      const count = Math.min(mix.batches.length, WARMUP + RUNS);
+      const mixSeries = series.map((s) => ({ ...s, wall: [] as number[], cpu: [] as number[] }));
+      for (let i = 0; i < count; i++) {
+        const body = JSON.stringify(mix.batches[i]);
+        // Rotate which series goes first, so none always runs right after another's writes.
+        for (let k = 0; k < mixSeries.length; k++) {
+          const s = mixSeries[(i + k) % mixSeries.length]!;
+          const cpu0 = backendCpuMs(s.pid);
+          const started = performance.now();
+          const { rows } = await s.db.query<{ r: { duplicate: boolean } }>(
+            'select public.ingest_batch($1::jsonb) as r',
+            [body],
+          );
+          const wall = performance.now() - started;
+          const cpu1 = backendCpuMs(s.pid);
+          if (rows[0]!.r.duplicate) throw new Error(`${s.name}: unexpected duplicate`);
+          if (i >= WARMUP) {
+            s.wall.push(wall);
+            if (cpu0 !== null && cpu1 !== null) s.cpu.push(cpu1 - cpu0);
+          }
+        }
+        if (mix.name === 'headline' && i >= WARMUP) {
+          const started = performance.now();
+          await series[1]!.db.query('select $1::jsonb is not null', [body]);
+          parse.push(performance.now() - started);
         }
       }
+      measured[mix.name] = { series: mixSeries, sample: mix.batches[WARMUP]! };
     }
 
     // Every series must end in the same state for the fresh traffic (the generated history is
     // random, so only the rows of the traffic's sessions and visitors are compared).
     const fingerprint = async (db: pg.Client): Promise<string> => {
+      // visitor_days as one row per (dimension, value, visitor, day) in either layout: the
+      // baseline's, or one row per (visitor, day) with a jsonb of dimension keys.
+      const { rows: layout } = await db.query(
+        `select 1 from information_schema.columns
+         where table_schema = 'public' and table_name = 'visitor_days' and column_name = 'dims'`,
+      );
+      const visitorDays = layout.length
+        ? `select v.site_id, (array['', 'page', 'entry_page', 'exit_page', 'referrer',
+             'referrer_class', 'country', 'region', 'city', 'device', 'browser', 'os',
+             'utm_source', 'utm_medium', 'utm_campaign', 'event'])[ascii(k.key) - 96] as dimension,
+             substr(k.key, 2) as value, v.visitor_id, v.day, k.value::int as hits
+           from public.visitor_days v cross join lateral jsonb_each_text(v.dims) k`
+        : 'select * from public.visitor_days';
       const { rows } = await db.query<{ f: string }>(
         `select md5(string_agg(x, '|' order by x)) as f from (
            select concat_ws(',', 'v', visitor_id, sessions, pageviews, engaged_ms, interactions,
                             max_scroll, last_path, value_score, first_seen, last_seen) as x
-             from public.visitors where site_id = $1 and visitor_id like $1 || '-visitor-%'
+             from public.visitors where site_id = $1 and visitor_id like $1 || '-%visitor-%'
            union all
            select concat_ws(',', 'd', dimension, value, visitor_id, day, hits)
-             from public.visitor_days where site_id = $1 and visitor_id like $1 || '-visitor-%'
+             from (${visitorDays}) vd where site_id = $1 and visitor_id like $1 || '-%visitor-%'
            union all
            select concat_ws(',', 's', session_id, pageviews, engaged_ms, exit_path, last_seen, hour)
-             from public.sessions where site_id = $1 and session_id like $1 || '-session-%'
+             from public.sessions where site_id = $1 and session_id like $1 || '-%session-%'
            union all
            select concat_ws(',', 'p', session_id, path, pageviews, engaged_ms, hour)
-             from public.session_pages where site_id = $1 and session_id like $1 || '-session-%'
+             from public.session_pages where site_id = $1 and session_id like $1 || '-%session-%'
            union all
            select concat_ws(',', 'e', count(*)) from public.events where site_id = $1) y`,
         [SITE],
@@ -182,16 +234,39 @@ async function main(): Promise<void> {
     const prints = await Promise.all(series.map((s) => fingerprint(s.db)));
     const sameState = prints.every((p) => p === prints[0]);
 
-    const sample = batches[WARMUP]!;
-    const results = Object.fromEntries(
-      series.map((s) => [
-        s.name,
-        {
-          wall: summary(s.wall),
-          backend_cpu: s.cpu.length === s.wall.length ? summary(s.cpu) : null,
-        },
-      ]),
-    );
+    const shape = (b: IngestBatch) => ({
+      events: b.events.length,
+      sessions: b.sessions.length,
+      visitors: b.visitors.length,
+      events_by_type: b.events.reduce<Record<string, number>>((n, e) => {
+        n[e.type] = (n[e.type] ?? 0) + 1;
+        return n;
+      }, {}),
+      store_raw: b.store_raw,
+    });
+    const resultsOf = (list: Series[]) =>
+      Object.fromEntries(
+        list.map((s) => [
+          s.name,
+          {
+            wall: summary(s.wall),
+            backend_cpu: s.cpu.length === s.wall.length ? summary(s.cpu) : null,
+          },
+        ]),
+      );
+    const ratio = (list: Series[]) => {
+      const [base, cur] = [list[0]!, list[1]!];
+      return {
+        wall_p50: Math.round((summary(base.wall).p50_ms / summary(cur.wall).p50_ms) * 10) / 10,
+        backend_cpu_p50:
+          base.cpu.length && cur.cpu.length
+            ? Math.round((summary(base.cpu).p50_ms / Math.max(1, summary(cur.cpu).p50_ms)) * 10) /
+              10
+            : null,
+      };
+    };
+    const headline = measured.headline!;
+    const steady = measured.steady!;
     const result = {
       generated_at: new Date().toISOString(),
       command: 'cd supabase && pnpm exec tsx bench/ingest.ts',
@@ -206,28 +281,40 @@ async function main(): Promise<void> {
       measured_through:
         'direct Postgres connections (node-postgres, select ingest_batch($1::jsonb)); wall time includes one local round trip and parsing the jsonb argument; backend_cpu is the backend process CPU time per call (10 ms clock ticks, so single values are coarse; the median over the runs is not)',
       history_sessions_per_database: HISTORY,
-      batch: {
-        events: sample.events.length,
-        sessions: sample.sessions.length,
-        visitors: sample.visitors.length,
-        store_raw: sample.store_raw,
-      },
+      // The headline mix (worst case: a new session every ~5 events).
+      batch: shape(headline.sample),
       warmup_calls: WARMUP,
-      runs: series[0]!.wall.length,
+      runs: headline.series[0]!.wall.length,
       same_final_state: sameState,
-      results,
+      results: resultsOf(headline.series),
+      baseline_over_current: ratio(headline.series),
+      // What `select $1::jsonb is not null` costs with the same 500-event argument: the part of
+      // every wall time above spent before ingest_batch starts.
+      argument_to_jsonb: summary(parse),
+      steady: {
+        description:
+          'long sessions with frequent heartbeats: most events continue a session already stored',
+        batch: shape(steady.sample),
+        runs: steady.series[0]!.wall.length,
+        results: resultsOf(steady.series),
+        baseline_over_current: ratio(steady.series),
+      },
     };
-    log(
-      `500 events (${result.batch.sessions} sessions, ${result.batch.visitors} visitors), ${result.runs} runs each, interleaved`,
-    );
-    for (const [name, r] of Object.entries(results)) {
+    for (const [mix, m] of Object.entries(measured)) {
+      const b = shape(m.sample);
       log(
-        `${name.padEnd(28)} wall p50 ${r.wall.p50_ms} ms  p95 ${r.wall.p95_ms} ms` +
-          (r.backend_cpu
-            ? `   backend CPU p50 ${r.backend_cpu.p50_ms} ms  p95 ${r.backend_cpu.p95_ms} ms`
-            : ''),
+        `${mix}: 500 events (${b.sessions} sessions, ${b.visitors} visitors, ${JSON.stringify(b.events_by_type)}), ${m.series[0]!.wall.length} runs each, interleaved`,
       );
+      for (const [name, r] of Object.entries(resultsOf(m.series))) {
+        log(
+          `  ${name.padEnd(28)} wall p50 ${r.wall.p50_ms} ms  p95 ${r.wall.p95_ms} ms` +
+            (r.backend_cpu
+              ? `   backend CPU p50 ${r.backend_cpu.p50_ms} ms  p95 ${r.backend_cpu.p95_ms} ms`
+              : ''),
+        );
+      }
     }
+    log(`argument to jsonb alone: p50 ${result.argument_to_jsonb.p50_ms} ms`);
     log(`same final state in every database: ${sameState}`);
     if (!sameState) process.exitCode = 1;
 

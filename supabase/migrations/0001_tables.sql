@@ -124,7 +124,6 @@ create table public.session_pages (
   engaged_ms bigint not null default 0,
   primary key (site_id, session_id, path)
 );
-create index session_pages_hour on public.session_pages (site_id, hour);
 
 -- One row per (session, custom event name).
 create table public.session_events (
@@ -136,7 +135,6 @@ create table public.session_events (
   events integer not null default 0,
   primary key (site_id, session_id, name)
 );
-create index session_events_hour on public.session_events (site_id, hour);
 
 -- Additive hourly rollups per dimension. dimension '' (value '') is the site total.
 create table public.rollups (
@@ -151,16 +149,19 @@ create table public.rollups (
   primary key (site_id, dimension, hour, value)
 );
 
--- Which local days each visitor was active per (dimension, value). hits counts sessions (page
--- views for pages, sessions for events); a row exists while hits > 0 (exit pages move).
+-- Which keys each visitor was active with, per local day: one row per (visitor, day), so a new
+-- session writes one row, not one per dimension. dims maps key -> hits, where a key is the
+-- dimension's letter (private.dimension_of: a = site total, b = page, c = entry_page, ...,
+-- p = event) followed by the value, and hits counts sessions (for pages: sessions that viewed
+-- the page; for events: sessions with the event). A key is present while hits > 0 (exit pages
+-- move); a row exists while it has a key. Only ingest_batch reads it: to find, for a key that
+-- becomes active or inactive on a day, the visitor's previous and next active day with it.
 create table public.visitor_days (
   site_id text not null, -- no FK: see sites_cleanup
-  dimension text not null,
-  value text not null,
   visitor_id text not null,
   day date not null,
-  hits integer not null,
-  primary key (site_id, dimension, value, visitor_id, day)
+  dims jsonb not null,
+  primary key (site_id, visitor_id, day)
 );
 
 -- Daily rollups per dimension (local days): the additive measures again, plus what makes unique
@@ -216,7 +217,6 @@ create table public.events (
   interactions integer not null default 0,
   primary key (site_id, id)
 );
-create index events_at on public.events (site_id, at);
 
 -- Flushes already applied: makes ingest_batch idempotent under the Worker's retries.
 create table public.applied_batches (

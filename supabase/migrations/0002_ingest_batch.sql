@@ -15,38 +15,76 @@
 -- same statement are combined by UNION ALL + GROUP BY or window functions rather than by joins
 -- between CTEs, which it would plan as nested loops rescanning a CTE once per row.
 
--- A change to one (dimension, value) bucket: what rollups and visitor_days add.
+-- A change to one (dimension, value) bucket: what the hourly and daily rollups add.
 create type private.dim_delta as (
   site_id text,
   dimension text,
   value text,
   hour timestamptz,
   day date,
-  visitor_id text,
   visits integer,
   pageviews integer,
   bounces integer,
-  engaged_ms bigint,
+  engaged_ms bigint
+);
+
+-- A change to a visitor's activity on one local day: `key` is the dimension's one-letter code
+-- (private.dimension_of) followed by the value; `hits` counts sessions (page views of a page's
+-- sessions, sessions with the event).
+create type private.key_delta as (
+  site_id text,
+  visitor_id text,
+  day date,
+  key text,
   hits integer
 );
 
+-- The dimension of a visitor_days key (its first letter: a = site total, b = page, ...).
+create function private.dimension_of(p_key text) returns text
+language sql immutable parallel safe as $$
+  select (array['', 'page', 'entry_page', 'exit_page', 'referrer', 'referrer_class', 'country',
+                'region', 'city', 'device', 'browser', 'os', 'utm_source', 'utm_medium',
+                'utm_campaign', 'event'])[ascii(p_key) - 96]
+$$;
+
 -- Element-wise sum of two integer arrays (missing entries are 0).
 create function private.int_array_add(a integer[], b integer[]) returns integer[]
-language sql immutable parallel safe as $$
-  select coalesce(array_agg(coalesce(a[i], 0) + coalesce(b[i], 0) order by i), '{}')
-  from generate_series(1, greatest(coalesce(cardinality(a), 0), coalesce(cardinality(b), 0))) i
+language plpgsql immutable parallel safe as $$
+declare
+  r integer[] := coalesce(a, '{}');
+  i integer;
+begin
+  for i in 1 .. coalesce(cardinality(b), 0) loop
+    r[i] := coalesce(r[i], 0) + b[i];
+  end loop;
+  return r;
+end
 $$;
 
 -- Cumulative counts by gap: result[k] = sum of counts whose gap >= k (see daily_rollups).
+-- Gaps are day differences (>= 1). Linear in the largest gap plus the number of entries.
 create function private.gap_counts(gaps integer[], counts integer[]) returns integer[]
-language sql immutable parallel safe as $$
-  select coalesce(array_agg(n order by i), '{}')
-  from (
-    select i, coalesce(sum(u.c), 0)::integer as n
-    from generate_series(1, coalesce((select max(g) from unnest(gaps) g), 0)) i
-    left join unnest(gaps, counts) u(g, c) on u.g >= i
-    group by i
-  ) x
+language plpgsql immutable parallel safe as $$
+declare
+  m integer := 0;
+  r integer[];
+  i integer;
+begin
+  for i in 1 .. coalesce(cardinality(gaps), 0) loop
+    m := greatest(m, gaps[i]);
+  end loop;
+  if m = 0 then
+    return '{}';
+  end if;
+  r := array_fill(0, array[m]);
+  for i in 1 .. cardinality(gaps) loop
+    r[gaps[i]] := r[gaps[i]] + counts[i];
+  end loop;
+  for i in reverse m - 1 .. 1 loop
+    r[i] := r[i] + r[i + 1];
+  end loop;
+  return r;
+end
 $$;
 
 create function public.ingest_batch(payload jsonb) returns jsonb
@@ -59,9 +97,9 @@ declare
   v_batch text := payload ->> 'batch_id';
   v_store_raw boolean := coalesce((payload ->> 'store_raw')::boolean, false);
   v_rollups private.dim_delta[];
-  v_days private.dim_delta[];
+  v_keys private.key_delta[];
   v_event_rollups private.dim_delta[];
-  v_event_days private.dim_delta[];
+  v_event_keys private.key_delta[];
   n_events integer;
   n_sessions integer;
   n_visitors integer;
@@ -185,34 +223,6 @@ begin
       b.utm_campaign, b.country, b.region, b.city, b.latitude, b.longitude, b.device,
       b.browser, b.os
   ),
-  dims as (
-    -- visits = visitor-day hits: a new session adds one, an exit page that moves moves it.
-    select d.site_id, x.dimension, x.value, d.hour, d.day, d.visitor_id, x.visits, x.pageviews,
-      x.bounces, x.engaged_ms
-    from diff d
-    cross join lateral (values
-      ('', '', d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('entry_page', d.entry_path, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('referrer', d.referrer_host, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('referrer_class', d.referrer_class, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('country', d.country, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('region', d.region, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('city', d.city, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('device', d.device, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('browser', d.browser, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('os', d.os, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('utm_source', d.utm_source, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('utm_medium', d.utm_medium, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      ('utm_campaign', d.utm_campaign, d.is_new, d.d_pageviews, d.d_bounces, d.d_engaged_ms),
-      -- A page's bounces are those of the sessions that entered (and so only saw) it.
-      ('page', d.entry_path, 0, 0, d.d_bounces, 0::bigint),
-      ('exit_page', d.exit_path, 1, d.pageviews, (d.pageviews = 1)::integer, d.engaged_ms),
-      ('exit_page', d.old_exit_path, -1, -d.old_pageviews, -(d.old_pageviews = 1)::integer,
-        -d.old_engaged_ms)
-    ) as x(dimension, value, visits, pageviews, bounces, engaged_ms)
-    where x.value is not null
-      and (x.visits <> 0 or x.pageviews <> 0 or x.bounces <> 0 or x.engaged_ms <> 0)
-  ),
   state as (
     select distinct on (v.site_id, v.visitor_id) v.*
     from jsonb_to_recordset(coalesce(payload -> 'visitors', '[]')) as v(
@@ -313,27 +323,73 @@ begin
   select
     (select count(*) from up),
     (select count(*) from upserted),
-    -- Rollup deltas per (dimension, value, hour): a handful of rows per flush.
-    (select array_agg(row(g.site_id, g.dimension, g.value, g.hour, g.day, null, g.visits,
-        g.pageviews, g.bounces, g.engaged_ms, null)::private.dim_delta)
+    -- Rollup deltas per (dimension, value, hour): a handful of rows per flush, aggregated
+    -- from the one difference row per session by grouping sets (no row per dimension).
+    -- Only a new session or a moved exit page changes visits; a page's bounces are those of the
+    -- sessions that entered (and so only saw) it.
+    (select array_agg(row(r.site_id, r.dimension, r.value, r.hour, r.day, r.visits,
+        r.pageviews, r.bounces, r.engaged_ms)::private.dim_delta)
      from (
-       select d.site_id, d.dimension, d.value, d.hour, d.day, sum(d.visits)::integer as visits,
-         sum(d.pageviews)::integer as pageviews, sum(d.bounces)::integer as bounces,
-         sum(d.engaged_ms)::bigint as engaged_ms
-       from dims d
-       group by 1, 2, 3, 4, 5
-     ) g),
-    -- Visitor-day deltas: only where a session starts or an exit page moves.
-    (select array_agg(row(g.site_id, g.dimension, g.value, null, g.day, g.visitor_id, null,
-        null, null, null, g.hits)::private.dim_delta)
-     from (
-       select d.site_id, d.dimension, d.value, d.day, d.visitor_id, sum(d.visits)::integer as hits
-       from dims d
-       where d.visits <> 0
-       group by 1, 2, 3, 4, 5
-       having sum(d.visits) <> 0
-     ) g)
-  into n_sessions, n_visitors, v_rollups, v_days;
+       select g.site_id,
+         case when grouping(g.entry_path) = 0 then 'entry_page'
+              when grouping(g.referrer_host) = 0 then 'referrer'
+              when grouping(g.referrer_class) = 0 then 'referrer_class'
+              when grouping(g.country) = 0 then 'country'
+              when grouping(g.region) = 0 then 'region'
+              when grouping(g.city) = 0 then 'city'
+              when grouping(g.device) = 0 then 'device'
+              when grouping(g.browser) = 0 then 'browser'
+              when grouping(g.os) = 0 then 'os'
+              when grouping(g.utm_source) = 0 then 'utm_source'
+              when grouping(g.utm_medium) = 0 then 'utm_medium'
+              when grouping(g.utm_campaign) = 0 then 'utm_campaign'
+              else '' end as dimension,
+         -- Exactly one of these is grouped (not null) in each set; none in the site total.
+         coalesce(g.entry_path, g.referrer_host, g.referrer_class, g.country, g.region, g.city,
+                  g.device, g.browser, g.os, g.utm_source, g.utm_medium, g.utm_campaign, '') as value,
+         g.hour, g.day, sum(g.is_new)::integer as visits, sum(g.d_pageviews)::integer as pageviews,
+         sum(g.d_bounces)::integer as bounces, sum(g.d_engaged_ms)::bigint as engaged_ms
+       from diff g
+       where g.is_new <> 0 or g.d_pageviews <> 0 or g.d_bounces <> 0 or g.d_engaged_ms <> 0
+       group by g.site_id, g.hour, g.day, grouping sets ((), (g.entry_path), (g.referrer_host),
+         (g.referrer_class), (g.country), (g.region), (g.city), (g.device), (g.browser), (g.os),
+         (g.utm_source), (g.utm_medium), (g.utm_campaign))
+       union all
+       select g.site_id, 'page', g.entry_path, g.hour, g.day, 0, 0, sum(g.d_bounces)::integer, 0
+       from diff g
+       where g.d_bounces <> 0
+       group by g.site_id, g.entry_path, g.hour, g.day
+       union all
+       select x.site_id, 'exit_page', x.value, x.hour, x.day, sum(x.visits)::integer,
+         sum(x.pageviews)::integer, sum(x.bounces)::integer, sum(x.engaged_ms)::bigint
+       from (
+         select g.site_id, g.hour, g.day, e.*
+         from diff g
+         cross join lateral (values
+           (g.exit_path, 1, g.pageviews, (g.pageviews = 1)::integer, g.engaged_ms),
+           (g.old_exit_path, -1, -g.old_pageviews, -(g.old_pageviews = 1)::integer,
+             -g.old_engaged_ms)
+         ) e(value, visits, pageviews, bounces, engaged_ms)
+         where e.value is not null
+       ) x
+       group by x.site_id, x.value, x.hour, x.day
+       having sum(x.visits) <> 0 or sum(x.pageviews) <> 0 or sum(x.bounces) <> 0
+         or sum(x.engaged_ms) <> 0
+     ) r),
+    -- Visitor-day deltas (see visitor_days): every key of a new session, and the exit page a
+    -- session leaves (-1) and the one it reaches (+1).
+    (select array_agg(row(g.site_id, g.visitor_id, g.day, k.key, k.hits)::private.key_delta)
+     from diff g
+     cross join lateral unnest(
+       case when g.is_new = 1 then array['a', 'c' || g.entry_path, 'd' || g.exit_path,
+         'e' || g.referrer_host, 'f' || g.referrer_class, 'g' || g.country, 'h' || g.region,
+         'i' || g.city, 'j' || g.device, 'k' || g.browser, 'l' || g.os, 'm' || g.utm_source,
+         'n' || g.utm_medium, 'o' || g.utm_campaign]
+       else array['d' || g.exit_path, 'd' || g.old_exit_path] end,
+       case when g.is_new = 1 then array[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+       else array[1, -1] end) k(key, hits)
+     where g.is_new = 1 or g.exit_path is distinct from g.old_exit_path)
+  into n_sessions, n_visitors, v_rollups, v_keys;
 
   -- 3. Events: raw store, pages and custom events, bucketed with their session.
   with ev as (
@@ -424,26 +480,27 @@ begin
   )
   select
     (select count(*) from ev),
-    (select array_agg(row(g.site_id, g.dimension, g.value, g.hour, g.day, null, g.visits,
-        g.pageviews, 0, g.engaged_ms, null)::private.dim_delta)
+    (select array_agg(row(g.site_id, g.dimension, g.value, g.hour, g.day, g.visits,
+        g.pageviews, 0, g.engaged_ms)::private.dim_delta)
      from (
        select d.site_id, d.dimension, d.value, d.hour, d.day, sum(d.visits)::integer as visits,
          sum(d.pageviews)::integer as pageviews, sum(d.engaged_ms)::bigint as engaged_ms
        from deltas d
        group by 1, 2, 3, 4, 5
      ) g),
-    (select array_agg(row(g.site_id, g.dimension, g.value, null, g.day, g.visitor_id, null,
-        null, null, null, g.hits)::private.dim_delta)
+    (select array_agg(row(g.site_id, g.visitor_id, g.day, g.key, g.hits)::private.key_delta)
      from (
-       select d.site_id, d.dimension, d.value, d.day, d.visitor_id, sum(d.visits)::integer as hits
+       select d.site_id, d.visitor_id, d.day,
+         case d.dimension when 'event' then 'p' else 'b' end || d.value as key,
+         sum(d.visits)::integer as hits
        from deltas d
        where d.visits <> 0
-       group by 1, 2, 3, 4, 5
+       group by 1, 2, 3, 4
      ) g)
-  into n_events, v_event_rollups, v_event_days;
+  into n_events, v_event_rollups, v_event_keys;
 
   v_rollups := coalesce(v_rollups, '{}') || coalesce(v_event_rollups, '{}');
-  v_days := coalesce(v_days, '{}') || coalesce(v_event_days, '{}');
+  v_keys := coalesce(v_keys, '{}') || coalesce(v_event_keys, '{}');
 
   -- 4a. Rollups.
   insert into public.rollups as r (site_id, dimension, value, hour, visits, pageviews, bounces,
@@ -459,101 +516,157 @@ begin
     bounces = r.bounces + excluded.bounces,
     engaged_ms = r.engaged_ms + excluded.engaged_ms;
 
+  -- 4b. Visitor days, the unique-visitor counts and the daily rollups (see daily_rollups).
+  -- visitor_days holds one row per visitor and local day: the keys (dimension letter + value)
+  -- the visitor was active with that day, with their hits. Only keys that become active or
+  -- inactive on a day change the counts: for those the chain "active day -> previous active
+  -- day" of (visitor, key) is recomputed from the visitor's few stored days (old chain
+  -- subtracted, new chain added).
+  with e as (
+    select k.site_id, k.visitor_id, k.day, k.key, sum(k.hits)::integer as dh
+    from unnest(v_keys) k
+    group by 1, 2, 3, 4
+    having sum(k.hits) <> 0
+  ),
+  g as (
+    select e.site_id, e.visitor_id, e.day, array_agg(e.key) as keys, array_agg(e.dh) as dhs
+    from e
+    group by 1, 2, 3
+  ),
+  m as (
+    -- The stored day merged with the deltas, the keys that become active or inactive, and
+    -- whether the visitor has other active days (only then do previous days matter).
+    select g.site_id, g.visitor_id, g.day, h.dims is not null as stored,
+      jsonb_strip_nulls(coalesce(h.dims, '{}') || jsonb_object(x.keys, x.hits)) as dims,
+      h.other_days, x.flip_keys, x.flip_signs
+    from g
+    cross join lateral (
+      select (array_agg(o.dims) filter (where o.day = g.day))[1] as dims,
+        count(*) filter (where o.day <> g.day) as other_days
+      from public.visitor_days o
+      where o.site_id = g.site_id and o.visitor_id = g.visitor_id
+    ) h
+    cross join lateral (
+      select array_agg(u.key) as keys,
+        -- null (dropped from the row below) where a key is no longer active.
+        array_agg(case when u.old + u.dh > 0 then (u.old + u.dh)::text end) as hits,
+        array_agg(u.key) filter (where (u.old > 0) <> (u.old + u.dh > 0)) as flip_keys,
+        array_agg(case when u.old > 0 then -1 else 1 end)
+          filter (where (u.old > 0) <> (u.old + u.dh > 0)) as flip_signs
+      from (
+        select u.key, u.dh, coalesce((h.dims ->> u.key)::integer, 0) as old
+        from unnest(g.keys, g.dhs) u(key, dh)
+      ) u
+    ) x
+  ),
+  kept as (
+    insert into public.visitor_days as vd (site_id, visitor_id, day, dims)
+    select m.site_id, m.visitor_id, m.day, m.dims
+    from m
+    where m.dims <> '{}'
+    order by 1, 2, 3
+    on conflict (site_id, visitor_id, day) do update set dims = excluded.dims
+  ),
+  dropped as (
+    -- A day left without active keys (possible only when exit pages move away).
+    delete from public.visitor_days vd
+    using m
+    where m.stored and m.dims = '{}'
+      and vd.site_id = m.site_id and vd.visitor_id = m.visitor_id and vd.day = m.day
+  ),
+  flips as (
+    select m.site_id, m.visitor_id, m.day, m.other_days > 0 as chained, f.key, f.sign
+    from m
+    cross join lateral unnest(m.flip_keys, m.flip_signs) f(key, sign)
+    where m.flip_keys is not null
+  ),
+  fv as (
+    -- Visitors with other active days: their chains are recomputed from the stored days.
+    select f.site_id, f.visitor_id, array_agg(distinct f.key) as keys
+    from flips f
+    where f.chained
+    group by 1, 2
+  ),
+  hist as (
+    -- The stored active days of every (visitor, key) that flips somewhere in this flush.
+    select fv.site_id, fv.visitor_id, h.key, h.day
+    from fv
+    cross join lateral (
+      select k.key, o.day
+      from public.visitor_days o
+      cross join lateral unnest(fv.keys) k(key)
+      where o.site_id = fv.site_id and o.visitor_id = fv.visitor_id and o.dims ? k.key
+      offset 0 -- keeps this a lookup per visitor (the planner would hash-join the whole table)
+    ) h
+  ),
+  days as (
+    -- old: active before this flush; new: after (a flip toggles it).
+    select x.site_id, x.visitor_id, x.key, x.day, max(x.old) = 1 as old,
+      (max(x.old) # max(x.flip)) = 1 as new
+    from (
+      select h.site_id, h.visitor_id, h.key, h.day, 1 as old, 0 as flip from hist h
+      union all
+      select f.site_id, f.visitor_id, f.key, f.day, 0, 1 from flips f where f.chained
+    ) x
+    group by 1, 2, 3, 4
+  ),
+  chain_delta as (
+    select c.site_id, c.key, c.day, c.prev_day, sum(c.sign)::integer as visitors
+    from (
+      select d.site_id, d.key, d.day, -1 as sign,
+        coalesce(lag(d.day) over (partition by d.site_id, d.visitor_id, d.key order by d.day),
+                 '-infinity'::date) as prev_day
+      from days d where d.old
+      union all
+      select d.site_id, d.key, d.day, 1,
+        coalesce(lag(d.day) over (partition by d.site_id, d.visitor_id, d.key order by d.day),
+                 '-infinity'::date)
+      from days d where d.new
+      union all
+      -- A visitor active on no other day: the key is new on this day, or no longer counted.
+      select f.site_id, f.key, f.day, f.sign, '-infinity'::date
+      from flips f where not f.chained
+    ) c
+    group by 1, 2, 3, 4
+    having sum(c.sign) <> 0
+  ),
+  by_day as (
+    select c.site_id, private.dimension_of(c.key) as dimension, substr(c.key, 2) as value, c.day,
+      coalesce(sum(c.visitors) filter (where c.prev_day = '-infinity'), 0)::integer as new_visitors,
+      -- Most days of a flush only gain new visitors: skip the array work for them.
+      case when bool_or(c.prev_day <> '-infinity') then private.gap_counts(
+        array_agg(c.day - c.prev_day) filter (where c.prev_day <> '-infinity'),
+        array_agg(c.visitors) filter (where c.prev_day <> '-infinity'))
+      end as returning_by_gap
+    from chain_delta c
+    group by c.site_id, c.key, c.day
+  )
   insert into public.daily_rollups as r (site_id, dimension, value, day, visits, pageviews,
-                                         bounces, engaged_ms)
-  select d.site_id, d.dimension, d.value, d.day, sum(d.visits), sum(d.pageviews),
-    sum(d.bounces), sum(d.engaged_ms)
-  from unnest(v_rollups) d
-  group by 1, 2, 3, 4
+                                         bounces, engaged_ms, new_visitors, returning_by_gap)
+  select y.site_id, y.dimension, y.value, y.day, y.visits, y.pageviews, y.bounces, y.engaged_ms,
+    y.new_visitors, coalesce(y.returning_by_gap, '{}')
+  from (
+    -- At most one by_day row per (dimension, value, day): max() picks its array.
+    select x.site_id, x.dimension, x.value, x.day, sum(x.visits) as visits,
+      sum(x.pageviews) as pageviews, sum(x.bounces) as bounces, sum(x.engaged_ms) as engaged_ms,
+      sum(x.new_visitors)::integer as new_visitors, max(x.returning_by_gap) as returning_by_gap
+    from (
+      select d.site_id, d.dimension, d.value, d.day, d.visits, d.pageviews, d.bounces,
+        d.engaged_ms, 0 as new_visitors, null::integer[] as returning_by_gap
+      from unnest(v_rollups) d
+      union all
+      select b.site_id, b.dimension, b.value, b.day, 0, 0, 0, 0, b.new_visitors,
+        b.returning_by_gap
+      from by_day b
+    ) x
+    group by 1, 2, 3, 4
+  ) y
   order by 1, 2, 4, 3
   on conflict (site_id, dimension, day, value) do update set
     visits = r.visits + excluded.visits,
     pageviews = r.pageviews + excluded.pageviews,
     bounces = r.bounces + excluded.bounces,
-    engaged_ms = r.engaged_ms + excluded.engaged_ms;
-
-  -- 4b. Per-day visitor sets and the unique-visitor counts (see daily_rollups). Only keys whose
-  -- set of active days changes are re-chained: each active day's link to the previous active
-  -- day (its gap) is subtracted for the old chain and added for the new one.
-  with t as (
-    select d.site_id, d.dimension, d.value, d.visitor_id, d.day, sum(d.hits)::integer as dh
-    from unnest(v_days) d
-    group by 1, 2, 3, 4, 5
-    having sum(d.hits) <> 0
-  ),
-  k as (select distinct t.site_id, t.dimension, t.value, t.visitor_id from t),
-  pre as (
-    select vd.site_id, vd.dimension, vd.value, vd.visitor_id, vd.day, vd.hits
-    from public.visitor_days vd
-    join k on k.site_id = vd.site_id and k.dimension = vd.dimension and k.value = vd.value
-      and k.visitor_id = vd.visitor_id
-  ),
-  post as (
-    select site_id, dimension, value, visitor_id, day,
-      coalesce(pre.hits, 0) as old_hits,
-      coalesce(pre.hits, 0) + coalesce(t.dh, 0) as hits
-    from pre full join t using (site_id, dimension, value, visitor_id, day)
-  ),
-  chained as (
-    -- A key is re-chained when one of its days becomes active or inactive.
-    select p.*, bool_or((p.old_hits > 0) <> (p.hits > 0)) over (
-      partition by p.site_id, p.dimension, p.value, p.visitor_id) as rechain
-    from post p
-  ),
-  old_chain as (
-    select site_id, dimension, value, day,
-      coalesce(lag(day) over w, '-infinity'::date) as prev_day
-    from chained where rechain and old_hits > 0
-    window w as (partition by site_id, dimension, value, visitor_id order by day)
-  ),
-  new_chain as (
-    select site_id, dimension, value, day,
-      coalesce(lag(day) over w, '-infinity'::date) as prev_day
-    from chained where rechain and hits > 0
-    window w as (partition by site_id, dimension, value, visitor_id order by day)
-  ),
-  chain_delta as (
-    select site_id, dimension, value, day, prev_day, sum(sign)::integer as visitors
-    from (
-      select o.*, -1 as sign from old_chain o
-      union all
-      select n.*, 1 as sign from new_chain n
-    ) x
-    group by 1, 2, 3, 4, 5
-    having sum(sign) <> 0
-  ),
-  kept as (
-    insert into public.visitor_days as vd (site_id, dimension, value, visitor_id, day, hits)
-    select p.site_id, p.dimension, p.value, p.visitor_id, p.day, p.hits
-    from post p
-    where p.hits > 0 and p.hits <> p.old_hits
-    order by 1, 2, 3, 4, 5
-    on conflict (site_id, dimension, value, visitor_id, day) do update set hits = excluded.hits
-  ),
-  dropped as (
-    delete from public.visitor_days vd
-    using post p
-    where p.hits <= 0 and p.old_hits > 0
-      and vd.site_id = p.site_id and vd.dimension = p.dimension and vd.value = p.value
-      and vd.visitor_id = p.visitor_id and vd.day = p.day
-  ),
-  by_day as (
-    select c.site_id, c.dimension, c.value, c.day,
-      coalesce(sum(c.visitors) filter (where c.prev_day = '-infinity'), 0)::integer as new_visitors,
-      -- Most days of a flush only gain new visitors: skip the array work for them.
-      case when bool_or(c.prev_day <> '-infinity') then private.gap_counts(
-        array_agg(c.day - c.prev_day order by c.prev_day) filter (where c.prev_day <> '-infinity'),
-        array_agg(c.visitors order by c.prev_day) filter (where c.prev_day <> '-infinity'))
-      else '{}'::integer[] end as returning_by_gap
-    from chain_delta c
-    group by 1, 2, 3, 4
-  )
-  insert into public.daily_rollups as r (site_id, dimension, value, day, new_visitors,
-                                         returning_by_gap)
-  select b.site_id, b.dimension, b.value, b.day, b.new_visitors, b.returning_by_gap
-  from by_day b
-  order by 1, 2, 4, 3
-  on conflict (site_id, dimension, day, value) do update set
+    engaged_ms = r.engaged_ms + excluded.engaged_ms,
     new_visitors = r.new_visitors + excluded.new_visitors,
     returning_by_gap = case when cardinality(excluded.returning_by_gap) = 0 then r.returning_by_gap
                             else private.int_array_add(r.returning_by_gap, excluded.returning_by_gap) end;

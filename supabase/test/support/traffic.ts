@@ -74,6 +74,8 @@ export function generateTraffic(options: {
   sessions: number;
   /** Prefix of visitor, session and event ids (default: the site id). */
   idPrefix?: string;
+  /** Heartbeats after each page view: 0 to heartbeats - 1 (default 3: 0..2). */
+  heartbeats?: number;
 }): Traffic {
   const random = rng(options.seed);
   const prefix = options.idPrefix ?? options.siteId;
@@ -130,7 +132,7 @@ export function generateTraffic(options: {
     for (let p = 0; p < pages; p++) {
       const path = pick(random, PATHS);
       push('pageview', path);
-      const beats = Math.floor(random() * 3);
+      const beats = Math.floor(random() * (options.heartbeats ?? 3));
       for (let b = 0; b < beats; b++) {
         push('heartbeat', path, {
           engaged_ms: 1_000 + Math.floor(random() * 15_000),
