@@ -103,14 +103,29 @@ const steps: [string, () => Promise<void>][] = [
     'event-to-screen',
     async () => {
       const r = await benchEventToScreen(await dbStack(), quick ? 200 : 1_000, log);
-      log('  under background load:');
-      const loaded = await benchEventToScreen(await dbStack(), quick ? 100 : 300, log, 10);
+      const probes = quick ? 100 : 300;
+      // Fixed rates (open loop) about a fifth and half of what the full pipeline sustains on this
+      // machine (bench/results/system/ingest.json), then as fast as it answers (saturated).
+      const levels = [{ ratePerSecond: 100 }, { ratePerSecond: 250 }, {}].map((l) => ({
+        connections: 10,
+        ...l,
+      }));
+      const loaded: Awaited<ReturnType<typeof benchEventToScreen>>[] = [];
+      for (const background of levels) {
+        log(`  under background load ${background.ratePerSecond ?? 'saturating'} events/s:`);
+        loaded.push(await benchEventToScreen(await dbStack(), probes, log, background));
+      }
+      const loadLabel = (l: (typeof loaded)[number]) =>
+        l.background?.ratePerSecond
+          ? `${l.background.eventsPerSecond} events/s of other traffic (open loop, target ${l.background.ratePerSecond}/s)`
+          : `the stack is saturated by other traffic (closed loop, 10 connections: ${l.background?.eventsPerSecond ?? '?'} events/s)`;
       await writeSystemResult('event-to-screen', {
         title: 'Event to screen',
-        method: `${r.events} page views of new visitors POSTed to the ingest Worker at random intervals (mean 50 ms); a @supabase/realtime-js client (Node, ws transport, dashboard token) subscribed like apps/dashboard's useLive records when each event appears in a \`live\` broadcast on \`site:demo\`, and when the visitor's row arrives as a postgres_changes change on \`visitors\`. Latency from just before the POST to the client callback.`,
+        method: `${r.events} page views of new visitors POSTed to the ingest Worker at random intervals (mean 50 ms); a @supabase/realtime-js client (Node, ws transport, dashboard token) subscribed like apps/dashboard's useLive records when each event appears in a \`live\` broadcast on \`site:demo\`, and when the visitor's row arrives as a postgres_changes change on \`visitors\`. Latency from just before the POST to the client callback. Then ${probes} probes each while other visitors' page views and heartbeats (2,000 visitors) arrive at a fixed rate, and while they arrive as fast as the stack answers; everything (load generator, Worker, Realtime, Postgres, client) shares the 2 cores.`,
         notes: [
           'The database-change path waits for the SiteLive flush (at most 1 s after the first pending event, or 500 events), then ingest_batch, then the trigger and the RLS-checked delivery: it is the detail layer, the broadcast is the live layer.',
           `Not delivered within 20 s after the last beacon: ${r.lostBroadcast} broadcasts, ${r.lostChange} row changes; beacons refused or failed: ${r.failed}.`,
+          'Saturated, every stage queues behind the load generator on the same 2 cores, so that row shows queueing, not the design: it has no target.',
         ],
         table: [
           {
@@ -136,29 +151,32 @@ const steps: [string, () => Promise<void>][] = [
             target: '0',
             pass: r.lostBroadcast + r.lostChange === 0,
           },
-          {
-            metric: `beacon → live broadcast while ${loaded.background?.eventsPerSecond ?? '?'} events/s of other traffic arrive (10 connections)`,
-            unit: 'ms',
-            median: loaded.broadcast.p50,
-            p95: loaded.broadcast.p95,
-            p99: loaded.broadcast.p99,
-            baseline: r.broadcast.p50,
-            baselineLabel: 'p50 without load',
-            target: '≤ 100 ms p95',
-            pass: loaded.broadcast.p95 <= 100,
-          },
-          {
-            metric: 'beacon → visitors row change under the same load',
-            unit: 'ms',
-            median: loaded.databaseChange.p50,
-            p95: loaded.databaseChange.p95,
-            p99: loaded.databaseChange.p99,
-          },
-          {
-            metric: 'under load: broadcasts / row changes not delivered within 20 s',
-            unit: 'count',
-            median: `${loaded.lostBroadcast} / ${loaded.lostChange} of ${loaded.events}`,
-          },
+          ...loaded.flatMap((l) => [
+            {
+              metric: `beacon → live broadcast while ${loadLabel(l)}`,
+              unit: 'ms',
+              median: l.broadcast.p50,
+              p95: l.broadcast.p95,
+              p99: l.broadcast.p99,
+              baseline: r.broadcast.p50,
+              baselineLabel: 'p50 without load',
+              ...(l.background?.ratePerSecond
+                ? { target: '≤ 100 ms p95', pass: l.broadcast.p95 <= 100 && l.lostBroadcast === 0 }
+                : {}),
+            },
+            {
+              metric: `beacon → visitors row change, same load`,
+              unit: 'ms',
+              median: l.databaseChange.p50,
+              p95: l.databaseChange.p95,
+              p99: l.databaseChange.p99,
+            },
+            {
+              metric: `same load: broadcasts / row changes not delivered within 20 s`,
+              unit: 'count',
+              median: `${l.lostBroadcast} / ${l.lostChange} of ${l.events}`,
+            },
+          ]),
         ],
         details: { idle: r, underLoad: loaded },
       });

@@ -1,7 +1,10 @@
 /**
- * A bounded closed-loop load generator: `connections` keep-alive sockets, each sending the next
- * request as soon as the previous answer arrived, until `durationMs` or `maxRequests`. Only ever
- * against loopback. Latency is measured from write to the end of the response body.
+ * A bounded load generator: `connections` keep-alive sockets, each sending the next request as
+ * soon as the previous answer arrived (closed loop: the server's pace), or at a fixed total
+ * `ratePerSecond` spread over the sockets (open loop: a socket still waits for its answer, so a
+ * server slower than the rate gets a closed loop again; the achieved rate is reported), until
+ * `durationMs` or `maxRequests`. Only ever against loopback. Latency is measured from write to
+ * the end of the response body.
  */
 import { Agent, request } from 'node:http';
 import { summarize, round, type Summary } from './stats.js';
@@ -11,6 +14,8 @@ export interface LoadOptions {
   connections: number;
   durationMs: number;
   maxRequests?: number;
+  /** Open loop: this many requests per second in total; absent: closed loop. */
+  ratePerSecond?: number;
   headers: Record<string, string>;
   /** The next request body (and the event ids it carries). */
   next: () => { body: string; ids: string[] };
@@ -71,8 +76,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       req.end(body);
     });
 
-  const loop = async (): Promise<void> => {
+  /** Per socket, in open loop: the time between two sends. */
+  const interval = options.ratePerSecond ? (options.connections * 1000) / options.ratePerSecond : 0;
+
+  const loop = async (socket: number): Promise<void> => {
+    // Sockets start staggered so the sends of an open loop are evenly spaced.
+    let due = started + (interval * socket) / options.connections;
     while (sent < max && performance.now() < deadline) {
+      if (interval) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        // Behind schedule (a slow answer): send now, but never a burst to catch up.
+        due = Math.max(due + interval, performance.now());
+      }
       let item: { body: string; ids: string[] };
       try {
         item = options.next();
@@ -96,7 +112,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: options.connections }, loop));
+  await Promise.all(Array.from({ length: options.connections }, (_, socket) => loop(socket)));
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   return {

@@ -5,21 +5,24 @@
  * → ingest_batch → trigger → postgres_changes). Each beacon is a new visitor's page view, sent
  * at random intervals (mean 50 ms) so that pushes are neither always idle nor always coalesced.
  */
-import { batch, beaconHeaders, newVisit, pageview, trafficSource } from '../beacons.js';
+import { batch, beaconHeaders, newVisit, pageview } from '../beacons.js';
 import { connectDashboard } from '../dashboard-client.js';
 import { startIngestMiniflare } from '../ingest-worker.js';
 import { summarize } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import { sleep } from '../wait.js';
 import { UNLIMITED } from './ingest.js';
-import { runLoad, StopLoad } from '../load.js';
+import { startBackgroundLoad } from '../background-load.js';
 
 export async function benchEventToScreen(
   stack: DbStack,
   events: number,
   log: (s: string) => void,
-  /** Connections of steady background traffic (other visitors) while the probes are sent. */
-  background = 0,
+  /**
+   * Steady background traffic (other visitors, 2,000 of them) while the probes are sent: at a
+   * fixed rate (open loop) or, without `ratePerSecond`, as fast as the stack answers.
+   */
+  background?: { connections: number; ratePerSecond?: number },
 ) {
   const worker = await startIngestMiniflare({
     supabaseUrl: stack.devstack.url,
@@ -57,23 +60,15 @@ export async function benchEventToScreen(
       }).then((r) => r.arrayBuffer());
     }
     await sleep(2_000);
-    let stopBackground = false;
     const backgroundLoad =
-      background > 0
-        ? runLoad({
-            url: `${worker.url}/v1/events`,
-            connections: background,
-            durationMs: 600_000,
-            headers: beaconHeaders(),
-            next: (() => {
-              const source = trafficSource(stack.site, 2_000);
-              return () => {
-                if (stopBackground) throw new StopLoad();
-                return source();
-              };
-            })(),
-          })
-        : undefined;
+      background &&
+      startBackgroundLoad({
+        url: `${worker.url}/v1/events`,
+        site: stack.site,
+        visits: 2_000,
+        headers: beaconHeaders(),
+        ...background,
+      });
     let failed = 0;
     const inflight: Promise<void>[] = [];
     for (let i = 0; i < events; i++) {
@@ -101,15 +96,20 @@ export async function benchEventToScreen(
         log(`  ${i + 1} sent, ${broadcastMs.length} broadcast, ${changeMs.length} row changes`);
     }
     await Promise.all(inflight);
-    stopBackground = true;
-    const load = await backgroundLoad?.catch(() => undefined);
+    const load = await backgroundLoad?.stop().catch(() => undefined);
     const deadline = Date.now() + 20_000;
     while ((sentAt.size > 0 || visitorSentAt.size > 0) && Date.now() < deadline) await sleep(200);
     return {
       events,
-      background: load
-        ? { connections: background, eventsPerSecond: load.requestsPerSecond, accepted: load.ok }
-        : null,
+      background:
+        load && background
+          ? {
+              connections: background.connections,
+              ratePerSecond: background.ratePerSecond ?? null,
+              eventsPerSecond: load.requestsPerSecond,
+              accepted: load.ok,
+            }
+          : null,
       failed,
       lostBroadcast: sentAt.size,
       lostChange: visitorSentAt.size,
