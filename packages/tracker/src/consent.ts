@@ -9,23 +9,24 @@ export const OPT_OUT_KEY = 'sightline:ignore';
 /** Fallback when storage is blocked: the opt-out then lasts as long as the page. */
 let optedOut = false;
 
-export function isOptedOut(): boolean {
+export const isOptedOut = (): boolean => {
   try {
-    return optedOut || localStorage.getItem(OPT_OUT_KEY) === '1';
+    // Bracket access: the same Storage API as getItem, fewer bytes shipped.
+    return optedOut || localStorage[OPT_OUT_KEY] === '1';
   } catch {
     return optedOut;
   }
-}
+};
 
-export function setOptOut(out: boolean): void {
+export const setOptOut = (out: boolean): void => {
   optedOut = out;
   try {
-    if (out) localStorage.setItem(OPT_OUT_KEY, '1');
-    else localStorage.removeItem(OPT_OUT_KEY);
+    if (out) localStorage[OPT_OUT_KEY] = '1';
+    else delete localStorage[OPT_OUT_KEY];
   } catch {
     // storage blocked: the in-memory flag still applies to this page.
   }
-}
+};
 
 /** Do-Not-Track ('1') or Global Privacy Control (true). */
 export const privacySignal = (): boolean =>

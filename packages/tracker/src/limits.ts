@@ -3,7 +3,8 @@
  * test/limits.test.ts asserts that every value here equals the schema's export.
  */
 
-export const WIRE_VERSION = 1;
+/** The tracker sends the compact wire format v2 (the schema's `COMPACT_WIRE_VERSION`). */
+export const COMPACT_WIRE_VERSION = 2;
 export const MAX_EVENTS_PER_BATCH = 50;
 export const MAX_BODY_BYTES = 16 * 1024;
 

@@ -8,7 +8,7 @@ export interface TrackerOptions {
   /** The site's public id (`data-site`). Required. */
   site: string;
   /** Where batches are POSTed. Default `/v1/events` (the script tag: next to the script). */
-  endpoint?: string;
+  endpoint?: string | URL;
   /** Count pageviews on load and on history navigation. Default true. */
   autoPageviews?: boolean;
   /** Treat `#/route` changes as navigations (the hash becomes part of `url`). Default false. */

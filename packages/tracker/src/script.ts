@@ -9,7 +9,7 @@
  * `sightline.track(name, props)` is the API; calls queued by a stub before the script loaded
  * run once it has.
  */
-import { optionsFromDataset } from './options.js';
+import { DEFAULT_ENDPOINT, optionsFromDataset } from './options.js';
 import type { SightlineGlobal } from './global.js';
 import { createTracker, safe, type Api } from './tracker.js';
 
@@ -20,10 +20,10 @@ declare global {
 }
 
 safe(() => {
-  const script = (document.currentScript ??
-    document.querySelector('script[data-site]')) as HTMLScriptElement;
+  // Set while a classic script first runs, however it was added (defer, async, injected).
+  const script = document.currentScript as HTMLScriptElement;
   const api = createTracker({
-    endpoint: new URL('/v1/events', script.src || location.href).href,
+    endpoint: new URL(DEFAULT_ENDPOINT, script.src),
     ...optionsFromDataset(script.dataset),
   });
   const queued = window.sightline?.q ?? [];
@@ -31,5 +31,6 @@ safe(() => {
     (api[command] as (...a: unknown[]) => void)(...args),
   );
   window.sightline = Object.assign(sightline, api);
-  for (const args of queued) sightline(...(Array.from(args) as [keyof Api]));
+  // The stub queues `arguments` objects: iterable, so they spread.
+  for (const args of queued) sightline(...(args as [keyof Api]));
 })();

@@ -3,13 +3,13 @@
  * vitals. One closure rather than a module per concern because the script tag's byte budget
  * (issue 7) leaves no room for object APIs between modules: closure variables minify to one
  * letter, property names do not. Every listener and entry point runs inside `safe`, so nothing
- * here throws into the page.
+ * here throws into the page. Events are sent in the schema's compact wire format v2.
  */
-import type { Event } from '@sightline/schema';
+import type { EventV2 } from '@sightline/schema';
 import { isAutomated, isLocal, isOptedOut, privacySignal, setOptOut } from './consent.js';
 import { loadIds, uid } from './ids.js';
-import { LIMITS } from './limits.js';
-import { classifyLink } from './links.js';
+import { COMPACT_WIRE_VERSION, LIMITS } from './limits.js';
+import { linkCode } from './links.js';
 import {
   DEFAULT_ENDPOINT,
   DEFAULT_FLUSH_MS,
@@ -32,8 +32,20 @@ export interface Api {
   flush(): void;
 }
 
-/** The fields of one event kind that `emit` does not fill in. */
-type Fields<T> = T extends unknown ? Omit<T, keyof Event> & Partial<T> : never;
+/** A v2 event's type code. */
+type Code = EventV2[0];
+/** The positions after `[type, sequence, ts, url, referrer]` of the v2 event with code C. */
+type Fields<C extends Code> =
+  Extract<EventV2, readonly [C, ...unknown[]]> extends readonly [
+    C,
+    number,
+    number,
+    string,
+    (string | null)?,
+    ...infer R,
+  ]
+    ? R
+    : never;
 
 /** Run `fn`, swallowing anything it throws: analytics must never break the page it measures. */
 export const safe =
@@ -46,27 +58,31 @@ export const safe =
     }
   };
 
-const on = (target: EventTarget, type: string, listener: (event: never) => unknown) =>
-  target.addEventListener(type, safe(listener) as EventListener, true);
+/**
+ * Listen on the window in the capture phase: it sees the document's events too (clicks,
+ * `visibilitychange`) before any page handler can stop them.
+ */
+const on = (type: string, listener: (event: never) => unknown) =>
+  addEventListener(type, safe(listener) as EventListener, true);
+
+const noop = () => {};
 
 /**
  * Start tracking unless this page must not be tracked (no site id, a privacy signal the site
  * honours, a local host or an automated browser not allowed); the API works either way.
  */
 export function createTracker(o: TrackerOptions): Api {
-  let pageview = () => {};
-  let track = (_name: string, _props?: Props) => {};
-  let flush = () => {};
   const api: Api = {
-    track: safe((name: string, props?: Props) => track(name, props)),
-    pageview: safe(() => pageview()),
+    track: noop,
+    pageview: noop,
     notFound: () => api.track('404', { path: location.pathname + location.search }),
-    optOut: safe(() => setOptOut(true)),
-    optIn: safe(() => {
+    // Neither can throw: setOptOut catches storage errors, api.pageview is wrapped.
+    optOut: () => setOptOut(true),
+    optIn: () => {
       setOptOut(false);
-      pageview();
-    }),
-    flush: safe(() => flush()),
+      api.pageview();
+    },
+    flush: noop,
   };
 
   const automated = isAutomated();
@@ -79,18 +95,27 @@ export function createTracker(o: TrackerOptions): Api {
     return api;
   }
   const idleMs = +o.idleMs! || DEFAULT_IDLE_MS;
-  const { session, visitor, storage } = loadIds(Date.now());
-  const screenSize: [number, number] = [screen.width, screen.height];
-  const language = navigator.language.slice(0, LIMITS.language);
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone.slice(0, LIMITS.timeZone);
+  const [session, visitor, storage] = loadIds(Date.now());
   let vitals = o.vitals && observeVitals();
+  // The v2 envelope up to its events: everything constant for this page load, said once a batch.
   const [enqueue, send] = createTransport(
     o.endpoint ?? DEFAULT_ENDPOINT,
-    o.site,
-    automated,
+    JSON.stringify({
+      v: COMPACT_WIRE_VERSION,
+      s: o.site,
+      i: session,
+      u: visitor,
+      k: storage,
+      p: uid(),
+      w: [screen.width, screen.height],
+      l: navigator.language.slice(0, LIMITS.language),
+      z: Intl.DateTimeFormat().resolvedOptions().timeZone.slice(0, LIMITS.timeZone),
+      a: automated,
+    }).slice(0, -1) + ',"e":[',
     +o.flushMs! || DEFAULT_FLUSH_MS,
   );
-  flush = send;
+  /** Per-page-load event sequence: with the envelope's page-load id, each event's unique id. */
+  let sequence = 0;
 
   // --- engagement of the current page view ---
   let engagedMs = 0;
@@ -102,16 +127,17 @@ export function createTracker(o: TrackerOptions): Api {
   /** The page is hidden and its final heartbeat sent. */
   let hidden = false;
 
-  /** Add the active part of [countedTo, now] to the engaged time. */
+  /** Add the active part of [countedTo, now] to the engaged time; measure the scroll depth. */
   const accrue = () => {
     const now = Date.now();
-    engagedMs += Math.max(0, Math.min(now, activeUntil) - countedTo);
+    if (activeUntil > countedTo) engagedMs += Math.min(now, activeUntil) - countedTo;
+    scroll = Math.max(scroll, scrollDepth());
     return (countedTo = now);
   };
-  const measureScroll = () => (scroll = Math.max(scroll, scrollDepth()));
+  /** Input: the user is active for the next idleMs (unless the page is hidden). */
   const activity = () => {
-    if (!hidden && !document.hidden) activeUntil = accrue() + idleMs;
-    measureScroll();
+    const now = accrue();
+    if (!hidden && !document.hidden) activeUntil = now + idleMs;
   };
 
   // --- events ---
@@ -125,78 +151,62 @@ export function createTracker(o: TrackerOptions): Api {
       LIMITS.url,
     );
 
-  const emit = <T extends Event>(type: T['type'], fields: Fields<T>) =>
+  const emit = <C extends Code>(code: C, ...fields: Fields<C>) =>
     isOptedOut() ||
-    enqueue({
-      type,
-      id: uid(),
-      ts: Date.now(),
-      session,
-      visitor,
-      url: url || currentUrl(),
-      referrer,
-      screen: screenSize,
-      language,
-      timeZone,
-      storage,
-      ...fields,
-    } as Event);
+    enqueue([code, sequence++, Date.now(), url || currentUrl(), referrer, ...fields]);
 
   /** Engagement since the last beat: always sent when final, else only if the user was active. */
-  const beat = (final?: boolean) => {
+  const beat = (final?: true) => {
     accrue();
-    measureScroll();
     if (url && (final || engagedMs)) {
-      emit('heartbeat', {
-        engagedMs: Math.min(engagedMs, LIMITS.engagedMs),
+      emit(
+        1,
+        Math.min(engagedMs, LIMITS.engagedMs),
         scroll,
-        interactions: Math.min(interactions, LIMITS.interactions),
+        Math.min(interactions, LIMITS.interactions),
         final,
-      });
+      );
     }
     engagedMs = interactions = 0;
   };
 
-  pageview = () => {
+  const pageview = safe(() => {
     const next = currentUrl();
-    if (next === url || isOptedOut()) return;
-    if (url) {
-      // SPA navigation: close the previous page view, and refer from it as a full load would.
-      beat();
-      scroll = 0;
-      referrer = (location.origin + url).slice(0, LIMITS.referrer);
+    if (next !== url && !isOptedOut()) {
+      if (url) {
+        // SPA navigation: close the previous page view, and refer from it as a full load would.
+        beat();
+        scroll = 0;
+        referrer = (location.origin + url).slice(0, LIMITS.referrer);
+      }
+      url = next;
+      emit(0, document.title.slice(0, LIMITS.title));
     }
-    url = next;
-    emit('pageview', { title: document.title.slice(0, LIMITS.title) });
-  };
-
-  track = (name, props) => {
-    if (typeof name === 'string' && name) {
-      emit('custom', { name: name.slice(0, LIMITS.eventName), props: cleanProps(props) });
-    }
-  };
+  });
 
   const hide = () => {
     if (!hidden) {
       hidden = true;
       activeUntil = accrue();
       beat(true);
-      if (vitals) emit('vitals', vitals());
+      if (vitals) emit(5, ...vitals());
       vitals = false; // once per page load
     }
     send();
   };
-  const show = () => {
-    hidden = false;
-    activity();
-  };
 
-  on(document, 'visibilitychange', () => (document.hidden ? hide() : show()));
-  on(window, 'pagehide', hide);
-  // A bfcache restore is the same page view coming back: resume it, count no new pageview.
-  on(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && show());
+  // A bfcache restore is the same page view coming back: the page turns visible again (no
+  // `pageshow` listener needed), engagement resumes, and no new pageview is counted.
+  on('visibilitychange', () => {
+    if (document.hidden) hide();
+    else {
+      hidden = false;
+      activity();
+    }
+  });
+  on('pagehide', hide);
   ['pointerdown', 'keydown', 'mousemove', 'scroll'].forEach((type, i) =>
-    on(window, type, () => {
+    on(type, () => {
       activity();
       if (i < 2) interactions++; // pointerdown and keydown are the discrete interactions
     }),
@@ -207,26 +217,37 @@ export function createTracker(o: TrackerOptions): Api {
   );
 
   const click = (event: MouseEvent) => {
-    // auxclick: the middle button only (it opens a tab); the right one opens a menu.
-    const hit = (event.type[0] === 'c' || event.button === 1) && classifyLink(event.target);
-    if (hit && o[hit[0] === 'download' ? 'autoDownloads' : 'autoOutbound'] !== false) {
-      emit(hit[0] as 'outbound', { target: hit[1].href.slice(0, LIMITS.target) });
+    // click: the main button (0); auxclick: the middle one (1) opens a tab, the right one (2)
+    // a menu, which is no visit. SVG links have no `protocol`: linkCode skips them.
+    const link = event.button < 2 && (event.target as Element).closest?.('a');
+    const code = link && linkCode(link);
+    if (code && o[code > 3 ? 'autoDownloads' : 'autoOutbound'] !== false) {
+      emit(code, link.href.slice(0, LIMITS.target));
     }
   };
-  on(document, 'click', click);
-  on(document, 'auxclick', click);
+  on('click', click);
+  on('auxclick', click);
+
+  api.track = safe((name: string, props?: Props) => {
+    if (typeof name === 'string' && name) {
+      emit(2, name.slice(0, LIMITS.eventName), cleanProps(props));
+    }
+  });
+  api.pageview = pageview;
+  api.flush = safe(send);
 
   if (o.autoPageviews !== false) {
     for (const method of ['pushState', 'replaceState'] as const) {
-      const original = history[method].bind(history);
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with apply(history)
+      const original = history[method];
       // The page's own call runs outside `safe`: its errors are the page's to see.
       history[method] = (...args: Parameters<History['pushState']>) => {
-        original(...args);
-        api.pageview();
+        original.apply(history, args);
+        pageview();
       };
     }
-    on(window, 'popstate', pageview);
-    if (o.hashRouting) on(window, 'hashchange', pageview);
+    on('popstate', pageview);
+    if (o.hashRouting) on('hashchange', pageview);
     pageview();
   }
   return api;

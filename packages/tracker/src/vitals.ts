@@ -2,12 +2,20 @@
  * Core Web Vitals, reported once per page load. Deliberately simpler than the web-vitals
  * library: CLS is the sum of shifts without recent input (not session windows) and INP the
  * slowest interaction (not the 98th percentile); they differ only on pages with many shifts or
- * interactions. FCP and TTFB are read from the performance timeline when the report is made.
+ * interactions. Every metric comes from a buffered PerformanceObserver, so entries from before
+ * the tracker loaded count too.
  */
 import type { VitalsEvent } from '@sightline/schema';
 import { MAX_CLS, MAX_VITAL_MS } from './limits.js';
 
-export type Vitals = Pick<VitalsEvent, 'lcp' | 'inp' | 'cls' | 'ttfb' | 'fcp'>;
+/** `[lcp, inp, cls, ttfb, fcp]`: the positions of a v2 vitals event. */
+export type Vitals = [
+  VitalsEvent['lcp'],
+  VitalsEvent['inp'],
+  VitalsEvent['cls'],
+  VitalsEvent['ttfb'],
+  VitalsEvent['fcp'],
+];
 
 interface Entry extends PerformanceEntry {
   value: number;
@@ -16,36 +24,36 @@ interface Entry extends PerformanceEntry {
   responseStart: number;
 }
 
-/** Within the schema's bounds; undefined stays undefined (and is left out of the JSON). */
-const clamp = (value: number | undefined, max = MAX_VITAL_MS) => value && Math.min(value, max);
+/** One observer per entry type, each with its own handler; unsupported types are skipped. */
+const observe = (type: string, handle: (entry: Entry) => unknown) => {
+  try {
+    new PerformanceObserver((list) => list.getEntries().forEach(handle as never)).observe({
+      type,
+      buffered: true,
+      // For 'event': the smallest threshold allowed, so short interactions count too.
+      durationThreshold: 16,
+    } as PerformanceObserverInit);
+  } catch {
+    // entry type unsupported in this browser: that metric stays absent.
+  }
+};
 
 /** Start observing; call the returned function for the report. */
 export function observeVitals(): () => Vitals {
-  let lcp: number | undefined;
-  let inp: number | undefined;
-  let cls = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as Entry[]) {
-      if (e.interactionId) inp = Math.max(inp ?? 0, e.duration);
-      else if (e.entryType === 'layout-shift' && !e.hadRecentInput) cls += e.value;
-      else if (e.entryType === 'largest-contentful-paint') lcp = e.startTime;
-    }
-  });
-  for (const type of ['largest-contentful-paint', 'layout-shift', 'event']) {
-    try {
-      // durationThreshold (for 'event'): the smallest allowed, so short interactions count.
-      observer.observe({ type, buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
-    } catch {
-      // entry type unsupported in this browser: that metric stays absent.
-    }
-  }
-  return () => ({
-    lcp: clamp(lcp),
-    inp: clamp(inp),
-    cls: clamp(cls, MAX_CLS),
-    ttfb: clamp(
-      (performance.getEntriesByType('navigation')[0] as Entry | undefined)?.responseStart,
-    ),
-    fcp: clamp(performance.getEntriesByName('first-contentful-paint')[0]?.startTime),
-  });
+  // [lcp, inp, cls, ttfb, fcp]; a metric never seen stays a hole (null in the JSON: left out).
+  // eslint-disable-next-line no-sparse-arrays -- holes, not undefined: `map` below skips them
+  const metrics: (number | undefined)[] = [, , 0];
+  observe('largest-contentful-paint', (e) => (metrics[0] = e.startTime));
+  // `!(inp >= …)`: also true while inp is still undefined.
+  observe(
+    'event',
+    (e) => e.interactionId && !(metrics[1]! >= e.duration) && (metrics[1] = e.duration),
+  );
+  observe('layout-shift', (e) => e.hadRecentInput || (metrics[2]! += e.value));
+  observe('navigation', (e) => (metrics[3] = e.responseStart));
+  // first-paint, then first-contentful-paint: the last paint entry is FCP.
+  observe('paint', (e) => (metrics[4] = e.startTime));
+  // Within the schema's bounds (ms; CLS is unitless). `map` keeps the holes.
+  return () =>
+    metrics.map((value, i) => Math.min(value!, i === 2 ? MAX_CLS : MAX_VITAL_MS)) as Vitals;
 }

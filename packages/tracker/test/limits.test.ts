@@ -2,17 +2,17 @@
 import * as schema from '@sightline/schema';
 import { describe, expect, it } from 'vitest';
 import {
+  COMPACT_WIRE_VERSION,
   LIMITS,
   MAX_BODY_BYTES,
   MAX_CLS,
   MAX_EVENTS_PER_BATCH,
   MAX_VITAL_MS,
-  WIRE_VERSION,
 } from '../src/limits.js';
 
 describe('limits', () => {
   it('equal the schema exports', () => {
-    expect(WIRE_VERSION).toBe(schema.WIRE_VERSION);
+    expect(COMPACT_WIRE_VERSION).toBe(schema.COMPACT_WIRE_VERSION);
     expect(MAX_EVENTS_PER_BATCH).toBe(schema.MAX_EVENTS_PER_BATCH);
     expect(MAX_BODY_BYTES).toBe(schema.MAX_BODY_BYTES);
     for (const [key, value] of Object.entries(LIMITS)) {

@@ -2,7 +2,8 @@
  * Browser test harness: one Chromium per test file (Debian's, driven by playwright-core), and a
  * node http server on 127.0.0.1 that serves the built tracker, test pages under a strict CSP and
  * a capture endpoint answering 202 like the ingest Worker. Every captured batch is checked with
- * the schema's `parseBatch`.
+ * the schema's `parseBatch`, which expands the tracker's compact v2 batches into v1 events: the
+ * scenarios assert those, exactly as the Worker sees them, and the raw body where the wire matters.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -23,7 +24,12 @@ export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'";
 
 export interface Captured {
+  /** The batch as `parseBatch` returns it (v1, expanded from the v2 that was sent). */
   batch: Batch;
+  /** The body as sent, JSON-parsed. */
+  raw: unknown;
+  /** The body's size in bytes. */
+  bytes: number;
   contentType: string | undefined;
   headers: IncomingHttpHeaders;
   /** Milliseconds since the harness started. */
@@ -112,6 +118,8 @@ export async function startHarness({ launch = true } = {}): Promise<Harness> {
         if (data) {
           captured.push({
             batch: data,
+            raw: JSON.parse(body) as unknown,
+            bytes: Buffer.byteLength(body),
             contentType: req.headers['content-type'],
             headers: req.headers,
             at: Date.now() - started,

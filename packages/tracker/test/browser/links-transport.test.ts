@@ -133,9 +133,7 @@ describe('transport', () => {
     const events = await h.waitFor(site, (e) => e.length === 127, 15_000);
     const batches = h.captured.filter((c) => c.batch.site === site);
     expect(Math.max(...batches.map((b) => b.batch.events.length))).toBeLessThanOrEqual(50);
-    for (const b of batches) {
-      expect(Buffer.byteLength(JSON.stringify(b.batch))).toBeLessThanOrEqual(16 * 1024);
-    }
+    for (const b of batches) expect(b.bytes).toBeLessThanOrEqual(16 * 1024);
     const burst = events.filter((e) => e.type === 'custom' && e.name === 'burst');
     expect(
       burst.map((e) => (e.type === 'custom' ? Number(e.props?.i) : -1)).sort((a, b) => a - b),

@@ -21,7 +21,7 @@ const pageviews = (events: Event[]) =>
 const ID = /^[\w-]{8,64}$/;
 
 describe('navigation', () => {
-  it('01 first pageview: one beacon, text/plain, every base field', async () => {
+  it('01 first pageview: one beacon, text/plain, compact v2, every base field', async () => {
     const site = 's01';
     const { context, page, errors } = await h.open();
     const sends = await watchSends(page);
@@ -54,6 +54,22 @@ describe('navigation', () => {
     });
     expect(event!.ts).toBeGreaterThanOrEqual(before);
     expect(event!.ts).toBeLessThanOrEqual(Date.now());
+    // On the wire: v2, the per-page-load fields once in the envelope, the event positional.
+    const loadId = event!.id.slice(0, -2);
+    expect(event!.id).toBe(`${loadId}-0`);
+    expect(captured.raw).toEqual({
+      v: 2,
+      s: site,
+      i: event!.session,
+      u: event!.visitor,
+      k: true,
+      p: loadId,
+      w: [viewport[0], viewport[1]],
+      l: viewport[2],
+      z: viewport[3],
+      a: true,
+      e: [[0, 0, event!.ts, '/s01/home?q=1', '', 'Home']],
+    });
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 /** Unit tests of the tracker's pure parts in a DOM environment (happy-dom). */
-import { parseBatch, type Event } from '@sightline/schema';
+import { parseBatch, type EventV2 } from '@sightline/schema';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLocal, isOptedOut, OPT_OUT_KEY, setOptOut } from '../../src/consent.js';
 import { loadIds, SESSION_KEY, uid, VISITOR_KEY } from '../../src/ids.js';
 import { VISITOR_TTL_MS } from '../../src/limits.js';
-import { classifyLink } from '../../src/links.js';
+import { linkCode } from '../../src/links.js';
 import { optionsFromDataset } from '../../src/options.js';
 import { cleanProps } from '../../src/props.js';
 import { createTransport } from '../../src/transport.js';
@@ -63,25 +63,34 @@ describe('ids', () => {
   });
 
   it('stores the session id and the visitor id with a 365-day expiry, renewed on load', () => {
-    const first = loadIds(1_000);
-    expect(first.storage).toBe(true);
-    expect(sessionStorage.getItem(SESSION_KEY)).toBe(first.session);
-    expect(localStorage.getItem(VISITOR_KEY)).toBe(`${first.visitor}.${1_000 + VISITOR_TTL_MS}`);
-    const again = loadIds(2_000);
-    expect(again).toEqual(first);
-    expect(localStorage.getItem(VISITOR_KEY)).toBe(`${first.visitor}.${2_000 + VISITOR_TTL_MS}`);
-    const expired = loadIds(2_000 + VISITOR_TTL_MS + 1);
-    expect(expired.visitor).not.toBe(first.visitor);
-    expect(expired.session).toBe(first.session);
+    const [session, visitor, storage] = loadIds(1_000);
+    expect(storage).toBe(true);
+    expect(sessionStorage.getItem(SESSION_KEY)).toBe(session);
+    expect(localStorage.getItem(VISITOR_KEY)).toBe(`${visitor}.${1_000 + VISITOR_TTL_MS}`);
+    expect(loadIds(2_000)).toEqual([session, visitor, true]);
+    expect(localStorage.getItem(VISITOR_KEY)).toBe(`${visitor}.${2_000 + VISITOR_TTL_MS}`);
+    const [sameSession, newVisitor] = loadIds(2_000 + VISITOR_TTL_MS + 1);
+    expect(newVisitor).not.toBe(visitor);
+    expect(sameSession).toBe(session);
+  });
+
+  it('replaces stored values it did not make, and a visitor id without expiry', () => {
+    sessionStorage.setItem(SESSION_KEY, 'undefined');
+    localStorage.setItem(VISITOR_KEY, '12345678_9');
+    const [session, visitor] = loadIds(1_000);
+    expect(session).not.toBe('undefined');
+    expect(visitor).not.toBe('12345678_9');
+    for (const id of [session, visitor]) expect(id).toMatch(/^\d+(_\d+){3}$/);
   });
 
   it('falls back to memory ids with storage: false when storage throws', () => {
     vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('blocked', 'SecurityError');
     });
-    const ids = loadIds(1_000);
-    expect(ids.storage).toBe(false);
-    expect(ids.visitor).toMatch(/^[\w-]{8,64}$/);
+    const [session, visitor, storage] = loadIds(1_000);
+    expect(storage).toBe(false);
+    expect(visitor).toMatch(/^[\w-]{8,64}$/);
+    expect(session).not.toBe(visitor);
   });
 });
 
@@ -119,55 +128,55 @@ describe('consent', () => {
 describe('links', () => {
   const link = (html: string) => {
     document.body.innerHTML = html;
-    return document.body.querySelector('span') ?? document.body.firstElementChild;
+    return document.body.querySelector('a')!;
   };
-  it('classifies outbound, downloads, and ignores the rest', () => {
-    expect(classifyLink(link('<a href="https://other.example/x"><span>t</span></a>'))?.[0]).toBe(
-      'outbound',
-    );
-    expect(classifyLink(link('<a href="/files/a.PDF">pdf</a>'))?.[0]).toBe('download');
-    expect(classifyLink(link('<a href="/export" download>x</a>'))?.[0]).toBe('download');
-    expect(classifyLink(link('<a href="https://other.example/a.zip">zip</a>'))?.[0]).toBe(
-      'download',
-    );
-    expect(classifyLink(link('<a href="/about">about</a>'))).toBeUndefined();
-    expect(classifyLink(link('<a href="mailto:a@b.c">mail</a>'))).toBeUndefined();
-    expect(classifyLink(link('<a>no href</a>'))).toBeUndefined();
-    expect(classifyLink(link('<p>text</p>'))).toBeUndefined();
+  it('codes outbound links 3 and downloads 4 (v2 type codes), and nothing else', () => {
+    expect(linkCode(link('<a href="https://other.example/x"><span>t</span></a>'))).toBe(3);
+    expect(linkCode(link('<a href="/files/a.PDF">pdf</a>'))).toBe(4);
+    expect(linkCode(link('<a href="/export" download>x</a>'))).toBe(4);
+    expect(linkCode(link('<a href="https://other.example/a.zip">zip</a>'))).toBe(4);
+    expect(linkCode(link('<a href="/about">about</a>'))).toBeFalsy();
+    expect(linkCode(link('<a href="mailto:a@b.c">mail</a>'))).toBeFalsy();
+    expect(linkCode(link('<a>no href</a>'))).toBeFalsy();
   });
 });
 
 describe('transport', () => {
-  const event = (i: number, extra: object = {}): Event => ({
-    type: 'custom',
-    name: 'e',
-    props: { i },
-    id: `event-${String(i).padStart(4, '0')}`,
-    ts: Date.UTC(2025, 0, 1),
-    session: 'session-1',
-    visitor: 'visitor-1',
-    url: '/',
-    storage: true,
-    ...extra,
-  });
+  /** A v2 envelope up to its events, as the tracker writes it. */
+  const head = (automated: boolean) =>
+    JSON.stringify({
+      v: 2,
+      s: 'site-1',
+      i: 'session-1',
+      u: 'visitor-1',
+      k: true,
+      p: 'page-load-1',
+      a: automated,
+    }).slice(0, -1) + ',"e":[';
+  const event = (i: number, props: object = { i }): EventV2 =>
+    [2, i, Date.UTC(2025, 0, 1), '/', '', 'e', props] as EventV2;
 
-  it('sends every event in valid batches of at most 50 by sendBeacon', () => {
+  it('sends every event in valid v2 batches of at most 50 by sendBeacon', () => {
     const bodies: string[] = [];
     vi.spyOn(navigator, 'sendBeacon').mockImplementation((_url, body) => {
       bodies.push(body as string);
       return true;
     });
-    const [enqueue, flush] = createTransport('/v1/events', 'site-1', true, 1_000);
+    const [enqueue, flush] = createTransport('/v1/events', head(true), 1_000);
     for (let i = 0; i < 120; i++) enqueue(event(i));
     flush();
-    const sizes = bodies.map((b) => (JSON.parse(b) as { events: unknown[] }).events.length);
+    const sizes = bodies.map((b) => (JSON.parse(b) as { e: unknown[] }).e.length);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
     expect(sizes.reduce((a, b) => a + b)).toBe(120);
     for (const body of bodies) {
+      expect(JSON.parse(body)).toMatchObject({ v: 2, s: 'site-1', a: true });
       const { data, error } = parseBatch(body);
       expect(error).toBeNull();
       expect(data).toMatchObject({ v: 1, site: 'site-1', automated: true });
     }
+    const ids = bodies.flatMap((b) => parseBatch(b).data!.events.map((e) => e.id));
+    expect(new Set(ids).size).toBe(120);
+    expect(ids[7]).toBe('page-load-1-7');
   });
 
   it('cuts batches by size so every body fits 16 KB', () => {
@@ -176,11 +185,11 @@ describe('transport', () => {
       bodies.push(body as string);
       return true;
     });
-    const [enqueue, flush] = createTransport('/v1/events', 'site-1', false, 1_000);
+    const [enqueue, flush] = createTransport('/v1/events', head(false), 1_000);
     const props = Object.fromEntries(
       Array.from({ length: 20 }, (_, i) => [`k${i}`, '€'.repeat(60)]),
     );
-    for (let i = 0; i < 10; i++) enqueue(event(i, { props }));
+    for (let i = 0; i < 10; i++) enqueue(event(i, props));
     flush();
     expect(bodies.length).toBeGreaterThan(1);
     for (const body of bodies) {
@@ -194,7 +203,7 @@ describe('transport', () => {
     const beacon = vi.spyOn(navigator, 'sendBeacon').mockReturnValue(false);
     const fetch = vi.fn(() => Promise.reject(new TypeError('offline')));
     vi.stubGlobal('fetch', fetch);
-    const [enqueue, flush] = createTransport('/v1/events', 'site-1', false, 1_000);
+    const [enqueue, flush] = createTransport('/v1/events', head(false), 1_000);
     for (let i = 0; i < 250; i++) enqueue(event(i));
     flush();
     await vi.advanceTimersByTimeAsync(0); // let the rejections requeue
@@ -205,8 +214,8 @@ describe('transport', () => {
 
     const delivered: number[] = [];
     beacon.mockImplementation((_url, body) => {
-      const batch = JSON.parse(body as string) as { events: { props: { i: number } }[] };
-      delivered.push(...batch.events.map((e) => e.props.i));
+      const batch = JSON.parse(body as string) as { e: EventV2[] };
+      delivered.push(...batch.e.map((e) => Number((e[6] as { i: number }).i)));
       return true;
     });
     flush();
