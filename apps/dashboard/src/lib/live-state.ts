@@ -22,6 +22,8 @@ export interface LiveShardState {
   visitorsNow: number;
   /** A sequence gap of this shard; cleared by its next full message or a re-read snapshot. */
   gap: boolean;
+  /** Its last full snapshot listed only the most recently seen visitors (see LiveMessage). */
+  truncated: boolean;
 }
 
 export interface LiveState {
@@ -38,6 +40,11 @@ export interface LiveState {
   gap: boolean;
   /** Per shard (0 for an unsharded site); empty before the first broadcast. */
   shards: ReadonlyMap<number, LiveShardState>;
+  /**
+   * Some shard's last snapshot was truncated to fit one broadcast: `visitors` holds the most
+   * recently seen visitors, `visitorsNow` still counts them all.
+   */
+  truncated: boolean;
 }
 
 export const emptyLiveState: LiveState = {
@@ -48,6 +55,7 @@ export const emptyLiveState: LiveState = {
   lastEventAt: null,
   gap: false,
   shards: new Map(),
+  truncated: false,
 };
 
 export function visitorFromRow(row: LiveVisitorRow): LiveVisitor {
@@ -125,14 +133,26 @@ export function applyLiveMessage(state: LiveState, msg: LiveMessage): LiveState 
     seq: msg.seq,
     visitorsNow: msg.visitorsNow,
     gap: msg.full ? false : (prev?.gap ?? false) || gap,
+    truncated: msg.full ? msg.truncated === true : (prev?.truncated ?? false),
   });
   let visitorsNow = 0;
   let anyGap = false;
+  let truncated = false;
   for (const sh of shards.values()) {
     visitorsNow += sh.visitorsNow;
     anyGap ||= sh.gap;
+    truncated ||= sh.truncated;
   }
-  return { visitors, visitorsNow, events, seq: msg.seq, lastEventAt, gap: anyGap, shards };
+  return {
+    visitors,
+    visitorsNow,
+    events,
+    seq: msg.seq,
+    lastEventAt,
+    gap: anyGap,
+    shards,
+    truncated,
+  };
 }
 
 /** A `visitors` row change (postgres_changes) refreshes detail of a visitor already live. */

@@ -105,6 +105,30 @@ describe('applyLiveMessage', () => {
   });
 });
 
+describe('applyLiveMessage: truncated snapshots', () => {
+  it('flags a truncated snapshot until the next complete one, keeping the exact count', () => {
+    let s = applyLiveMessage(
+      emptyLiveState,
+      msg(1, { full: true, truncated: true, visitors: [visitor('a')], visitorsNow: 900 }),
+    );
+    expect(s).toMatchObject({ truncated: true, visitorsNow: 900 });
+    expect(s.visitors.size).toBe(1);
+    s = applyLiveMessage(s, msg(2, { visitors: [visitor('b')], visitorsNow: 900 }));
+    expect(s.truncated).toBe(true);
+    s = applyLiveMessage(s, msg(3, { full: true, visitors: [visitor('c')], visitorsNow: 1 }));
+    expect(s.truncated).toBe(false);
+  });
+
+  it('stays flagged while any shard is truncated', () => {
+    let s = applyLiveMessage(
+      emptyLiveState,
+      msg(1, { shard: 0, shards: 2, full: true, truncated: true, visitorsNow: 500 }),
+    );
+    s = applyLiveMessage(s, msg(1, { shard: 1, shards: 2, full: true, visitorsNow: 3 }));
+    expect(s).toMatchObject({ truncated: true, visitorsNow: 503 });
+  });
+});
+
 describe('applyLiveMessage: a sharded site', () => {
   // Visitor ids of shard 0 and shard 1 of 2.
   const ids = Array.from({ length: 40 }, (_, i) => `vis_${i}`);

@@ -48,6 +48,11 @@ export function LiveSection({ live, filters, realtime, mapboxToken }: Props) {
         {/* The exact count comes from the Worker; with a filter only the located subset is known. */}
         <LiveCount count={filtered ? visitors.size : live.visitorsNow} />
         <Freshness lastEventAt={live.lastEventAt} />
+        {live.truncated && (
+          <span className="live-note" data-testid="live-truncated">
+            Map: the {live.visitors.size.toLocaleString()} most recently active
+          </span>
+        )}
       </div>
       <div className={realtime ? 'live-grid realtime' : 'live-grid'}>
         <LiveMap visitors={visitors} mapboxToken={mapboxToken} />
