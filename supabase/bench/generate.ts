@@ -1,6 +1,7 @@
 // Fills a site with N sessions' worth of history the way ingest_batch would have left it,
 // set-based in SQL (never through the RPC: 10 million events would take hours that way).
-// sessions, session_pages and session_events are drawn at random; rollups, visitor_days,
+// sessions, session_pages and session_events are drawn at random (and stored in time order, as
+// ingest_batch appends them); rollups, visitor_days,
 // daily_rollups (with the unique-visitor counts) and visitors are then derived from them with the same definitions
 // ingest_batch applies, so the reading RPCs see realistic row counts and distributions.
 import type pg from 'pg';
@@ -41,7 +42,9 @@ const STEPS: [string, string][] = [
          (array['direct','direct','direct','direct','search','search','social','social','email','other','other','other'])[x.ri + 1] as cls,
          case when x.ri in (6, 8) then 'src' || x.ri else '' end as src,
          case when x.ri in (6, 8) then 'med' || x.ri else '' end as med,
-         case when x.ri in (6, 8) then 'camp' || (x.seed % 7) else '' end as camp) r`,
+         case when x.ri in (6, 8) then 'camp' || (x.seed % 7) else '' end as camp) r
+     -- In start order, as ingest_batch appends them: a range's sessions share heap pages.
+     order by x.t`,
   ],
   [
     'session_pages',
@@ -53,14 +56,16 @@ const STEPS: [string, string][] = [
                    else '/p/' || floor(200 * power(random(), 2))::int end as path
        from generate_series(1, s.pageviews) n) v
      where s.site_id = $1
-     group by 1, 2, 3, 4, 5`,
+     group by 1, 2, 3, 4, 5
+     order by 5`,
   ],
   [
     'session_events',
     `insert into public.session_events (site_id, session_id, name, visitor_id, hour, events)
      select s.site_id, s.session_id, 'event_' || floor(6 * power(random(), 2))::int, s.visitor_id, s.hour, 1
      from public.sessions s
-     where s.site_id = $1 and random() < 0.25`,
+     where s.site_id = $1 and random() < 0.25
+     order by s.hour`,
   ],
   [
     'visitors',
@@ -143,7 +148,8 @@ function dimensionSteps(dimension: string): [string, string][] {
        select $1, '${dimension}', x.value, x.hour, sum(x.visits), sum(x.pageviews), sum(x.bounces),
          sum(x.engaged_ms)
        from (${rows}) x
-       group by x.value, x.hour`,
+       group by x.value, x.hour
+       order by x.hour`,
     ],
     [
       `daily_rollups ${dimension || "''"}`,
@@ -178,7 +184,9 @@ function dimensionSteps(dimension: string): [string, string][] {
            group by 1, 2, 3
          ) g
          group by 1, 2
-       ) u on u.value = m.value and u.day = m.day`,
+       ) u on u.value = m.value and u.day = m.day
+       -- Day by day, as ingest_batch appends them.
+       order by 4, 3`,
     ],
   ];
 }

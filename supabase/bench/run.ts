@@ -1,10 +1,12 @@
-// The database benchmark: a site with ~10 million events' worth of history (1.25 M sessions of
-// ~8 events: page views, heartbeats, custom events), then p50/p95 of every reading RPC through
-// PostgREST with a dashboard token (as the dashboard calls them), and of ingest_batch with
-// 500-event flushes through PostgREST with the service key (as the Worker calls it).
+// The database benchmark: sites with 1 and 10 million events' worth of history (sessions of ~8
+// events: page views, heartbeats, custom events; 90 days), each generated set-based, then
+// p50/p95 of every reading RPC through PostgREST with a dashboard token (as the dashboard calls
+// them) at each volume, and of ingest_batch with 500-event flushes through PostgREST with the
+// service key (as the Worker calls it) on top of the largest.
 //
-//   pnpm --filter @sightline/database bench
-//   SIGHTLINE_BENCH_SESSIONS=100000 pnpm --filter @sightline/database bench   (a quick run)
+//   pnpm --filter @sightline/database bench                                  (1 M and 10 M)
+//   SIGHTLINE_BENCH_EVENTS=1000000 pnpm --filter @sightline/database bench   (one volume)
+//   SIGHTLINE_BENCH_EVENTS=1000000,10000000,100000000 pnpm --filter @sightline/database bench
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,10 +20,14 @@ import { generate } from './generate.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const MIGRATIONS = join(HERE, '..', 'migrations');
 const RESULTS = join(HERE, '..', '..', 'bench', 'results', 'database');
-const SITE = 'bench';
 const TZ = 'Europe/Berlin';
-const SESSIONS = Number(process.env.SIGHTLINE_BENCH_SESSIONS ?? 1_250_000);
 const EVENTS_PER_SESSION = 8;
+const DEFAULT_EVENTS = [1_000_000, 10_000_000];
+const EVENTS = process.env.SIGHTLINE_BENCH_EVENTS
+  ? process.env.SIGHTLINE_BENCH_EVENTS.split(',').map(Number)
+  : process.env.SIGHTLINE_BENCH_SESSIONS
+    ? [Number(process.env.SIGHTLINE_BENCH_SESSIONS) * EVENTS_PER_SESSION]
+    : DEFAULT_EVENTS;
 const RUNS = 40;
 const log = (line: string) => process.stdout.write(line + '\n');
 
@@ -45,31 +51,195 @@ async function time(
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
+type Case = [name: string, path: string, rpc: string, args: object];
+
+/** The calls, with ranges as the dashboard sends them (apps/dashboard/src/lib/date-range.ts). */
+async function casesFor(db: pg.Client, site: string): Promise<Case[]> {
+  // Whole local days ending with today (computed in local time, so a range across a DST change
+  // still starts at local midnight).
+  const { rows } = await db.query<{
+    tomorrow: Date;
+    d1: Date;
+    d2: Date;
+    d7: Date;
+    d30: Date;
+    d90: Date;
+  }>(
+    `select (t + interval '1 day') at time zone $1 as tomorrow, t at time zone $1 as d1,
+       (t - interval '1 day') at time zone $1 as d2, (t - interval '6 days') at time zone $1 as d7,
+       (t - interval '29 days') at time zone $1 as d30, (t - interval '89 days') at time zone $1 as d90
+     from (select date_trunc('day', now() at time zone $1) as t) x`,
+    [TZ],
+  );
+  const r = rows[0]!;
+  const days = (from: Date) => ({
+    p_site: site,
+    p_from: from.toISOString(),
+    p_to: r.tomorrow.toISOString(),
+  });
+  // "24 h": whole hours (the dashboard rounds `to` up to the next hour).
+  const hour = 3_600_000;
+  const to = Math.ceil(Date.now() / hour) * hour;
+  const last24h = {
+    p_site: site,
+    p_from: new Date(to - 24 * hour).toISOString(),
+    p_to: new Date(to).toISOString(),
+  };
+  return [
+    ['overview, today', 'rollups', 'stats_overview', days(r.d1)],
+    ['overview, last 7 days', 'rollups', 'stats_overview', days(r.d7)],
+    ['overview, last 30 days', 'rollups', 'stats_overview', days(r.d30)],
+    ['overview, last 90 days', 'rollups', 'stats_overview', days(r.d90)],
+    [
+      'overview, last 30 days, country filter',
+      'rollups',
+      'stats_overview',
+      { ...days(r.d30), p_filters: { country: 'C1' } },
+    ],
+    [
+      'overview, last 30 days, page filter',
+      'rollups',
+      'stats_overview',
+      { ...days(r.d30), p_filters: { page: '/p/3' } },
+    ],
+    ['overview, last 24 hours (not whole days)', 'hourly rollups', 'stats_overview', last24h],
+    [
+      'overview, last 24 hours, country filter',
+      'sessions',
+      'stats_overview',
+      { ...last24h, p_filters: { country: 'C1' } },
+    ],
+    [
+      'overview, last 7 days, two filters',
+      'sessions',
+      'stats_overview',
+      { ...days(r.d7), p_filters: { country: 'C1', device: 'mobile' } },
+    ],
+    [
+      'overview, last 30 days, two filters',
+      'sessions',
+      'stats_overview',
+      { ...days(r.d30), p_filters: { country: 'C1', device: 'mobile' } },
+    ],
+    ['breakdown page, today', 'rollups', 'stats_breakdown', { ...days(r.d1), p_dimension: 'page' }],
+    [
+      'breakdown page, last 30 days',
+      'rollups',
+      'stats_breakdown',
+      { ...days(r.d30), p_dimension: 'page' },
+    ],
+    [
+      'breakdown country, last 30 days',
+      'rollups',
+      'stats_breakdown',
+      { ...days(r.d30), p_dimension: 'country' },
+    ],
+    [
+      'breakdown city, last 30 days',
+      'rollups',
+      'stats_breakdown',
+      { ...days(r.d30), p_dimension: 'city' },
+    ],
+    [
+      'breakdown referrer, last 30 days',
+      'rollups',
+      'stats_breakdown',
+      { ...days(r.d30), p_dimension: 'referrer' },
+    ],
+    [
+      'breakdown event, last 30 days',
+      'rollups',
+      'stats_breakdown',
+      { ...days(r.d30), p_dimension: 'event' },
+    ],
+    [
+      'breakdown page, last 90 days',
+      'rollups',
+      'stats_breakdown',
+      { ...days(r.d90), p_dimension: 'page' },
+    ],
+    [
+      'breakdown page, last 7 days, country filter',
+      'sessions',
+      'stats_breakdown',
+      { ...days(r.d7), p_dimension: 'page', p_filters: { country: 'C1' } },
+    ],
+    [
+      'breakdown country, last 24 hours',
+      'sessions',
+      'stats_breakdown',
+      { ...last24h, p_dimension: 'country' },
+    ],
+    [
+      'timeseries by hour, today',
+      'hourly rollups',
+      'stats_timeseries',
+      { ...days(r.d1), p_resolution: 'hour' },
+    ],
+    [
+      'timeseries by day, last 30 days',
+      'rollups',
+      'stats_timeseries',
+      { ...days(r.d30), p_resolution: 'day' },
+    ],
+    [
+      'timeseries by day, last 90 days',
+      'rollups',
+      'stats_timeseries',
+      { ...days(r.d90), p_resolution: 'day' },
+    ],
+    [
+      'timeseries by hour, last 24 hours',
+      'hourly rollups',
+      'stats_timeseries',
+      { ...last24h, p_resolution: 'hour' },
+    ],
+    [
+      'timeseries by hour, today and yesterday',
+      'hourly rollups',
+      'stats_timeseries',
+      { ...days(r.d2), p_resolution: 'hour' },
+    ],
+    [
+      'timeseries by hour, today, country filter',
+      'sessions',
+      'stats_timeseries',
+      { ...days(r.d1), p_resolution: 'hour', p_filters: { country: 'C1' } },
+    ],
+    [
+      'live_visitors, 5 minutes',
+      'visitors',
+      'live_visitors',
+      { p_site: site, p_window_seconds: 300 },
+    ],
+  ];
+}
+
+interface Level {
+  events_equivalent: number;
+  sessions: number;
+  days: number;
+  rows: Record<string, number>;
+  database_bytes: number;
+  generation_seconds: Record<string, number>;
+  load_average_1m: number;
+  reads: Record<string, Read>;
+}
+
+interface Read {
+  rpc: string;
+  path: string;
+  p50_ms: number;
+  p95_ms: number;
+  under_50ms_p95: boolean;
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sightline-db-bench-'));
   const stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS });
   const db = new pg.Client({ connectionString: stack.dbUrl });
   await db.connect();
   try {
-    await db.query(
-      `insert into public.sites (id, name, domains, timezone, store_raw) values ($1, 'Bench', '{localhost}', $2, false)`,
-      [SITE, TZ],
-    );
-    log(`generating ${SESSIONS} sessions (~${SESSIONS * EVENTS_PER_SESSION} events) over 90 days`);
-    const started = performance.now();
-    const generated = await generate(
-      db,
-      SITE,
-      { sessions: SESSIONS, visitors: Math.round(SESSIONS * 0.32), days: 90 },
-      log,
-    );
-    const generationSeconds = Math.round((performance.now() - started) / 1000);
-
-    const token = await signDashboardToken({
-      siteIds: [SITE],
-      secret: stack.jwtSecret,
-      ttlSeconds: 3600,
-    });
     const post = async (fn: string, body: object, bearer: string): Promise<void> => {
       const response = await fetch(`${stack.url}/rest/v1/rpc/${fn}`, {
         method: 'POST',
@@ -83,157 +253,60 @@ async function main(): Promise<void> {
       const text = await response.text();
       if (!response.ok) throw new Error(`${fn}: ${response.status} ${text}`);
     };
-    // Ranges as the dashboard sends them: whole local days ending with today (computed in
-    // local time, so a range across a DST change still starts at local midnight).
-    const { rows } = await db.query<{
-      tomorrow: Date;
-      d1: Date;
-      d2: Date;
-      d7: Date;
-      d30: Date;
-      d90: Date;
-    }>(
-      `select (t + interval '1 day') at time zone $1 as tomorrow, t at time zone $1 as d1,
-         (t - interval '1 day') at time zone $1 as d2, (t - interval '6 days') at time zone $1 as d7,
-         (t - interval '29 days') at time zone $1 as d30, (t - interval '89 days') at time zone $1 as d90
-       from (select date_trunc('day', now() at time zone $1) as t) x`,
-      [TZ],
-    );
-    const r = rows[0]!;
-    const days = (from: Date) => ({
-      p_site: SITE,
-      p_from: from.toISOString(),
-      p_to: r.tomorrow.toISOString(),
-    });
-    const now = Date.now();
-    const last24h = {
-      p_site: SITE,
-      p_from: new Date(now - 86_400_000).toISOString(),
-      p_to: new Date(now).toISOString(),
-    };
 
-    const cases: [string, string, string, object][] = [
-      ['overview, today', 'rollups', 'stats_overview', days(r.d1)],
-      ['overview, last 7 days', 'rollups', 'stats_overview', days(r.d7)],
-      ['overview, last 30 days', 'rollups', 'stats_overview', days(r.d30)],
-      ['overview, last 90 days', 'rollups', 'stats_overview', days(r.d90)],
-      [
-        'overview, last 30 days, country filter',
-        'rollups',
-        'stats_overview',
-        { ...days(r.d30), p_filters: { country: 'C1' } },
-      ],
-      [
-        'overview, last 30 days, page filter',
-        'rollups',
-        'stats_overview',
-        { ...days(r.d30), p_filters: { page: '/p/3' } },
-      ],
-      ['overview, last 24 hours (not whole days)', 'sessions', 'stats_overview', last24h],
-      [
-        'overview, last 7 days, two filters',
-        'sessions',
-        'stats_overview',
-        { ...days(r.d7), p_filters: { country: 'C1', device: 'mobile' } },
-      ],
-      [
-        'overview, last 30 days, two filters',
-        'sessions',
-        'stats_overview',
-        { ...days(r.d30), p_filters: { country: 'C1', device: 'mobile' } },
-      ],
-      [
-        'breakdown page, last 30 days',
-        'rollups',
-        'stats_breakdown',
-        { ...days(r.d30), p_dimension: 'page' },
-      ],
-      [
-        'breakdown country, last 30 days',
-        'rollups',
-        'stats_breakdown',
-        { ...days(r.d30), p_dimension: 'country' },
-      ],
-      [
-        'breakdown city, last 30 days',
-        'rollups',
-        'stats_breakdown',
-        { ...days(r.d30), p_dimension: 'city' },
-      ],
-      [
-        'breakdown referrer, last 30 days',
-        'rollups',
-        'stats_breakdown',
-        { ...days(r.d30), p_dimension: 'referrer' },
-      ],
-      [
-        'breakdown event, last 30 days',
-        'rollups',
-        'stats_breakdown',
-        { ...days(r.d30), p_dimension: 'event' },
-      ],
-      [
-        'breakdown page, last 90 days',
-        'rollups',
-        'stats_breakdown',
-        { ...days(r.d90), p_dimension: 'page' },
-      ],
-      [
-        'breakdown page, last 7 days, country filter',
-        'sessions',
-        'stats_breakdown',
-        { ...days(r.d7), p_dimension: 'page', p_filters: { country: 'C1' } },
-      ],
-      [
-        'breakdown country, last 24 hours',
-        'sessions',
-        'stats_breakdown',
-        { ...last24h, p_dimension: 'country' },
-      ],
-      [
-        'timeseries by day, last 30 days',
-        'rollups',
-        'stats_timeseries',
-        { ...days(r.d30), p_resolution: 'day' },
-      ],
-      [
-        'timeseries by day, last 90 days',
-        'rollups',
-        'stats_timeseries',
-        { ...days(r.d90), p_resolution: 'day' },
-      ],
-      [
-        'timeseries by hour, last 24 hours',
-        'sessions',
-        'stats_timeseries',
-        { ...last24h, p_resolution: 'hour' },
-      ],
-      [
-        'timeseries by hour, today and yesterday',
-        'sessions',
-        'stats_timeseries',
-        { ...days(r.d2), p_resolution: 'hour' },
-      ],
-      [
-        'live_visitors, 5 minutes',
-        'visitors',
-        'live_visitors',
-        { p_site: SITE, p_window_seconds: 300 },
-      ],
-    ];
-    const reads: Record<
-      string,
-      { rpc: string; path: string; p50_ms: number; p95_ms: number; under_50ms_p95: boolean }
-    > = {};
-    for (const [name, path, fn, args] of cases) {
-      const { p50, p95 } = await time(RUNS, () => post(fn, args, token));
-      reads[name] = { rpc: fn, path, p50_ms: p50, p95_ms: p95, under_50ms_p95: p95 < 50 };
-      log(`${name.padEnd(48)} ${path.padEnd(9)} p50 ${p50} ms  p95 ${p95} ms`);
+    // One site per volume, in the same database (smallest first): every level is measured
+    // right after its generation, and the rows of the other sites are there too.
+    const levels: Level[] = [];
+    let site = '';
+    for (const events of [...EVENTS].sort((a, b) => a - b)) {
+      const sessions = Math.round(events / EVENTS_PER_SESSION);
+      site = `bench${events}`;
+      await db.query(
+        `insert into public.sites (id, name, domains, timezone, store_raw) values ($1, 'Bench', '{localhost}', $2, false)`,
+        [site, TZ],
+      );
+      log(`generating ${sessions} sessions (~${events} events) over 90 days for ${site}`);
+      const started = performance.now();
+      // visitor_days is read only by ingest_batch (never by a report): not generated here.
+      const generated = await generate(
+        db,
+        site,
+        { sessions, visitors: Math.round(sessions * 0.32), days: 90 },
+        log,
+        { visitorDays: false },
+      );
+      const generationSeconds = Math.round((performance.now() - started) / 1000);
+      const { rows: size } = await db.query<{ bytes: string }>(
+        'select pg_database_size(current_database())::text as bytes',
+      );
+      log(`  generated in ${generationSeconds} s; database ${Number(size[0]!.bytes) >> 20} MB`);
+
+      const token = await signDashboardToken({
+        siteIds: [site],
+        secret: stack.jwtSecret,
+        ttlSeconds: 3600,
+      });
+      const reads: Record<string, Read> = {};
+      for (const [name, path, fn, args] of await casesFor(db, site)) {
+        const { p50, p95 } = await time(RUNS, () => post(fn, args, token));
+        reads[name] = { rpc: fn, path, p50_ms: p50, p95_ms: p95, under_50ms_p95: p95 < 50 };
+        log(`${events / 1e6} M ${name.padEnd(48)} ${path.padEnd(14)} p50 ${p50} ms  p95 ${p95} ms`);
+      }
+      levels.push({
+        events_equivalent: events,
+        sessions,
+        days: 90,
+        rows: generated.rows,
+        database_bytes: Number(size[0]!.bytes),
+        generation_seconds: { total: generationSeconds, ...generated.seconds },
+        load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
+        reads,
+      });
     }
 
-    // ingest_batch: flushes of 500 events of fresh traffic on top of the history.
+    // ingest_batch: flushes of 500 events of fresh traffic on top of the largest history.
     const traffic = generateTraffic({
-      siteId: SITE,
+      siteId: site,
       idPrefix: 'live',
       seed: 9,
       startMs: Date.now() - 600_000,
@@ -250,9 +323,23 @@ async function main(): Promise<void> {
       `ingest_batch, 500 events (${sample.sessions.length} sessions, ${sample.visitors.length} visitors): p50 ${ingest.p50} ms  p95 ${ingest.p95} ms`,
     );
 
+    const largest = levels[levels.length - 1]!;
+    // How each case's p50 grows per 10x data between consecutive volumes.
+    const growth: Record<string, number[]> = {};
+    for (const name of Object.keys(largest.reads)) {
+      growth[name] = levels.slice(1).map((l, i) => {
+        const a = levels[i]!;
+        const span = Math.log10(l.events_equivalent / a.events_equivalent) || 1;
+        return (
+          Math.round((l.reads[name]!.p50_ms / a.reads[name]!.p50_ms) ** (1 / span) * 100) / 100
+        );
+      });
+    }
     const result = {
       generated_at: new Date().toISOString(),
-      // Other work on the machine slows every number down: the 1-minute load average at the end.
+      command: 'pnpm --filter @sightline/database bench',
+      // Other work on the machine slows every number down: the 1-minute load average at the end
+      // (and per level, after its reads).
       machine: {
         cpus: cpus().length,
         cpu: cpus()[0]?.model ?? '',
@@ -260,18 +347,22 @@ async function main(): Promise<void> {
         load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
       },
       postgres: (await db.query<{ v: string }>('select version() as v')).rows[0]!.v,
+      // The largest volume (what earlier single-volume runs reported at the top level).
       volume: {
-        sessions: SESSIONS,
-        events_equivalent: SESSIONS * EVENTS_PER_SESSION,
+        sessions: largest.sessions,
+        events_equivalent: largest.events_equivalent,
         days: 90,
-        rows: generated.rows,
+        rows: largest.rows,
       },
-      generation_seconds: { total: generationSeconds, ...generated.seconds },
+      generation_seconds: largest.generation_seconds,
       runs_per_case: RUNS,
       measured_through:
         'PostgREST 12 via the devstack gateway (HTTP, dashboard token / service key)',
-      reads,
+      reads: largest.reads,
+      levels,
+      p50_growth_per_10x_data: growth,
       ingest_batch: {
+        history_events: largest.events_equivalent,
         events_per_batch: 500,
         sessions_per_batch: sample.sessions.length,
         visitors_per_batch: sample.visitors.length,
@@ -280,10 +371,8 @@ async function main(): Promise<void> {
       },
     };
     await mkdir(RESULTS, { recursive: true });
-    const file = join(
-      RESULTS,
-      SESSIONS === 1_250_000 ? 'results.json' : `results-${SESSIONS}.json`,
-    );
+    const defaults = EVENTS.join(',') === DEFAULT_EVENTS.join(',');
+    const file = join(RESULTS, defaults ? 'results.json' : `results-${EVENTS.join('-')}.json`);
     await writeFile(file, JSON.stringify(result, null, 2) + '\n');
     log(`wrote ${file}`);
   } finally {

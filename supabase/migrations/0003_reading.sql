@@ -21,27 +21,6 @@ language sql immutable parallel safe as $$
                'utm_campaign', 'event']
 $$;
 
--- The value of a session-level dimension ('' is the site total).
-create function private.session_value(s public.sessions, p_dimension text) returns text
-language sql immutable parallel safe as $$
-  select case p_dimension
-    when '' then ''
-    when 'entry_page' then s.entry_path
-    when 'exit_page' then s.exit_path
-    when 'referrer' then s.referrer_host
-    when 'referrer_class' then s.referrer_class
-    when 'country' then s.country
-    when 'region' then s.region
-    when 'city' then s.city
-    when 'device' then s.device
-    when 'browser' then s.browser
-    when 'os' then s.os
-    when 'utm_source' then s.utm_source
-    when 'utm_medium' then s.utm_medium
-    when 'utm_campaign' then s.utm_campaign
-  end
-$$;
-
 -- 22023 (invalid_parameter_value) is answered by PostgREST with HTTP 400.
 create function private.check_filters(p_filters jsonb) returns void
 language plpgsql immutable as $$
@@ -91,22 +70,51 @@ language sql immutable parallel safe as $$
   select p_at = date_trunc('day', p_at, p_tz)
 $$;
 
--- Sessions matching every filter, with the measures the filters select.
+-- Sessions matching every filter, with the measures the filters select and the value of
+-- p_dimension (a session-level dimension, or '' ) for breakdowns. The filters are plain column
+-- comparisons (one lookup of p_filters per dimension, no subquery per session).
 create function private.filtered_sessions(p_site text, p_from timestamptz, p_to timestamptz,
-                                          p_filters jsonb)
-returns table (s public.sessions, pageviews bigint, engaged_ms bigint, bounce integer)
+                                          p_filters jsonb, p_dimension text default '')
+returns table (session_id text, visitor_id text, hour timestamptz, value text,
+               pageviews bigint, engaged_ms bigint, bounce integer)
 language sql stable as $$
-  select s, coalesce(sp.pageviews, s.pageviews)::bigint, coalesce(sp.engaged_ms, s.engaged_ms),
+  select s.session_id, s.visitor_id, s.hour,
+    case p_dimension
+      when 'entry_page' then s.entry_path
+      when 'exit_page' then s.exit_path
+      when 'referrer' then s.referrer_host
+      when 'referrer_class' then s.referrer_class
+      when 'country' then s.country
+      when 'region' then s.region
+      when 'city' then s.city
+      when 'device' then s.device
+      when 'browser' then s.browser
+      when 'os' then s.os
+      when 'utm_source' then s.utm_source
+      when 'utm_medium' then s.utm_medium
+      when 'utm_campaign' then s.utm_campaign
+      else ''
+    end,
+    coalesce(sp.pageviews, s.pageviews)::bigint, coalesce(sp.engaged_ms, s.engaged_ms),
     (s.pageviews = 1)::integer
   from public.sessions s
   left join public.session_pages sp
     on p_filters ? 'page' and sp.site_id = s.site_id and sp.session_id = s.session_id
     and sp.path = p_filters ->> 'page'
   where s.site_id = p_site and s.hour >= p_from and s.hour < p_to
-    and not exists (
-      select 1 from jsonb_each_text(p_filters) f
-      where f.key not in ('page', 'event')
-        and f.value is distinct from private.session_value(s, f.key))
+    and (not p_filters ? 'entry_page' or s.entry_path = p_filters ->> 'entry_page')
+    and (not p_filters ? 'exit_page' or s.exit_path = p_filters ->> 'exit_page')
+    and (not p_filters ? 'referrer' or s.referrer_host = p_filters ->> 'referrer')
+    and (not p_filters ? 'referrer_class' or s.referrer_class = p_filters ->> 'referrer_class')
+    and (not p_filters ? 'country' or s.country = p_filters ->> 'country')
+    and (not p_filters ? 'region' or s.region = p_filters ->> 'region')
+    and (not p_filters ? 'city' or s.city = p_filters ->> 'city')
+    and (not p_filters ? 'device' or s.device = p_filters ->> 'device')
+    and (not p_filters ? 'browser' or s.browser = p_filters ->> 'browser')
+    and (not p_filters ? 'os' or s.os = p_filters ->> 'os')
+    and (not p_filters ? 'utm_source' or s.utm_source = p_filters ->> 'utm_source')
+    and (not p_filters ? 'utm_medium' or s.utm_medium = p_filters ->> 'utm_medium')
+    and (not p_filters ? 'utm_campaign' or s.utm_campaign = p_filters ->> 'utm_campaign')
     and (not p_filters ? 'page' or sp.session_id is not null)
     and (not p_filters ? 'event' or exists (
       select 1 from public.session_events se
@@ -141,9 +149,22 @@ begin
       from public.daily_rollups d
       where d.site_id = p_site and d.dimension = v_dimension and d.value = v_value
         and d.day >= v_from and d.day < v_to;
+  elsif p_filters = '{}' then
+    -- No filter, any range: the site-total hourly rollups (a range holds the sessions whose
+    -- start hour lies in it, as in every path), and the distinct visitors of those sessions
+    -- from the index on (site_id, hour) that carries visitor_id.
+    return query
+      select
+        (select count(distinct s.visitor_id) from public.sessions s
+         where s.site_id = p_site and s.hour >= p_from and s.hour < p_to),
+        coalesce(sum(r.visits), 0)::bigint, coalesce(sum(r.pageviews), 0)::bigint,
+        coalesce(sum(r.bounces), 0)::bigint, coalesce(sum(r.engaged_ms), 0)::bigint
+      from public.rollups r
+      where r.site_id = p_site and r.dimension = '' and r.value = ''
+        and r.hour >= p_from and r.hour < p_to;
   else
     return query
-      select count(distinct (f.s).visitor_id), count(*), coalesce(sum(f.pageviews), 0)::bigint,
+      select count(distinct f.visitor_id), count(*), coalesce(sum(f.pageviews), 0)::bigint,
         coalesce(sum(f.bounce), 0)::bigint, coalesce(sum(f.engaged_ms), 0)::bigint
       from private.filtered_sessions(p_site, p_from, p_to, p_filters) f;
   end if;
@@ -236,23 +257,23 @@ begin
       limit p_limit;
   elsif p_dimension = 'page' then
     return query
-      select sp.path, count(distinct (f.s).visitor_id), count(*), sum(sp.pageviews)::bigint,
+      select sp.path, count(distinct f.visitor_id), count(*), sum(sp.pageviews)::bigint,
         avg(f.bounce)::float8, sum(sp.engaged_ms)::bigint
       from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
-      join public.session_pages sp on sp.site_id = p_site and sp.session_id = (f.s).session_id
+      join public.session_pages sp on sp.site_id = p_site and sp.session_id = f.session_id
       group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
   elsif p_dimension = 'event' then
     return query
-      select se.name, count(distinct (f.s).visitor_id), count(*), sum(se.events)::bigint,
+      select se.name, count(distinct f.visitor_id), count(*), sum(se.events)::bigint,
         null::float8, 0::bigint
       from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
-      join public.session_events se on se.site_id = p_site and se.session_id = (f.s).session_id
+      join public.session_events se on se.site_id = p_site and se.session_id = f.session_id
       group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
   else
     return query
-      select private.session_value(f.s, p_dimension), count(distinct (f.s).visitor_id),
-        count(*), sum(f.pageviews)::bigint, avg(f.bounce)::float8, sum(f.engaged_ms)::bigint
-      from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+      select f.value, count(distinct f.visitor_id), count(*), sum(f.pageviews)::bigint,
+        avg(f.bounce)::float8, sum(f.engaged_ms)::bigint
+      from private.filtered_sessions(p_site, p_from, p_to, p_filters, p_dimension) f
       group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
   end if;
 end
@@ -304,6 +325,34 @@ begin
         coalesce(r.engaged_ms, 0)
       from b left join r on r.bucket = b.bucket
       order by 1;
+  elsif p_filters = '{}' then
+    -- No filter: the site-total hourly rollups, and per bucket the distinct visitors of its
+    -- sessions from the index on (site_id, hour) that carries visitor_id.
+    return query
+      with b as (
+        select g as bucket
+        from generate_series(date_trunc(p_resolution, p_from, v_tz),
+                             p_to - interval '1 microsecond', v_step, v_tz) g
+      ),
+      r as (
+        select date_trunc(p_resolution, r.hour, v_tz) as bucket, sum(r.visits)::bigint as visits,
+          sum(r.pageviews)::bigint as pageviews, sum(r.engaged_ms)::bigint as engaged_ms
+        from public.rollups r
+        where r.site_id = p_site and r.dimension = '' and r.value = ''
+          and r.hour >= p_from and r.hour < p_to
+        group by 1
+      ),
+      u as (
+        select date_trunc(p_resolution, s.hour, v_tz) as bucket,
+          count(distinct s.visitor_id) as visitors
+        from public.sessions s
+        where s.site_id = p_site and s.hour >= p_from and s.hour < p_to
+        group by 1
+      )
+      select b.bucket, coalesce(u.visitors, 0), coalesce(r.visits, 0), coalesce(r.pageviews, 0),
+        coalesce(r.engaged_ms, 0)
+      from b left join r on r.bucket = b.bucket left join u on u.bucket = b.bucket
+      order by 1;
   else
     return query
       with b as (
@@ -312,8 +361,8 @@ begin
                              p_to - interval '1 microsecond', v_step, v_tz) g
       ),
       t as (
-        select date_trunc(p_resolution, (f.s).hour, v_tz) as bucket,
-          count(distinct (f.s).visitor_id) as visitors, count(*) as visits,
+        select date_trunc(p_resolution, f.hour, v_tz) as bucket,
+          count(distinct f.visitor_id) as visitors, count(*) as visits,
           sum(f.pageviews)::bigint as pageviews, sum(f.engaged_ms)::bigint as engaged_ms
         from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
         group by 1
