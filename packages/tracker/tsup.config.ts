@@ -3,7 +3,9 @@ import { defineConfig } from 'tsup';
 /** Terser squeezes the script tag about 5 % below esbuild's minifier; every byte is budgeted. */
 const terserOptions = {
   ecma: 2020,
-  toplevel: true,
+  // Not `toplevel`: the IIFE's body is mangled and inlined anyway, and with it terser may unwrap
+  // the IIFE into top-level `var`s, which in a classic script are globals of the host page.
+  toplevel: false,
   compress: {
     passes: 3,
     unsafe: true,

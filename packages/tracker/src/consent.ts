@@ -11,8 +11,9 @@ let optedOut = false;
 
 export const isOptedOut = (): boolean => {
   try {
-    // Bracket access: the same Storage API as getItem, fewer bytes shipped.
-    return optedOut || localStorage[OPT_OUT_KEY] === '1';
+    // Bracket access: the same Storage API as getItem, fewer bytes shipped. `== 1`: the stored
+    // string '1' (what setOptOut writes, and what the docs tell people to set).
+    return optedOut || localStorage[OPT_OUT_KEY] == 1;
   } catch {
     return optedOut;
   }
@@ -21,7 +22,8 @@ export const isOptedOut = (): boolean => {
 export const setOptOut = (out: boolean): void => {
   optedOut = out;
   try {
-    if (out) localStorage[OPT_OUT_KEY] = '1';
+    if (out)
+      localStorage[OPT_OUT_KEY] = 1; // stored as '1'
     else delete localStorage[OPT_OUT_KEY];
   } catch {
     // storage blocked: the in-memory flag still applies to this page.

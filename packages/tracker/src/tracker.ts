@@ -122,10 +122,11 @@ export function createTracker(o: TrackerOptions): Api {
   let interactions = 0;
   let scroll = 0;
   let countedTo = Date.now();
-  /** Input keeps the user active for idleMs; hiding the page ends it at once. */
+  /**
+   * Input keeps the user active for idleMs. 0 once the page is hidden and its final heartbeat
+   * sent (until it is shown again): nothing accrues, and a second hide sends nothing.
+   */
   let activeUntil = countedTo + idleMs;
-  /** The page is hidden and its final heartbeat sent. */
-  let hidden = false;
 
   /** Add the active part of [countedTo, now] to the engaged time; measure the scroll depth. */
   const accrue = () => {
@@ -134,10 +135,10 @@ export function createTracker(o: TrackerOptions): Api {
     scroll = Math.max(scroll, scrollDepth());
     return (countedTo = now);
   };
-  /** Input: the user is active for the next idleMs (unless the page is hidden). */
+  /** Input (or the page shown again): the user is active for the next idleMs. */
   const activity = () => {
     const now = accrue();
-    if (!hidden && !document.hidden) activeUntil = now + idleMs;
+    if (!document.hidden) activeUntil = now + idleMs;
   };
 
   // --- events ---
@@ -184,11 +185,11 @@ export function createTracker(o: TrackerOptions): Api {
     }
   });
 
+  /** `visibilitychange` to hidden, then usually `pagehide`: one final heartbeat, every time a flush. */
   const hide = () => {
-    if (!hidden) {
-      hidden = true;
-      activeUntil = accrue();
+    if (activeUntil) {
       beat(true);
+      activeUntil = 0;
       if (vitals) emit(5, ...vitals());
       vitals = false; // once per page load
     }
@@ -197,13 +198,7 @@ export function createTracker(o: TrackerOptions): Api {
 
   // A bfcache restore is the same page view coming back: the page turns visible again (no
   // `pageshow` listener needed), engagement resumes, and no new pageview is counted.
-  on('visibilitychange', () => {
-    if (document.hidden) hide();
-    else {
-      hidden = false;
-      activity();
-    }
-  });
+  on('visibilitychange', () => (document.hidden ? hide() : activity()));
   on('pagehide', hide);
   ['pointerdown', 'keydown', 'mousemove', 'scroll'].forEach((type, i) =>
     on(type, () => {
@@ -212,7 +207,7 @@ export function createTracker(o: TrackerOptions): Api {
     }),
   );
   setInterval(
-    safe(() => hidden || document.hidden || beat()),
+    safe(() => document.hidden || beat()),
     +o.heartbeatMs! || DEFAULT_HEARTBEAT_MS,
   );
 

@@ -24,8 +24,8 @@ export const brotliBytes = (code: string) =>
  * margin and must only ever go down.
  */
 export const CEILINGS = {
-  script: { gzip: 2_290, brotli: 2_045 },
-  esm: { gzip: 2_280, brotli: 2_040 },
+  script: { gzip: 2_240, brotli: 2_005 },
+  esm: { gzip: 2_250, brotli: 2_005 },
 };
 
 /** Never in either build: schema runtime, dynamic code, cookies, leftover debugging. */
@@ -63,8 +63,9 @@ describe('size', () => {
     expect(esm).not.toContain(needle);
   });
 
-  it('the script tag is a classic script: no import or export', () => {
+  it('the script tag is a classic script: no import or export, one IIFE (no page globals)', () => {
     expect(script).not.toMatch(/\bimport\s*[({"'*]|\bexport\s*[{*]/);
     expect(script.startsWith('(()=>{')).toBe(true);
+    expect(script.trimEnd().endsWith('})();')).toBe(true);
   });
 });
