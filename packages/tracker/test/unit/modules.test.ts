@@ -56,7 +56,7 @@ describe('props', () => {
 });
 
 describe('ids', () => {
-  it('uid: the schema charset, 8–64 characters, unique', () => {
+  it('uid: a random UUID, in the schema charset, unique', () => {
     const ids = new Set(Array.from({ length: 1000 }, uid));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(/^[\w-]{8,64}$/);
@@ -75,12 +75,16 @@ describe('ids', () => {
   });
 
   it('replaces stored values it did not make, and a visitor id without expiry', () => {
+    const kept = crypto.randomUUID();
     sessionStorage.setItem(SESSION_KEY, 'undefined');
-    localStorage.setItem(VISITOR_KEY, '12345678_9');
+    localStorage.setItem(VISITOR_KEY, kept);
     const [session, visitor] = loadIds(1_000);
     expect(session).not.toBe('undefined');
-    expect(visitor).not.toBe('12345678_9');
-    for (const id of [session, visitor]) expect(id).toMatch(/^\d+(_\d+){3}$/);
+    expect(visitor).not.toBe(kept);
+    for (const id of [session, visitor])
+      expect(id).toMatch(/^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/);
+    localStorage.setItem(VISITOR_KEY, `${kept}.${2_000}`);
+    expect(loadIds(1_000)[1]).toBe(kept);
   });
 
   it('falls back to memory ids with storage: false when storage throws', () => {
