@@ -288,6 +288,15 @@ const steps: [string, () => Promise<void>][] = [
             pass: r.duplicates === 0,
           },
           {
+            metric: 'beacons refused (not 2xx) while Postgres was down',
+            unit: 'beacons',
+            median: Object.entries(r.refusedByPhase)
+              .filter(([phase]) => phase.startsWith('down'))
+              .reduce((sum, [, n]) => sum + n, 0),
+            target: '0 (the last known site config is served)',
+            pass: !Object.keys(r.refusedByPhase).some((phase) => phase.startsWith('down')),
+          },
+          {
             metric: 'events stored that the sender never saw accepted',
             unit: 'events',
             median: r.unexpected,

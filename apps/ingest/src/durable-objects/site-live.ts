@@ -54,8 +54,9 @@ export interface SiteLiveStats {
   pushes: number;
   pushFailures: number;
   /**
-   * Timers, alarms and flushes over a second late: the object is saturated (calls queue ahead
-   * of its own timers and subrequests, so pushes and flushes stall). Add live shards.
+   * Push timers and flushes over a second late (no flush running): the object is saturated
+   * (calls queue ahead of its own timers and subrequests, so pushes and flushes stall). Add
+   * live shards.
    */
   saturated: number;
 }
@@ -101,6 +102,7 @@ export class SiteLive extends DurableObject<Env> {
   };
   #saturatedWarnedAt = -Infinity;
   #flushing: Promise<void> | null = null;
+  #flushEndedAt = 0;
   #flushDueAt: number | null = null;
   #retryAt: number | null = null;
   #lastPushAt = 0;
@@ -127,9 +129,10 @@ export class SiteLive extends DurableObject<Env> {
   /** Accepts a request's enriched events; returns the ids that were not duplicates. */
   async ingest(call: IngestCall): Promise<string[]> {
     this.#stats.calls += 1;
-    // A flush overdue with none running: its alarm is starved by calls like this one.
-    if (this.#flushing === null && this.#flushDueAt !== null)
-      this.#late(this.#flushDueAt, Date.now());
+    // A flush overdue, none running and none ended since: its alarm is starved by calls like this.
+    const due = this.#flushDueAt;
+    if (due !== null && this.#flushing === null && this.#flushEndedAt < due)
+      this.#late(due, Date.now());
     this.#remember(call);
     const accepted: EnrichedEvent[] = [];
     // The states this call touched, held here: the memory caches may drop them meanwhile.
@@ -186,7 +189,10 @@ export class SiteLive extends DurableObject<Env> {
 
   /** Seals pending events into one batch and delivers every sealed batch (one RPC each). */
   flush(): Promise<void> {
-    this.#flushing ??= this.#flushOnce().finally(() => (this.#flushing = null));
+    this.#flushing ??= this.#flushOnce().finally(() => {
+      this.#flushing = null;
+      this.#flushEndedAt = Date.now();
+    });
     return this.#flushing;
   }
 
@@ -197,9 +203,10 @@ export class SiteLive extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const now = Date.now();
-    if (this.#alarmAt) this.#late(this.#alarmAt, now);
+    // Not a saturation signal: an alarm also waits for the previous one's flush (after an outage
+    // that flush replays the whole backlog).
     this.#alarmAt = null;
+    const now = Date.now();
     this.#live.sweep(now);
     if (this.#live.dirty || (this.#live.size > 0 && now - this.#lastFullAt >= FULL_EVERY_MS))
       this.#schedulePush();
