@@ -241,8 +241,9 @@ export function createTracker(o: TrackerOptions): Api {
         pageview();
       };
     }
+    // Back/forward, and hash changes: a fragment navigation fires popstate (then hashchange), so
+    // hash routing needs no listener of its own.
     on('popstate', pageview);
-    if (o.hashRouting) on('hashchange', pageview);
     pageview();
   }
   return api;
