@@ -43,7 +43,7 @@ export async function connectDashboard(
   const rowCbs: ((r: Record<string, unknown>, at: number) => void)[] = [];
   const status = { live: 'connecting', detail: options.changes ? 'connecting' : 'off' };
   const live = client
-    .channel(liveTopic(site), { config: { broadcast: { self: false } } })
+    .channel(liveTopic(site), { config: { private: true, broadcast: { self: false } } })
     .on('broadcast', { event: LIVE_EVENT }, (msg: { payload?: unknown }) => {
       const at = performance.now();
       for (const cb of liveCbs) cb(msg.payload as LiveMessage, at);

@@ -4,7 +4,7 @@
  * must show exactly those visits and pageviews and a live marker for that visitor.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Batch } from '@sightline/schema';
+import { parseBatch, type Batch } from '@sightline/schema';
 import { launchBrowser } from '../src/browser.js';
 import { fromRoot } from '../src/paths.js';
 import { startStack, type Stack } from '../src/stack.js';
@@ -44,7 +44,10 @@ describe('a visit, end to end', () => {
     const page = await browser.context.newPage();
     page.on('request', (request) => {
       if (request.url().startsWith(`${stack.ingestUrl}/v1/events`) && request.method() === 'POST') {
-        beacons.push(JSON.parse(request.postData() ?? '{}') as Batch);
+        // Whatever wire version the tracker sends, read it as the Worker does (v1 events).
+        const { data, error } = parseBatch(request.postData() ?? '');
+        if (error) throw new Error(`the tracker sent an invalid beacon: ${error.message}`);
+        beacons.push(data);
       }
     });
 

@@ -20,7 +20,9 @@ export async function broadcast(env: SupabaseEnv, message: LiveMessage): Promise
       headers: { ...serviceHeaders(env), 'content-type': 'application/json' },
       body: JSON.stringify({
         messages: [
-          { topic: liveTopic(message.site), event: LIVE_EVENT, payload: message, private: false },
+          // Private: only a token for the site (or anyone, for a public_live site) may join the
+          // topic (supabase/migrations/0006_live_topics.sql).
+          { topic: liveTopic(message.site), event: LIVE_EVENT, payload: message, private: true },
         ],
       }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
