@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.disconnect();
+  await Promise.all(clients.map((client) => client.disconnect()));
   await t?.stop();
 });
 
