@@ -8,11 +8,11 @@ const FILE = /\.(7z|csv|dmg|docx?|exe|gz|iso|mp[34]|msi|pdf|pptx?|rar|xlsx?|zip)
 
 /**
  * The v2 type code of a click on this link: 4 (`download`) for a file link, 3 (`outbound`) for an
- * http(s) link to another host, falsy for anything else. HTMLAnchorElement parses its own href:
- * no URL object needed.
+ * http(s) link to another host, falsy for anything else (mailto:, javascript:, no href, SVG links
+ * whose href is an object). HTMLAnchorElement parses its own href: no URL object needed.
  */
 export const linkCode = (link: HTMLAnchorElement): 3 | 4 | false =>
-  /^http/.test(link.protocol) &&
+  /^http/.test(link.href) &&
   (link.hasAttribute('download') || FILE.test(link.pathname)
     ? 4
     : link.host !== location.host && 3);

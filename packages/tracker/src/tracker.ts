@@ -213,7 +213,7 @@ export function createTracker(o: TrackerOptions): Api {
 
   const click = (event: MouseEvent) => {
     // click: the main button (0); auxclick: the middle one (1) opens a tab, the right one (2)
-    // a menu, which is no visit. SVG links have no `protocol`: linkCode skips them.
+    // a menu, which is no visit. An SVG link's href is no URL string: linkCode skips it.
     const link = event.button < 2 && (event.target as Element).closest?.('a');
     const code = link && linkCode(link);
     if (code && o[code > 3 ? 'autoDownloads' : 'autoOutbound'] !== false) {
