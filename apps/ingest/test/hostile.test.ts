@@ -61,6 +61,26 @@ describe('hostile input', async () => {
       ),
     ],
     ['unknown type', JSON.stringify(batch(site.id, [{ ...good, type: 'purchase' }]))],
+    ...(
+      [
+        ['v2: unknown type code', [[9, 0, Date.now(), '/']]],
+        ['v2: event as an object', [{ type: 'pageview' }]],
+        ['v2: 100 positions', [[0, 0, Date.now(), '/', ...Array<null>(96).fill(null)]]],
+        ['v2: negative sequence', [[0, -1, Date.now(), '/']]],
+        ['v2: url without a slash', [[0, 0, Date.now(), 'https://evil.test/']]],
+      ] as const
+    ).map(([name, events]): [string, string] => [
+      name,
+      JSON.stringify({
+        v: 2,
+        s: site.id,
+        i: 'ses_hostile',
+        u: 'vis_hostile',
+        k: true,
+        p: 'load_hostile',
+        e: events,
+      }),
+    ]),
     ['16 KB + 1', `{"v":1,"site":"${site.id}","pad":"${'x'.repeat(16 * 1024)}"}`],
     ['4-byte characters over the cap', `"${'😀'.repeat(4_200)}"`],
   ];

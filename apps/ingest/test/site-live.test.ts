@@ -39,6 +39,45 @@ describe('SiteLive: dedup', () => {
   });
 });
 
+describe('wire format v2 (what the tracker sends)', () => {
+  it('lands a compact v2 beacon as the same events a v1 beacon would, deduplicated the same way', async () => {
+    const site = await addSite();
+    const load = `load_${Date.now().toString(36)}`;
+    const ts = Date.now();
+    const beacon = {
+      v: 2,
+      s: site.id,
+      i: `ses_${load}`,
+      u: `vis_${load}`,
+      k: true,
+      p: load,
+      l: 'de-DE',
+      e: [
+        [0, 0, ts, '/pricing?utm_source=newsletter', 'https://www.google.com/', 'Pricing'],
+        [1, 1, ts + 15_000, '/pricing', null, 15_000, 40, 2],
+        [2, 2, ts + 16_000, '/pricing', null, 'signup', { plan: 'pro' }],
+      ],
+    };
+    expect((await post(beacon)).status).toBe(202);
+    expect((await post(beacon)).status).toBe(202); // a retried beacon: same page-load ids
+    await acceptedAtLeast(site.id, 3, 'duplicates');
+    await live(site.id).flush();
+    const events = (await batchesOf(site.id)).flatMap((b) => b.events);
+    expect(events.map((e) => [e.id, e.type])).toEqual([
+      [`${load}-0`, 'pageview'],
+      [`${load}-1`, 'heartbeat'],
+      [`${load}-2`, 'custom'],
+    ]);
+    const [session] = (await batchesOf(site.id)).flatMap((b) => b.sessions);
+    expect(session).toMatchObject({
+      session_id: `ses_${load}`,
+      visitor_id: `vis_${load}`,
+      pageviews: 1,
+      utm_source: 'newsletter',
+    });
+  });
+});
+
 describe('SiteLive: calls', () => {
   it('coalesces concurrent beacons of a site into fewer Durable Object calls, losing none', async () => {
     const site = await addSite();
