@@ -2,14 +2,20 @@
 -- caller's RLS policies, so a dashboard token sees only the sites in its site_ids claim and
 -- nothing here needs its own permission logic (one place to audit: 0004_security.sql).
 --
--- Two paths, same definitions, same numbers:
--- * rollups: when the range is whole local days ([local midnight, local midnight)) and the
---   filters are answerable from one dimension's rollup (none, or one filter that is not
+-- Three paths, same definitions, same numbers:
+-- * daily rollups: when the range is whole local days ([local midnight, local midnight)) and
+--   the filters are answerable from one dimension's rollup (none, or one filter that is not
 --   `event`; for breakdowns, none or one on the breakdown's own dimension). Everything comes
 --   from daily_rollups, exact unique visitors included: one row per (value, day) in range,
 --   whatever the traffic.
+-- * hourly rollups: overviews and time series without filters over any other range: the
+--   site-total hourly rollups, and the distinct visitors of the range's sessions from the
+--   index on (site_id, hour) that carries visitor_id.
 -- * sessions: any other range or filter combination, computed exactly from sessions
 --   (+ session_pages / session_events). Cost: proportional to the sessions in range.
+-- The RPCs plan each query for its actual arguments (plan_cache_mode = force_custom_plan):
+-- a cached generic plan would keep a test of every absent filter per session and one plan for
+-- a range of an hour and one of 90 days.
 -- Definitions: a session and all its activity count in the local hour it started. With a
 -- `page` filter, pageviews and engaged time are those of that page. bounce = a session with
 -- exactly one page view; a page's bounce rate is that of the sessions that viewed it.
@@ -98,9 +104,15 @@ language sql stable as $$
     coalesce(sp.pageviews, s.pageviews)::bigint, coalesce(sp.engaged_ms, s.engaged_ms),
     (s.pageviews = 1)::integer
   from public.sessions s
-  left join public.session_pages sp
-    on p_filters ? 'page' and sp.site_id = s.site_id and sp.session_id = s.session_id
-    and sp.path = p_filters ->> 'page'
+  -- Lookups per session (offset 0 keeps them so): under RLS the planner prices the primary-key
+  -- probes high and would hash-join the whole table instead.
+  left join lateral (
+    select sp.pageviews, sp.engaged_ms, sp.session_id
+    from public.session_pages sp
+    where p_filters ? 'page' and sp.site_id = s.site_id and sp.session_id = s.session_id
+      and sp.path = p_filters ->> 'page'
+    offset 0
+  ) sp on true
   where s.site_id = p_site and s.hour >= p_from and s.hour < p_to
     and (not p_filters ? 'entry_page' or s.entry_path = p_filters ->> 'entry_page')
     and (not p_filters ? 'exit_page' or s.exit_path = p_filters ->> 'exit_page')
@@ -119,7 +131,8 @@ language sql stable as $$
     and (not p_filters ? 'event' or exists (
       select 1 from public.session_events se
       where se.site_id = s.site_id and se.session_id = s.session_id
-        and se.name = p_filters ->> 'event'))
+        and se.name = p_filters ->> 'event'
+      offset 0))
 $$;
 
 -- visitors, visits, pageviews, bounces, engaged_ms of one range.
@@ -188,7 +201,8 @@ $$;
 create function public.stats_overview(p_site text, p_from timestamptz, p_to timestamptz,
                                       p_filters jsonb default '{}')
 returns json
-language plpgsql stable security invoker set search_path = '' set jit = off as $$
+language plpgsql stable security invoker set search_path = '' set jit = off
+  set plan_cache_mode = force_custom_plan as $$
 declare
   v_tz text;
   v_result json;
@@ -219,7 +233,8 @@ create function public.stats_breakdown(p_site text, p_dimension text, p_from tim
                                        p_limit integer default 10)
 returns table (value text, visitors bigint, visits bigint, pageviews bigint,
                bounce_rate double precision, engaged_ms bigint)
-language plpgsql stable security invoker set search_path = '' set jit = off as $$
+language plpgsql stable security invoker set search_path = '' set jit = off
+  set plan_cache_mode = force_custom_plan as $$
 declare
   v_tz text;
   v_value text;
@@ -260,14 +275,23 @@ begin
       select sp.path, count(distinct f.visitor_id), count(*), sum(sp.pageviews)::bigint,
         avg(f.bounce)::float8, sum(sp.engaged_ms)::bigint
       from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
-      join public.session_pages sp on sp.site_id = p_site and sp.session_id = f.session_id
+      -- One primary-key lookup per session (see filtered_sessions).
+      cross join lateral (
+        select sp.path, sp.pageviews, sp.engaged_ms from public.session_pages sp
+        where sp.site_id = p_site and sp.session_id = f.session_id
+        offset 0
+      ) sp
       group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
   elsif p_dimension = 'event' then
     return query
       select se.name, count(distinct f.visitor_id), count(*), sum(se.events)::bigint,
         null::float8, 0::bigint
       from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
-      join public.session_events se on se.site_id = p_site and se.session_id = f.session_id
+      cross join lateral (
+        select se.name, se.events from public.session_events se
+        where se.site_id = p_site and se.session_id = f.session_id
+        offset 0
+      ) se
       group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
   else
     return query
@@ -284,7 +308,8 @@ create function public.stats_timeseries(p_site text, p_from timestamptz, p_to ti
                                         p_filters jsonb default '{}')
 returns table (bucket timestamptz, visitors bigint, visits bigint, pageviews bigint,
                engaged_ms bigint)
-language plpgsql stable security invoker set search_path = '' set jit = off as $$
+language plpgsql stable security invoker set search_path = '' set jit = off
+  set plan_cache_mode = force_custom_plan as $$
 declare
   v_tz text;
   v_dimension text := '';
