@@ -29,10 +29,10 @@ export function loadIds(now: number): [string, string, boolean] {
     // Bracket access rather than getItem/setItem: the same Storage API, fewer bytes shipped.
     const [stored, expiry] = String(localStorage[VISITOR_KEY]).split('.');
     const visitor = VALID.test(stored!) && +expiry! > now ? stored! : uid();
+    const session = sessionStorage[SESSION_KEY] as string;
+    // Both written back every time: the visitor's expiry renewed, a new session id stored.
     localStorage[VISITOR_KEY] = visitor + '.' + (now + VISITOR_TTL_MS);
-    let session = sessionStorage[SESSION_KEY] as string;
-    if (!VALID.test(session)) sessionStorage[SESSION_KEY] = session = uid();
-    return [session, visitor, true];
+    return [(sessionStorage[SESSION_KEY] = VALID.test(session) ? session : uid()), visitor, true];
   } catch {
     return [uid(), uid(), false];
   }
