@@ -39,6 +39,44 @@ describe('SiteLive: dedup', () => {
   });
 });
 
+describe('SiteLive: storage stays bounded', () => {
+  it('drops sessions idle for a day and visitors idle past the id lifetime, nothing active', async () => {
+    const site = await addSite();
+    const idle = newVisit();
+    const active = newVisit();
+    await post(batch(site.id, [pageview(idle), pageview(active)]));
+    await acceptedAtLeast(site.id, 2);
+    const now = Date.now();
+    expect(await live(site.id).sweepState(now)).toEqual({ sessions: 0, visitors: 0 });
+    // Two days on, `active` is seen again first: only the idle session goes.
+    const later = now + 2 * 86_400_000;
+    await post(batch(site.id, [heartbeat(active, { ts: now })]));
+    await acceptedAtLeast(site.id, 3);
+    await live(site.id).flush();
+    const twoDays = await live(site.id).sweepState(later);
+    expect(twoDays.visitors).toBe(0);
+    // The active session's last event is `now` too (the Worker's clock), so both sessions are
+    // idle for two days by then; sweep once more to see that nothing is swept twice.
+    expect(twoDays.sessions).toBe(2);
+    expect(await live(site.id).sweepState(later)).toEqual({ sessions: 0, visitors: 0 });
+    // 401 days on, both visitors are past the tracker's 365-day id.
+    expect(await live(site.id).sweepState(now + 401 * 86_400_000)).toEqual({
+      sessions: 0,
+      visitors: 2,
+    });
+    // A new session of a swept visitor counts as a new visitor's, not a returning one's.
+    const back = { visitor: idle.visitor, session: newVisit().session };
+    await post(batch(site.id, [pageview(back)]));
+    await acceptedAtLeast(site.id, 4);
+    await live(site.id).flush();
+    const sessions = (await batchesOf(site.id)).flatMap((b) => b.sessions);
+    expect(sessions.find((r) => r.session_id === back.session)).toMatchObject({
+      pageviews: 1,
+      returning: false,
+    });
+  });
+});
+
 describe('wire format v2 (what the tracker sends)', () => {
   it('lands a compact v2 beacon as the same events a v1 beacon would, deduplicated the same way', async () => {
     const site = await addSite();

@@ -14,6 +14,7 @@ import { Dedup } from './dedup.js';
 import { LiveSet } from './live-set.js';
 import { Outbox } from './outbox.js';
 import { broadcast } from './realtime.js';
+import { indexKey, SESSION_KEEP_MS, sweepStates, VISITOR_KEEP_MS } from './state-sweep.js';
 import { toIngestEvent } from './to-ingest-event.js';
 import {
   foldEvent,
@@ -78,6 +79,8 @@ const IDLE_MS = 30 * 60_000;
 /** A timer or alarm this late means the object is saturated (see SiteLiveStats.saturated). */
 const SATURATED_LATE_MS = 1_000;
 const SATURATED_WARN_EVERY_MS = 60_000;
+/** How often the alarm sweeps idle session and visitor states out of storage. */
+const SWEEP_EVERY_MS = 3_600_000;
 
 export class SiteLive extends DurableObject<Env> {
   readonly #dedup = new Dedup();
@@ -101,6 +104,7 @@ export class SiteLive extends DurableObject<Env> {
     saturated: 0,
   };
   #saturatedWarnedAt = -Infinity;
+  #sweptAt = 0;
   #flushing: Promise<void> | null = null;
   #flushEndedAt = 0;
   #flushDueAt: number | null = null;
@@ -146,7 +150,9 @@ export class SiteLive extends DurableObject<Env> {
       accepted.push(e);
       const session = await this.#session(e);
       const rescore = foldEvent(session, e);
-      const visitor = foldVisitor(await this.#visitor(e.visitor), session, e);
+      const prior = await this.#visitor(e.visitor);
+      if (!prior) void this.ctx.storage.put(indexKey('v', e.visitor, e.receivedAt), 1);
+      const visitor = foldVisitor(prior, session, e);
       if (rescore) visitor.value_score = score(session, this.#timezone);
       this.#cache(this.#visitors, e.visitor, visitor);
       this.#live.see(e, session, visitor.value_score);
@@ -168,6 +174,19 @@ export class SiteLive extends DurableObject<Env> {
       this.ctx.waitUntil(this.flush());
     else await this.#ensureAlarm(Date.now() + FLUSH_DELAY_MS, 'flush');
     return accepted.map((e) => e.id);
+  }
+
+  /**
+   * Drops session states idle for a day and visitor states idle past the visitor id's life
+   * (state-sweep.ts); the alarm runs it hourly, a bounded slice each time. Returns the counts.
+   */
+  async sweepState(now = Date.now()): Promise<{ sessions: number; visitors: number }> {
+    this.#sweptAt = now;
+    const storage = this.ctx.storage;
+    return {
+      sessions: await sweepStates(storage, 's', SESSION_KEEP_MS, now, this.#sessions),
+      visitors: await sweepStates(storage, 'v', VISITOR_KEEP_MS, now, this.#visitors),
+    };
   }
 
   /** Counts bot traffic separately; none of it becomes a visit. */
@@ -215,6 +234,7 @@ export class SiteLive extends DurableObject<Env> {
     const flushDue = m.pendingEvents > 0 && (this.#flushDueAt ?? 0) <= now;
     const retryDue = m.outboxBatches > 0 && (this.#retryAt ?? 0) <= now;
     if (flushDue || retryDue) await this.flush();
+    if (now - this.#sweptAt >= SWEEP_EVERY_MS) await this.sweepState(now);
     await this.#rearm(now);
   }
 
@@ -291,6 +311,7 @@ export class SiteLive extends DurableObject<Env> {
         this.#visitors.get(e.visitor) ??
         (await this.ctx.storage.get<VisitorState>(`v:${e.visitor}`));
       s = newSession(e, prior !== undefined && prior.last_session !== e.session);
+      void this.ctx.storage.put(indexKey('s', e.session, e.receivedAt), 1);
     }
     this.#cache(this.#sessions, e.session, s);
     return s;
