@@ -6,7 +6,7 @@
  */
 import { LIVE_EVENT, liveTopic, type LiveMessage } from '@sightline/schema';
 import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
-import { SignJWT } from 'jose';
+import { signDashboardToken } from '@sightline/database/token';
 import WebSocket from 'ws';
 import type { Devstack } from '@sightline/devstack';
 import { waitFor } from './wait.js';
@@ -19,12 +19,8 @@ export interface DashboardClient {
   close(): Promise<void>;
 }
 
-export async function dashboardToken(devstack: Devstack, site: string): Promise<string> {
-  return new SignJWT({ role: 'authenticated', site_ids: [site] })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(devstack.jwtSecret));
+export function dashboardToken(devstack: Devstack, site: string): Promise<string> {
+  return signDashboardToken({ siteIds: [site], secret: devstack.jwtSecret, ttlSeconds: 7_200 });
 }
 
 export async function connectDashboard(

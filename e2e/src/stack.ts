@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { serveDemoSite } from '@sightline/demo-site';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { serveDist } from '@sightline/static-server';
-import { SignJWT } from 'jose';
+import { signDashboardToken } from '@sightline/database/token';
 import pg from 'pg';
 import { fromRoot } from './paths.js';
 import { startIngestWorker } from './worker.js';
@@ -52,11 +52,11 @@ export async function startStack(): Promise<Stack> {
     });
     stops.push(() => worker.stop());
 
-    const token = await new SignJWT({ role: 'authenticated', site_ids: [site] })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(devstack.jwtSecret));
+    const token = await signDashboardToken({
+      siteIds: [site],
+      secret: devstack.jwtSecret,
+      ttlSeconds: 3_600,
+    });
 
     const dashboard = await serveDist(fromRoot('apps/dashboard/dist'), {
       supabaseUrl: devstack.url,
