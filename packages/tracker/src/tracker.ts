@@ -133,12 +133,12 @@ export function createTracker(o: TrackerOptions): Api {
     const now = Date.now();
     if (activeUntil > countedTo) engagedMs += Math.min(now, activeUntil) - countedTo;
     scroll = Math.max(scroll, scrollDepth());
-    return (countedTo = now);
+    countedTo = now;
   };
   /** Input (or the page shown again): the user is active for the next idleMs. */
   const activity = () => {
-    const now = accrue();
-    if (!document.hidden) activeUntil = now + idleMs;
+    accrue();
+    if (!document.hidden) activeUntil = countedTo + idleMs;
   };
 
   // --- events ---
