@@ -134,7 +134,17 @@ describe('engagement', () => {
     const events = await h.waitFor(site, (e) => e.length === 3);
     expect(events.map((e) => e.type)).toEqual(['pageview', 'custom', 'heartbeat']);
     expect(events[2]).toMatchObject({ final: true });
-    expect(h.captured.filter((c) => c.batch.site === site)).toHaveLength(1);
+    const batches = h.captured.filter((c) => c.batch.site === site);
+    expect(batches).toHaveLength(1);
+    // On the wire: type codes 0, 2, 1 with sequence numbers 0, 1, 2 of one page load, whose id
+    // prefixes every expanded event id.
+    const raw = batches[0]!.raw as { p: string; e: [number, number][] };
+    expect(raw.e.map(([code, sequence]) => [code, sequence])).toEqual([
+      [0, 0],
+      [2, 1],
+      [1, 2],
+    ]);
+    expect(events.map((e) => e.id)).toEqual([0, 1, 2].map((n) => `${raw.p}-${n}`));
     await context.close();
   });
 
