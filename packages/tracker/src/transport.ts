@@ -32,10 +32,10 @@ export function createTransport(
     for (timer = 0; queue[0];) {
       let count = 0;
       let size = 0;
+      // Past the queue's end `?.length` is undefined and the sum NaN: no comparison holds.
       while (
-        queue[count] &&
         count < MAX_EVENTS_PER_BATCH &&
-        (size += queue[count]!.length * 3) < BATCH_BUDGET
+        (size += (queue[count]?.length as number) * 3) < BATCH_BUDGET
       ) {
         count++;
       }

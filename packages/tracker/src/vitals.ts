@@ -44,10 +44,10 @@ export function observeVitals(): () => Vitals {
   // eslint-disable-next-line no-sparse-arrays -- holes, not undefined: `map` below skips them
   const metrics: (number | undefined)[] = [, , 0];
   observe('largest-contentful-paint', (e) => (metrics[0] = e.startTime));
-  // `!(inp >= …)`: also true while inp is still undefined.
+  // The slowest interaction: `inp > d` is false while inp is still undefined.
   observe(
     'event',
-    (e) => e.interactionId && !(metrics[1]! >= e.duration) && (metrics[1] = e.duration),
+    (e) => e.interactionId && (metrics[1]! > e.duration || (metrics[1] = e.duration)),
   );
   observe('layout-shift', (e) => e.hadRecentInput || (metrics[2]! += e.value));
   observe('navigation', (e) => (metrics[3] = e.responseStart));
