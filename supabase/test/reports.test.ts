@@ -169,7 +169,13 @@ describe('ingest_batch', () => {
          from public.visitors where site_id = $1 order by 1`,
         [site],
       );
-      return { rows, uniques, visitors };
+      // Which dimension keys each visitor was active with per day, and their hits.
+      const { rows: days } = await t.db.query(
+        `select replace(visitor_id, $1, '') as id, day, dims from public.visitor_days
+         where site_id = $1 order by 1, 2`,
+        [site],
+      );
+      return { rows, uniques, visitors, days };
     };
     expect(await strip('shuffled')).toEqual(await strip('ordered'));
   });
