@@ -228,7 +228,9 @@ export function queryRows(levels: Level[]): Row[] {
     if (have.length < 2) continue;
     const [a, b] = have.slice(-2) as [Level, Level];
     const span = Math.log10(b.events / a.events) || 1;
-    const growth = (b.results[name]!.p50 / a.results[name]!.p50) ** (1 / span);
+    // A measured p50 that fell with more data is noise on a flat path: no call gets faster
+    // with more data, so it is extrapolated flat (×1).
+    const growth = Math.max(1, (b.results[name]!.p50 / a.results[name]!.p50) ** (1 / span));
     const at100 = round(b.results[name]!.p50 * growth ** Math.log10(1e8 / b.events));
     rows.push({
       metric: `${name}, 100 M events (extrapolated: ×${round(growth, 2)} per 10× data)`,
