@@ -529,16 +529,20 @@ begin
     having sum(k.hits) <> 0
   ),
   g as (
-    select e.site_id, e.visitor_id, e.day, array_agg(e.key) as keys, array_agg(e.dh) as dhs
+    -- flush_days: this flush's days of the visitor (several when one flush spans midnight or
+    -- replays an outage: then the chain links them too).
+    select e.site_id, e.visitor_id, e.day, array_agg(e.key) as keys, array_agg(e.dh) as dhs,
+      count(*) over (partition by e.site_id, e.visitor_id) as flush_days
     from e
     group by 1, 2, 3
   ),
   m as (
     -- The stored day merged with the deltas, the keys that become active or inactive, and
-    -- whether the visitor has other active days (only then do previous days matter).
+    -- whether the visitor has other days, stored or in this flush (only then do previous days
+    -- matter).
     select g.site_id, g.visitor_id, g.day, h.dims is not null as stored,
       jsonb_strip_nulls(coalesce(h.dims, '{}') || jsonb_object(x.keys, x.hits)) as dims,
-      h.other_days, x.flip_keys, x.flip_signs
+      h.other_days + g.flush_days - 1 as other_days, x.flip_keys, x.flip_signs
     from g
     cross join lateral (
       select (array_agg(o.dims) filter (where o.day = g.day))[1] as dims,

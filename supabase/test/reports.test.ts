@@ -46,6 +46,9 @@ let t: TestStack;
 let dashboard: PostgrestClient;
 let inOrder: Traffic;
 let shuffled: Traffic;
+/** The same traffic in flushes of up to 500 events, as the Worker sends them under load: one
+ * flush then holds a visitor's sessions of several days. */
+let large: Traffic;
 let inOrderBatches: IngestBatch[];
 
 function traffic(siteId: string): Traffic {
@@ -90,10 +93,12 @@ async function fingerprint(siteId: string): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   t = await startTestStack();
-  for (const id of ['ordered', 'shuffled']) await createSite(t.db, { id, timezone: TZ });
-  dashboard = await t.dashboard(['ordered', 'shuffled']);
+  for (const id of ['ordered', 'shuffled', 'large']) await createSite(t.db, { id, timezone: TZ });
+  dashboard = await t.dashboard(['ordered', 'shuffled', 'large']);
   inOrder = traffic('ordered');
   shuffled = traffic('shuffled');
+  large = traffic('large');
+  for (const batch of toBatches(large, 500, 'large')) await ingest(batch);
   inOrderBatches = toBatches(inOrder, 25);
   for (const batch of inOrderBatches) {
     const result = await ingest(batch);
@@ -230,8 +235,8 @@ function normalise(rows: BreakdownRow[]): BreakdownRow[] {
   }));
 }
 
-describe.each(['ordered', 'shuffled'])('reports of the %s site', (site) => {
-  const data = () => (site === 'ordered' ? inOrder : shuffled);
+describe.each(['ordered', 'shuffled', 'large'])('reports of the %s site', (site) => {
+  const data = () => ({ ordered: inOrder, shuffled, large })[site]!;
 
   it.each([
     ['whole days', ALIGNED, {}],
