@@ -269,7 +269,7 @@ describe('live', () => {
         url: seeded.stack.url,
         key: seeded.stack.serviceRoleKey,
         body: JSON.stringify({
-          messages: [{ topic: `site:${SITE}`, event: 'live', payload: pushed }],
+          messages: [{ topic: `site:${SITE}`, event: 'live', payload: pushed, private: true }],
         }),
         count: String(truth.liveVisitorIds.length + 1),
       },
@@ -334,7 +334,9 @@ describe('live', () => {
               authorization: `Bearer ${key}`,
               'content-type': 'application/json',
             },
-            body: JSON.stringify({ messages: [{ topic: `site:${site}`, event: 'live', payload }] }),
+            body: JSON.stringify({
+              messages: [{ topic: `site:${site}`, event: 'live', payload, private: true }],
+            }),
           });
           out.push((await shown) - t0);
           await new Promise((r) => setTimeout(r, 10));
