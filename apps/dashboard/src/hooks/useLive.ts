@@ -4,7 +4,7 @@
  * realtime-js rejoins by itself after a drop; we only surface its state.
  */
 import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
-import { LIVE_EVENT, liveTopic } from '@sightline/schema';
+import { LIVE_EVENT, liveTopic } from '@sightline/schema/live';
 import { useEffect, useReducer, useState } from 'react';
 import type { Api } from '../lib/api.js';
 import {

@@ -9,7 +9,7 @@ import {
   type LiveFeedEvent,
   type LiveMessage,
   type LiveVisitor,
-} from '@sightline/schema';
+} from '@sightline/schema/live';
 import type { LiveVisitorRow } from './api.js';
 
 /** Feed length kept in memory; older entries scroll off. */

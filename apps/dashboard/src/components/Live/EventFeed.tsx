@@ -1,5 +1,5 @@
 /** The newest events first, as the Worker accepted them. */
-import type { LiveFeedEvent } from '@sightline/schema';
+import type { LiveFeedEvent } from '@sightline/schema/live';
 
 const time = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',

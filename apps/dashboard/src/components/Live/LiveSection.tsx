@@ -1,5 +1,5 @@
 /** Visitors now, freshness, the map and the feed; in realtime mode also live top lists. */
-import type { LiveVisitor } from '@sightline/schema';
+import type { LiveVisitor } from '@sightline/schema/live';
 import { useMemo } from 'react';
 import type { Filters } from '../../lib/api.js';
 import type { LiveState } from '../../lib/live-state.js';

@@ -1,5 +1,5 @@
 /** Top values among the visitors on the site now (realtime view), computed from live state. */
-import type { LiveVisitor } from '@sightline/schema';
+import type { LiveVisitor } from '@sightline/schema/live';
 
 interface Props {
   title: string;

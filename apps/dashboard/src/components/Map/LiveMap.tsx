@@ -2,7 +2,7 @@
  * The live map. Picks the renderer by configuration and loads it lazily, so a build ships only
  * the map library in use and the first paint does not wait for it.
  */
-import type { LiveVisitor } from '@sightline/schema';
+import type { LiveVisitor } from '@sightline/schema/live';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { ErrorBoundary } from '../Errors/ErrorBoundary.js';
 import { ScoreLegend } from '../Live/ScoreLegend.js';

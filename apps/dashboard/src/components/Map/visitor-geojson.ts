@@ -1,5 +1,5 @@
 /** Live visitors → the GeoJSON the map's clustered source takes (one point per located visitor). */
-import type { LiveVisitor } from '@sightline/schema';
+import type { LiveVisitor } from '@sightline/schema/live';
 import type { FeatureCollection, Point } from 'geojson';
 
 export interface VisitorProps {
