@@ -163,15 +163,29 @@ const DATABASE_CASES: Record<string, string> = {
 };
 
 /**
- * The largest level (10 M events) of bench/results/database/results.json (written by
- * `pnpm --filter @sightline/database bench` earlier in the same `pnpm bench`), when present.
+ * The largest level of each of the database package's result files in bench/results/database
+ * (`results.json`: ~10 M events, written by `pnpm --filter @sightline/database bench` earlier in
+ * the same `pnpm bench`; `results-<events>.json`: volumes run on their own, such as 100 M), in
+ * order of volume.
  */
-export async function databaseLevel(): Promise<Level | undefined> {
+export async function databaseLevels(): Promise<Level[]> {
+  const { readdir } = await import('node:fs/promises');
+  const dir = fromRoot('bench/results/database');
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) =>
+    /^results(-[\d-]+)?\.json$/.test(f),
+  );
+  const levels = new Map<number, Level>();
+  for (const file of files) {
+    const level = await databaseLevel(`${dir}/${file}`);
+    if (level && !levels.has(level.events)) levels.set(level.events, level);
+  }
+  return [...levels.values()].sort((a, b) => a.events - b.events);
+}
+
+async function databaseLevel(file: string): Promise<Level | undefined> {
   try {
     const { readFile } = await import('node:fs/promises');
-    const data = JSON.parse(
-      await readFile(fromRoot('bench/results/database/results.json'), 'utf8'),
-    ) as {
+    const data = JSON.parse(await readFile(file, 'utf8')) as {
       generated_at: string;
       volume: { events_equivalent: number; rows?: Record<string, number> };
       reads: Record<string, { p50_ms: number; p95_ms: number }>;
@@ -200,7 +214,7 @@ export async function databaseLevel(): Promise<Level | undefined> {
   }
 }
 
-/** Rows for the table: each case at each volume, with growth per 10× data and 100 M extrapolated. */
+/** Rows for the table: each case at each volume, with growth per 10× data and 100 M extrapolated when not measured. */
 export function queryRows(levels: Level[]): Row[] {
   const first = levels[0]!;
   const rows: Row[] = [];
@@ -223,9 +237,9 @@ export function queryRows(levels: Level[]): Row[] {
         pass: l.results[name].p95 <= 50,
       });
     }
-    // Growth between the two largest volumes that have this case.
+    // Growth between the two largest volumes that have this case, when 100 M is not measured.
     const have = levels.filter((l) => l.results[name]);
-    if (have.length < 2) continue;
+    if (have.length < 2 || have[have.length - 1]!.events >= 1e8) continue;
     const [a, b] = have.slice(-2) as [Level, Level];
     const span = Math.log10(b.events / a.events) || 1;
     // A measured p50 that fell with more data is noise on a flat path: no call gets faster
