@@ -22,6 +22,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 90_000,
           hookTimeout: 120_000,
+          // A poll returns as soon as the screen matches; on a loaded 2-core CI machine a site
+          // switch's refetch can take longer than vitest's default second.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
