@@ -81,7 +81,11 @@ async function send(ingestUrl, site, origin, visit, events) {
       'content-type': 'text/plain;charset=UTF-8',
       origin,
       'user-agent': visit.device.ua,
-      'x-sightline-dev-geo': JSON.stringify(visit.geo),
+      // Header values are bytes, not UTF-8 text: escape "São Paulo" as JSON \u escapes.
+      'x-sightline-dev-geo': JSON.stringify(visit.geo).replace(
+        /[\u007f-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      ),
     },
     body,
   }).catch(() => undefined); // the Worker may be restarting; the simulator just carries on
