@@ -297,6 +297,10 @@ export async function generate(
     log(
       `  ${step}: ${result.rowCount ?? 0} rows in ${Math.round((performance.now() - started) / 100) / 10} s`,
     );
+    // Fresh statistics for the steps that read sessions back: with a second site in the same
+    // database the planner otherwise thinks this site has no sessions and nests loops over them
+    // (the visitors step of a 1 M site ran for minutes).
+    if (step === 'sessions') await db.query('analyze public.sessions');
   }
   for (const table of BULK_LOADED) {
     const started = performance.now();

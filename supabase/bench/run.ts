@@ -279,7 +279,9 @@ async function main(): Promise<void> {
       const { rows: size } = await db.query<{ bytes: string }>(
         'select pg_database_size(current_database())::text as bytes',
       );
-      log(`  generated in ${generationSeconds} s; database ${Number(size[0]!.bytes) >> 20} MB`);
+      log(
+        `  generated in ${generationSeconds} s; database ${Math.round(Number(size[0]!.bytes) / 2 ** 20)} MB`,
+      );
 
       const token = await signDashboardToken({
         siteIds: [site],
