@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addSite, batch, newVisit, pageview, post, recorderState } from './support/helpers.js';
-import { acceptedAtLeast, live, stats } from './support/site-live.js';
+import { addSite, batch, newVisit, pageview, post } from './support/helpers.js';
+import { acceptedAtLeast, batchesOf, live, stats } from './support/site-live.js';
 
 describe('bot filter', () => {
   it.each([
@@ -36,7 +36,7 @@ describe('bot filter', () => {
       await live(site.id).flush();
       const s = await stats(site.id);
       expect(s).toMatchObject({ bots: 2, accepted: 0, visitorsNow: 0 });
-      expect((await recorderState()).batches.filter((b) => b.site === site.id)).toEqual([]);
+      expect(await batchesOf(site.id)).toEqual([]);
     },
   );
 });

@@ -2,16 +2,8 @@ import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addSite,
-  batch,
-  CHROME_UA,
-  newVisit,
-  pageview,
-  post,
-  recorderState,
-} from './support/helpers.js';
-import { stats } from './support/site-live.js';
+import { addSite, batch, CHROME_UA, newVisit, pageview, post } from './support/helpers.js';
+import { batchesOf, stats } from './support/site-live.js';
 
 const REFUSED = [400, 403, 404, 413];
 
@@ -150,7 +142,7 @@ describe('hostile input', async () => {
   it('wrote nothing for all of it', async () => {
     const s = await stats(site.id);
     expect(s.accepted).toBe(0);
-    expect((await recorderState()).batches.filter((b) => b.site === site.id)).toEqual([]);
+    expect(await batchesOf(site.id)).toEqual([]);
     expect(await env.SITES_KV.get(`live:${site.id}`)).toBeNull();
   });
 

@@ -7,25 +7,10 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { liveShard, type LiveMessage } from '@sightline/schema';
 import { liveShardCount, liveSnapshotKey } from '../src/lib/site-live-stub.js';
-import {
-  addSite,
-  batch,
-  eventually,
-  newVisit,
-  pageview,
-  post,
-  recorderState,
-} from './support/helpers.js';
-import { live, stats } from './support/site-live.js';
+import { addSite, batch, eventually, newVisit, pageview, post } from './support/helpers.js';
+import { batchesOf, live, messagesOf, stats } from './support/site-live.js';
 
 const SHARDS = 4;
-
-const batchesOf = async (site: string) =>
-  (await recorderState()).batches.filter((b) => b.site === site);
-const messagesOf = async (site: string) =>
-  (await recorderState()).broadcasts
-    .filter((b) => b.topic === `site:${site}`)
-    .map((b) => b.payload as unknown as LiveMessage);
 
 describe('liveShardCount', () => {
   it('reads n in 1..64 per site and falls back to 1 for anything else, never throwing', () => {

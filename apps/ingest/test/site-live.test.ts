@@ -1,6 +1,5 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { LiveMessage } from '@sightline/schema';
 import {
   addSite,
   batch,
@@ -10,17 +9,16 @@ import {
   newVisit,
   pageview,
   post,
-  recorderState,
 } from './support/helpers.js';
-import { acceptedAtLeast, live, stats } from './support/site-live.js';
+import {
+  acceptedAtLeast,
+  batchesOf,
+  drainOutbox,
+  live,
+  messagesOf,
+  stats,
+} from './support/site-live.js';
 import { SELF } from 'cloudflare:test';
-
-const batchesOf = async (site: string) =>
-  (await recorderState()).batches.filter((b) => b.site === site);
-const messagesOf = async (site: string) =>
-  (await recorderState()).broadcasts
-    .filter((b) => b.topic === `site:${site}`)
-    .map((b) => b.payload as unknown as LiveMessage);
 
 describe('SiteLive: dedup', () => {
   it('counts a repeated event id once (retried beacon, reload)', async () => {
@@ -245,11 +243,7 @@ describe('SiteLive: Postgres flush', () => {
       await control({ failRpc: [] });
     }
     // Back up: retries come from the alarm with back-off; run it until the outbox is empty.
-    await eventually(async () => {
-      await live(site.id).retryNow();
-      const s = await stats(site.id);
-      return s.outboxBatches === 0 && s.pendingEvents === 0;
-    }, 10_000);
+    await drainOutbox(site.id, 10_000);
     const landed = (await batchesOf(site.id))
       .filter((b) => !b.duplicate)
       .flatMap((b) => b.events.map((e) => e.id));
@@ -271,11 +265,7 @@ describe('SiteLive: Postgres flush', () => {
     } finally {
       await control({ failRpc: [] });
     }
-    await eventually(async () => {
-      await live(site.id).retryNow();
-      const s = await stats(site.id);
-      return s.outboxBatches === 0 && s.pendingEvents === 0;
-    }, 15_000);
+    await drainOutbox(site.id, 15_000);
     const applied = (await batchesOf(site.id)).filter((b) => !b.duplicate);
     expect(Math.max(...applied.map((b) => b.events.length))).toBeLessThanOrEqual(1_000);
     const landed = applied.flatMap((b) => b.events.map((e) => e.id));

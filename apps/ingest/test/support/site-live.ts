@@ -1,8 +1,9 @@
 /** Reaching a site's SiteLive object from a test, the way the Worker addresses it. */
 import { env } from 'cloudflare:workers';
+import type { LiveMessage } from '@sightline/schema';
 import type { SiteLiveStats } from '../../src/durable-objects/site-live.js';
 import { siteLive } from '../../src/lib/site-live-stub.js';
-import { eventually } from './helpers.js';
+import { eventually, recorderState } from './helpers.js';
 
 export const live = (site: string, shard = 0) => siteLive(env, site, shard);
 
@@ -18,4 +19,23 @@ export function acceptedAtLeast(
     const s = await stats(site);
     return s[field] >= n ? s : null;
   });
+}
+
+/** The ingest_batch calls the recorder received for `site`. */
+export const batchesOf = async (site: string) =>
+  (await recorderState()).batches.filter((b) => b.site === site);
+
+/** The live messages the recorder received on `site`'s topic. */
+export const messagesOf = async (site: string) =>
+  (await recorderState()).broadcasts
+    .filter((b) => b.topic === `site:${site}`)
+    .map((b) => b.payload as unknown as LiveMessage);
+
+/** Retries the object's outbox (as its alarm would, without the back-off) until it is empty. */
+export function drainOutbox(site: string, timeoutMs: number): Promise<true> {
+  return eventually(async () => {
+    await live(site).retryNow();
+    const s = await stats(site);
+    return s.outboxBatches === 0 && s.pendingEvents === 0 ? true : null;
+  }, timeoutMs);
 }
