@@ -121,15 +121,17 @@ export class LiveSet {
 
   /** The most recently seen visitors whose JSON fits `maxBytes`; true when some were left out. */
   #newestWithin(maxBytes: number): [LiveVisitor[], boolean] {
-    const all = [...this.#visitors.values()];
-    if (jsonBytes(all) <= maxBytes) return [all, false];
-    all.sort((a, b) => b.lastSeen - a.lastSeen);
+    // Each visitor is serialised once: its size decides both whether all fit and which do.
+    const all = [...this.#visitors.values()].map((v) => ({ v, bytes: jsonBytes(v) + 1 }));
+    // `[`, then each visitor with its `,` (the last one's is the `]`).
+    if (all.reduce((sum, x) => sum + x.bytes, 1) <= maxBytes) return [all.map((x) => x.v), false];
+    all.sort((a, b) => b.v.lastSeen - a.v.lastSeen);
     const kept: LiveVisitor[] = [];
-    let bytes = 2;
-    for (const v of all) {
-      bytes += jsonBytes(v) + 1;
+    let bytes = 1;
+    for (const x of all) {
+      bytes += x.bytes;
       if (bytes > maxBytes) break;
-      kept.push(v);
+      kept.push(x.v);
     }
     return [kept, true];
   }
