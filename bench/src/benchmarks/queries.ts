@@ -6,7 +6,7 @@
  * dashboard sends. The 10 M level comes from the database package's own bench; 100 million is
  * extrapolated from the measured growth (generation time would not fit this bench's budget).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevstack } from '@sightline/devstack';
@@ -169,7 +169,6 @@ const DATABASE_CASES: Record<string, string> = {
  * order of volume.
  */
 export async function databaseLevels(): Promise<Level[]> {
-  const { readdir } = await import('node:fs/promises');
   const dir = fromRoot('bench/results/database');
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) =>
     /^results(-[\d-]+)?\.json$/.test(f),
@@ -184,7 +183,6 @@ export async function databaseLevels(): Promise<Level[]> {
 
 async function databaseLevel(file: string): Promise<Level | undefined> {
   try {
-    const { readFile } = await import('node:fs/promises');
     const data = JSON.parse(await readFile(file, 'utf8')) as {
       generated_at: string;
       volume: { events_equivalent: number; rows?: Record<string, number> };
