@@ -5,6 +5,9 @@ import app from '../src/index.js';
 import { parseUserAgent } from '../src/lib/user-agent.js';
 import { attribute } from '../src/lib/referrer.js';
 import { DEV_GEO_HEADER, geoOf } from '../src/lib/geo.js';
+import { languageOf } from '../src/lib/language.js';
+import { enrich } from '../src/lib/enrich.js';
+import { parseBatch } from '@sightline/schema';
 import { addSite, batch, CHROME_UA, newVisit, pageview, recorderState } from './support/helpers.js';
 import { live } from './support/site-live.js';
 
@@ -157,5 +160,32 @@ describe('geo', () => {
       cf: PARIS,
     });
     expect(geoOf(request, true).country).toBe('FR');
+  });
+});
+
+describe('language', () => {
+  it.each([
+    ['en-GB,en;q=0.9,de;q=0.8', 'en-GB'],
+    ['de', 'de'],
+    ['zh-Hant-TW;q=1, en', 'zh-Hant-TW'],
+    [' fr-CH , fr;q=0.9', 'fr-CH'],
+    ['*', undefined],
+    ['', undefined],
+    [null, undefined],
+    ['en_US', undefined],
+    ['<script>', undefined],
+    ['x'.repeat(36), undefined],
+  ])('Accept-Language %j → %j', (header, expected) => {
+    expect(languageOf(header)).toBe(expected);
+  });
+
+  it("fills events without one from the beacon's Accept-Language; an event's own is kept", () => {
+    const [own, none] = [pageview(newVisit()), pageview(newVisit())];
+    const { data } = parseBatch(JSON.stringify(batch('s', [{ ...own, language: 'pt-BR' }, none])));
+    const request = beacon({}, { 'accept-language': 'en-GB,en;q=0.9' });
+    const events = enrich(data!, request, { development: false, origin: 'https://example.com' });
+    expect(events.map((e) => e.language)).toEqual(['pt-BR', 'en-GB']);
+    const bare = enrich(data!, beacon({}), { development: false, origin: null });
+    expect(bare.map((e) => e.language)).toEqual(['pt-BR', undefined]);
   });
 });

@@ -11,17 +11,21 @@ export const SESSION_KEY = 'sightline:session';
 export const VISITOR_KEY = 'sightline:visitor';
 
 /**
- * What `uid` makes, and nothing else: a tampered stored value is replaced, not sent. (It also
- * refuses `undefined`, which a missing key reads as, so no separate check is needed.)
+ * What `uid` makes (either form), and nothing else: a tampered stored value is replaced, not
+ * sent. (It also refuses `undefined`, which a missing key reads as, so no separate check is
+ * needed.) 8 to 64 characters: the schema's bounds for ids.
  */
-const VALID = /^[\da-f-]{36}$/;
+const VALID = /^[\da-f-]{8,64}$/;
 
 /**
- * A random UUID (122 random bits, 36 characters of the schema's id charset), as issue 7 asks.
- * `crypto.randomUUID` exists only in secure contexts (https, localhost): on a page served over
- * plain http it is missing, the tracker's start throws inside `safe`, and nothing is sent.
+ * A random UUID (122 random bits, 36 characters of the schema's id charset). `crypto.randomUUID`
+ * exists only in secure contexts (https, localhost); on a page served over plain http the id is
+ * 128 bits from `crypto.getRandomValues` (available everywhere), as four decimal numbers joined
+ * by dashes: up to 43 characters of the same charset (fewer than the schema's minimum of 8 only
+ if all four numbers are below 10, a chance of 1e-35).
  */
-export const uid = (): string => crypto.randomUUID();
+export const uid = (): string =>
+  crypto.randomUUID?.() ?? crypto.getRandomValues(new Uint32Array(4)).join('-');
 
 /** `[session, visitor, storage]`: read or create both ids, renewing the visitor's expiry. */
 export function loadIds(now: number): [string, string, boolean] {

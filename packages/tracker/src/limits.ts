@@ -13,8 +13,6 @@ export const LIMITS = {
   url: 1024,
   referrer: 1024,
   title: 256,
-  language: 35,
-  timeZone: 64,
   eventName: 64,
   propKey: 64,
   propValue: 256,

@@ -108,8 +108,8 @@ export function createTracker(o: TrackerOptions): Api {
       k: storage,
       p: uid(),
       w: [screen.width, screen.height],
-      l: navigator.language.slice(0, LIMITS.language),
-      z: Intl.DateTimeFormat().resolvedOptions().timeZone.slice(0, LIMITS.timeZone),
+      // No `l` (language): the Worker reads it from the beacon's Accept-Language header. No `z`
+      // (time zone): nothing downstream uses it, so it is not collected.
       a: automated,
     }).slice(0, -1) + ',"e":[',
     +o.flushMs! || DEFAULT_FLUSH_MS,

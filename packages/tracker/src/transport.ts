@@ -10,7 +10,7 @@ import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH, MAX_QUEUE } from './limits.js';
 /**
  * JSON length × 3 bounds the UTF-8 size (no UTF-16 unit needs more than three bytes), so a
  * batch cut by this measure always fits the Worker's body cap; 1 KB covers the v2 envelope
- * (its ids, language and time zone are bounded well below that).
+ * (its ids and site id are bounded well below that).
  */
 const BATCH_BUDGET = MAX_BODY_BYTES - 1024;
 

@@ -24,8 +24,8 @@ export const brotliBytes = (code: string) =>
  * margin and must only ever go down.
  */
 export const CEILINGS = {
-  script: { gzip: 2_185, brotli: 1_960 },
-  esm: { gzip: 2_195, brotli: 1_965 },
+  script: { gzip: 2_170, brotli: 1_950 },
+  esm: { gzip: 2_180, brotli: 1_955 },
 };
 
 /** Never in either build: schema runtime, dynamic code, cookies, leftover debugging. */

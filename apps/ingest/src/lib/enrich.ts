@@ -1,10 +1,12 @@
 /**
  * Enrichment: wire events plus what the Worker knows about the request (geo from `request.cf`,
- * the parsed user agent) and about each event (referrer class, UTM parameters). Computed once
- * per request for the request-level facts, once per event for attribution.
+ * the parsed user agent, the language from Accept-Language when the event has none) and about
+ * each event (referrer class, UTM parameters). Computed once per request for the request-level
+ * facts, once per event for attribution.
  */
 import type { Batch, EnrichedEvent } from '@sightline/schema';
 import { geoOf } from './geo.js';
+import { languageOf } from './language.js';
 import { parseUserAgent } from './user-agent.js';
 import { attribute } from './referrer.js';
 
@@ -20,6 +22,7 @@ export function enrich(
   const receivedAt = options.now ?? Date.now();
   const geo = geoOf(request, options.development);
   const ua = parseUserAgent(request.headers.get('user-agent'));
+  const language = languageOf(request.headers.get('accept-language'));
   let pageHost = '';
   try {
     if (options.origin) pageHost = new URL(options.origin).hostname;
@@ -27,6 +30,7 @@ export function enrich(
     pageHost = '';
   }
   return batch.events.map((event) => ({
+    ...(language && { language }),
     ...event,
     site: batch.site,
     receivedAt,
