@@ -130,6 +130,36 @@ describe('RLS', () => {
     expect(paths(two)).toEqual(Array.from({ length: 150 }, (_, i) => `/burst/${2 * i + 1}`));
   });
 
+  it('checks a burst against a large table by its composite key, not by a scan per change', async () => {
+    // Keyed like Sightline's visitors: (site, id). 50,000 rows the subscriber may read, loaded
+    // without firing the capture trigger (replica mode skips triggers).
+    await db.query(`
+      create table public.members (site_id bigint, member text, path text, primary key (site_id, member));
+      alter table public.members enable row level security;
+      create policy "members by claim" on public.members for select to authenticated
+        using (site_id in (select jsonb_array_elements_text(auth.jwt() -> 'site_ids')::bigint));
+      grant select on public.members to authenticated;
+      alter publication supabase_realtime add table public.members;
+      set session_replication_role = replica;
+      insert into public.members select 1, 'm' || n, '/' from generate_series(1, 50000) n;
+      set session_replication_role = origin;
+      analyze public.members;`);
+    try {
+      const c = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
+      const inbox = await watch(c, 'large', { event: 'UPDATE', table: 'members' });
+      // The table's last rows: a scan per change would compare each with every row.
+      await db.query(
+        `update public.members set path = '/changed' where member in (select 'm' || n from generate_series(49801, 50000) n)`,
+      );
+      await inbox.next(() => inbox.items.length === 200);
+      expect(
+        new Set(inbox.items.map((change) => (change.new as { member: string }).member)).size,
+      ).toBe(200);
+    } finally {
+      await db.query(`drop table public.members`);
+    }
+  });
+
   it('re-authorises with a refreshed access_token, and closes the channel on an invalid one', async () => {
     const c = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
     const inbox = await watch(c, 'refresh', { event: 'INSERT', table: 'visits' });

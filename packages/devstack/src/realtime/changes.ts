@@ -70,9 +70,14 @@ function visibilityQuery(op: CapturedChange['op'], info: TableInfo): string {
       then (select array_agg(ord::int) from ${rows}) end`;
   }
   if (info.primaryKey.length > 0) {
-    const columns = info.primaryKey.map(quoteIdent).join(', ');
-    return `select array_agg(ord::int) from ${rows} where exists (select 1 from ${table} x
-      where (${columns}) = (select ${columns} from jsonb_populate_record(null::${table}, r.rec)))`;
+    // The typed key comes from a lateral record, so the probe is a plain column comparison that
+    // the primary key's index answers. (A row comparison with a subquery, `(a, b) = (select …)`,
+    // is no index condition: with a composite key it compared every change with every row.)
+    const key = (alias: string) =>
+      info.primaryKey.map((c) => `${alias}.${quoteIdent(c)}`).join(', ');
+    return `select array_agg(ord::int) from ${rows}
+      cross join lateral jsonb_populate_record(null::${table}, r.rec) p
+      where exists (select 1 from ${table} x where (${key('x')}) = (${key('p')}))`;
   }
   return `select array_agg(ord::int) from ${rows} where exists (select 1 from ${table} x where to_jsonb(x) = r.rec)`;
 }
