@@ -1,7 +1,8 @@
 // Focused benchmark of ingest_batch alone: 500-event flushes shaped like the Worker's (a mix of
 // new and continuing sessions, page views, heartbeats and custom events, raw store on), called
 // over direct Postgres connections so only the function (plus one local round trip and the
-// parsing of the jsonb argument) is measured.
+// parsing of the jsonb argument) is measured. The current function gets the compact wire form
+// the Worker sends (toIngestWire); the baseline, which predates it, the object form.
 //
 // One devstack, three series on the same traffic, interleaved call by call so that all of them
 // see the same machine load (2 cores, other jobs running):
@@ -23,7 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevstack } from '@sightline/devstack';
-import type { IngestBatch } from '@sightline/schema';
+import { toIngestWire, type IngestBatch } from '@sightline/schema';
 import pg from 'pg';
 import { generateTraffic, toBatches } from '../test/support/traffic.js';
 import { generate } from './generate.js';
@@ -41,6 +42,8 @@ const log = (line: string) => process.stdout.write(line + '\n');
 
 interface Series {
   name: string;
+  /** Sends the object form (IngestBatch) instead of the wire form. */
+  objectForm: boolean;
   db: pg.Client;
   pid: number;
   wall: number[];
@@ -97,10 +100,16 @@ async function main(): Promise<void> {
       await admin.query(`create database ${database}`);
       const { db, pid } = await connect(stack.dbUrl.replace(/\/[^/]*$/, `/${database}`));
       for (const file of files) await db.query(await readFile(file, 'utf8'));
-      series.push({ name, db, pid, wall: [], cpu: [] });
+      series.push({ name, objectForm: name === 'baseline', db, pid, wall: [], cpu: [] });
     }
     const devstackDb = await connect(stack.dbUrl);
-    series.push({ name: 'current, devstack database', ...devstackDb, wall: [], cpu: [] });
+    series.push({
+      name: 'current, devstack database',
+      objectForm: false,
+      ...devstackDb,
+      wall: [],
+      cpu: [],
+    });
 
     for (const s of series) {
       await s.db.query(
@@ -163,12 +172,19 @@ async function main(): Promise<void> {
     // The cost of turning the 500-event argument into jsonb, which every call pays before the
     // function runs (PostgREST does the same conversion): measured on its own in the same loop.
     const parse: number[] = [];
+    const parseObject: number[] = [];
+    const bytes = { wire: [] as number[], object: [] as number[] };
     const measured: Record<string, { series: Series[]; sample: IngestBatch }> = {};
     for (const mix of mixes) {
       const count = Math.min(mix.batches.length, WARMUP + RUNS);
       const mixSeries = series.map((s) => ({ ...s, wall: [] as number[], cpu: [] as number[] }));
       for (let i = 0; i < count; i++) {
-        const body = JSON.stringify(mix.batches[i]);
+        const objectBody = JSON.stringify(mix.batches[i]);
+        const body = JSON.stringify(toIngestWire(mix.batches[i]!));
+        if (mix.name === 'headline' && i >= WARMUP) {
+          bytes.wire.push(body.length);
+          bytes.object.push(objectBody.length);
+        }
         // Rotate which series goes first, so none always runs right after another's writes.
         for (let k = 0; k < mixSeries.length; k++) {
           const s = mixSeries[(i + k) % mixSeries.length]!;
@@ -176,7 +192,7 @@ async function main(): Promise<void> {
           const started = performance.now();
           const { rows } = await s.db.query<{ r: { duplicate: boolean } }>(
             'select public.ingest_batch($1::jsonb) as r',
-            [body],
+            [s.objectForm ? objectBody : body],
           );
           const wall = performance.now() - started;
           const cpu1 = backendCpuMs(s.pid);
@@ -190,6 +206,9 @@ async function main(): Promise<void> {
           const started = performance.now();
           await series[1]!.db.query('select $1::jsonb is not null', [body]);
           parse.push(performance.now() - started);
+          const startedObject = performance.now();
+          await series[1]!.db.query('select $1::jsonb is not null', [objectBody]);
+          parseObject.push(performance.now() - startedObject);
         }
       }
       measured[mix.name] = { series: mixSeries, sample: mix.batches[WARMUP]! };
@@ -291,6 +310,12 @@ async function main(): Promise<void> {
       // What `select $1::jsonb is not null` costs with the same 500-event argument: the part of
       // every wall time above spent before ingest_batch starts.
       argument_to_jsonb: summary(parse),
+      // The same for the object form (what the baseline gets), and both forms' sizes.
+      argument_to_jsonb_object_form: summary(parseObject),
+      argument_bytes: {
+        wire: Math.round(bytes.wire.reduce((a, b) => a + b, 0) / bytes.wire.length),
+        object_form: Math.round(bytes.object.reduce((a, b) => a + b, 0) / bytes.object.length),
+      },
       steady: {
         description:
           'long sessions with frequent heartbeats: most events continue a session already stored',
@@ -314,7 +339,10 @@ async function main(): Promise<void> {
         );
       }
     }
-    log(`argument to jsonb alone: p50 ${result.argument_to_jsonb.p50_ms} ms`);
+    log(
+      `argument to jsonb alone: p50 ${result.argument_to_jsonb.p50_ms} ms (wire form, ${result.argument_bytes.wire} B), ` +
+        `${result.argument_to_jsonb_object_form.p50_ms} ms (object form, ${result.argument_bytes.object_form} B)`,
+    );
     log(`same final state in every database: ${sameState}`);
     if (!sameState) process.exitCode = 1;
 

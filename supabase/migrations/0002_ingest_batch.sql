@@ -1,5 +1,14 @@
--- ingest_batch(payload jsonb): applies one flush of the SiteLive Durable Object (the shape is
--- IngestBatch in packages/schema/src/ingest-batch.ts) in one transaction, set-based:
+-- ingest_batch(payload jsonb): applies one flush of the SiteLive Durable Object in one
+-- transaction, set-based. The payload comes in one of two shapes:
+-- - the compact wire form the Worker sends (`v: 2`; IngestWire in
+--   packages/schema/src/ingest-batch.ts): one site per flush, rows as positional arrays,
+--   timestamps as epoch microseconds, and an event's session context (session, visitor, source,
+--   place, client) taken from its session's row unless the event carries its own. About a third
+--   of the object form's size: turning it into jsonb (which every call pays before the function
+--   runs) costs a quarter as much;
+-- - the object form (IngestBatch, one object per row), converted to the compact form per site
+--   here (tests, scripts and flushes stored by an older Worker send it).
+-- Steps:
 --   1. claim the batch id (a replay returns duplicate = true and changes nothing);
 --   2. merge session running totals with GREATEST and derive, from the difference actually
 --      applied (new state minus stored state, one row per session), the rollup deltas (per
@@ -11,9 +20,9 @@
 -- Rows of unknown sites are skipped (counted out of the result), not an error: a retry could
 -- never succeed.
 -- Performance (bench/ingest.ts): the payload's row counts are unknown to the planner (it
--- assumes 100 rows per jsonb_to_recordset, 1-2 after the join with sites), so results of the
--- same statement are combined by UNION ALL + GROUP BY or window functions rather than by joins
--- between CTEs, which it would plan as nested loops rescanning a CTE once per row.
+-- assumes 100 rows per jsonb_array_elements), so results of the same statement are combined by
+-- UNION ALL + GROUP BY or window functions rather than by joins between CTEs, which it would
+-- plan as nested loops rescanning a CTE once per row.
 
 -- A change to one (dimension, value) bucket: what the hourly and daily rollups add.
 create type private.dim_delta as (
@@ -87,15 +96,90 @@ begin
 end
 $$;
 
-create function public.ingest_batch(payload jsonb) returns jsonb
+-- The wire form's timestamps: epoch microseconds (exact, and far cheaper than parsing ISO text).
+-- Inlined into the statements that call it.
+create function private.wire_time(p_micros bigint) returns timestamptz
+language sql stable parallel safe as $$
+  select timestamptz 'epoch' + p_micros * interval '1 microsecond'
+$$;
+
+create function private.wire_micros(p timestamptz) returns bigint
+language sql immutable parallel safe as $$
+  select (extract(epoch from p) * 1000000)::bigint
+$$;
+
+-- The object form's rows of one site, in the compact wire form (positions as in IngestWire):
+--   session: [session_id, visitor_id, referrer_host, referrer_class, utm_source, utm_medium,
+--             utm_campaign, country, region, city, latitude, longitude, device, browser, os,
+--             started_at, last_seen, entry_path, exit_path, pageviews, engaged_ms, max_scroll,
+--             interactions, returning]
+--   visitor: [visitor_id, first_seen, last_seen, last_path, value_score, first_referrer_host,
+--             first_referrer_class, utm_source, utm_medium, utm_campaign, country, region, city,
+--             latitude, longitude, device, browser, os]
+--   event:   [id, type, at, session index (-1: none), path, name, props, engaged_ms, scroll,
+--             interactions, context?] where context has the session row's first 15 positions
+--             (always present here).
+create function private.wire_of(payload jsonb, p_site text) returns jsonb
+language sql stable set search_path = '' as $$
+  select jsonb_build_object(
+    'v', 2,
+    'batch_id', payload ->> 'batch_id',
+    'site_id', p_site,
+    'store_raw', coalesce((payload ->> 'store_raw')::boolean, false),
+    'sessions', coalesce((
+      select jsonb_agg(jsonb_build_array(s.session_id, s.visitor_id, s.referrer_host,
+        s.referrer_class, s.utm_source, s.utm_medium, s.utm_campaign, s.country, s.region,
+        s.city, s.latitude, s.longitude, s.device, s.browser, s.os,
+        private.wire_micros(s.started_at), private.wire_micros(s.last_seen), s.entry_path,
+        s.exit_path, s.pageviews, s.engaged_ms, s.max_scroll, s.interactions, s."returning"))
+      from jsonb_to_recordset(coalesce(payload -> 'sessions', '[]')) as s(
+        site_id text, session_id text, visitor_id text, started_at timestamptz,
+        last_seen timestamptz, entry_path text, exit_path text, pageviews integer,
+        engaged_ms bigint, max_scroll integer, interactions integer, referrer_host text,
+        referrer_class text, utm_source text, utm_medium text, utm_campaign text,
+        "returning" boolean, country text, region text, city text, latitude double precision,
+        longitude double precision, device text, browser text, os text)
+      where s.site_id = p_site), '[]'),
+    'visitors', coalesce((
+      select jsonb_agg(jsonb_build_array(v.visitor_id, private.wire_micros(v.first_seen),
+        private.wire_micros(v.last_seen), v.last_path, v.value_score, v.first_referrer_host,
+        v.first_referrer_class, v.utm_source, v.utm_medium, v.utm_campaign, v.country,
+        v.region, v.city, v.latitude, v.longitude, v.device, v.browser, v.os))
+      from jsonb_to_recordset(coalesce(payload -> 'visitors', '[]')) as v(
+        site_id text, visitor_id text, first_seen timestamptz, last_seen timestamptz,
+        last_path text, value_score integer, first_referrer_host text,
+        first_referrer_class text, utm_source text, utm_medium text, utm_campaign text,
+        country text, region text, city text, latitude double precision,
+        longitude double precision, device text, browser text, os text)
+      where v.site_id = p_site), '[]'),
+    'events', coalesce((
+      select jsonb_agg(jsonb_build_array(e.id, e.type, private.wire_micros(e.at), -1, e.path,
+        e.name, e.props, e.engaged_ms, e.scroll, e.interactions,
+        jsonb_build_array(e.session_id, e.visitor_id, e.referrer_host, e.referrer_class,
+          e.utm_source, e.utm_medium, e.utm_campaign, e.country, e.region, e.city, e.latitude,
+          e.longitude, e.device, e.browser, e.os)))
+      from jsonb_to_recordset(coalesce(payload -> 'events', '[]')) as e(
+        id text, site_id text, type text, at timestamptz, session_id text, visitor_id text,
+        path text, referrer_host text, referrer_class text, utm_source text, utm_medium text,
+        utm_campaign text, name text, props jsonb, engaged_ms bigint, scroll integer,
+        interactions integer, country text, region text, city text, latitude double precision,
+        longitude double precision, device text, browser text, os text)
+      where e.site_id = p_site), '[]'))
+$$;
+
+-- Applies the rows of one site's flush in the wire form (steps 2-4 above); returns the numbers
+-- of events, sessions and visitors applied (0, 0, 0 for an unknown site).
+create function private.apply_wire(p jsonb) returns integer[]
 language plpgsql
 security invoker
 set search_path = ''
 set jit = off
 as $$
 declare
-  v_batch text := payload ->> 'batch_id';
-  v_store_raw boolean := coalesce((payload ->> 'store_raw')::boolean, false);
+  v_site text := p ->> 'site_id';
+  v_tz text;
+  v_store_raw boolean := coalesce((p ->> 'store_raw')::boolean, false);
+  v_sessions jsonb := coalesce(p -> 'sessions', '[]');
   v_rollups private.dim_delta[];
   v_keys private.key_delta[];
   v_event_rollups private.dim_delta[];
@@ -103,31 +187,15 @@ declare
   n_events integer;
   n_sessions integer;
   n_visitors integer;
-  v_result jsonb;
 begin
-  if v_batch is null or v_batch = '' then
-    raise exception 'ingest_batch: batch_id is required' using errcode = '22023';
-  end if;
-
-  insert into public.applied_batches (batch_id, result) values (v_batch, '{}')
-  on conflict (batch_id) do nothing;
+  select st.timezone into v_tz from public.sites st where st.id = v_site;
   if not found then
-    return jsonb_build_object('batch_id', v_batch, 'duplicate', true,
-                              'events', 0, 'sessions', 0, 'visitors', 0);
+    return array[0, 0, 0];
   end if;
 
   -- One flush per site at a time: the diffs below read the stored state first, so two
   -- concurrent flushes of the same session must not interleave.
-  perform pg_advisory_xact_lock(hashtextextended('sightline.ingest:' || x.site_id, 0))
-  from (
-    select distinct site_id from (
-      select jsonb_array_elements(coalesce(payload -> 'sessions', '[]')) ->> 'site_id'
-      union all select jsonb_array_elements(coalesce(payload -> 'events', '[]')) ->> 'site_id'
-      union all select jsonb_array_elements(coalesce(payload -> 'visitors', '[]')) ->> 'site_id'
-    ) as all_sites(site_id)
-    where site_id is not null
-    order by site_id
-  ) as x;
+  perform pg_advisory_xact_lock(hashtextextended('sightline.ingest:' || v_site, 0));
 
   -- 2. Sessions: merge, then diff new against old state; visitors in the same statement.
   -- A stored session keeps its bucket, visitor and dimensions (only counters, last_seen and the
@@ -136,31 +204,29 @@ begin
   -- page changes visits and visitor days; everything else only adds page views, bounces and
   -- engaged time to the rollups.
   with raw as (
-    select s.*, st.timezone
-    from jsonb_to_recordset(coalesce(payload -> 'sessions', '[]')) as s(
-      site_id text, session_id text, visitor_id text, started_at timestamptz,
-      last_seen timestamptz, entry_path text, exit_path text, pageviews integer,
-      engaged_ms bigint, max_scroll integer, interactions integer, referrer_host text,
-      referrer_class text, utm_source text, utm_medium text, utm_campaign text,
-      "returning" boolean, country text, region text, city text, latitude double precision,
-      longitude double precision, device text, browser text, os text)
-    join public.sites st on st.id = s.site_id
+    select s.j ->> 0 as session_id, s.j ->> 1 as visitor_id, s.j ->> 2 as referrer_host,
+      s.j ->> 3 as referrer_class, s.j ->> 4 as utm_source, s.j ->> 5 as utm_medium,
+      s.j ->> 6 as utm_campaign, s.j ->> 7 as country, s.j ->> 8 as region, s.j ->> 9 as city,
+      (s.j ->> 10)::double precision as latitude, (s.j ->> 11)::double precision as longitude,
+      s.j ->> 12 as device, s.j ->> 13 as browser, s.j ->> 14 as os,
+      private.wire_time((s.j ->> 15)::bigint) as started_at,
+      private.wire_time((s.j ->> 16)::bigint) as last_seen, s.j ->> 17 as entry_path,
+      s.j ->> 18 as exit_path, (s.j ->> 19)::integer as pageviews,
+      (s.j ->> 20)::bigint as engaged_ms, (s.j ->> 21)::integer as max_scroll,
+      (s.j ->> 22)::integer as interactions, (s.j ->> 23)::boolean as "returning"
+    from jsonb_array_elements(v_sessions) s(j)
   ),
   incoming as (
     -- Several states of one session in one flush: counters by max, the rest from the latest.
-    select distinct on (r.site_id, r.session_id) r.*,
+    select distinct on (r.session_id) r.*,
       min(r.started_at) over k as m_started_at,
-      max(r.pageviews) over k as m_pageviews,
-      max(r.engaged_ms) over k as m_engaged_ms,
-      max(r.max_scroll) over k as m_max_scroll,
-      max(r.interactions) over k as m_interactions
+      coalesce(max(r.pageviews) over k, 0) as m_pageviews,
+      coalesce(max(r.engaged_ms) over k, 0) as m_engaged_ms,
+      coalesce(max(r.max_scroll) over k, 0) as m_max_scroll,
+      coalesce(max(r.interactions) over k, 0) as m_interactions
     from raw r
-    window k as (partition by r.site_id, r.session_id)
-    order by r.site_id, r.session_id, r.last_seen desc, r.pageviews desc
-  ),
-  old as (
-    select s.* from public.sessions s
-    join incoming i on i.site_id = s.site_id and i.session_id = s.session_id
+    window k as (partition by r.session_id)
+    order by r.session_id, r.last_seen desc, r.pageviews desc
   ),
   up as (
     insert into public.sessions as s (
@@ -168,17 +234,17 @@ begin
       pageviews, engaged_ms, max_scroll, interactions, referrer_host, referrer_class,
       utm_source, utm_medium, utm_campaign, country, region, city, latitude, longitude,
       device, browser, os, returning_visitor)
-    select i.site_id, i.session_id, i.visitor_id,
-      date_trunc('hour', i.m_started_at, i.timezone), i.m_started_at, i.last_seen,
-      coalesce(i.entry_path, ''), coalesce(i.exit_path, ''), coalesce(i.m_pageviews, 0),
-      coalesce(i.m_engaged_ms, 0), coalesce(i.m_max_scroll, 0), coalesce(i.m_interactions, 0),
+    select v_site, i.session_id, i.visitor_id,
+      date_trunc('hour', i.m_started_at, v_tz), i.m_started_at, i.last_seen,
+      coalesce(i.entry_path, ''), coalesce(i.exit_path, ''), i.m_pageviews,
+      i.m_engaged_ms, i.m_max_scroll, i.m_interactions,
       coalesce(i.referrer_host, ''), coalesce(i.referrer_class, ''), coalesce(i.utm_source, ''),
       coalesce(i.utm_medium, ''), coalesce(i.utm_campaign, ''), coalesce(i.country, ''),
       coalesce(i.region, ''), coalesce(i.city, ''), i.latitude, i.longitude,
       coalesce(i.device, ''), coalesce(i.browser, ''), coalesce(i.os, ''),
       coalesce(i."returning", false)
     from incoming i
-    order by i.site_id, i.session_id
+    order by i.session_id
     -- Dimensions and the start are fixed at the first state (the bucket never moves); the
     -- exit page follows the latest state; counters only grow.
     on conflict (site_id, session_id) do update set
@@ -189,67 +255,79 @@ begin
       engaged_ms = greatest(s.engaged_ms, excluded.engaged_ms),
       max_scroll = greatest(s.max_scroll, excluded.max_scroll),
       interactions = greatest(s.interactions, excluded.interactions)
-    returning s.*
   ),
   diff as (
-    -- New and stored state side by side, without a join (the planner cannot know how many rows
-    -- the payload holds): a stored row differs from the new one only in its counters,
-    -- last_seen and exit page, so both group into one row per session.
-    select b.site_id, b.session_id, b.visitor_id, b.hour,
-      (b.hour at time zone st.timezone)::date as day, b.started_at, b.entry_path,
-      b.referrer_host, b.referrer_class, b.utm_source, b.utm_medium, b.utm_campaign,
-      b.country, b.region, b.city, b.latitude, b.longitude, b.device, b.browser, b.os,
-      max(b.last_seen) as last_seen,
-      max(b.exit_path) filter (where b.sign = 1) as exit_path,
-      max(b.pageviews) filter (where b.sign = 1) as pageviews,
-      max(b.engaged_ms) filter (where b.sign = 1) as engaged_ms,
-      max(b.max_scroll) as max_scroll,
-      sum(b.sign)::integer as is_new,
-      sum(b.sign * b.pageviews)::integer as d_pageviews,
-      sum(b.sign * (b.pageviews = 1)::integer)::integer as d_bounces,
-      sum(b.sign * b.engaged_ms)::bigint as d_engaged_ms,
-      sum(b.sign * b.interactions)::integer as d_interactions,
-      max(b.exit_path) filter (where b.sign = -1) as old_exit_path,
-      max(b.pageviews) filter (where b.sign = -1) as old_pageviews,
-      max(b.engaged_ms) filter (where b.sign = -1) as old_engaged_ms
+    -- The state the upsert above leaves beside the stored one (this statement's snapshot, read
+    -- before the upsert), computed with the upsert's own rules: one row per session.
+    select n.*, (n.hour at time zone v_tz)::date as day,
+      (n.old_pageviews is null)::integer as is_new,
+      n.pageviews - coalesce(n.old_pageviews, 0) as d_pageviews,
+      (n.pageviews = 1)::integer - coalesce((n.old_pageviews = 1)::integer, 0) as d_bounces,
+      n.engaged_ms - coalesce(n.old_engaged_ms, 0) as d_engaged_ms,
+      n.interactions - coalesce(n.old_interactions, 0) as d_interactions
     from (
-      select u.*, 1 as sign from up u
-      union all
-      select o.*, -1 as sign from old o
-    ) b
-    join public.sites st on st.id = b.site_id
-    group by b.site_id, b.session_id, b.visitor_id, b.hour, st.timezone, b.started_at,
-      b.entry_path, b.referrer_host, b.referrer_class, b.utm_source, b.utm_medium,
-      b.utm_campaign, b.country, b.region, b.city, b.latitude, b.longitude, b.device,
-      b.browser, b.os
+      select i.session_id,
+        coalesce(o.visitor_id, i.visitor_id) as visitor_id,
+        coalesce(o.hour, date_trunc('hour', i.m_started_at, v_tz)) as hour,
+        coalesce(o.started_at, i.m_started_at) as started_at,
+        coalesce(o.entry_path, i.entry_path, '') as entry_path,
+        case when o.session_id is null then coalesce(i.referrer_host, '') else o.referrer_host end as referrer_host,
+        case when o.session_id is null then coalesce(i.referrer_class, '') else o.referrer_class end as referrer_class,
+        case when o.session_id is null then coalesce(i.utm_source, '') else o.utm_source end as utm_source,
+        case when o.session_id is null then coalesce(i.utm_medium, '') else o.utm_medium end as utm_medium,
+        case when o.session_id is null then coalesce(i.utm_campaign, '') else o.utm_campaign end as utm_campaign,
+        case when o.session_id is null then coalesce(i.country, '') else o.country end as country,
+        case when o.session_id is null then coalesce(i.region, '') else o.region end as region,
+        case when o.session_id is null then coalesce(i.city, '') else o.city end as city,
+        case when o.session_id is null then i.latitude else o.latitude end as latitude,
+        case when o.session_id is null then i.longitude else o.longitude end as longitude,
+        case when o.session_id is null then coalesce(i.device, '') else o.device end as device,
+        case when o.session_id is null then coalesce(i.browser, '') else o.browser end as browser,
+        case when o.session_id is null then coalesce(i.os, '') else o.os end as os,
+        case when o.session_id is null then i.last_seen
+             else greatest(o.last_seen, i.last_seen) end as last_seen,
+        case when o.session_id is null or i.last_seen >= o.last_seen
+             then coalesce(i.exit_path, '') else o.exit_path end as exit_path,
+        greatest(o.pageviews, i.m_pageviews) as pageviews,
+        greatest(o.engaged_ms, i.m_engaged_ms) as engaged_ms,
+        greatest(o.max_scroll, i.m_max_scroll) as max_scroll,
+        greatest(o.interactions, i.m_interactions) as interactions,
+        o.exit_path as old_exit_path, o.pageviews as old_pageviews,
+        o.engaged_ms as old_engaged_ms, o.interactions as old_interactions
+      from incoming i
+      left join public.sessions o on o.site_id = v_site and o.session_id = i.session_id
+    ) n
   ),
   state as (
-    select distinct on (v.site_id, v.visitor_id) v.*
-    from jsonb_to_recordset(coalesce(payload -> 'visitors', '[]')) as v(
-      site_id text, visitor_id text, first_seen timestamptz, last_seen timestamptz,
-      last_path text, value_score integer, first_referrer_host text,
-      first_referrer_class text, utm_source text, utm_medium text, utm_campaign text,
-      country text, region text, city text, latitude double precision,
-      longitude double precision, device text, browser text, os text)
-    join public.sites st on st.id = v.site_id
-    order by v.site_id, v.visitor_id, v.last_seen desc
+    select distinct on (v.visitor_id) v.*
+    from (
+      select v.j ->> 0 as visitor_id, private.wire_time((v.j ->> 1)::bigint) as first_seen,
+        private.wire_time((v.j ->> 2)::bigint) as last_seen, v.j ->> 3 as last_path,
+        (v.j ->> 4)::integer as value_score, v.j ->> 5 as first_referrer_host,
+        v.j ->> 6 as first_referrer_class, v.j ->> 7 as utm_source, v.j ->> 8 as utm_medium,
+        v.j ->> 9 as utm_campaign, v.j ->> 10 as country, v.j ->> 11 as region,
+        v.j ->> 12 as city, (v.j ->> 13)::double precision as latitude,
+        (v.j ->> 14)::double precision as longitude, v.j ->> 15 as device,
+        v.j ->> 16 as browser, v.j ->> 17 as os
+      from jsonb_array_elements(coalesce(p -> 'visitors', '[]')) v(j)
+    ) v
+    order by v.visitor_id, v.last_seen desc
   ),
   delta as (
     -- What the flush adds to each visitor's counters, with the context of its latest session
     -- for a visitor row the flush did not carry.
-    select distinct on (d.site_id, d.visitor_id) d.site_id, d.visitor_id,
+    select distinct on (d.visitor_id) d.visitor_id,
       sum(d.is_new) over w as sessions, sum(d.d_pageviews) over w as pageviews,
       sum(d.d_engaged_ms) over w as engaged_ms, sum(d.d_interactions) over w as interactions,
       max(d.max_scroll) over w as max_scroll, d.started_at, d.last_seen, d.exit_path,
       d.country, d.region, d.city, d.latitude, d.longitude, d.device, d.browser, d.os,
       d.referrer_host, d.referrer_class, d.utm_source, d.utm_medium, d.utm_campaign
     from diff d
-    window w as (partition by d.site_id, d.visitor_id)
-    order by d.site_id, d.visitor_id, d.last_seen desc
+    window w as (partition by d.visitor_id)
+    order by d.visitor_id, d.last_seen desc
   ),
   src as (
     select
-      coalesce(s.site_id, d.site_id) as site_id,
       coalesce(s.visitor_id, d.visitor_id) as visitor_id,
       coalesce(s.first_seen, d.started_at) as first_seen,
       coalesce(s.last_seen, d.last_seen) as last_seen,
@@ -260,12 +338,14 @@ begin
       coalesce(d.max_scroll, 0) as max_scroll,
       coalesce(d.interactions, 0) as interactions,
       -- A visitor the flush carries no state for keeps its stored score.
-      coalesce(s.value_score, cur.value_score, 0) as value_score,
+      coalesce(s.value_score,
+               (select cur.value_score from public.visitors cur
+                where cur.site_id = v_site and cur.visitor_id = d.visitor_id), 0) as value_score,
       coalesce(s.country, d.country, '') as country,
       coalesce(s.region, d.region, '') as region,
       coalesce(s.city, d.city, '') as city,
-      case when s.site_id is not null then s.latitude else d.latitude end as latitude,
-      case when s.site_id is not null then s.longitude else d.longitude end as longitude,
+      case when s.visitor_id is not null then s.latitude else d.latitude end as latitude,
+      case when s.visitor_id is not null then s.longitude else d.longitude end as longitude,
       coalesce(s.device, d.device, '') as device,
       coalesce(s.browser, d.browser, '') as browser,
       coalesce(s.os, d.os, '') as os,
@@ -275,10 +355,7 @@ begin
       coalesce(s.utm_medium, d.utm_medium, '') as utm_medium,
       coalesce(s.utm_campaign, d.utm_campaign, '') as utm_campaign
     from state s
-    full join delta d on d.site_id = s.site_id and d.visitor_id = s.visitor_id
-    left join public.visitors cur
-      on cur.site_id = coalesce(s.site_id, d.site_id)
-      and cur.visitor_id = coalesce(s.visitor_id, d.visitor_id)
+    full join delta d on d.visitor_id = s.visitor_id
   ),
   upserted as (
     insert into public.visitors as v (
@@ -286,13 +363,13 @@ begin
       max_scroll, interactions, value_score, country, region, city, latitude, longitude,
       device, browser, os, first_referrer_host, first_referrer_class, utm_source, utm_medium,
       utm_campaign)
-    select src.site_id, src.visitor_id, src.first_seen, src.last_seen, src.last_path,
+    select v_site, src.visitor_id, src.first_seen, src.last_seen, src.last_path,
       src.sessions, src.pageviews, src.engaged_ms, src.max_scroll, src.interactions,
       src.value_score, src.country, src.region, src.city, src.latitude, src.longitude,
       src.device, src.browser, src.os, src.first_referrer_host, src.first_referrer_class,
       src.utm_source, src.utm_medium, src.utm_campaign
     from src
-    order by 1, 2
+    order by 2
     on conflict (site_id, visitor_id) do update set
       first_seen = least(v.first_seen, excluded.first_seen),
       last_seen = greatest(v.last_seen, excluded.last_seen),
@@ -321,16 +398,16 @@ begin
     returning 1
   )
   select
-    (select count(*) from up),
+    (select count(*) from incoming),
     (select count(*) from upserted),
     -- Rollup deltas per (dimension, value, hour): a handful of rows per flush, aggregated
     -- from the one difference row per session by grouping sets (no row per dimension).
     -- Only a new session or a moved exit page changes visits; a page's bounces are those of the
     -- sessions that entered (and so only saw) it.
-    (select array_agg(row(r.site_id, r.dimension, r.value, r.hour, r.day, r.visits,
+    (select array_agg(row(v_site, r.dimension, r.value, r.hour, r.day, r.visits,
         r.pageviews, r.bounces, r.engaged_ms)::private.dim_delta)
      from (
-       select g.site_id,
+       select
          case when grouping(g.entry_path) = 0 then 'entry_page'
               when grouping(g.referrer_host) = 0 then 'referrer'
               when grouping(g.referrer_class) = 0 then 'referrer_class'
@@ -351,19 +428,19 @@ begin
          sum(g.d_bounces)::integer as bounces, sum(g.d_engaged_ms)::bigint as engaged_ms
        from diff g
        where g.is_new <> 0 or g.d_pageviews <> 0 or g.d_bounces <> 0 or g.d_engaged_ms <> 0
-       group by g.site_id, g.hour, g.day, grouping sets ((), (g.entry_path), (g.referrer_host),
+       group by g.hour, g.day, grouping sets ((), (g.entry_path), (g.referrer_host),
          (g.referrer_class), (g.country), (g.region), (g.city), (g.device), (g.browser), (g.os),
          (g.utm_source), (g.utm_medium), (g.utm_campaign))
        union all
-       select g.site_id, 'page', g.entry_path, g.hour, g.day, 0, 0, sum(g.d_bounces)::integer, 0
+       select 'page', g.entry_path, g.hour, g.day, 0, 0, sum(g.d_bounces)::integer, 0
        from diff g
        where g.d_bounces <> 0
-       group by g.site_id, g.entry_path, g.hour, g.day
+       group by g.entry_path, g.hour, g.day
        union all
-       select x.site_id, 'exit_page', x.value, x.hour, x.day, sum(x.visits)::integer,
+       select 'exit_page', x.value, x.hour, x.day, sum(x.visits)::integer,
          sum(x.pageviews)::integer, sum(x.bounces)::integer, sum(x.engaged_ms)::bigint
        from (
-         select g.site_id, g.hour, g.day, e.*
+         select g.hour, g.day, e.*
          from diff g
          cross join lateral (values
            (g.exit_path, 1, g.pageviews, (g.pageviews = 1)::integer, g.engaged_ms),
@@ -372,13 +449,13 @@ begin
          ) e(value, visits, pageviews, bounces, engaged_ms)
          where e.value is not null
        ) x
-       group by x.site_id, x.value, x.hour, x.day
+       group by x.value, x.hour, x.day
        having sum(x.visits) <> 0 or sum(x.pageviews) <> 0 or sum(x.bounces) <> 0
          or sum(x.engaged_ms) <> 0
      ) r),
     -- Visitor-day deltas (see visitor_days): every key of a new session, and the exit page a
     -- session leaves (-1) and the one it reaches (+1).
-    (select array_agg(row(g.site_id, g.visitor_id, g.day, k.key, k.hits)::private.key_delta)
+    (select array_agg(row(v_site, g.visitor_id, g.day, k.key, k.hits)::private.key_delta)
      from diff g
      cross join lateral unnest(
        case when g.is_new = 1 then array['a', 'c' || g.entry_path, 'd' || g.exit_path,
@@ -391,29 +468,32 @@ begin
      where g.is_new = 1 or g.exit_path is distinct from g.old_exit_path)
   into n_sessions, n_visitors, v_rollups, v_keys;
 
-  -- 3. Events: raw store, pages and custom events, bucketed with their session.
+  -- 3. Events: raw store, pages and custom events, bucketed with their session. An event's
+  -- session context comes from its session's row unless it carries its own.
   with ev as (
-    select e.*
-    from jsonb_to_recordset(coalesce(payload -> 'events', '[]')) as e(
-      id text, site_id text, type text, at timestamptz, session_id text, visitor_id text,
-      path text, referrer_host text, referrer_class text, utm_source text, utm_medium text,
-      utm_campaign text, name text, props jsonb, engaged_ms bigint, scroll integer,
-      interactions integer, country text, region text, city text, latitude double precision,
-      longitude double precision, device text, browser text, os text)
-    join public.sites st on st.id = e.site_id
+    select e.j ->> 0 as id, e.j ->> 1 as type, private.wire_time((e.j ->> 2)::bigint) as at,
+      e.j ->> 4 as path, e.j ->> 5 as name, nullif(e.j -> 6, 'null') as props,
+      (e.j ->> 7)::bigint as engaged_ms, (e.j ->> 8)::integer as scroll,
+      (e.j ->> 9)::integer as interactions, c.c ->> 0 as session_id, c.c ->> 1 as visitor_id,
+      c.c
+    from jsonb_array_elements(coalesce(p -> 'events', '[]')) e(j)
+    cross join lateral (
+      select coalesce(e.j -> 10, case when (e.j ->> 3)::integer >= 0
+                                      then v_sessions -> (e.j ->> 3)::integer end) as c
+    ) c
   ),
   raw_events as (
     insert into public.events (
       site_id, id, type, at, session_id, visitor_id, path, name, props, referrer_host,
       referrer_class, utm_source, utm_medium, utm_campaign, country, region, city, latitude,
       longitude, device, browser, os, engaged_ms, scroll, interactions)
-    select e.site_id, e.id, e.type, e.at, e.session_id, e.visitor_id, coalesce(e.path, ''),
-      coalesce(e.name, ''), e.props, coalesce(e.referrer_host, ''),
-      coalesce(e.referrer_class, ''), coalesce(e.utm_source, ''), coalesce(e.utm_medium, ''),
-      coalesce(e.utm_campaign, ''), coalesce(e.country, ''), coalesce(e.region, ''),
-      coalesce(e.city, ''), e.latitude, e.longitude, coalesce(e.device, ''),
-      coalesce(e.browser, ''), coalesce(e.os, ''), coalesce(e.engaged_ms, 0),
-      coalesce(e.scroll, 0), coalesce(e.interactions, 0)
+    select v_site, e.id, e.type, e.at, e.session_id, e.visitor_id, coalesce(e.path, ''),
+      coalesce(e.name, ''), e.props, coalesce(e.c ->> 2, ''), coalesce(e.c ->> 3, ''),
+      coalesce(e.c ->> 4, ''), coalesce(e.c ->> 5, ''), coalesce(e.c ->> 6, ''),
+      coalesce(e.c ->> 7, ''), coalesce(e.c ->> 8, ''), coalesce(e.c ->> 9, ''),
+      (e.c ->> 10)::double precision, (e.c ->> 11)::double precision,
+      coalesce(e.c ->> 12, ''), coalesce(e.c ->> 13, ''), coalesce(e.c ->> 14, ''),
+      coalesce(e.engaged_ms, 0), coalesce(e.scroll, 0), coalesce(e.interactions, 0)
     from ev e
     where v_store_raw
     on conflict (site_id, id) do nothing
@@ -421,10 +501,9 @@ begin
   grouped as (
     -- One row per (session, page) and (session, custom event), then its session's bucket (the
     -- stored session's start hour; the event's own hour for a session never flushed).
-    select g.*, st.timezone,
-      coalesce(s.hour, date_trunc('hour', g.first_at, st.timezone)) as bucket
+    select g.*, coalesce(s.hour, date_trunc('hour', g.first_at, v_tz)) as bucket
     from (
-      select e.site_id, e.session_id, (e.type = 'custom') as custom,
+      select e.session_id, (e.type = 'custom') as custom,
         case when e.type = 'custom' then e.name else e.path end as key,
         min(e.visitor_id) as visitor_id, min(e.at) as first_at,
         count(*) filter (where e.type in ('pageview', 'custom'))::integer as pageviews,
@@ -432,70 +511,68 @@ begin
       from ev e
       where (e.type in ('pageview', 'heartbeat') and e.path is not null)
         or (e.type = 'custom' and coalesce(e.name, '') <> '')
-      group by 1, 2, 3, 4
+      group by 1, 2, 3
     ) g
-    join public.sites st on st.id = g.site_id
-    left join public.sessions s on s.site_id = g.site_id and s.session_id = g.session_id
+    left join public.sessions s on s.site_id = v_site and s.session_id = g.session_id
   ),
   pages as (
     insert into public.session_pages as p (
       site_id, session_id, path, visitor_id, hour, pageviews, engaged_ms)
-    select i.site_id, i.session_id, i.key, i.visitor_id, i.bucket, i.pageviews, i.engaged_ms
+    select v_site, i.session_id, i.key, i.visitor_id, i.bucket, i.pageviews, i.engaged_ms
     from grouped i
     where not i.custom
-    order by 1, 2, 3
+    order by 2, 3
     on conflict (site_id, session_id, path) do update set
       pageviews = p.pageviews + excluded.pageviews,
       engaged_ms = p.engaged_ms + excluded.engaged_ms
     -- xmax = 0 marks a freshly inserted row: the session's first view of this page.
-    returning p.site_id, p.session_id, p.path as key, p.visitor_id, p.hour, (p.xmax = 0) as inserted
+    returning p.session_id, p.path as key, p.visitor_id, p.hour, (p.xmax = 0) as inserted
   ),
   customs as (
     insert into public.session_events as c (site_id, session_id, name, visitor_id, hour, events)
-    select i.site_id, i.session_id, i.key, i.visitor_id, i.bucket, i.pageviews
+    select v_site, i.session_id, i.key, i.visitor_id, i.bucket, i.pageviews
     from grouped i
     where i.custom
-    order by 1, 2, 3
+    order by 2, 3
     on conflict (site_id, session_id, name) do update set events = c.events + excluded.events
-    returning c.site_id, c.session_id, c.name as key, c.visitor_id, c.hour, (c.xmax = 0) as inserted
+    returning c.session_id, c.name as key, c.visitor_id, c.hour, (c.xmax = 0) as inserted
   ),
   deltas as (
     -- The increments of grouped and the inserted flags of the upserts, side by side.
-    select x.site_id, case when x.custom then 'event' else 'page' end as dimension,
+    select case when x.custom then 'event' else 'page' end as dimension,
       x.key as value, max(x.hour) as hour, max(x.day) as day, max(x.visitor_id) as visitor_id,
       coalesce(bool_or(x.inserted), false)::integer as visits, sum(x.pageviews)::integer as pageviews,
       sum(x.engaged_ms)::bigint as engaged_ms
     from (
-      select i.site_id, i.session_id, i.custom, i.key, null::timestamptz as hour, null::date as day,
+      select i.session_id, i.custom, i.key, null::timestamptz as hour, null::date as day,
         null::text as visitor_id, null::boolean as inserted, i.pageviews,
         case when i.custom then 0 else i.engaged_ms end as engaged_ms
       from grouped i
       union all
-      select w.site_id, w.session_id, w.custom, w.key, w.hour,
-        (w.hour at time zone st.timezone)::date, w.visitor_id, w.inserted, 0, 0
+      select w.session_id, w.custom, w.key, w.hour, (w.hour at time zone v_tz)::date,
+        w.visitor_id, w.inserted, 0, 0
       from (select *, false as custom from pages union all select *, true from customs) w
-      join public.sites st on st.id = w.site_id
     ) x
-    group by x.site_id, x.session_id, x.custom, x.key
+    group by x.session_id, x.custom, x.key
   )
   select
     (select count(*) from ev),
-    (select array_agg(row(g.site_id, g.dimension, g.value, g.hour, g.day, g.visits,
+    (select array_agg(row(v_site, g.dimension, g.value, g.hour, g.day, g.visits,
         g.pageviews, 0, g.engaged_ms)::private.dim_delta)
      from (
-       select d.site_id, d.dimension, d.value, d.hour, d.day, sum(d.visits)::integer as visits,
+       select d.dimension, d.value, d.hour, d.day, sum(d.visits)::integer as visits,
          sum(d.pageviews)::integer as pageviews, sum(d.engaged_ms)::bigint as engaged_ms
        from deltas d
-       group by 1, 2, 3, 4, 5
+       group by 1, 2, 3, 4
      ) g),
-    (select array_agg(row(g.site_id, g.visitor_id, g.day, g.key, g.hits)::private.key_delta)
+    (select array_agg(row(v_site, g.visitor_id, g.day, g.key, g.hits)::private.key_delta)
      from (
-       select d.site_id, d.visitor_id, d.day,
+       select d.visitor_id, d.day,
          case d.dimension when 'event' then 'p' else 'b' end || d.value as key,
          sum(d.visits)::integer as hits
        from deltas d
        where d.visits <> 0
-       group by 1, 2, 3, 4
+       group by 1, 2, 3
      ) g)
   into n_events, v_event_rollups, v_event_keys;
 
@@ -675,8 +752,57 @@ begin
     returning_by_gap = case when cardinality(excluded.returning_by_gap) = 0 then r.returning_by_gap
                             else private.int_array_add(r.returning_by_gap, excluded.returning_by_gap) end;
 
-  v_result := jsonb_build_object('batch_id', v_batch, 'duplicate', false, 'events', n_events,
-                                 'sessions', n_sessions, 'visitors', n_visitors);
+  return array[n_events, n_sessions, n_visitors];
+end
+$$;
+
+create function public.ingest_batch(payload jsonb) returns jsonb
+language plpgsql
+security invoker
+set search_path = ''
+set jit = off
+as $$
+declare
+  v_batch text := payload ->> 'batch_id';
+  v_site text;
+  v_counts integer[];
+  v_totals integer[] := array[0, 0, 0];
+  v_result jsonb;
+begin
+  if v_batch is null or v_batch = '' then
+    raise exception 'ingest_batch: batch_id is required' using errcode = '22023';
+  end if;
+
+  insert into public.applied_batches (batch_id, result) values (v_batch, '{}')
+  on conflict (batch_id) do nothing;
+  if not found then
+    return jsonb_build_object('batch_id', v_batch, 'duplicate', true,
+                              'events', 0, 'sessions', 0, 'visitors', 0);
+  end if;
+
+  if payload ->> 'v' = '2' then
+    v_totals := private.apply_wire(payload);
+  else
+    -- The object form: each site's rows in the wire form (sites in order, so that two
+    -- multi-site flushes take the per-site locks in the same order).
+    for v_site in
+      select distinct x.site_id from (
+        select jsonb_array_elements(coalesce(payload -> 'sessions', '[]')) ->> 'site_id'
+        union all select jsonb_array_elements(coalesce(payload -> 'events', '[]')) ->> 'site_id'
+        union all select jsonb_array_elements(coalesce(payload -> 'visitors', '[]')) ->> 'site_id'
+      ) as x(site_id)
+      where x.site_id is not null
+      order by x.site_id
+    loop
+      v_counts := private.apply_wire(private.wire_of(payload, v_site));
+      v_totals := array[v_totals[1] + v_counts[1], v_totals[2] + v_counts[2],
+                        v_totals[3] + v_counts[3]];
+    end loop;
+  end if;
+
+  v_result := jsonb_build_object('batch_id', v_batch, 'duplicate', false,
+                                 'events', v_totals[1], 'sessions', v_totals[2],
+                                 'visitors', v_totals[3]);
   update public.applied_batches set result = v_result where batch_id = v_batch;
   return v_result;
 end
@@ -686,3 +812,5 @@ $$;
 -- functions in public to anon and authenticated by default privileges: take it back.
 revoke execute on function public.ingest_batch(jsonb) from public, anon, authenticated;
 grant execute on function public.ingest_batch(jsonb) to service_role;
+revoke execute on function private.apply_wire(jsonb) from public, anon, authenticated;
+grant execute on function private.apply_wire(jsonb) to service_role;

@@ -205,6 +205,7 @@ describe('SiteLive: Postgres flush', () => {
     const batches = await batchesOf(site.id);
     expect(batches).toHaveLength(1);
     const [b] = batches;
+    expect(b!.wire).toBe(true);
     expect(b!.events).toHaveLength(7);
     expect(b!.sessions).toHaveLength(1);
     expect(b!.sessions[0]).toMatchObject({

@@ -9,5 +9,5 @@ export * from './events-v2.js';
 export * from './parse.js';
 export * from './enriched.js';
 export * from './analytics-engine.js';
-export type * from './ingest-batch.js';
+export * from './ingest-batch.js';
 export * from './live.js';

@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fromIngestWire, type IngestBatch, type IngestWire } from '@sightline/schema';
 import type { RecordedBatch, RecorderSite, RecorderState } from '../support/recorder-types.js';
 
 export type { RecordedBatch, RecorderSite, RecorderState };
@@ -70,11 +71,13 @@ export async function startRecorder(
       }
       if (url.pathname === '/rest/v1/rpc/ingest_batch' && req.method === 'POST') {
         state.rpcCalls++;
-        const { payload } = JSON.parse(text) as {
-          payload: Omit<RecordedBatch, 'site' | 'duplicate'>;
-        };
+        // The Worker sends the compact wire form (one site per flush); recorded batches are
+        // kept in the object form the tests read.
+        const { payload } = JSON.parse(text) as { payload: IngestWire | IngestBatch };
         const site =
-          payload.events[0]?.site_id ?? (payload.sessions[0]?.site_id as string | undefined) ?? '';
+          'v' in payload
+            ? payload.site_id
+            : (payload.events[0]?.site_id ?? payload.sessions[0]?.site_id ?? '');
         if (state.failRpc.includes(site) || state.failRpc.includes('*')) {
           state.rpcFailures++;
           return send(503, {
@@ -87,7 +90,18 @@ export async function startRecorder(
         const duplicate = applied.has(payload.batch_id);
         applied.add(payload.batch_id);
         if (!duplicate) state.eventsReceived += payload.events.length;
-        if (record) state.batches.push({ ...payload, site, duplicate });
+        if (record) {
+          const batch = fromIngestWire(payload);
+          state.batches.push({
+            batch_id: batch.batch_id,
+            site,
+            wire: 'v' in payload,
+            events: batch.events,
+            sessions: batch.sessions as unknown as RecordedBatch['sessions'],
+            visitors: batch.visitors as unknown as RecordedBatch['visitors'],
+            duplicate,
+          });
+        }
         return send(200, { batch_id: payload.batch_id, duplicate, events: payload.events.length });
       }
       if (url.pathname === '/realtime/v1/api/broadcast' && req.method === 'POST') {

@@ -12,6 +12,8 @@ export interface RecorderSite {
 export interface RecordedBatch {
   batch_id: string;
   site: string;
+  /** Sent in the compact wire form (toIngestWire); recorded in the object form either way. */
+  wire: boolean;
   events: { id: string; site_id: string; type: string; country: string }[];
   sessions: Record<string, unknown>[];
   visitors: Record<string, unknown>[];
