@@ -8,7 +8,8 @@
 // see the same machine load (2 cores, other jobs running):
 // - baseline: bench/baseline/0001_tables.sql + 0002_ingest_batch.sql (the schema and function
 //   as first written) in a database of their own;
-// - current: migrations/0001_tables.sql + 0002_ingest_batch.sql in a database of their own;
+// - current: migrations/0001_tables.sql + 0002_ingest_batch.sql, plus the read paths' columns
+//   and indexes of 0007 and later (ingest_batch maintains them), in a database of their own;
 // - current, devstack database: the devstack's own database with every migration applied, so
 //   also the local Realtime's change triggers on `visitors` (hosted Supabase uses logical
 //   replication instead, no trigger).
@@ -19,7 +20,7 @@
 //   cd supabase && pnpm exec tsx bench/ingest.ts
 //   SIGHTLINE_BENCH_HISTORY=200000 SIGHTLINE_BENCH_RUNS=60 pnpm exec tsx bench/ingest.ts
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,7 +94,15 @@ async function main(): Promise<void> {
       [
         'current',
         'ingest_current',
-        [join(MIGRATIONS, '0001_tables.sql'), join(MIGRATIONS, '0002_ingest_batch.sql')],
+        [
+          join(MIGRATIONS, '0001_tables.sql'),
+          join(MIGRATIONS, '0002_ingest_batch.sql'),
+          // Columns and indexes for the read paths from 0007 on: ingest_batch maintains them.
+          ...(await readdir(MIGRATIONS))
+            .filter((f) => /^\d{4}_.*\.sql$/.test(f) && Number(f.slice(0, 4)) >= 7)
+            .sort()
+            .map((f) => join(MIGRATIONS, f)),
+        ],
       ],
     ];
     for (const [name, database, files] of databases) {

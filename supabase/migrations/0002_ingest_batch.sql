@@ -500,8 +500,10 @@ begin
   ),
   grouped as (
     -- One row per (session, page) and (session, custom event), then its session's bucket (the
-    -- stored session's start hour; the event's own hour for a session never flushed).
-    select g.*, coalesce(s.hour, date_trunc('hour', g.first_at, v_tz)) as bucket
+    -- stored session's start hour; the event's own hour for a session never flushed) and
+    -- country (null for a session never flushed: see session_pages.country in 0007).
+    select g.*, coalesce(s.hour, date_trunc('hour', g.first_at, v_tz)) as bucket,
+      s.country
     from (
       select e.session_id, (e.type = 'custom') as custom,
         case when e.type = 'custom' then e.name else e.path end as key,
@@ -517,11 +519,14 @@ begin
   ),
   pages as (
     insert into public.session_pages as p (
-      site_id, session_id, path, visitor_id, hour, pageviews, engaged_ms)
-    select v_site, i.session_id, i.key, i.visitor_id, i.bucket, i.pageviews, i.engaged_ms
+      site_id, session_id, path, visitor_id, hour, pageviews, engaged_ms, country)
+    select v_site, i.session_id, i.key, i.visitor_id, i.bucket, i.pageviews, i.engaged_ms,
+      i.country
     from grouped i
     where not i.custom
     order by 2, 3
+    -- country is written on insert only: a row inserted with null kept the event's own hour,
+    -- which may not be its session's (the invariant 0007 states).
     on conflict (site_id, session_id, path) do update set
       pageviews = p.pageviews + excluded.pageviews,
       engaged_ms = p.engaged_ms + excluded.engaged_ms
