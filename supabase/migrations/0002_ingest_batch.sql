@@ -228,75 +228,81 @@ begin
     window k as (partition by r.session_id)
     order by r.session_id, r.last_seen desc, r.pageviews desc
   ),
-  up as (
-    insert into public.sessions as s (
+  merged as (
+    -- Each incoming state beside the stored one (none for a new session) and the state they
+    -- merge into: dimensions, bucket and start are fixed at the first state (the bucket never
+    -- moves), the exit page follows the latest state, counters only grow.
+    select i.session_id, o.session_id is not null as stored,
+      i.last_seen as in_last_seen, coalesce(i.exit_path, '') as in_exit_path,
+      coalesce(o.visitor_id, i.visitor_id) as visitor_id,
+      coalesce(o.hour, date_trunc('hour', i.m_started_at, v_tz)) as hour,
+      coalesce(o.started_at, i.m_started_at) as started_at,
+      coalesce(o.entry_path, i.entry_path, '') as entry_path,
+      case when o.session_id is null then coalesce(i.referrer_host, '') else o.referrer_host end as referrer_host,
+      case when o.session_id is null then coalesce(i.referrer_class, '') else o.referrer_class end as referrer_class,
+      case when o.session_id is null then coalesce(i.utm_source, '') else o.utm_source end as utm_source,
+      case when o.session_id is null then coalesce(i.utm_medium, '') else o.utm_medium end as utm_medium,
+      case when o.session_id is null then coalesce(i.utm_campaign, '') else o.utm_campaign end as utm_campaign,
+      case when o.session_id is null then coalesce(i.country, '') else o.country end as country,
+      case when o.session_id is null then coalesce(i.region, '') else o.region end as region,
+      case when o.session_id is null then coalesce(i.city, '') else o.city end as city,
+      case when o.session_id is null then i.latitude else o.latitude end as latitude,
+      case when o.session_id is null then i.longitude else o.longitude end as longitude,
+      case when o.session_id is null then coalesce(i.device, '') else o.device end as device,
+      case when o.session_id is null then coalesce(i.browser, '') else o.browser end as browser,
+      case when o.session_id is null then coalesce(i.os, '') else o.os end as os,
+      coalesce(i."returning", false) as returning_visitor,
+      case when o.session_id is null then i.last_seen
+           else greatest(o.last_seen, i.last_seen) end as last_seen,
+      case when o.session_id is null or i.last_seen >= o.last_seen
+           then coalesce(i.exit_path, '') else o.exit_path end as exit_path,
+      greatest(o.pageviews, i.m_pageviews) as pageviews,
+      greatest(o.engaged_ms, i.m_engaged_ms) as engaged_ms,
+      greatest(o.max_scroll, i.m_max_scroll) as max_scroll,
+      greatest(o.interactions, i.m_interactions) as interactions,
+      o.exit_path as old_exit_path, o.pageviews as old_pageviews,
+      o.engaged_ms as old_engaged_ms, o.interactions as old_interactions
+    from incoming i
+    left join public.sessions o on o.site_id = v_site and o.session_id = i.session_id
+  ),
+  inserted as (
+    -- New sessions: a plain insert (a concurrent insert of the same session, which the
+    -- per-site lock rules out for flushes, would fail the call and the Worker would retry).
+    insert into public.sessions (
       site_id, session_id, visitor_id, hour, started_at, last_seen, entry_path, exit_path,
       pageviews, engaged_ms, max_scroll, interactions, referrer_host, referrer_class,
       utm_source, utm_medium, utm_campaign, country, region, city, latitude, longitude,
       device, browser, os, returning_visitor)
-    select v_site, i.session_id, i.visitor_id,
-      date_trunc('hour', i.m_started_at, v_tz), i.m_started_at, i.last_seen,
-      coalesce(i.entry_path, ''), coalesce(i.exit_path, ''), i.m_pageviews,
-      i.m_engaged_ms, i.m_max_scroll, i.m_interactions,
-      coalesce(i.referrer_host, ''), coalesce(i.referrer_class, ''), coalesce(i.utm_source, ''),
-      coalesce(i.utm_medium, ''), coalesce(i.utm_campaign, ''), coalesce(i.country, ''),
-      coalesce(i.region, ''), coalesce(i.city, ''), i.latitude, i.longitude,
-      coalesce(i.device, ''), coalesce(i.browser, ''), coalesce(i.os, ''),
-      coalesce(i."returning", false)
-    from incoming i
-    order by i.session_id
-    -- Dimensions and the start are fixed at the first state (the bucket never moves); the
-    -- exit page follows the latest state; counters only grow.
-    on conflict (site_id, session_id) do update set
-      last_seen = greatest(s.last_seen, excluded.last_seen),
-      exit_path = case when excluded.last_seen >= s.last_seen then excluded.exit_path
+    select v_site, m.session_id, m.visitor_id, m.hour, m.started_at, m.last_seen, m.entry_path,
+      m.exit_path, m.pageviews, m.engaged_ms, m.max_scroll, m.interactions, m.referrer_host,
+      m.referrer_class, m.utm_source, m.utm_medium, m.utm_campaign, m.country, m.region,
+      m.city, m.latitude, m.longitude, m.device, m.browser, m.os, m.returning_visitor
+    from merged m
+    where not m.stored
+    order by m.session_id
+  ),
+  updated as (
+    -- Stored sessions: the merge rules again, against the row as it is now (the same row).
+    update public.sessions s set
+      last_seen = greatest(s.last_seen, m.in_last_seen),
+      exit_path = case when m.in_last_seen >= s.last_seen then m.in_exit_path
                        else s.exit_path end,
-      pageviews = greatest(s.pageviews, excluded.pageviews),
-      engaged_ms = greatest(s.engaged_ms, excluded.engaged_ms),
-      max_scroll = greatest(s.max_scroll, excluded.max_scroll),
-      interactions = greatest(s.interactions, excluded.interactions)
+      pageviews = greatest(s.pageviews, m.pageviews),
+      engaged_ms = greatest(s.engaged_ms, m.engaged_ms),
+      max_scroll = greatest(s.max_scroll, m.max_scroll),
+      interactions = greatest(s.interactions, m.interactions)
+    from merged m
+    where m.stored and s.site_id = v_site and s.session_id = m.session_id
   ),
   diff as (
-    -- The state the upsert above leaves beside the stored one (this statement's snapshot, read
-    -- before the upsert), computed with the upsert's own rules: one row per session.
+    -- What the merge changes, one row per session.
     select n.*, (n.hour at time zone v_tz)::date as day,
       (n.old_pageviews is null)::integer as is_new,
       n.pageviews - coalesce(n.old_pageviews, 0) as d_pageviews,
       (n.pageviews = 1)::integer - coalesce((n.old_pageviews = 1)::integer, 0) as d_bounces,
       n.engaged_ms - coalesce(n.old_engaged_ms, 0) as d_engaged_ms,
       n.interactions - coalesce(n.old_interactions, 0) as d_interactions
-    from (
-      select i.session_id,
-        coalesce(o.visitor_id, i.visitor_id) as visitor_id,
-        coalesce(o.hour, date_trunc('hour', i.m_started_at, v_tz)) as hour,
-        coalesce(o.started_at, i.m_started_at) as started_at,
-        coalesce(o.entry_path, i.entry_path, '') as entry_path,
-        case when o.session_id is null then coalesce(i.referrer_host, '') else o.referrer_host end as referrer_host,
-        case when o.session_id is null then coalesce(i.referrer_class, '') else o.referrer_class end as referrer_class,
-        case when o.session_id is null then coalesce(i.utm_source, '') else o.utm_source end as utm_source,
-        case when o.session_id is null then coalesce(i.utm_medium, '') else o.utm_medium end as utm_medium,
-        case when o.session_id is null then coalesce(i.utm_campaign, '') else o.utm_campaign end as utm_campaign,
-        case when o.session_id is null then coalesce(i.country, '') else o.country end as country,
-        case when o.session_id is null then coalesce(i.region, '') else o.region end as region,
-        case when o.session_id is null then coalesce(i.city, '') else o.city end as city,
-        case when o.session_id is null then i.latitude else o.latitude end as latitude,
-        case when o.session_id is null then i.longitude else o.longitude end as longitude,
-        case when o.session_id is null then coalesce(i.device, '') else o.device end as device,
-        case when o.session_id is null then coalesce(i.browser, '') else o.browser end as browser,
-        case when o.session_id is null then coalesce(i.os, '') else o.os end as os,
-        case when o.session_id is null then i.last_seen
-             else greatest(o.last_seen, i.last_seen) end as last_seen,
-        case when o.session_id is null or i.last_seen >= o.last_seen
-             then coalesce(i.exit_path, '') else o.exit_path end as exit_path,
-        greatest(o.pageviews, i.m_pageviews) as pageviews,
-        greatest(o.engaged_ms, i.m_engaged_ms) as engaged_ms,
-        greatest(o.max_scroll, i.m_max_scroll) as max_scroll,
-        greatest(o.interactions, i.m_interactions) as interactions,
-        o.exit_path as old_exit_path, o.pageviews as old_pageviews,
-        o.engaged_ms as old_engaged_ms, o.interactions as old_interactions
-      from incoming i
-      left join public.sessions o on o.site_id = v_site and o.session_id = i.session_id
-    ) n
+    from merged n
   ),
   state as (
     select distinct on (v.visitor_id) v.*
@@ -611,20 +617,23 @@ begin
     having sum(k.hits) <> 0
   ),
   g as (
-    -- flush_days: this flush's days of the visitor (several when one flush spans midnight or
-    -- replays an outage: then the chain links them too).
-    select e.site_id, e.visitor_id, e.day, array_agg(e.key) as keys, array_agg(e.dh) as dhs,
-      count(*) over (partition by e.site_id, e.visitor_id) as flush_days
+    select e.site_id, e.visitor_id, e.day, array_agg(e.key) as keys, array_agg(e.dh) as dhs
     from e
     group by 1, 2, 3
   ),
-  m as (
-    -- The stored day merged with the deltas, the keys that become active or inactive, and
+  multi as (
+    -- Visitors with several days in this flush (a flush spanning midnight, or an outage
+    -- replayed): the chain links those days too.
+    select g.visitor_id from g group by 1 having count(*) > 1
+  ),
+  u as (
+    -- One row per changed key of a visitor's day, beside the stored day (its keys' hits) and
     -- whether the visitor has other days, stored or in this flush (only then do previous days
     -- matter).
-    select g.site_id, g.visitor_id, g.day, h.dims is not null as stored,
-      jsonb_strip_nulls(coalesce(h.dims, '{}') || jsonb_object(x.keys, x.hits)) as dims,
-      h.other_days + g.flush_days - 1 as other_days, x.flip_keys, x.flip_signs
+    select g.site_id, g.visitor_id, g.day, h.dims, h.dims is not null as stored,
+      (h.other_days > 0 or g.visitor_id = any (array(select x.visitor_id from multi x)))
+        as chained,
+      k.key, k.dh, coalesce((h.dims ->> k.key)::integer, 0) as old
     from g
     cross join lateral (
       select (array_agg(o.dims) filter (where o.day = g.day))[1] as dims,
@@ -632,18 +641,16 @@ begin
       from public.visitor_days o
       where o.site_id = g.site_id and o.visitor_id = g.visitor_id
     ) h
-    cross join lateral (
-      select array_agg(u.key) as keys,
-        -- null (dropped from the row below) where a key is no longer active.
-        array_agg(case when u.old + u.dh > 0 then (u.old + u.dh)::text end) as hits,
-        array_agg(u.key) filter (where (u.old > 0) <> (u.old + u.dh > 0)) as flip_keys,
-        array_agg(case when u.old > 0 then -1 else 1 end)
-          filter (where (u.old > 0) <> (u.old + u.dh > 0)) as flip_signs
-      from (
-        select u.key, u.dh, coalesce((h.dims ->> u.key)::integer, 0) as old
-        from unnest(g.keys, g.dhs) u(key, dh)
-      ) u
-    ) x
+    cross join lateral unnest(g.keys, g.dhs) k(key, dh)
+  ),
+  m as (
+    -- The stored day merged with the deltas (a key no longer active is dropped: null, stripped).
+    select u.site_id, u.visitor_id, u.day, bool_or(u.stored) as stored,
+      jsonb_strip_nulls(coalesce(any_value(u.dims), '{}')
+        || jsonb_object_agg(u.key, case when u.old + u.dh > 0 then (u.old + u.dh)::text end))
+        as dims
+    from u
+    group by 1, 2, 3
   ),
   kept as (
     insert into public.visitor_days as vd (site_id, visitor_id, day, dims)
@@ -661,10 +668,11 @@ begin
       and vd.site_id = m.site_id and vd.visitor_id = m.visitor_id and vd.day = m.day
   ),
   flips as (
-    select m.site_id, m.visitor_id, m.day, m.other_days > 0 as chained, f.key, f.sign
-    from m
-    cross join lateral unnest(m.flip_keys, m.flip_signs) f(key, sign)
-    where m.flip_keys is not null
+    -- The keys that become active (+1) or inactive (-1) on a day.
+    select u.site_id, u.visitor_id, u.day, u.chained, u.key,
+      case when u.old > 0 then -1 else 1 end as sign
+    from u
+    where (u.old > 0) <> (u.old + u.dh > 0)
   ),
   fv as (
     -- Visitors with other active days: their chains are recomputed from the stored days.
