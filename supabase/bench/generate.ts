@@ -48,15 +48,19 @@ const STEPS: [string, string][] = [
   ],
   [
     'session_pages',
-    `insert into public.session_pages (site_id, session_id, path, visitor_id, hour, pageviews, engaged_ms)
-     select s.site_id, s.session_id, v.path, s.visitor_id, s.hour, count(*), sum(s.engaged_ms / s.pageviews)
+    // The session's country too (0007_read_paths.sql), as ingest_batch copies it from the
+    // stored session; /*country*/ marks what a schema without the column leaves out.
+    `insert into public.session_pages (site_id, session_id, path, visitor_id, hour, pageviews,
+       engaged_ms /*country*/, country/**/)
+     select s.site_id, s.session_id, v.path, s.visitor_id, s.hour, count(*),
+       sum(s.engaged_ms / s.pageviews) /*country*/, s.country/**/
      from public.sessions s
      cross join lateral (
        select case when n = 1 then s.entry_path when n = s.pageviews then s.exit_path
                    else '/p/' || floor(200 * power(random(), 2))::int end as path
        from generate_series(1, s.pageviews) n) v
      where s.site_id = $1
-     group by 1, 2, 3, 4, 5
+     group by s.site_id, s.session_id, v.path, s.visitor_id, s.hour, s.country
      order by 5`,
   ],
   [
@@ -235,6 +239,15 @@ const VISITOR_DAYS_PER_DIMENSION_STEP: [string, string] = [
    group by x.dimension, x.value, x.visitor_id, x.day`,
 ];
 
+// Secondary indexes dropped before the load and built again after it (one sort each instead of
+// an insertion per row), where the schema has them.
+const REBUILT_INDEXES = [
+  'daily_rollups_value',
+  'sessions_country',
+  'session_pages_country',
+  'session_pages_unknown_country',
+];
+
 // Tables only inserted into by the steps (no ON CONFLICT on them): their primary keys are
 // rebuilt after the load. Names and columns are constants, never input.
 const BULK_LOADED = ['session_pages', 'rollups', 'daily_rollups', 'visitor_days'] as const;
@@ -273,7 +286,18 @@ export async function generate(
   for (const table of BULK_LOADED) {
     await db.query(`alter table public.${table} drop constraint ${table}_pkey`);
   }
-  await db.query('drop index if exists public.daily_rollups_value');
+  const { rows: indexes } = await db.query<{ name: string; definition: string }>(
+    `select indexname as name, indexdef as definition from pg_indexes
+     where schemaname = 'public' and indexname = any($1)`,
+    [REBUILT_INDEXES],
+  );
+  // Names come from the constant list above.
+  for (const { name } of indexes) await db.query(`drop index public.${name}`);
+  const { rows: columns } = await db.query(
+    `select 1 from information_schema.columns
+     where table_schema = 'public' and table_name = 'session_pages' and column_name = 'country'`,
+  );
+  const withCountry = columns.length > 0;
   const dimensions = [...SESSION_DIMENSIONS.map(([d]) => d), 'page', 'event'];
   const steps: [string, string][] = [
     ...STEPS.filter(([name]) => name !== 'visitors'),
@@ -289,7 +313,8 @@ export async function generate(
     const started = performance.now();
     const params: unknown[] =
       step === 'sessions' ? [siteId, volume.sessions, volume.visitors, volume.days] : [siteId];
-    const result = await db.query(sql, params);
+    const text = withCountry ? sql : sql.replace(/\/\*country\*\/.*?\/\*\*\//gs, '');
+    const result = await db.query(text, params);
     const table = step.split(' ')[0]!;
     seconds[table] =
       Math.round(((seconds[table] ?? 0) + (performance.now() - started) / 1000) * 10) / 10;
@@ -311,9 +336,11 @@ export async function generate(
     await db.query(`alter table public.${table} add primary key (${columns})`);
     log(`  ${table} primary key: ${Math.round((performance.now() - started) / 100) / 10} s`);
   }
-  await db.query(
-    'create index daily_rollups_value on public.daily_rollups (site_id, dimension, value, day)',
-  );
+  for (const { name, definition } of indexes) {
+    const started = performance.now();
+    await db.query(definition);
+    log(`  ${name}: ${Math.round((performance.now() - started) / 100) / 10} s`);
+  }
   await db.query('set session_replication_role = origin');
   for (const table of new Set(steps.map(([name]) => name.split(' ')[0]!))) {
     // Table names come from the constant lists above.

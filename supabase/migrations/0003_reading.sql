@@ -12,7 +12,10 @@
 --   site-total hourly rollups, and the distinct visitors of the range's sessions from the
 --   index on (site_id, hour) that carries visitor_id.
 -- * sessions: any other range or filter combination, computed exactly from sessions
---   (+ session_pages / session_events). Cost: proportional to the sessions in range.
+--   (+ session_pages / session_events). Cost: proportional to the sessions in range, or with a
+--   `country` filter to that country's sessions in range: an index-only scan of
+--   sessions_country (0007_read_paths.sql), and for page breakdowns one of
+--   session_pages_country instead of a session_pages lookup per session.
 -- The RPCs plan each query for its actual arguments (plan_cache_mode = force_custom_plan):
 -- a cached generic plan would keep a test of every absent filter per session and one plan for
 -- a range of an hour and one of 90 days.
@@ -78,7 +81,10 @@ $$;
 
 -- Sessions matching every filter, with the measures the filters select and the value of
 -- p_dimension (a session-level dimension, or '' ) for breakdowns. The filters are plain column
--- comparisons (one lookup of p_filters per dimension, no subquery per session).
+-- comparisons (one lookup of p_filters per dimension, no subquery per session); each is folded
+-- to a constant or a column test when the query is planned for its arguments. Without a `page`
+-- filter only the first branch remains, reading no more than sessions_country (0007) holds for
+-- a `country` filter with device/browser/os/referrer_class ones: an index-only scan.
 create function private.filtered_sessions(p_site text, p_from timestamptz, p_to timestamptz,
                                           p_filters jsonb, p_dimension text default '')
 returns table (session_id text, visitor_id text, hour timestamptz, value text,
@@ -101,18 +107,26 @@ language sql stable as $$
       when 'utm_campaign' then s.utm_campaign
       else ''
     end,
-    coalesce(sp.pageviews, s.pageviews)::bigint, coalesce(sp.engaged_ms, s.engaged_ms),
-    (s.pageviews = 1)::integer
-  from public.sessions s
-  -- Lookups per session (offset 0 keeps them so): under RLS the planner prices the primary-key
-  -- probes high and would hash-join the whole table instead.
-  left join lateral (
-    select sp.pageviews, sp.engaged_ms, sp.session_id
-    from public.session_pages sp
-    where p_filters ? 'page' and sp.site_id = s.site_id and sp.session_id = s.session_id
-      and sp.path = p_filters ->> 'page'
-    offset 0
-  ) sp on true
+    s.m_pageviews, s.m_engaged_ms, (s.pageviews = 1)::integer
+  from (
+    select s.*, s.pageviews::bigint as m_pageviews, s.engaged_ms as m_engaged_ms
+    from public.sessions s
+    where not p_filters ? 'page'
+    union all
+    -- With a `page` filter: the sessions that viewed the page, with its page views and time.
+    -- One lookup per session (offset 0 keeps it so): under RLS the planner prices the
+    -- primary-key probes high and would hash-join the whole table instead.
+    select s.*, sp.pageviews::bigint, sp.engaged_ms
+    from public.sessions s
+    cross join lateral (
+      select sp.pageviews, sp.engaged_ms
+      from public.session_pages sp
+      where sp.site_id = s.site_id and sp.session_id = s.session_id
+        and sp.path = p_filters ->> 'page'
+      offset 0
+    ) sp
+    where p_filters ? 'page'
+  ) s
   where s.site_id = p_site and s.hour >= p_from and s.hour < p_to
     and (not p_filters ? 'entry_page' or s.entry_path = p_filters ->> 'entry_page')
     and (not p_filters ? 'exit_page' or s.exit_path = p_filters ->> 'exit_page')
@@ -127,7 +141,6 @@ language sql stable as $$
     and (not p_filters ? 'utm_source' or s.utm_source = p_filters ->> 'utm_source')
     and (not p_filters ? 'utm_medium' or s.utm_medium = p_filters ->> 'utm_medium')
     and (not p_filters ? 'utm_campaign' or s.utm_campaign = p_filters ->> 'utm_campaign')
-    and (not p_filters ? 'page' or sp.session_id is not null)
     and (not p_filters ? 'event' or exists (
       select 1 from public.session_events se
       where se.site_id = s.site_id and se.session_id = s.session_id
@@ -234,11 +247,18 @@ create function public.stats_breakdown(p_site text, p_dimension text, p_from tim
 returns table (value text, visitors bigint, visits bigint, pageviews bigint,
                bounce_rate double precision, engaged_ms bigint)
 language plpgsql stable security invoker set search_path = '' set jit = off
-  set plan_cache_mode = force_custom_plan as $$
+  set plan_cache_mode = force_custom_plan
+  -- A page breakdown of a month of a large site sorts ~70,000 (page, visitor) rows: in memory.
+  set work_mem = '32MB'
+  -- count(distinct visitor) per value: sort by value, then each value's visitors on their own
+  -- (a quarter less time than one sort by (value, visitor) over every row at 10 M events).
+  set enable_presorted_aggregate = off as $$
 declare
   v_tz text;
   v_value text;
   v_from date;
+  v_unknown integer := 0;
+  v_few integer := 0;
 begin
   if p_dimension is null or p_dimension <> all (private.dimensions()) then
     raise exception 'unknown dimension "%"', p_dimension using errcode = '22023',
@@ -271,16 +291,48 @@ begin
       order by 2 desc, 3 desc, 1
       limit p_limit;
   elsif p_dimension = 'page' then
+    -- The matching sessions' page rows. With a `country` filter, those that carry the
+    -- session's country (copied by ingest_batch when it wrote them, 0007_read_paths.sql) come
+    -- from one index-only range scan of session_pages_country, joined to the sessions by hash.
+    -- The others (country null: written before their session was stored) are none or few where
+    -- ingest_batch copies the country: then the site's are read at once from
+    -- session_pages_unknown_country; if there are many (more than v_few, 10,000 unless the
+    -- setting sightline.few_unknown_country says otherwise: the tests lower it), they are looked
+    -- up per session, as every session's rows are without a `country` filter.
+    if p_filters ? 'country' then
+      v_few := coalesce(nullif(current_setting('sightline.few_unknown_country', true), '')::integer,
+                        10000);
+      select count(*) into v_unknown
+      from (select 1 from public.session_pages sp
+            where sp.site_id = p_site and sp.country is null limit v_few + 1) x;
+    end if;
     return query
-      select sp.path, count(distinct f.visitor_id), count(*), sum(sp.pageviews)::bigint,
-        avg(f.bounce)::float8, sum(sp.engaged_ms)::bigint
-      from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
-      -- One primary-key lookup per session (see filtered_sessions).
-      cross join lateral (
-        select sp.path, sp.pageviews, sp.engaged_ms from public.session_pages sp
-        where sp.site_id = p_site and sp.session_id = f.session_id
-        offset 0
-      ) sp
+      with pages as (
+        select f.visitor_id, f.bounce, sp.path, sp.pageviews, sp.engaged_ms
+        from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+        join public.session_pages sp on sp.session_id = f.session_id
+        where p_filters ? 'country' and sp.site_id = p_site
+          and sp.country = p_filters ->> 'country' and sp.hour >= p_from and sp.hour < p_to
+        union all
+        select f.visitor_id, f.bounce, sp.path, sp.pageviews, sp.engaged_ms
+        from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+        join public.session_pages sp on sp.session_id = f.session_id
+        where v_unknown between 1 and v_few and sp.site_id = p_site and sp.country is null
+        union all
+        select f.visitor_id, f.bounce, sp.path, sp.pageviews, sp.engaged_ms
+        from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+        -- One lookup per session (see filtered_sessions).
+        cross join lateral (
+          select sp.path, sp.pageviews, sp.engaged_ms from public.session_pages sp
+          where sp.site_id = p_site and sp.session_id = f.session_id
+            and (not p_filters ? 'country' or sp.country is null)
+          offset 0
+        ) sp
+        where not p_filters ? 'country' or v_unknown > v_few
+      )
+      select p.path, count(distinct p.visitor_id), count(*), sum(p.pageviews)::bigint,
+        avg(p.bounce)::float8, sum(p.engaged_ms)::bigint
+      from pages p
       group by 1 order by 2 desc, 3 desc, 1 limit p_limit;
   elsif p_dimension = 'event' then
     return query
@@ -309,7 +361,9 @@ create function public.stats_timeseries(p_site text, p_from timestamptz, p_to ti
 returns table (bucket timestamptz, visitors bigint, visits bigint, pageviews bigint,
                engaged_ms bigint)
 language plpgsql stable security invoker set search_path = '' set jit = off
-  set plan_cache_mode = force_custom_plan as $$
+  set plan_cache_mode = force_custom_plan
+  -- count(distinct visitor) per bucket: see stats_breakdown.
+  set enable_presorted_aggregate = off as $$
 declare
   v_tz text;
   v_dimension text := '';
@@ -368,7 +422,10 @@ begin
         group by 1
       ),
       u as (
-        select date_trunc(p_resolution, s.hour, v_tz) as bucket,
+        -- A session's hour is already its local hour bucket (date_trunc('hour', ..., v_tz) of
+        -- it is itself): no time zone conversion per session for hourly buckets.
+        select case when p_resolution = 'hour' then s.hour
+                    else date_trunc(p_resolution, s.hour, v_tz) end as bucket,
           count(distinct s.visitor_id) as visitors
         from public.sessions s
         where s.site_id = p_site and s.hour >= p_from and s.hour < p_to
@@ -386,7 +443,8 @@ begin
                              p_to - interval '1 microsecond', v_step, v_tz) g
       ),
       t as (
-        select date_trunc(p_resolution, f.hour, v_tz) as bucket,
+        select case when p_resolution = 'hour' then f.hour
+                    else date_trunc(p_resolution, f.hour, v_tz) end as bucket,
           count(distinct f.visitor_id) as visitors, count(*) as visits,
           sum(f.pageviews)::bigint as pageviews, sum(f.engaged_ms)::bigint as engaged_ms
         from private.filtered_sessions(p_site, p_from, p_to, p_filters) f

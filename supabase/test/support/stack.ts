@@ -9,12 +9,11 @@ import { PostgrestClient } from '@supabase/postgrest-js';
 import pg from 'pg';
 import { signDashboardToken } from '../../src/token.js';
 
-export const MIGRATIONS_DIR = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'migrations',
-);
+// SIGHTLINE_MIGRATIONS_DIR runs the tests against another set of migrations (e.g. a change
+// to ingest_batch tried out in a copy).
+export const MIGRATIONS_DIR =
+  process.env.SIGHTLINE_MIGRATIONS_DIR ??
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
 export interface TestStack {
   stack: Devstack;
