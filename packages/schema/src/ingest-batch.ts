@@ -1,6 +1,8 @@
 /**
  * The payload of `ingest_batch(payload jsonb)`: what the SiteLive Durable Object flushes to
- * Postgres in ONE RPC. snake_case because Postgres reads it (`jsonb_to_recordset`).
+ * Postgres in ONE RPC (and keeps in its outbox until then). snake_case because Postgres reads
+ * it. On the wire the Worker sends it in the compact form {@link IngestWire} (see
+ * {@link toIngestWire}); the database takes both.
  *
  * Idempotency and ordering rules the database relies on:
  * - `batch_id` is unique per flush; applying the same batch twice changes nothing.
