@@ -302,6 +302,12 @@ describe('tables without RLS', () => {
       old: { id: 1, note: 'a' },
       new: { id: 1, note: 'b' },
     });
+    // Switched to REPLICA IDENTITY FULL after it was published: the capture follows.
+    await db.query(`alter table public.plain replica identity full`);
+    await db.query(`update public.plain set note = 'c'`);
+    expect(
+      await plain.next((change) => (change.new as { note: string }).note === 'c'),
+    ).toMatchObject({ old: { id: 1, note: 'b' }, new: { id: 1, note: 'c' } });
   });
 });
 

@@ -96,7 +96,9 @@ function payloadData(change: CapturedChange, info: TableInfo): Row {
     // As hosted Realtime: the old row in full only with REPLICA IDENTITY FULL, and never on an
     // RLS table (the old version may not have been readable by this subscriber).
     const full = info.replicaIdentityFull && !info.rowSecurity;
-    data.old_record = full ? (change.o ?? {}) : pick(change.o, info.primaryKey);
+    // The capture trigger sends an update's old row only when it goes out whole; otherwise the
+    // key comes from the new row (the same unless the update changed the key).
+    data.old_record = full ? (change.o ?? {}) : pick(change.o ?? change.r, info.primaryKey);
   }
   return data;
 }

@@ -35,7 +35,10 @@ begin
     'op', TG_OP,
     'ts', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     'r', case when TG_OP <> 'DELETE' then to_jsonb(NEW) end,
-    'o', case when TG_OP <> 'INSERT' then to_jsonb(OLD) end
+    -- An update's old row only where subscribers receive it whole (argument 'old': REPLICA
+    -- IDENTITY FULL without RLS); elsewhere they get its primary key, which the server takes
+    -- from the new row. Serialising a wide row is most of this trigger's cost.
+    'o', case when TG_OP = 'DELETE' or (TG_OP = 'UPDATE' and TG_ARGV[0] = 'old') then to_jsonb(OLD) end
   );
   body := message::text;
   -- pg_notify rejects payloads of 8,000 bytes or more (SQLSTATE 22023).
@@ -52,9 +55,12 @@ create or replace function sightline_realtime.sync_triggers() returns void
 language plpgsql security definer set search_path = '' as $$
 declare
   target regclass;
+  wants_old boolean;
 begin
-  for target in
-    select c.oid::regclass
+  -- Members without the trigger, or whose trigger's argument no longer fits the table (REPLICA
+  -- IDENTITY and RLS are ALTER TABLE, which runs this again).
+  for target, wants_old in
+    select c.oid::regclass, c.relreplident = 'f' and not c.relrowsecurity
     from pg_catalog.pg_publication_tables pt
     join pg_catalog.pg_namespace n on n.nspname = pt.schemaname
     join pg_catalog.pg_class c on c.relnamespace = n.oid and c.relname = pt.tablename
@@ -64,11 +70,14 @@ begin
       and not exists (
         select 1 from pg_catalog.pg_trigger t
         where t.tgrelid = c.oid and t.tgname = 'sightline_realtime_capture'
+          and (t.tgnargs > 0) = (c.relreplident = 'f' and not c.relrowsecurity)
       )
   loop
+    execute pg_catalog.format('drop trigger if exists sightline_realtime_capture on %s', target);
     execute pg_catalog.format(
       'create trigger sightline_realtime_capture after insert or update or delete on %s '
-      'for each row execute function sightline_realtime.capture()', target);
+      'for each row execute function sightline_realtime.capture(%s)', target,
+      case when wants_old then '''old''' else '' end);
   end loop;
   for target in
     select t.tgrelid::regclass
