@@ -14,7 +14,7 @@
 -- * sessions: any other range or filter combination, computed exactly from sessions
 --   (+ session_pages / session_events). Cost: proportional to the sessions in range, or with a
 --   `country` filter to that country's sessions in range: an index-only scan of
---   sessions_country (0007_read_paths.sql), and for page breakdowns a range scan of
+--   sessions_country (0007_read_paths.sql), and for page breakdowns one of
 --   session_pages_country instead of a session_pages lookup per session.
 -- The RPCs plan each query for its actual arguments (plan_cache_mode = force_custom_plan):
 -- a cached generic plan would keep a test of every absent filter per session and one plan for
@@ -293,7 +293,7 @@ begin
   elsif p_dimension = 'page' then
     -- The matching sessions' page rows. With a `country` filter, those that carry the
     -- session's country (copied by ingest_batch when it wrote them, 0007_read_paths.sql) come
-    -- from one range scan of session_pages_country, joined to the sessions by hash.
+    -- from one index-only range scan of session_pages_country, joined to the sessions by hash.
     -- The others (country null: written before their session was stored) are none or few where
     -- ingest_batch copies the country: then the site's are read at once from
     -- session_pages_unknown_country; if there are many (more than v_few, 10,000 unless the
