@@ -200,24 +200,29 @@ export type IngestWireEvent = IngestWireEventFields | [...IngestWireEventFields,
 const micros = (iso: string): number => Date.parse(iso) * 1000;
 const iso = (us: number): string => new Date(us / 1000).toISOString();
 
+/** The names of an {@link IngestWireContext}'s positions, in order. */
+const CONTEXT_KEYS = [
+  'session_id',
+  'visitor_id',
+  'referrer_host',
+  'referrer_class',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'country',
+  'region',
+  'city',
+  'latitude',
+  'longitude',
+  'device',
+  'browser',
+  'os',
+] as const satisfies readonly (keyof IngestEvent & keyof IngestSession)[];
+
+type ContextFields = Pick<IngestSession, (typeof CONTEXT_KEYS)[number]>;
+
 function contextOf(r: IngestEvent | IngestSession): IngestWireContext {
-  return [
-    r.session_id,
-    r.visitor_id,
-    r.referrer_host,
-    r.referrer_class,
-    r.utm_source,
-    r.utm_medium,
-    r.utm_campaign,
-    r.country,
-    r.region,
-    r.city,
-    r.latitude,
-    r.longitude,
-    r.device,
-    r.browser,
-    r.os,
-  ];
+  return CONTEXT_KEYS.map((key) => r[key]) as IngestWireContext;
 }
 
 function sameContext(a: IngestWireContext, b: IngestWireContext): boolean {
@@ -309,41 +314,8 @@ export function toIngestWire(batch: IngestBatch): IngestWire | IngestBatch {
   };
 }
 
-function contextFields(c: IngestWireContext) {
-  const [
-    session_id,
-    visitor_id,
-    referrer_host,
-    referrer_class,
-    utm_source,
-    utm_medium,
-    utm_campaign,
-    country,
-    region,
-    city,
-    latitude,
-    longitude,
-    device,
-    browser,
-    os,
-  ] = c;
-  return {
-    session_id,
-    visitor_id,
-    referrer_host,
-    referrer_class,
-    utm_source,
-    utm_medium,
-    utm_campaign,
-    country,
-    region,
-    city,
-    latitude,
-    longitude,
-    device,
-    browser,
-    os,
-  };
+function contextFields(c: IngestWireContext): ContextFields {
+  return Object.fromEntries(CONTEXT_KEYS.map((key, i) => [key, c[i]])) as unknown as ContextFields;
 }
 
 /** The object form of a wire flush (what tests and recorders compare); the inverse of {@link toIngestWire}. */
