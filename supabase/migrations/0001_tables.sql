@@ -109,6 +109,15 @@ create table public.sessions (
   browser text not null default '',
   os text not null default '',
   returning_visitor boolean not null default false,
+  -- Epochs: a Worker that lost a session's state (swept after a day without activity, e.g. a
+  -- tab restored the next day, or a session moved to another live shard) sends running totals
+  -- that start again from 0, with a later start. Such a state's totals are added to what was
+  -- stored when its epoch began (base_*), so the activity after it is counted, not swallowed by
+  -- GREATEST. NULL: the session's first epoch (started_at).
+  epoch_started_at timestamptz,
+  base_pageviews integer not null default 0,
+  base_engaged_ms bigint not null default 0,
+  base_interactions integer not null default 0,
   primary key (site_id, session_id)
 );
 create index sessions_hour on public.sessions (site_id, hour) include (visitor_id);

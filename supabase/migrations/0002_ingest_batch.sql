@@ -256,14 +256,30 @@ begin
            else greatest(o.last_seen, i.last_seen) end as last_seen,
       case when o.session_id is null or i.last_seen >= o.last_seen
            then coalesce(i.exit_path, '') else o.exit_path end as exit_path,
-      greatest(o.pageviews, i.m_pageviews) as pageviews,
-      greatest(o.engaged_ms, i.m_engaged_ms) as engaged_ms,
+      -- Counters: the state's running totals on top of its epoch's base (public.sessions).
+      greatest(o.pageviews, i.m_pageviews + case e.epoch when 'new' then o.pageviews
+        when 'current' then o.base_pageviews else 0 end) as pageviews,
+      greatest(o.engaged_ms, i.m_engaged_ms + case e.epoch when 'new' then o.engaged_ms
+        when 'current' then o.base_engaged_ms else 0 end) as engaged_ms,
       greatest(o.max_scroll, i.m_max_scroll) as max_scroll,
-      greatest(o.interactions, i.m_interactions) as interactions,
+      greatest(o.interactions, i.m_interactions + case e.epoch when 'new' then o.interactions
+        when 'current' then o.base_interactions else 0 end) as interactions,
+      e.epoch = 'new' as new_epoch, i.m_started_at as in_started_at,
       o.exit_path as old_exit_path, o.pageviews as old_pageviews,
       o.engaged_ms as old_engaged_ms, o.interactions as old_interactions
     from incoming i
     left join public.sessions o on o.site_id = v_site and o.session_id = i.session_id
+    -- 'new': the state started after the stored session's current epoch, so the Worker began
+    -- its running totals again; 'current': a state of that epoch (a later epoch's, when there
+    -- was one); otherwise the first epoch's or an older one's (GREATEST alone).
+    cross join lateral (
+      select case
+        when o.session_id is null then 'none'
+        when i.m_started_at > coalesce(o.epoch_started_at, o.started_at) then 'new'
+        when i.m_started_at = o.epoch_started_at then 'current'
+        else 'first'
+      end as epoch
+    ) e
   ),
   inserted as (
     -- New sessions: a plain insert (a concurrent insert of the same session, which the
@@ -290,7 +306,11 @@ begin
       pageviews = greatest(s.pageviews, m.pageviews),
       engaged_ms = greatest(s.engaged_ms, m.engaged_ms),
       max_scroll = greatest(s.max_scroll, m.max_scroll),
-      interactions = greatest(s.interactions, m.interactions)
+      interactions = greatest(s.interactions, m.interactions),
+      epoch_started_at = case when m.new_epoch then m.in_started_at else s.epoch_started_at end,
+      base_pageviews = case when m.new_epoch then s.pageviews else s.base_pageviews end,
+      base_engaged_ms = case when m.new_epoch then s.engaged_ms else s.base_engaged_ms end,
+      base_interactions = case when m.new_epoch then s.interactions else s.base_interactions end
     from merged m
     where m.stored and s.site_id = v_site and s.session_id = m.session_id
   ),
