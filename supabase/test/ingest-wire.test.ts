@@ -13,22 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite, startTestStack, type TestStack } from './support/stack.js';
 import { rpc } from './support/rpc.js';
 import { generateTraffic, rng, toBatches } from './support/traffic.js';
+import { fingerprint } from './support/fingerprint.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-03-27T12:00:00Z'); // spans the switch to summer time in Berlin
-const TABLES = [
-  'sessions',
-  'session_pages',
-  'session_events',
-  'rollups',
-  'visitor_days',
-  'daily_rollups',
-  'visitors',
-  'events',
-] as const;
 
 let t: TestStack;
-
 const ingest = (payload: IngestBatch | IngestWire) =>
   rpc<IngestBatchResult>(t.service, 'ingest_batch', { payload });
 
@@ -66,22 +56,6 @@ function flushes(siteId: string): IngestBatch[] {
   ];
 }
 
-/** Every table's rows of a site without the site id: comparable across sites. */
-async function fingerprint(siteId: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const table of TABLES) {
-    // Table names come from the constant list above, never from input.
-    const { rows } = await t.db.query<{ f: string | null; n: string }>(
-      `select md5(string_agg(r, '|' order by r)) as f, count(*) as n
-       from (select (to_jsonb(x) - 'site_id')::text as r from public.${table} x
-             where site_id = $1) y`,
-      [siteId],
-    );
-    out[table] = `${rows[0]?.n}:${rows[0]?.f ?? ''}`;
-  }
-  return out;
-}
-
 beforeAll(async () => {
   t = await startTestStack();
   for (const id of ['object', 'wire', 'mixed-a', 'mixed-b', 'apart-a', 'apart-b']) {
@@ -106,7 +80,7 @@ describe('ingest_batch wire form', () => {
     }
     // Replaying a wire flush changes nothing.
     expect(await ingest(toIngestWire(wire[0]!))).toMatchObject({ duplicate: true });
-    const [a, b] = [await fingerprint('object'), await fingerprint('wire')];
+    const [a, b] = [await fingerprint(t.db, 'object'), await fingerprint(t.db, 'wire')];
     expect(Number(a.events!.split(':')[0])).toBeGreaterThan(500);
     expect(b).toEqual(a);
   });
@@ -126,8 +100,8 @@ describe('ingest_batch wire form', () => {
     }
     for (const batch of flushes('apart-a')) await ingest(toIngestWire(batch));
     for (const batch of flushes('apart-b')) await ingest(toIngestWire(batch));
-    expect(await fingerprint('mixed-a')).toEqual(await fingerprint('apart-a'));
-    expect(await fingerprint('mixed-b')).toEqual(await fingerprint('apart-b'));
+    expect(await fingerprint(t.db, 'mixed-a')).toEqual(await fingerprint(t.db, 'apart-a'));
+    expect(await fingerprint(t.db, 'mixed-b')).toEqual(await fingerprint(t.db, 'apart-b'));
   });
 
   it('skips the rows of an unknown site', async () => {

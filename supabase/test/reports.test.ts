@@ -6,6 +6,7 @@ import type { PostgrestClient } from '@supabase/postgrest-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite, startTestStack, type TestStack } from './support/stack.js';
 import { rpc, rpcError } from './support/rpc.js';
+import { fingerprint } from './support/fingerprint.js';
 import { generateTraffic, rng, toBatches, type Traffic } from './support/traffic.js';
 import {
   truthBreakdown,
@@ -67,30 +68,6 @@ async function ingest(batch: IngestBatch): Promise<IngestBatchResult> {
   return rpc<IngestBatchResult>(t.service, 'ingest_batch', { payload: batch });
 }
 
-/** Everything ingest_batch writes for a site, as one comparable fingerprint per table. */
-async function fingerprint(siteId: string): Promise<Record<string, string>> {
-  const tables = [
-    'sessions',
-    'session_pages',
-    'session_events',
-    'rollups',
-    'visitor_days',
-    'daily_rollups',
-    'visitors',
-    'events',
-  ];
-  const out: Record<string, string> = {};
-  for (const table of tables) {
-    // Table names come from the constant list above, never from input.
-    const { rows } = await t.db.query<{ f: string | null }>(
-      `select md5(string_agg(x::text, '|' order by x::text)) as f from public.${table} x where site_id = $1`,
-      [siteId],
-    );
-    out[table] = rows[0]?.f ?? '';
-  }
-  return out;
-}
-
 beforeAll(async () => {
   t = await startTestStack();
   for (const id of ['ordered', 'shuffled', 'large']) await createSite(t.db, { id, timezone: TZ });
@@ -126,7 +103,7 @@ afterAll(async () => {
 
 describe('ingest_batch', () => {
   it('applies a batch once: a replayed batch id changes nothing and says duplicate', async () => {
-    const before = await fingerprint('ordered');
+    const before = await fingerprint(t.db, 'ordered');
     for (const batch of inOrderBatches.slice(0, 10)) {
       expect(await ingest(batch)).toEqual({
         batch_id: batch.batch_id,
@@ -136,16 +113,16 @@ describe('ingest_batch', () => {
         visitors: 0,
       });
     }
-    expect(await fingerprint('ordered')).toEqual(before);
+    expect(await fingerprint(t.db, 'ordered')).toEqual(before);
   });
 
   it('never moves a session, visitor or rollup backwards on stale or repeated states', async () => {
-    const before = await fingerprint('ordered');
+    const before = await fingerprint(t.db, 'ordered');
     // Every flush's session and visitor states again, oldest last, without their events.
     for (const [i, batch] of [...inOrderBatches].reverse().entries()) {
       await ingest({ ...batch, batch_id: `stale-${i}`, events: [], store_raw: false });
     }
-    expect(await fingerprint('ordered')).toEqual(before);
+    expect(await fingerprint(t.db, 'ordered')).toEqual(before);
   });
 
   it('merges out-of-order flushes to the same state as in-order ones', async () => {
