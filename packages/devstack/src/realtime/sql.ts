@@ -60,17 +60,18 @@ begin
   -- Members without the trigger, or whose trigger's argument no longer fits the table (REPLICA
   -- IDENTITY and RLS are ALTER TABLE, which runs this again).
   for target, wants_old in
-    select c.oid::regclass, c.relreplident = 'f' and not c.relrowsecurity
+    select c.oid::regclass, w.wants_old
     from pg_catalog.pg_publication_tables pt
     join pg_catalog.pg_namespace n on n.nspname = pt.schemaname
     join pg_catalog.pg_class c on c.relnamespace = n.oid and c.relname = pt.tablename
+    cross join lateral (select c.relreplident = 'f' and not c.relrowsecurity as wants_old) w
     where pt.pubname = 'supabase_realtime'
       -- Never capture our own overflow table (a FOR ALL TABLES publication would loop).
       and pt.schemaname <> 'sightline_realtime'
       and not exists (
         select 1 from pg_catalog.pg_trigger t
         where t.tgrelid = c.oid and t.tgname = 'sightline_realtime_capture'
-          and (t.tgnargs > 0) = (c.relreplident = 'f' and not c.relrowsecurity)
+          and (t.tgnargs > 0) = w.wants_old
       )
   loop
     execute pg_catalog.format('drop trigger if exists sightline_realtime_capture on %s', target);
