@@ -8,7 +8,7 @@ import { applyMigrationFiles, type AppliedMigration } from './migrations.js';
 import { defaultDataDir, defaultMigrationsDir } from './paths.js';
 import { freePort } from './ports.js';
 import { startPostgres, type RunningPostgres } from './postgres.js';
-import { startPostgrest, type RunningPostgrest } from './postgrest.js';
+import { startPostgrestOnFreePorts } from './postgrest.js';
 import { startRealtime, type RealtimeServer } from './realtime/server.js';
 import { installRealtimeSql } from './realtime/sql.js';
 
@@ -59,12 +59,9 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const secrets = await loadOrCreateSecrets(dataDir);
   await claimDataDir(dataDir, log);
-  const [dbPort, restPort, adminPort, gatewayPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    options.port ?? freePort(),
-  ]);
+  // PostgREST's and the gateway's ports are picked when they start: a port picked now could be
+  // taken by the time Postgres is up and migrated.
+  const dbPort = await freePort();
   const dbUrl = `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${dbPort}/postgres`;
 
   const cleanups: (() => Promise<void>)[] = [() => releaseDataDir(dataDir)];
@@ -95,9 +92,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     await installRealtimeSql(admin);
     if (migrationsDir) await applyMigrationFiles(admin, migrationsDir);
 
-    const postgrest: RunningPostgrest = await startPostgrest({
-      port: restPort,
-      adminPort,
+    const postgrest = await startPostgrestOnFreePorts({
       dbPort,
       authenticatorPassword: secrets.authenticatorPassword,
       jwtSecret: secrets.jwtSecret,
@@ -115,9 +110,10 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       await current?.stop();
     });
 
+    const gatewayPort = options.port ?? (await freePort());
     const gateway: Gateway = await startGateway({
       port: gatewayPort,
-      postgrestPort: restPort,
+      postgrestPort: postgrest.port,
       apiKeys: () => apiKeys,
       realtimeHttp: (req, res, path) => {
         if (realtime) realtime.handleHttp(req, res, path);
@@ -144,7 +140,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
 
     let migrating = Promise.resolve<AppliedMigration[]>([]);
     const url = `http://127.0.0.1:${gatewayPort}`;
-    log(`devstack ready at ${url} (postgres ${dbPort}, postgrest ${restPort})`);
+    log(`devstack ready at ${url} (postgres ${dbPort}, postgrest ${postgrest.port})`);
     return {
       url,
       anonKey: secrets.anonKey,

@@ -1,6 +1,7 @@
 import { spawnChild, type Child } from './child.js';
 import { postgrestBinary } from './binaries.js';
 import { DevstackError } from './errors.js';
+import { freePort } from './ports.js';
 
 export interface PostgrestOptions {
   port: number;
@@ -22,6 +23,7 @@ export interface RunningPostgrest {
 }
 
 const SCHEMA_LOADED = /Schema cache loaded/;
+const EXITED = 'PostgREST exited';
 
 async function waitReady(adminPort: number, child: Child, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -36,7 +38,7 @@ async function waitReady(adminPort: number, child: Child, timeoutMs: number): Pr
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(exited ? 'PostgREST exited' : `PostgREST not ready after ${timeoutMs} ms`);
+  throw new Error(exited ? EXITED : `PostgREST not ready after ${timeoutMs} ms`);
 }
 
 /** Starts the real PostgREST binary configured as Supabase configures it. */
@@ -93,4 +95,24 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Running
     },
     stop: () => child.stop('SIGTERM', 5_000),
   };
+}
+
+/**
+ * `startPostgrest` on ports picked just before it starts, again on new ones (up to three tries)
+ * when it exits at once: a free port picked earlier can be taken meanwhile (by another server,
+ * or as the local port of any outbound connection), and PostgREST then fails to bind and exits.
+ */
+export async function startPostgrestOnFreePorts(
+  options: Omit<PostgrestOptions, 'port' | 'adminPort'>,
+): Promise<RunningPostgrest & { port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const [port, adminPort] = await Promise.all([freePort(), freePort()]);
+    try {
+      return { ...(await startPostgrest({ ...options, port, adminPort })), port };
+    } catch (error) {
+      const exited = error instanceof DevstackError && (error.cause as Error)?.message === EXITED;
+      if (!exited || attempt === 3) throw error;
+      options.log(`postgrest: exited at start on ports ${port}/${adminPort}; trying other ports`);
+    }
+  }
 }
