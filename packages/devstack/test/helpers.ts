@@ -32,16 +32,17 @@ export async function startTestStack(migrations: Record<string, string>): Promis
   await mkdir(migrationsDir);
   for (const [name, sql] of Object.entries(migrations))
     await writeFile(join(migrationsDir, name), sql);
-  const stack = await startDevstack({ dataDir, migrationsDir });
-  return {
-    stack,
+  const t: TestStack = {
+    stack: await startDevstack({ dataDir, migrationsDir }),
     dataDir,
     migrationsDir,
     async cleanup() {
-      await stack.stop();
+      // The stack running now: a test may have restarted it (and replaced `stack`).
+      await t.stack.stop();
       await rm(root, { recursive: true, force: true });
     },
   };
+  return t;
 }
 
 /** Two sites and an RLS policy keyed on the token's `site_ids` claim, the dashboard's shape. */
