@@ -115,25 +115,40 @@ const SESSION_DIMENSIONS: [string, string, string][] = [
   ['utm_campaign', 's.utm_campaign', 'o'],
 ];
 
-/** (value, visitor, local day, measures) of one dimension, as a subquery over the site's rows. */
+/**
+ * (dimension, value, visitor, local day, measures) of one dimension, as a subquery over the
+ * site's rows. 'page@country' stands for the pages within each country (dimension
+ * 'page@<country>', daily rollups only).
+ */
 function dimensionRows(dimension: string): string {
+  if (dimension === 'page@country') {
+    // session_pages.country is the session's (generated rows all carry it).
+    return `select 'page@' || p.country as dim, p.path as value, p.visitor_id, p.hour,
+              1 as visits, p.pageviews, 0 as bounces, p.engaged_ms
+            from public.session_pages p where p.site_id = $1
+            union all
+            select 'page@' || s.country, s.entry_path, s.visitor_id, s.hour, 0, 0, 1, 0
+            from public.sessions s where s.site_id = $1 and s.pageviews = 1`;
+  }
   if (dimension === 'page') {
     // A page's visits and engaged time come from session_pages; its bounces are those of the
     // sessions that entered on it.
-    return `select p.path as value, p.visitor_id, p.hour, 1 as visits, p.pageviews,
+    return `select 'page' as dim, p.path as value, p.visitor_id, p.hour, 1 as visits, p.pageviews,
               0 as bounces, p.engaged_ms
             from public.session_pages p where p.site_id = $1
             union all
-            select s.entry_path, s.visitor_id, s.hour, 0, 0, 1, 0
+            select 'page', s.entry_path, s.visitor_id, s.hour, 0, 0, 1, 0
             from public.sessions s where s.site_id = $1 and s.pageviews = 1`;
   }
   if (dimension === 'event') {
-    return `select e.name as value, e.visitor_id, e.hour, 1 as visits, e.events as pageviews,
+    return `select 'event' as dim, e.name as value, e.visitor_id, e.hour, 1 as visits,
+              e.events as pageviews,
               0 as bounces, 0::bigint as engaged_ms
             from public.session_events e where e.site_id = $1`;
   }
   const expr = SESSION_DIMENSIONS.find(([d]) => d === dimension)![1];
-  return `select ${expr} as value, s.visitor_id, s.hour, 1 as visits, s.pageviews,
+  return `select '${dimension}' as dim, ${expr} as value, s.visitor_id, s.hour, 1 as visits,
+            s.pageviews,
             (s.pageviews = 1)::int as bounces, s.engaged_ms
           from public.sessions s where s.site_id = $1`;
 }
@@ -145,54 +160,66 @@ function dimensionRows(dimension: string): string {
  */
 function dimensionSteps(dimension: string): [string, string][] {
   const rows = dimensionRows(dimension);
-  return [
+  const hourly = dimension !== 'page@country';
+  // A day's measures: from the hourly rollups where there are some.
+  const measures = hourly
+    ? `select r.dimension as dim, r.value, (r.hour at time zone st.timezone)::date as day,
+         sum(r.visits) as visits, sum(r.pageviews) as pageviews, sum(r.bounces) as bounces,
+         sum(r.engaged_ms) as engaged_ms
+       from public.rollups r join public.sites st on st.id = r.site_id
+       where r.site_id = $1 and r.dimension = '${dimension}'
+       group by 1, 2, 3`
+    : `select x.dim, x.value, (x.hour at time zone st.timezone)::date as day,
+         sum(x.visits) as visits, sum(x.pageviews) as pageviews, sum(x.bounces) as bounces,
+         sum(x.engaged_ms) as engaged_ms
+       from (${rows}) x cross join public.sites st
+       where st.id = $1
+       group by 1, 2, 3`;
+  const steps: [string, string][] = [
     [
       `rollups ${dimension || "''"}`,
       `insert into public.rollups (site_id, dimension, value, hour, visits, pageviews, bounces, engaged_ms)
-       select $1, '${dimension}', x.value, x.hour, sum(x.visits), sum(x.pageviews), sum(x.bounces),
+       select $1, x.dim, x.value, x.hour, sum(x.visits), sum(x.pageviews), sum(x.bounces),
          sum(x.engaged_ms)
        from (${rows}) x
-       group by x.value, x.hour
+       group by x.dim, x.value, x.hour
        order by x.hour`,
     ],
     [
       `daily_rollups ${dimension || "''"}`,
       `insert into public.daily_rollups (site_id, dimension, value, day, visits, pageviews,
          bounces, engaged_ms, new_visitors, returning_by_gap)
-       select $1, '${dimension}', coalesce(m.value, u.value), coalesce(m.day, u.day),
+       select $1, coalesce(m.dim, u.dim), coalesce(m.value, u.value), coalesce(m.day, u.day),
          coalesce(m.visits, 0), coalesce(m.pageviews, 0), coalesce(m.bounces, 0),
          coalesce(m.engaged_ms, 0), coalesce(u.new_visitors, 0), coalesce(u.returning_by_gap, '{}')
-       from (
-         select r.value, (r.hour at time zone st.timezone)::date as day, sum(r.visits) as visits,
-           sum(r.pageviews) as pageviews, sum(r.bounces) as bounces, sum(r.engaged_ms) as engaged_ms
-         from public.rollups r join public.sites st on st.id = r.site_id
-         where r.site_id = $1 and r.dimension = '${dimension}'
-         group by 1, 2
-       ) m
+       from (${measures}) m
        full join (
-         select g.value, g.day, coalesce(sum(g.n) filter (where g.gap is null), 0)::int as new_visitors,
+         select g.dim, g.value, g.day,
+           coalesce(sum(g.n) filter (where g.gap is null), 0)::int as new_visitors,
            private.gap_counts(array_agg(g.gap) filter (where g.gap is not null),
                               array_agg(g.n) filter (where g.gap is not null)) as returning_by_gap
          from (
-           select c.value, c.day, c.gap, count(*)::int as n
+           select c.dim, c.value, c.day, c.gap, count(*)::int as n
            from (
-             select a.value, a.day,
-               a.day - lag(a.day) over (partition by a.value, a.visitor_id order by a.day) as gap
+             select a.dim, a.value, a.day,
+               a.day - lag(a.day) over (partition by a.dim, a.value, a.visitor_id order by a.day)
+                 as gap
              from (
-               select x.value, x.visitor_id, (x.hour at time zone st.timezone)::date as day
+               select x.dim, x.value, x.visitor_id, (x.hour at time zone st.timezone)::date as day
                from (${rows}) x cross join public.sites st
                where st.id = $1 and x.visits > 0
-               group by 1, 2, 3
+               group by 1, 2, 3, 4
              ) a
            ) c
-           group by 1, 2, 3
+           group by 1, 2, 3, 4
          ) g
-         group by 1, 2
-       ) u on u.value = m.value and u.day = m.day
+         group by 1, 2, 3
+       ) u on u.dim = m.dim and u.value = m.value and u.day = m.day
        -- Day by day, as ingest_batch appends them.
-       order by 4, 3`,
+       order by 4, 2, 3`,
     ],
   ];
+  return hourly ? steps : steps.slice(1);
 }
 
 const VISITOR_DAYS_STEP: [string, string] = [
@@ -209,6 +236,10 @@ const VISITOR_DAYS_STEP: [string, string] = [
        union all
        select p.visitor_id, (p.hour at time zone st.timezone)::date, 'b' || p.path
        from public.session_pages p join public.sites st on st.id = p.site_id where p.site_id = $1
+       /*country*/union all
+       select p.visitor_id, (p.hour at time zone st.timezone)::date,
+         'q' || p.country || E'\\x1f' || p.path
+       from public.session_pages p join public.sites st on st.id = p.site_id where p.site_id = $1/**/
        union all
        select e.visitor_id, (e.hour at time zone st.timezone)::date, 'p' || e.name
        from public.session_events e join public.sites st on st.id = e.site_id where e.site_id = $1
@@ -298,7 +329,13 @@ export async function generate(
      where table_schema = 'public' and table_name = 'session_pages' and column_name = 'country'`,
   );
   const withCountry = columns.length > 0;
-  const dimensions = [...SESSION_DIMENSIONS.map(([d]) => d), 'page', 'event'];
+  const dimensions = [
+    ...SESSION_DIMENSIONS.map(([d]) => d),
+    'page',
+    'event',
+    // The pages within each country (the schema from 0007 on, which has session_pages.country).
+    ...(withCountry && !options.baselineLayout ? ['page@country'] : []),
+  ];
   const steps: [string, string][] = [
     ...STEPS.filter(([name]) => name !== 'visitors'),
     ...dimensions.flatMap(dimensionSteps),

@@ -175,15 +175,22 @@ async function casesFor(db: pg.Client, site: string): Promise<Case[]> {
     ],
     [
       'breakdown page, last 7 days, country filter',
-      'sessions',
+      'rollups',
       'stats_breakdown',
       { ...days(r.d7), p_dimension: 'page', p_filters: { country: 'C1' } },
     ],
     [
       'breakdown page, last 30 days, country filter',
-      'sessions',
+      'rollups',
       'stats_breakdown',
       { ...days(r.d30), p_dimension: 'page', p_filters: { country: 'C1' } },
+    ],
+    [
+      // A second filter: no rollup holds it, so the page rows of the country's sessions.
+      'breakdown page, last 30 days, country and device filters',
+      'sessions',
+      'stats_breakdown',
+      { ...days(r.d30), p_dimension: 'page', p_filters: { country: 'C1', device: 'mobile' } },
     ],
     [
       'breakdown country, last 24 hours',

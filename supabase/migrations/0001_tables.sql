@@ -132,7 +132,10 @@ create table public.session_pages (
   pageviews integer not null default 0,
   engaged_ms bigint not null default 0,
   primary key (site_id, session_id, path)
-);
+)
+-- Heartbeats update a page row again and again: room on its page keeps those updates HOT (no
+-- new index entries; 0007_read_paths.sql keeps the measures out of its index for the same reason).
+with (fillfactor = 85);
 
 -- One row per (session, custom event name).
 create table public.session_events (
@@ -161,8 +164,9 @@ create table public.rollups (
 -- Which keys each visitor was active with, per local day: one row per (visitor, day), so a new
 -- session writes one row, not one per dimension. dims maps key -> hits, where a key is the
 -- dimension's letter (private.dimension_of: a = site total, b = page, c = entry_page, ...,
--- p = event) followed by the value, and hits counts sessions (for pages: sessions that viewed
--- the page; for events: sessions with the event). A key is present while hits > 0 (exit pages
+-- p = event, q = a page within a country) followed by the value (for q: the country, E'\x1f'
+-- and the path), and hits counts sessions (for pages: sessions that viewed the page; for
+-- events: sessions with the event). A key is present while hits > 0 (exit pages
 -- move); a row exists while it has a key. Only ingest_batch reads it: to find, for a key that
 -- becomes active or inactive on a day, the visitor's previous and next active day with it.
 create table public.visitor_days (
@@ -173,7 +177,9 @@ create table public.visitor_days (
   primary key (site_id, visitor_id, day)
 );
 
--- Daily rollups per dimension (local days): the additive measures again, plus what makes unique
+-- Daily rollups per dimension (local days; besides the dimensions of rollups, 'page@<country>':
+-- the pages of one country's sessions, for page breakdowns filtered by country and overviews
+-- filtered by a country and a page): the additive measures again, plus what makes unique
 -- visitors exact for any range of whole days [d1, d2) as a sum over one row per day:
 --   visitors(d1, d2) = sum over days d in [d1, d2) of
 --                      new_visitors(d) + returning_by_gap(d)[d - d1 + 1]

@@ -15,7 +15,8 @@
 --      dimension, value and hour), the visitor-day deltas (only where a session starts or its
 --      exit page moves) and the visitor counters; visitors are upserted in the same statement;
 --   3. page views, heartbeats and custom events feed session_pages / session_events and the
---      page / event rollups; raw events go to public.events when store_raw;
+--      page / event rollups, and pages also the daily page@<country> rollups (a page within
+--      its session's country); raw events go to public.events when store_raw;
 --   4. hourly and daily rollups, then visitor_days + the daily unique-visitor counts.
 -- Rows of unknown sites are skipped (counted out of the result), not an error: a retry could
 -- never succeed.
@@ -49,11 +50,22 @@ create type private.key_delta as (
 );
 
 -- The dimension of a visitor_days key (its first letter: a = site total, b = page, ...).
+-- q keys are a page within a country: 'q' || country || E'\x1f' || path, dimension
+-- 'page@' || country (see daily_rollups).
 create function private.dimension_of(p_key text) returns text
 language sql immutable parallel safe as $$
-  select (array['', 'page', 'entry_page', 'exit_page', 'referrer', 'referrer_class', 'country',
+  select case when ascii(p_key) = 113
+    then 'page@' || split_part(substr(p_key, 2), E'\x1f', 1)
+    else (array['', 'page', 'entry_page', 'exit_page', 'referrer', 'referrer_class', 'country',
                 'region', 'city', 'device', 'browser', 'os', 'utm_source', 'utm_medium',
-                'utm_campaign', 'event'])[ascii(p_key) - 96]
+                'utm_campaign', 'event'])[ascii(p_key) - 96] end
+$$;
+
+-- The value of a visitor_days key (what follows the letter; a q key's path).
+create function private.value_of(p_key text) returns text
+language sql immutable parallel safe as $$
+  select case when ascii(p_key) = 113 then substr(p_key, strpos(p_key, E'\x1f') + 1)
+    else substr(p_key, 2) end
 $$;
 
 -- Element-wise sum of two integer arrays (missing entries are 0).
@@ -458,10 +470,12 @@ begin
          (g.referrer_class), (g.country), (g.region), (g.city), (g.device), (g.browser), (g.os),
          (g.utm_source), (g.utm_medium), (g.utm_campaign))
        union all
-       select 'page', g.entry_path, g.hour, g.day, 0, 0, sum(g.d_bounces)::integer, 0
+       -- ... for the page within the session's country too (page@country, daily only).
+       select case when grouping(g.country) = 0 then 'page@' || g.country else 'page' end,
+         g.entry_path, g.hour, g.day, 0, 0, sum(g.d_bounces)::integer, 0
        from diff g
        where g.d_bounces <> 0
-       group by g.entry_path, g.hour, g.day
+       group by g.entry_path, g.hour, g.day, grouping sets ((), (g.country))
        union all
        select 'exit_page', x.value, x.hour, x.day, sum(x.visits)::integer,
          sum(x.pageviews)::integer, sum(x.bounces)::integer, sum(x.engaged_ms)::bigint
@@ -529,11 +543,12 @@ begin
     -- stored session's start hour; the event's own hour for a session never flushed) and
     -- country (null for a session never flushed: see session_pages.country in 0007).
     select g.*, coalesce(s.hour, date_trunc('hour', g.first_at, v_tz)) as bucket,
-      s.country
+      s.country, coalesce(s.country, g.own_country) as rollup_country
     from (
       select e.session_id, (e.type = 'custom') as custom,
         case when e.type = 'custom' then e.name else e.path end as key,
         min(e.visitor_id) as visitor_id, min(e.at) as first_at,
+        coalesce(min(e.c ->> 7), '') as own_country,
         count(*) filter (where e.type in ('pageview', 'custom'))::integer as pageviews,
         coalesce(sum(e.engaged_ms) filter (where e.type = 'heartbeat'), 0)::bigint as engaged_ms
       from ev e
@@ -572,16 +587,17 @@ begin
     -- The increments of grouped and the inserted flags of the upserts, side by side.
     select case when x.custom then 'event' else 'page' end as dimension,
       x.key as value, max(x.hour) as hour, max(x.day) as day, max(x.visitor_id) as visitor_id,
+      max(x.country) as country,
       coalesce(bool_or(x.inserted), false)::integer as visits, sum(x.pageviews)::integer as pageviews,
       sum(x.engaged_ms)::bigint as engaged_ms
     from (
       select i.session_id, i.custom, i.key, null::timestamptz as hour, null::date as day,
-        null::text as visitor_id, null::boolean as inserted, i.pageviews,
-        case when i.custom then 0 else i.engaged_ms end as engaged_ms
+        null::text as visitor_id, i.rollup_country as country, null::boolean as inserted,
+        i.pageviews, case when i.custom then 0 else i.engaged_ms end as engaged_ms
       from grouped i
       union all
       select w.session_id, w.custom, w.key, w.hour, (w.hour at time zone v_tz)::date,
-        w.visitor_id, w.inserted, 0, 0
+        w.visitor_id, null, w.inserted, 0, 0
       from (select *, false as custom from pages union all select *, true from customs) w
     ) x
     group by x.session_id, x.custom, x.key
@@ -591,18 +607,23 @@ begin
     (select array_agg(row(v_site, g.dimension, g.value, g.hour, g.day, g.visits,
         g.pageviews, 0, g.engaged_ms)::private.dim_delta)
      from (
-       select d.dimension, d.value, d.hour, d.day, sum(d.visits)::integer as visits,
+       -- A page counts again within its session's country (page@country: daily rollups only).
+       select x.dimension, d.value, d.hour, d.day, sum(d.visits)::integer as visits,
          sum(d.pageviews)::integer as pageviews, sum(d.engaged_ms)::bigint as engaged_ms
        from deltas d
+       cross join lateral (values (d.dimension),
+         (case when d.dimension = 'page' then 'page@' || d.country end)) x(dimension)
+       where x.dimension is not null
        group by 1, 2, 3, 4
      ) g),
     (select array_agg(row(v_site, g.visitor_id, g.day, g.key, g.hits)::private.key_delta)
      from (
-       select d.visitor_id, d.day,
-         case d.dimension when 'event' then 'p' else 'b' end || d.value as key,
-         sum(d.visits)::integer as hits
+       select d.visitor_id, d.day, k.key, sum(d.visits)::integer as hits
        from deltas d
-       where d.visits <> 0
+       cross join lateral (values
+         (case d.dimension when 'event' then 'p' else 'b' end || d.value),
+         (case when d.dimension = 'page' then 'q' || d.country || E'\x1f' || d.value end)) k(key)
+       where d.visits <> 0 and k.key is not null
        group by 1, 2, 3
      ) g)
   into n_events, v_event_rollups, v_event_keys;
@@ -616,6 +637,7 @@ begin
   select d.site_id, d.dimension, d.value, d.hour, sum(d.visits), sum(d.pageviews),
     sum(d.bounces), sum(d.engaged_ms)
   from unnest(v_rollups) d
+  where left(d.dimension, 5) <> 'page@' -- daily only
   group by 1, 2, 3, 4
   order by 1, 2, 4, 3
   on conflict (site_id, dimension, hour, value) do update set
@@ -745,7 +767,8 @@ begin
     having sum(c.sign) <> 0
   ),
   by_day as (
-    select c.site_id, private.dimension_of(c.key) as dimension, substr(c.key, 2) as value, c.day,
+    select c.site_id, private.dimension_of(c.key) as dimension, private.value_of(c.key) as value,
+      c.day,
       coalesce(sum(c.visitors) filter (where c.prev_day = '-infinity'), 0)::integer as new_visitors,
       -- Most days of a flush only gain new visitors: skip the array work for them.
       case when bool_or(c.prev_day <> '-infinity') then private.gap_counts(

@@ -5,7 +5,8 @@
 -- Three paths, same definitions, same numbers:
 -- * daily rollups: when the range is whole local days ([local midnight, local midnight)) and
 --   the filters are answerable from one dimension's rollup (none, or one filter that is not
---   `event`; for breakdowns, none or one on the breakdown's own dimension). Everything comes
+--   `event`, or a country and a page: page@<country>; for breakdowns, none or one on the
+--   breakdown's own dimension, or a page breakdown filtered by country). Everything comes
 --   from daily_rollups, exact unique visitors included: one row per (value, day) in range,
 --   whatever the traffic.
 -- * hourly rollups: overviews and time series without filters over any other range: the
@@ -14,7 +15,7 @@
 -- * sessions: any other range or filter combination, computed exactly from sessions
 --   (+ session_pages / session_events). Cost: proportional to the sessions in range, or with a
 --   `country` filter to that country's sessions in range: an index-only scan of
---   sessions_country (0007_read_paths.sql), and for page breakdowns one of
+--   sessions_country (0007_read_paths.sql), and for page breakdowns a range scan of
 --   session_pages_country instead of a session_pages lookup per session.
 -- The RPCs plan each query for its actual arguments (plan_cache_mode = force_custom_plan):
 -- a cached generic plan would keep a test of every absent filter per session and one plan for
@@ -148,6 +149,20 @@ language sql stable as $$
       offset 0))
 $$;
 
+-- The daily rollup (dimension, value) that holds exactly the sessions a set of filters selects,
+-- if there is one: the site total (no filter), one filter (not event: its rollups count
+-- sessions with the event, not their measures), or a country and a page (page@country).
+create function private.daily_rollup_of(p_filters jsonb) returns text[]
+language sql immutable parallel safe as $$
+  select case
+    when p_filters = '{}' then array['', '']
+    when p_filters ?& array['country', 'page'] and p_filters - 'country' - 'page' = '{}'
+      then array['page@' || (p_filters ->> 'country'), p_filters ->> 'page']
+    when not p_filters ? 'event' and (select count(*) from jsonb_object_keys(p_filters)) = 1
+      then (select array[f.key, f.value] from jsonb_each_text(p_filters) f)
+  end
+$$;
+
 -- visitors, visits, pageviews, bounces, engaged_ms of one range.
 create function private.range_totals(p_site text, p_tz text, p_from timestamptz,
                                      p_to timestamptz, p_filters jsonb)
@@ -155,16 +170,12 @@ returns table (visitors bigint, visits bigint, pageviews bigint, bounces bigint,
                engaged_ms bigint)
 language plpgsql stable as $$
 declare
-  v_dimension text := '';
-  v_value text := '';
+  v_rollup text[] := private.daily_rollup_of(p_filters);
   v_from date;
   v_to date;
 begin
-  if (select count(*) from jsonb_object_keys(p_filters)) <= 1 and not p_filters ? 'event'
+  if v_rollup is not null
      and private.is_local_midnight(p_from, p_tz) and private.is_local_midnight(p_to, p_tz) then
-    select f.key, f.value into v_dimension, v_value from jsonb_each_text(p_filters) f;
-    v_dimension := coalesce(v_dimension, '');
-    v_value := coalesce(v_value, '');
     v_from := (p_from at time zone p_tz)::date;
     v_to := (p_to at time zone p_tz)::date;
     return query
@@ -173,7 +184,7 @@ begin
         coalesce(sum(d.visits), 0)::bigint, coalesce(sum(d.pageviews), 0)::bigint,
         coalesce(sum(d.bounces), 0)::bigint, coalesce(sum(d.engaged_ms), 0)::bigint
       from public.daily_rollups d
-      where d.site_id = p_site and d.dimension = v_dimension and d.value = v_value
+      where d.site_id = p_site and d.dimension = v_rollup[1] and d.value = v_rollup[2]
         and d.day >= v_from and d.day < v_to;
   elsif p_filters = '{}' then
     -- No filter, any range: the site-total hourly rollups (a range holds the sessions whose
@@ -255,6 +266,8 @@ language plpgsql stable security invoker set search_path = '' set jit = off
   set enable_presorted_aggregate = off as $$
 declare
   v_tz text;
+  v_rest jsonb;
+  v_rollup text;
   v_value text;
   v_from date;
   v_unknown integer := 0;
@@ -271,7 +284,15 @@ begin
   perform private.check_filters(p_filters);
   v_tz := private.site_timezone(p_site);
 
-  if (p_filters = '{}' or (p_filters - p_dimension) = '{}')
+  -- Whole days with no other filter than the dimension's own: its daily rollups; pages of one
+  -- country's sessions: the page@country rollups.
+  v_rest := p_filters - p_dimension;
+  v_rollup := case
+    when v_rest = '{}' then p_dimension
+    when p_dimension = 'page' and p_filters ? 'country' and p_filters - 'country' = '{}'
+      then 'page@' || (p_filters ->> 'country')
+  end;
+  if v_rollup is not null
      and private.is_local_midnight(p_from, v_tz) and private.is_local_midnight(p_to, v_tz) then
     v_value := p_filters ->> p_dimension;
     v_from := (p_from at time zone v_tz)::date;
@@ -283,7 +304,7 @@ begin
              else sum(d.bounces)::float8 / sum(d.visits) end,
         sum(d.engaged_ms)::bigint
       from public.daily_rollups d
-      where d.site_id = p_site and d.dimension = p_dimension
+      where d.site_id = p_site and d.dimension = v_rollup
         and d.day >= v_from and d.day < (p_to at time zone v_tz)::date
         and (v_value is null or d.value = v_value)
       group by d.value
@@ -366,8 +387,7 @@ language plpgsql stable security invoker set search_path = '' set jit = off
   set enable_presorted_aggregate = off as $$
 declare
   v_tz text;
-  v_dimension text := '';
-  v_value text := '';
+  v_rollup text[];
   v_step interval;
 begin
   if p_resolution is null or p_resolution not in ('hour', 'day') then
@@ -377,13 +397,10 @@ begin
   perform private.check_filters(p_filters);
   v_tz := private.site_timezone(p_site);
   v_step := ('1 ' || p_resolution)::interval;
+  v_rollup := private.daily_rollup_of(p_filters);
   -- One bucket per local hour/day overlapping the range, empty ones included.
-  if p_resolution = 'day'
-     and (select count(*) from jsonb_object_keys(p_filters)) <= 1 and not p_filters ? 'event'
+  if p_resolution = 'day' and v_rollup is not null
      and private.is_local_midnight(p_from, v_tz) and private.is_local_midnight(p_to, v_tz) then
-    select f.key, f.value into v_dimension, v_value from jsonb_each_text(p_filters) f;
-    v_dimension := coalesce(v_dimension, '');
-    v_value := coalesce(v_value, '');
     return query
       with b as (
         select g as bucket
@@ -396,7 +413,7 @@ begin
           sum(d.visits)::bigint as visits, sum(d.pageviews)::bigint as pageviews,
           sum(d.engaged_ms)::bigint as engaged_ms
         from public.daily_rollups d
-        where d.site_id = p_site and d.dimension = v_dimension and d.value = v_value
+        where d.site_id = p_site and d.dimension = v_rollup[1] and d.value = v_rollup[2]
           and d.day >= (p_from at time zone v_tz)::date and d.day < (p_to at time zone v_tz)::date
         group by 1
       )
