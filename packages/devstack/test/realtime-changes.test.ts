@@ -317,7 +317,8 @@ describe('a FOR ALL TABLES publication', () => {
     await db.query(`create publication supabase_realtime for all tables`);
     try {
       const triggered = await db.query<{ rel: string }>(
-        `select tgrelid::regclass::text as rel from pg_trigger where tgname = 'sightline_realtime_capture' order by 1`,
+        `select distinct tgrelid::regclass::text as rel from pg_trigger
+         where tgname like 'sightline\\_realtime\\_capture%' order by 1`,
       );
       expect(triggered.rows.map((row) => row.rel)).toContain('sites');
       expect(triggered.rows.map((row) => row.rel)).not.toContain('sightline_realtime.overflow');
@@ -328,10 +329,64 @@ describe('a FOR ALL TABLES publication', () => {
     } finally {
       await db.query(`drop publication supabase_realtime`);
       const left = await db.query(
-        `select count(*)::int as n from pg_trigger where tgname = 'sightline_realtime_capture'`,
+        `select count(*)::int as n from pg_trigger where tgname like 'sightline\\_realtime\\_capture%'`,
       );
       expect(left.rows[0]).toEqual({ n: 0 });
       await db.query(`create publication supabase_realtime for table public.visits`);
+    }
+  });
+});
+
+describe('statement-level capture', () => {
+  it("sends an upsert's new rows as INSERT and its updated rows as UPDATE, one trigger call per statement", async () => {
+    await db.query(`
+      -- A column named like a row alias: the capture must still send whole rows.
+      create table public.tallies (id int primary key, n int not null, changed int);
+      alter publication supabase_realtime add table public.tallies;
+      insert into public.tallies values (1, 1), (2, 1);`);
+    try {
+      const triggers = await db.query<{ tgname: string; row_level: boolean }>(
+        `select tgname, (tgtype & 1) = 1 as row_level from pg_trigger
+         where tgrelid = 'public.tallies'::regclass and not tgisinternal order by 1`,
+      );
+      expect(triggers.rows).toEqual(
+        ['delete', 'insert', 'update'].map((op) => ({
+          tgname: `sightline_realtime_capture_${op}`,
+          row_level: false,
+        })),
+      );
+      const c = await client('2.0.0', t.stack.serviceRoleKey);
+      const inbox = await watch(c, 'tallies', { event: '*', table: 'tallies' });
+      await db.query(
+        `insert into public.tallies values (1, 5), (3, 5), (2, 5), (4, 5)
+         on conflict (id) do update set n = public.tallies.n + excluded.n`,
+      );
+      // The server re-reads an inserted or updated row to authorise it: all four must have
+      // gone out before the delete removes two of them.
+      await inbox.next(() => inbox.items.length === 4);
+      await db.query(`delete from public.tallies where id in (3, 4)`);
+      await inbox.next(() => inbox.items.length === 6);
+      await sleep(200);
+      const seen = inbox.items.map((change) => {
+        const row = (change.eventType === 'DELETE' ? change.old : change.new) as {
+          id: number;
+          n?: number;
+        };
+        return [change.eventType, row.id, row.n ?? null];
+      });
+      expect(seen).toHaveLength(6);
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          ['INSERT', 3, 5],
+          ['INSERT', 4, 5],
+          ['UPDATE', 1, 6],
+          ['UPDATE', 2, 6],
+          ['DELETE', 3, null],
+          ['DELETE', 4, null],
+        ]),
+      );
+    } finally {
+      await db.query(`drop table public.tallies`);
     }
   });
 });

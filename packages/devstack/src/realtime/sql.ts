@@ -22,31 +22,61 @@ create table if not exists sightline_realtime.overflow (
   created_at timestamptz not null default now()
 );
 
-create or replace function sightline_realtime.capture() returns trigger
+-- Sends one captured change (a message of changes.ts's CapturedChange shape).
+create or replace function sightline_realtime.notify_change(message jsonb) returns void
 language plpgsql security definer set search_path = '' as $$
 declare
-  message jsonb;
-  body text;
+  body text := message::text;
   parked bigint;
 begin
-  message := jsonb_build_object(
-    's', TG_TABLE_SCHEMA,
-    't', TG_TABLE_NAME,
-    'op', TG_OP,
-    'ts', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-    'r', case when TG_OP <> 'DELETE' then to_jsonb(NEW) end,
-    -- An update's old row only where subscribers receive it whole (argument 'old': REPLICA
-    -- IDENTITY FULL without RLS); elsewhere they get its primary key, which the server takes
-    -- from the new row. Serialising a wide row is most of this trigger's cost.
-    'o', case when TG_OP = 'DELETE' or (TG_OP = 'UPDATE' and TG_ARGV[0] = 'old') then to_jsonb(OLD) end
-  );
-  body := message::text;
   -- pg_notify rejects payloads of 8,000 bytes or more (SQLSTATE 22023).
   if octet_length(body) > 7900 then
     insert into sightline_realtime.overflow (payload) values (message) returning id into parked;
     body := jsonb_build_object('x', parked)::text;
   end if;
   perform pg_notify('${CHANGES_CHANNEL}', body);
+end
+$$;
+
+-- Statement-level capture, the default: one trigger call per statement (a 400-row upsert made
+-- 400 calls of a row trigger before), with the statement's rows from its transition table
+-- (new_rows for INSERT and UPDATE, old_rows for DELETE), in the order they were written. An
+-- update's old row is left out: subscribers get its primary key, which the server takes from
+-- the new row. Serialising a wide row is most of the remaining cost.
+create or replace function sightline_realtime.capture_rows() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  ts text := to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+begin
+  if TG_OP = 'DELETE' then
+    perform sightline_realtime.notify_change(jsonb_build_object(
+      's', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'ts', ts, 'r', null,
+      'o', to_jsonb(changed.*)))
+    from old_rows changed;
+  else
+    perform sightline_realtime.notify_change(jsonb_build_object(
+      's', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'ts', ts, 'r', to_jsonb(changed.*),
+      'o', null))
+    -- changed.*: the whole row even where a column is named like the alias.
+    from new_rows changed;
+  end if;
+  return null;
+end
+$$;
+
+-- Row-level capture, for the tables whose subscribers receive an update's old row whole
+-- (REPLICA IDENTITY FULL without RLS; a statement's transition tables do not pair old and new
+-- rows), and where a table cannot have transition tables.
+create or replace function sightline_realtime.capture() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  perform sightline_realtime.notify_change(jsonb_build_object(
+    's', TG_TABLE_SCHEMA,
+    't', TG_TABLE_NAME,
+    'op', TG_OP,
+    'ts', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'r', case when TG_OP <> 'DELETE' then to_jsonb(NEW) end,
+    'o', case when TG_OP <> 'INSERT' then to_jsonb(OLD) end));
   return null;
 end
 $$;
@@ -56,9 +86,11 @@ language plpgsql security definer set search_path = '' as $$
 declare
   target regclass;
   wants_old boolean;
+  trigger_name text;
 begin
-  -- Members without the trigger, or whose trigger's argument no longer fits the table (REPLICA
-  -- IDENTITY and RLS are ALTER TABLE, which runs this again).
+  -- Members without the capture their table needs: row capture where an update's old row goes
+  -- out whole (REPLICA IDENTITY and RLS are ALTER TABLE, which runs this again), statement
+  -- capture elsewhere.
   for target, wants_old in
     select c.oid::regclass, w.wants_old
     from pg_catalog.pg_publication_tables pt
@@ -70,28 +102,52 @@ begin
       and pt.schemaname <> 'sightline_realtime'
       and not exists (
         select 1 from pg_catalog.pg_trigger t
-        where t.tgrelid = c.oid and t.tgname = 'sightline_realtime_capture'
-          and (t.tgnargs > 0) = w.wants_old
+        where t.tgrelid = c.oid
+          and t.tgname in ('sightline_realtime_capture', 'sightline_realtime_capture_update')
+          and (t.tgname = 'sightline_realtime_capture') = w.wants_old
       )
   loop
-    execute pg_catalog.format('drop trigger if exists sightline_realtime_capture on %s', target);
+    for trigger_name in
+      select t.tgname from pg_catalog.pg_trigger t
+      where t.tgrelid = target and t.tgname like 'sightline\_realtime\_capture%'
+    loop
+      execute pg_catalog.format('drop trigger %I on %s', trigger_name, target);
+    end loop;
+    if not wants_old then
+      begin
+        execute pg_catalog.format(
+          'create trigger sightline_realtime_capture_insert after insert on %s '
+          'referencing new table as new_rows for each statement '
+          'execute function sightline_realtime.capture_rows()', target);
+        execute pg_catalog.format(
+          'create trigger sightline_realtime_capture_update after update on %s '
+          'referencing new table as new_rows for each statement '
+          'execute function sightline_realtime.capture_rows()', target);
+        execute pg_catalog.format(
+          'create trigger sightline_realtime_capture_delete after delete on %s '
+          'referencing old table as old_rows for each statement '
+          'execute function sightline_realtime.capture_rows()', target);
+        continue;
+      exception when feature_not_supported then
+        null; -- no transition tables here (a partition): row capture
+      end;
+    end if;
     execute pg_catalog.format(
       'create trigger sightline_realtime_capture after insert or update or delete on %s '
-      'for each row execute function sightline_realtime.capture(%s)', target,
-      case when wants_old then '''old''' else '' end);
+      'for each row execute function sightline_realtime.capture()', target);
   end loop;
-  for target in
-    select t.tgrelid::regclass
+  for target, trigger_name in
+    select t.tgrelid::regclass, t.tgname
     from pg_catalog.pg_trigger t
     join pg_catalog.pg_class c on c.oid = t.tgrelid
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    where t.tgname = 'sightline_realtime_capture'
+    where t.tgname like 'sightline\_realtime\_capture%'
       and not exists (
         select 1 from pg_catalog.pg_publication_tables pt
         where pt.pubname = 'supabase_realtime' and pt.schemaname = n.nspname and pt.tablename = c.relname
       )
   loop
-    execute pg_catalog.format('drop trigger sightline_realtime_capture on %s', target);
+    execute pg_catalog.format('drop trigger %I on %s', trigger_name, target);
   end loop;
 end
 $$;
