@@ -21,8 +21,10 @@
 -- a cached generic plan would keep a test of every absent filter per session and one plan for
 -- a range of an hour and one of 90 days.
 -- Definitions: a session and all its activity count in the local hour it started. With a
--- `page` filter, pageviews and engaged time are those of that page. bounce = a session with
--- exactly one page view; a page's bounce rate is that of the sessions that viewed it.
+-- `page` filter, pageviews and engaged time are those of that page. A breakdown filtered by its
+-- own dimension lists only that value (a page breakdown filtered by a page: that page; an event
+-- breakdown filtered by an event: that event). bounce = a session with exactly one page view; a
+-- page's bounce rate is that of the sessions that viewed it.
 
 create function private.dimensions() returns text[]
 language sql immutable parallel safe as $$
@@ -284,13 +286,13 @@ begin
   perform private.check_filters(p_filters);
   v_tz := private.site_timezone(p_site);
 
-  -- Whole days with no other filter than the dimension's own: its daily rollups; pages of one
-  -- country's sessions: the page@country rollups.
+  -- Whole days with no other filter than the dimension's own (which keeps only its value, on
+  -- every path): its daily rollups; pages of one country's sessions: the page@country rollups.
   v_rest := p_filters - p_dimension;
   v_rollup := case
     when v_rest = '{}' then p_dimension
-    when p_dimension = 'page' and p_filters ? 'country' and p_filters - 'country' = '{}'
-      then 'page@' || (p_filters ->> 'country')
+    when p_dimension = 'page' and v_rest ? 'country' and v_rest - 'country' = '{}'
+      then 'page@' || (v_rest ->> 'country')
   end;
   if v_rollup is not null
      and private.is_local_midnight(p_from, v_tz) and private.is_local_midnight(p_to, v_tz) then
@@ -334,11 +336,13 @@ begin
         join public.session_pages sp on sp.session_id = f.session_id
         where p_filters ? 'country' and sp.site_id = p_site
           and sp.country = p_filters ->> 'country' and sp.hour >= p_from and sp.hour < p_to
+          and (not p_filters ? 'page' or sp.path = p_filters ->> 'page')
         union all
         select f.visitor_id, f.bounce, sp.path, sp.pageviews, sp.engaged_ms
         from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
         join public.session_pages sp on sp.session_id = f.session_id
         where v_unknown between 1 and v_few and sp.site_id = p_site and sp.country is null
+          and (not p_filters ? 'page' or sp.path = p_filters ->> 'page')
         union all
         select f.visitor_id, f.bounce, sp.path, sp.pageviews, sp.engaged_ms
         from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
@@ -347,6 +351,7 @@ begin
           select sp.path, sp.pageviews, sp.engaged_ms from public.session_pages sp
           where sp.site_id = p_site and sp.session_id = f.session_id
             and (not p_filters ? 'country' or sp.country is null)
+            and (not p_filters ? 'page' or sp.path = p_filters ->> 'page')
           offset 0
         ) sp
         where not p_filters ? 'country' or v_unknown > v_few
@@ -363,6 +368,7 @@ begin
       cross join lateral (
         select se.name, se.events from public.session_events se
         where se.site_id = p_site and se.session_id = f.session_id
+          and (not p_filters ? 'event' or se.name = p_filters ->> 'event')
         offset 0
       ) se
       group by 1 order by 2 desc, 3 desc, 1 limit p_limit;

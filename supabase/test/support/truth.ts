@@ -153,10 +153,15 @@ export function truthBreakdown(
     groups.set(value, g);
   };
   for (const r of selected(traffic, from, to, filters)) {
-    if (dimension === 'page')
-      for (const [path, p] of r.s.pages) add(path, r, p.pageviews, p.engaged);
-    else if (dimension === 'event') for (const [name, n] of r.s.customs) add(name, r, n, 0);
-    else add(r.s.dims[dimension]!, r, r.pageviews, r.engaged);
+    // Filtered by its own dimension, a breakdown lists only that value (as for every dimension).
+    if (dimension === 'page') {
+      for (const [path, p] of r.s.pages)
+        if (filters.page === undefined || path === filters.page)
+          add(path, r, p.pageviews, p.engaged);
+    } else if (dimension === 'event') {
+      for (const [name, n] of r.s.customs)
+        if (filters.event === undefined || name === filters.event) add(name, r, n, 0);
+    } else add(r.s.dims[dimension]!, r, r.pageviews, r.engaged);
   }
   return [...groups.entries()]
     .map(([value, g]) => ({
