@@ -6,9 +6,9 @@
 -- * daily rollups: when the range is whole local days ([local midnight, local midnight)) and
 --   the filters are answerable from one dimension's rollup (none, or one filter that is not
 --   `event`, or a country and a page: page@<country>; for breakdowns, none or one on the
---   breakdown's own dimension, or a page breakdown filtered by country). Everything comes
---   from daily_rollups, exact unique visitors included: one row per (value, day) in range,
---   whatever the traffic.
+--   breakdown's own dimension, or a page breakdown filtered by a country, and maybe a page).
+--   Everything comes from daily_rollups, exact unique visitors included: one row per (value,
+--   day) in range, whatever the traffic.
 -- * hourly rollups: overviews and time series without filters over any other range: the
 --   site-total hourly rollups, and the distinct visitors of the range's sessions from the
 --   index on (site_id, hour) that carries visitor_id.
