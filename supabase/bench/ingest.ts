@@ -19,6 +19,13 @@
 //
 //   cd supabase && pnpm exec tsx bench/ingest.ts
 //   SIGHTLINE_BENCH_HISTORY=200000 SIGHTLINE_BENCH_RUNS=60 pnpm exec tsx bench/ingest.ts
+//
+// Trying a change to ingest_batch: SIGHTLINE_BENCH_VARIANT=<dir> adds a fourth series, a
+// database with the migrations in <dir> (every NNNN_*.sql there, in order: e.g. a copy of
+// 0001, 0002 and 0007 with the change), interleaved with the others on the same flushes. An
+// A/B in one run is the only comparison this shared machine allows (its speed drifts by up to
+// 1.8× within an hour). Such a run writes its results to the system's temporary directory,
+// not over bench/results.
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -39,6 +46,7 @@ const SITE = 'bench';
 const HISTORY = Number(process.env.SIGHTLINE_BENCH_HISTORY ?? 20_000);
 const WARMUP = 5;
 const RUNS = Number(process.env.SIGHTLINE_BENCH_RUNS ?? 40);
+const VARIANT = process.env.SIGHTLINE_BENCH_VARIANT;
 const log = (line: string) => process.stdout.write(line + '\n');
 
 interface Series {
@@ -71,6 +79,14 @@ function backendCpuMs(pid: number): number | null {
   }
 }
 
+/** The NNNN_*.sql files of a directory, in order. */
+async function migrationFiles(dir: string, from = 0): Promise<string[]> {
+  return (await readdir(dir))
+    .filter((f) => /^\d{4}_.*\.sql$/.test(f) && Number(f.slice(0, 4)) >= from)
+    .sort()
+    .map((f) => join(dir, f));
+}
+
 async function connect(url: string): Promise<{ db: pg.Client; pid: number }> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
@@ -98,12 +114,18 @@ async function main(): Promise<void> {
           join(MIGRATIONS, '0001_tables.sql'),
           join(MIGRATIONS, '0002_ingest_batch.sql'),
           // Columns and indexes for the read paths from 0007 on: ingest_batch maintains them.
-          ...(await readdir(MIGRATIONS))
-            .filter((f) => /^\d{4}_.*\.sql$/.test(f) && Number(f.slice(0, 4)) >= 7)
-            .sort()
-            .map((f) => join(MIGRATIONS, f)),
+          ...(await migrationFiles(MIGRATIONS, 7)),
         ],
       ],
+      ...(VARIANT
+        ? [
+            ['variant', 'ingest_variant', await migrationFiles(VARIANT)] as [
+              string,
+              string,
+              string[],
+            ],
+          ]
+        : []),
     ];
     for (const [name, database, files] of databases) {
       await admin.query(`create database ${database}`);
@@ -261,8 +283,11 @@ async function main(): Promise<void> {
       );
       return rows[0]!.f;
     };
+    // A variant may keep more (or other) rows on purpose: it is compared on its own.
     const prints = await Promise.all(series.map((s) => fingerprint(s.db)));
-    const sameState = prints.every((p) => p === prints[0]);
+    const variantIndex = series.findIndex((s) => s.name === 'variant');
+    const sameState = prints.every((p, i) => i === variantIndex || p === prints[0]);
+    const variantSameState = variantIndex < 0 ? null : prints[variantIndex] === prints[0];
 
     const shape = (b: IngestBatch) => ({
       events: b.events.length,
@@ -316,6 +341,7 @@ async function main(): Promise<void> {
       warmup_calls: WARMUP,
       runs: headline.series[0]!.wall.length,
       same_final_state: sameState,
+      ...(VARIANT ? { variant_same_final_state: variantSameState } : {}),
       results: resultsOf(headline.series),
       baseline_over_current: ratio(headline.series),
       // What `select $1::jsonb is not null` costs with the same 500-event argument: the part of
@@ -355,10 +381,12 @@ async function main(): Promise<void> {
         `${result.argument_to_jsonb_object_form.p50_ms} ms (object form, ${result.argument_bytes.object_form} B)`,
     );
     log(`same final state in every database: ${sameState}`);
+    if (VARIANT) log(`variant ends in the same state: ${variantSameState}`);
     if (!sameState) process.exitCode = 1;
 
-    await mkdir(RESULTS, { recursive: true });
-    const file = join(RESULTS, 'ingest-batch.json');
+    const dir = VARIANT ? tmpdir() : RESULTS;
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, VARIANT ? 'sightline-ingest-batch-variant.json' : 'ingest-batch.json');
     await writeFile(file, JSON.stringify(result, null, 2) + '\n');
     log(`wrote ${file}`);
   } finally {
