@@ -22,10 +22,17 @@ create table if not exists sightline_realtime.overflow (
   created_at timestamptz not null default now()
 );
 
--- Sends one captured change (a message of changes.ts's CapturedChange shape).
-create or replace function sightline_realtime.notify_change(message jsonb) returns void
+-- Sends one captured change as changes.ts's CapturedChange: r the new row (not for DELETE), o
+-- the old one where it goes out (DELETE, and UPDATE under row capture).
+create or replace function sightline_realtime.notify_change(op text, schema_name text,
+                                                            table_name text, r jsonb, o jsonb)
+returns void
 language plpgsql security definer set search_path = '' as $$
 declare
+  message jsonb := jsonb_build_object(
+    's', schema_name, 't', table_name, 'op', op,
+    'ts', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'r', r, 'o', o);
   body text := message::text;
   parked bigint;
 begin
@@ -45,19 +52,15 @@ $$;
 -- the new row. Serialising a wide row is most of the remaining cost.
 create or replace function sightline_realtime.capture_rows() returns trigger
 language plpgsql security definer set search_path = '' as $$
-declare
-  ts text := to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
 begin
+  -- changed.*: the whole row even where a column is named like the alias.
   if TG_OP = 'DELETE' then
-    perform sightline_realtime.notify_change(jsonb_build_object(
-      's', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'ts', ts, 'r', null,
-      'o', to_jsonb(changed.*)))
+    perform sightline_realtime.notify_change(TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME, null,
+                                             to_jsonb(changed.*))
     from old_rows changed;
   else
-    perform sightline_realtime.notify_change(jsonb_build_object(
-      's', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'ts', ts, 'r', to_jsonb(changed.*),
-      'o', null))
-    -- changed.*: the whole row even where a column is named like the alias.
+    perform sightline_realtime.notify_change(TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                                             to_jsonb(changed.*), null)
     from new_rows changed;
   end if;
   return null;
@@ -70,13 +73,9 @@ $$;
 create or replace function sightline_realtime.capture() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  perform sightline_realtime.notify_change(jsonb_build_object(
-    's', TG_TABLE_SCHEMA,
-    't', TG_TABLE_NAME,
-    'op', TG_OP,
-    'ts', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-    'r', case when TG_OP <> 'DELETE' then to_jsonb(NEW) end,
-    'o', case when TG_OP <> 'INSERT' then to_jsonb(OLD) end));
+  perform sightline_realtime.notify_change(TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME,
+    case when TG_OP <> 'DELETE' then to_jsonb(NEW) end,
+    case when TG_OP <> 'INSERT' then to_jsonb(OLD) end);
   return null;
 end
 $$;
