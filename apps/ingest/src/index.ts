@@ -1,6 +1,6 @@
 /**
  * The ingest Worker (issue 6): Hono routes plus the SiteLive Durable Object class. See
- * docs/ingest.md for the pipeline and ../../shared ARCHITECTURE for where it sits.
+ * docs/ingest.md for the pipeline and docs/architecture.md for where it sits.
  */
 import { Hono } from 'hono';
 import type { AppEnv } from './env.js';

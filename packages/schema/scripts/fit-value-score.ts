@@ -17,7 +17,7 @@ import { parseCsv, type Table } from './lib/csv.js';
 import { codeColumns, designMatrix, untransformed } from './lib/design.js';
 import { fitPlatt } from './lib/logistic.js';
 import { groupColumns, readSessions, type Session } from './lib/sessions.js';
-import { resultsDir, shippedModel, trainCsv } from './lib/paths.js';
+import { resultsDir, shippedModel, trainCsv, trainCsvRelative } from './lib/paths.js';
 import { runCli } from './lib/cli.js';
 import { roundDeep } from './lib/round.js';
 
@@ -60,8 +60,7 @@ runCli(() => {
   const groups = groupColumns(table.header).map((g) => g.name);
   const positives = y.filter((v) => v === 1).length;
   // No machine-specific absolute path in committed output: the default input by its repo-relative name.
-  const displayInput =
-    input === trainCsv ? '../shared/data/online-shoppers/train.csv' : basename(input);
+  const displayInput = input === trainCsv ? trainCsvRelative : basename(input);
   // Visits without declared groups are attributed to the busiest group (docs/value-score.md).
   const views = (g: string) => sessions.reduce((s, r) => s + r.features.pagesByGroup![g]!.views, 0);
   const defaultGroup = [...groups].sort((a, b) => views(b) - views(a))[0]!;

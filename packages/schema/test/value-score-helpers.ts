@@ -1,23 +1,13 @@
 /**
- * Test helpers for the value score: where the shared training data lives and an AUC computed by
+ * Test helpers for the value score: the training data in the repository and an AUC computed by
  * brute force over every (converted, not converted) pair, independent of the scripts' rank-sum.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { repoRoot, trainCsv as trainCsvPath } from '../scripts/lib/paths.js';
 
-export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-
-/** CI checks the shared data out beside the clone, at the same relative place as here. */
-export const trainCsvPath = resolve(repoRoot, '../shared/data/online-shoppers/train.csv');
+export { repoRoot, trainCsvPath };
 
 export function readTrainCsv(): string {
-  if (!existsSync(trainCsvPath)) {
-    throw new Error(
-      `value-score tests need the UCI Online Shoppers split at ${trainCsvPath} ` +
-        '(../shared/data/online-shoppers/train.csv relative to the repository root)',
-    );
-  }
   return readFileSync(trainCsvPath, 'utf8');
 }
 
