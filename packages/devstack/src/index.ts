@@ -3,3 +3,4 @@ export type { Devstack, DevstackOptions } from './devstack.js';
 export type { AppliedMigration } from './migrations.js';
 export { DevstackError } from './errors.js';
 export type { DevstackErrorCode } from './errors.js';
+export { stopOrphans } from './lock.js';
