@@ -3,3 +3,5 @@ export type { Devstack, DevstackOptions } from './devstack.js';
 export type { AppliedMigration } from './migrations.js';
 export { DevstackError } from './errors.js';
 export type { DevstackErrorCode } from './errors.js';
+export type { AuthOptions } from './auth/config.js';
+export type { SignOptions } from './tokens.js';
