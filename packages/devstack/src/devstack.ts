@@ -142,7 +142,11 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     const config = authConfig(options.auth ?? {}, url);
     const keys = await createTokenKeys(secrets, config.externalUrl);
     const apiKeys = new ApiKeys(secrets);
-    const pool = new pg.Pool({ connectionString: dbUrl, max: 5, application_name: 'sightline_auth' });
+    const pool = new pg.Pool({
+      connectionString: dbUrl,
+      max: 5,
+      application_name: 'sightline_auth',
+    });
     pool.on('error', (error) => log(`auth pool: ${error.message}`));
     cleanups.push(() => pool.end());
     const inbox = new Inbox(pool);

@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ApiKeys, type ApiKeyCheck } from './api-keys.js';
+import type { ApiKeyCheck, ApiKeys } from './api-keys.js';
 import { landingPage } from './landing.js';
 import type { TokenKeys } from './tokens.js';
 
@@ -48,7 +48,12 @@ function json(
 }
 
 function refuseKey(res: ServerResponse, check: Extract<ApiKeyCheck, { ok: false }>): void {
-  json(res, check.status, { message: check.message, hint: check.hint }, { 'sb-error-code': check.code });
+  json(
+    res,
+    check.status,
+    { message: check.message, hint: check.hint },
+    { 'sb-error-code': check.code },
+  );
 }
 
 function proxyToPostgrest(

@@ -37,7 +37,10 @@ function token(bytes: number): string {
  */
 export function opaqueKey(prefix: 'sb_publishable_' | 'sb_secret_'): string {
   const body = token(16);
-  const checksum = createHash('sha256').update(prefix + body).digest('base64url').slice(0, 8);
+  const checksum = createHash('sha256')
+    .update(prefix + body)
+    .digest('base64url')
+    .slice(0, 8);
   return `${prefix}${body}_${checksum}`;
 }
 
@@ -79,9 +82,9 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
   const file = join(dataDir, SECRETS_FILE);
   const stored = await readFile(file, 'utf8')
     .then((text) => JSON.parse(text) as Partial<Secrets>)
-    .catch(() => ({}) as Partial<Secrets>);
+    .catch((): Partial<Secrets> => ({}));
   const secrets = await complete(stored);
-  const missing = (Object.keys(secrets) as (keyof Secrets)[]).some((key) => !(key in stored));
+  const missing = Object.keys(secrets).some((key) => !(key in stored));
   if (missing) {
     await mkdir(dataDir, { recursive: true });
     // Write beside and rename, so a crash never leaves a half-written file of keys.

@@ -38,17 +38,27 @@ describe('API keys at the gateway', () => {
   it('the publishable key acts as anon and the secret key as service_role, through supabase-js', async () => {
     const anon = await supabase(t.stack).from('items').select('id').order('id');
     expect(anon.data).toEqual([{ id: 1 }]);
-    const service = await supabase(t.stack, t.stack.secretKey).from('items').select('id').order('id');
+    const service = await supabase(t.stack, t.stack.secretKey)
+      .from('items')
+      .select('id')
+      .order('id');
     expect(service.data).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
   it('still accepts the legacy anon and service_role JWT keys', async () => {
     expect(await (await rest({ apikey: t.stack.anonKey })).json()).toEqual([{ id: 1 }]);
-    expect(await (await rest({ apikey: t.stack.serviceRoleKey })).json()).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(await (await rest({ apikey: t.stack.serviceRoleKey })).json()).toEqual([
+      { id: 1 },
+      { id: 2 },
+    ]);
   });
 
   it('refuses the secret key from a browser, with any origin, but not the publishable key', async () => {
-    const refused = await rest({ apikey: t.stack.secretKey, 'user-agent': CHROME, origin: 'http://localhost:5173' });
+    const refused = await rest({
+      apikey: t.stack.secretKey,
+      'user-agent': CHROME,
+      origin: 'http://localhost:5173',
+    });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('sb-error-code')).toBe('UNAUTHORIZED_SECRET_KEY_IN_BROWSER');
     const auth = await fetch(`${t.stack.authUrl}/admin/users`, {
@@ -80,7 +90,7 @@ describe('API keys at the gateway', () => {
       params: { apikey: t.stack.publishableKey },
       transport: WebSocket as never,
       // supabase-js sends the publishable key as the access token when nobody is signed in.
-      accessToken: async () => t.stack.publishableKey,
+      accessToken: () => Promise.resolve(t.stack.publishableKey),
     });
     await subscribed(client.channel('lobby'));
     await client.disconnect();
@@ -103,7 +113,9 @@ describe('API keys at the gateway', () => {
         authorization: `Bearer ${t.stack.secretKey}`,
         'content-type': 'application/json',
       },
-      body: JSON.stringify({ messages: [{ topic: 'site:1', event: 'live', payload: {}, private: true }] }),
+      body: JSON.stringify({
+        messages: [{ topic: 'site:1', event: 'live', payload: {}, private: true }],
+      }),
     });
     expect(response.status).toBe(202);
   });

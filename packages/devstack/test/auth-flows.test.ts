@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment -- vitest's asymmetric matchers (expect.any) are typed any */
 import { AuthApiError } from '@supabase/auth-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -104,7 +105,10 @@ describe('sign-up with confirmations on', () => {
     const weak = await supabase(t.stack).auth.signUp({ email: unique('weak'), password: '123' });
     expect(weak.error?.code).toBe('weak_password');
     expect(weak.error?.status).toBe(422);
-    const bad = await supabase(t.stack).auth.signUp({ email: 'not-an-address', password: 'hunter22' });
+    const bad = await supabase(t.stack).auth.signUp({
+      email: 'not-an-address',
+      password: 'hunter22',
+    });
     expect(bad.error?.code).toBe('validation_failed');
   });
 });
@@ -137,7 +141,10 @@ describe('passwordless sign-in', () => {
     const email = await confirmedUser();
     const client = supabase(t.stack, t.stack.publishableKey, { flowType: 'pkce' });
     const after = await lastSeq(t.stack);
-    await client.auth.signInWithOtp({ email, options: { emailRedirectTo: 'http://127.0.0.1:5999/cb' } });
+    await client.auth.signInWithOtp({
+      email,
+      options: { emailRedirectTo: 'http://127.0.0.1:5999/cb' },
+    });
     const mail = await nextMail(t.stack, email, after);
     expect(linkOf(mail)).toContain('token=pkce_');
     const landed = await follow(linkOf(mail));
@@ -161,7 +168,10 @@ describe('passwordless sign-in', () => {
   it('e-mail OTP code: signInWithOtp then verifyOtp, creating the user when allowed', async () => {
     const email = unique('otp');
     const client = supabase(t.stack);
-    const refused = await client.auth.signInWithOtp({ email, options: { shouldCreateUser: false } });
+    const refused = await client.auth.signInWithOtp({
+      email,
+      options: { shouldCreateUser: false },
+    });
     expect(refused.error?.code).toBe('otp_disabled');
 
     const after = await lastSeq(t.stack);
@@ -187,10 +197,16 @@ describe('passwordless sign-in', () => {
 describe('sessions', () => {
   it('signs in with a password and refuses a wrong one as invalid_credentials', async () => {
     const email = await confirmedUser('right password');
-    const wrong = await supabase(t.stack).auth.signInWithPassword({ email, password: 'wrong password' });
+    const wrong = await supabase(t.stack).auth.signInWithPassword({
+      email,
+      password: 'wrong password',
+    });
     expect(wrong.error?.code).toBe('invalid_credentials');
     expect(wrong.error?.message).toBe('Invalid login credentials');
-    const right = await supabase(t.stack).auth.signInWithPassword({ email, password: 'right password' });
+    const right = await supabase(t.stack).auth.signInWithPassword({
+      email,
+      password: 'right password',
+    });
     expect(right.data.session?.token_type).toBe('bearer');
     expect(right.data.session?.expires_in).toBeGreaterThan(3500);
   });
@@ -198,13 +214,16 @@ describe('sessions', () => {
   it('rotates refresh tokens and ends the session when a rotated token is reused', async () => {
     const email = await confirmedUser('pass-word');
     const client = supabase(t.stack);
-    const first = (await client.auth.signInWithPassword({ email, password: 'pass-word' })).data.session!;
-    const second = (await client.auth.refreshSession({ refresh_token: first.refresh_token })).data.session!;
+    const first = (await client.auth.signInWithPassword({ email, password: 'pass-word' })).data
+      .session!;
+    const second = (await client.auth.refreshSession({ refresh_token: first.refresh_token })).data
+      .session!;
     expect(second.refresh_token).not.toBe(first.refresh_token);
     // Presenting the parent of the active token again (a lost response) returns the active one.
     const retried = await client.auth.refreshSession({ refresh_token: first.refresh_token });
     expect(retried.data.session?.refresh_token).toBe(second.refresh_token);
-    const third = (await client.auth.refreshSession({ refresh_token: second.refresh_token })).data.session!;
+    const third = (await client.auth.refreshSession({ refresh_token: second.refresh_token })).data
+      .session!;
 
     const reused = await client.auth.refreshSession({ refresh_token: first.refresh_token });
     expect(reused.error?.code).toBe('refresh_token_already_used');
@@ -223,7 +242,8 @@ describe('sessions', () => {
       return client;
     };
     const [a, b, c] = [await sign(), await sign(), await sign()];
-    const tokenOf = async (client: typeof a) => (await client.auth.getSession()).data.session!.access_token;
+    const tokenOf = async (client: typeof a) =>
+      (await client.auth.getSession()).data.session!.access_token;
     const [ta, tb, tc] = [await tokenOf(a), await tokenOf(b), await tokenOf(c)];
     // Checks go through a client of their own: auth-js drops its session on session_not_found.
     const probe = supabase(t.stack);
@@ -256,15 +276,24 @@ describe('sessions', () => {
     expect(got.data.user?.email).toBe(email);
     const same = await client.auth.updateUser({ password: 'old password' });
     expect(same.error?.code).toBe('same_password');
-    const updated = await client.auth.updateUser({ password: 'new password', data: { plan: 'pro' } });
+    const updated = await client.auth.updateUser({
+      password: 'new password',
+      data: { plan: 'pro' },
+    });
     expect(updated.error).toBeNull();
     expect(updated.data.user?.user_metadata).toMatchObject({ plan: 'pro' });
 
     expect((await client.auth.getUser()).error).toBeNull();
     expect((await other.auth.getUser(otherToken)).error?.name).toBe(SESSION_GONE);
-    const old = await supabase(t.stack).auth.signInWithPassword({ email, password: 'old password' });
+    const old = await supabase(t.stack).auth.signInWithPassword({
+      email,
+      password: 'old password',
+    });
     expect(old.error?.code).toBe('invalid_credentials');
-    const fresh = await supabase(t.stack).auth.signInWithPassword({ email, password: 'new password' });
+    const fresh = await supabase(t.stack).auth.signInWithPassword({
+      email,
+      password: 'new password',
+    });
     expect(fresh.error).toBeNull();
   });
 
@@ -281,7 +310,11 @@ describe('sessions', () => {
     const toNew = await nextMail(t.stack, newEmail, after);
     const toCurrent = await nextMail(t.stack, email, after);
     expect(toNew.subject).toBe('Confirm Email Change');
-    const first = await client.auth.verifyOtp({ email: newEmail, token: codeOf(toNew), type: 'email_change' });
+    const first = await client.auth.verifyOtp({
+      email: newEmail,
+      token: codeOf(toNew),
+      type: 'email_change',
+    });
     expect(first.error).toBeNull();
     expect(first.data.session).toBeNull();
     expect((await client.auth.getUser()).data.user?.email).toBe(email);
@@ -300,7 +333,10 @@ describe('sessions', () => {
     const verified = await client.auth.verifyOtp({ email, token: codeOf(mail), type: 'recovery' });
     expect(verified.error).toBeNull();
     expect((await client.auth.updateUser({ password: 'remembered' })).error).toBeNull();
-    const signIn = await supabase(t.stack).auth.signInWithPassword({ email, password: 'remembered' });
+    const signIn = await supabase(t.stack).auth.signInWithPassword({
+      email,
+      password: 'remembered',
+    });
     expect(signIn.error).toBeNull();
   });
 });
@@ -309,10 +345,15 @@ describe('tokens and keys', () => {
   it('issues ES256 access tokens with GoTrue claims that getClaims verifies from the JWKS', async () => {
     const email = await confirmedUser('claims!');
     const client = supabase(t.stack);
-    const session = (await client.auth.signInWithPassword({ email, password: 'claims!' })).data.session!;
+    const session = (await client.auth.signInWithPassword({ email, password: 'claims!' })).data
+      .session!;
     const { data, error } = await client.auth.getClaims();
     expect(error).toBeNull();
-    expect(data?.header).toMatchObject({ alg: 'ES256', typ: 'JWT', kid: t.stack.jwks.keys[0]!.kid });
+    expect(data?.header).toMatchObject({
+      alg: 'ES256',
+      typ: 'JWT',
+      kid: t.stack.jwks.keys[0]!.kid,
+    });
     expect(data?.claims).toMatchObject({
       iss: t.stack.authUrl,
       aud: 'authenticated',
@@ -332,7 +373,12 @@ describe('tokens and keys', () => {
     expect(response.status).toBe(200);
     const jwks = (await response.json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: expect.any(String) });
+    expect(jwks.keys[0]).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      alg: 'ES256',
+      kid: expect.any(String),
+    });
     expect(jwks.keys[0]).not.toHaveProperty('d');
   });
 
@@ -346,14 +392,25 @@ describe('tokens and keys', () => {
     });
     expect(modern.status).toBe(400);
     expect(modern.headers.get('x-sb-error-code')).toBe('invalid_credentials');
-    expect(await modern.json()).toEqual({ code: 'invalid_credentials', message: 'Invalid login credentials' });
-    const legacy = await fetch(`${t.stack.authUrl}/token?grant_type=password`, { method: 'POST', body, headers });
+    expect(await modern.json()).toEqual({
+      code: 'invalid_credentials',
+      message: 'Invalid login credentials',
+    });
+    const legacy = await fetch(`${t.stack.authUrl}/token?grant_type=password`, {
+      method: 'POST',
+      body,
+      headers,
+    });
     expect(await legacy.json()).toEqual({
       code: 400,
       error_code: 'invalid_credentials',
       msg: 'Invalid login credentials',
     });
-    const notJson = await fetch(`${t.stack.authUrl}/signup`, { method: 'POST', body: '{', headers });
+    const notJson = await fetch(`${t.stack.authUrl}/signup`, {
+      method: 'POST',
+      body: '{',
+      headers,
+    });
     expect(notJson.status).toBe(400);
     expect(notJson.headers.get('x-sb-error-code')).toBe('bad_json');
   });
@@ -368,14 +425,18 @@ describe('admin API with the secret key', () => {
     expect(created.data.user?.email_confirmed_at).toEqual(expect.any(String));
     const duplicate = await admin.createUser({ email, password: 'by admin' });
     expect(duplicate.error?.code).toBe('email_exists');
-    expect((await supabase(t.stack).auth.signInWithPassword({ email, password: 'by admin' })).error).toBeNull();
+    expect(
+      (await supabase(t.stack).auth.signInWithPassword({ email, password: 'by admin' })).error,
+    ).toBeNull();
 
     const listed = await admin.listUsers({ page: 1, perPage: 1000 });
     expect(listed.data.users.map((user) => user.email)).toContain(email);
 
     const invitee = unique('invitee');
     const after = await lastSeq(t.stack);
-    const invited = await admin.inviteUserByEmail(invitee, { redirectTo: 'http://127.0.0.1:5999/join' });
+    const invited = await admin.inviteUserByEmail(invitee, {
+      redirectTo: 'http://127.0.0.1:5999/join',
+    });
     expect(invited.data.user?.invited_at).toEqual(expect.any(String));
     const mail = await nextMail(t.stack, invitee, after);
     expect(mail.subject).toBe('You have been invited');
@@ -386,7 +447,9 @@ describe('admin API with the secret key', () => {
     const link = await admin.generateLink({ type: 'magiclink', email });
     expect(link.error).toBeNull();
     expect(link.data.properties?.verification_type).toBe('magiclink');
-    expect(fragmentOf(await follow(link.data.properties!.action_link)).get('access_token')).toBeTruthy();
+    expect(
+      fragmentOf(await follow(link.data.properties!.action_link)).get('access_token'),
+    ).toBeTruthy();
 
     expect((await admin.deleteUser(created.data.user!.id)).error).toBeNull();
     expect((await admin.getUserById(created.data.user!.id)).error?.code).toBe('user_not_found');
@@ -395,7 +458,8 @@ describe('admin API with the secret key', () => {
   it('refuses the admin API to user tokens and the publishable key', async () => {
     const email = await confirmedUser('not admin');
     const client = supabase(t.stack);
-    const session = (await client.auth.signInWithPassword({ email, password: 'not admin' })).data.session!;
+    const session = (await client.auth.signInWithPassword({ email, password: 'not admin' })).data
+      .session!;
     const response = await fetch(`${t.stack.authUrl}/admin/users`, {
       headers: { apikey: t.stack.publishableKey, authorization: `Bearer ${session.access_token}` },
     });

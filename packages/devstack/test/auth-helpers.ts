@@ -1,4 +1,4 @@
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import type { Devstack } from '../src/index.js';
 
@@ -7,7 +7,7 @@ export function supabase(
   stack: Devstack,
   key = stack.publishableKey,
   auth: { flowType?: 'implicit' | 'pkce' } = {},
-): SupabaseClient {
+) {
   return createClient(stack.url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false, ...auth },
     realtime: { transport: WebSocket as never },
@@ -35,7 +35,9 @@ export async function nextMail(stack: Devstack, to: string, after = 0): Promise<
 
 /** The cursor to pass as `after` so only later mail counts. */
 export async function lastSeq(stack: Devstack): Promise<number> {
-  const { messages } = (await (await fetch(`${stack.inboxUrl}/api/messages?limit=1000`)).json()) as {
+  const { messages } = (await (
+    await fetch(`${stack.inboxUrl}/api/messages?limit=1000`)
+  ).json()) as {
     messages: Mail[];
   };
   return messages.at(-1)?.seq ?? 0;

@@ -107,8 +107,13 @@ describe('bad tokens are refused by Auth, PostgREST and Realtime', () => {
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode('not-the-secret-not-the-secret-not-the-secret'));
     bad.wrongAudience = await t.stack.signToken({ ...claims, aud: 'someone-else' });
-    bad.wrongIssuer = await t.stack.signToken({ ...claims, iss: 'https://attacker.example/auth/v1' });
-    bad.algNone = new UnsecuredJWT({ ...claims, role: 'service_role' }).setExpirationTime('1h').encode();
+    bad.wrongIssuer = await t.stack.signToken({
+      ...claims,
+      iss: 'https://attacker.example/auth/v1',
+    });
+    bad.algNone = new UnsecuredJWT({ ...claims, role: 'service_role' })
+      .setExpirationTime('1h')
+      .encode();
   });
 
   it('the valid token of the same claims passes everywhere (the control)', async () => {
@@ -164,13 +169,21 @@ describe('Realtime with a signed-in user', () => {
     await new Promise<void>((resolve, reject) => {
       a.client
         .channel('notes-a')
-        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, changes.push as never)
+        .on(
+          'postgres_changes',
+          { event: 'INSERT', schema: 'public', table: 'notes' },
+          changes.push as never,
+        )
         .subscribe((status, error) => {
-          if (status === 'SUBSCRIBED') resolve();
-          else if (status !== 'CLOSED') reject(new Error(`${status}: ${error?.message ?? ''}`));
+          if (String(status) === 'SUBSCRIBED') resolve();
+          else if (String(status) !== 'CLOSED')
+            reject(new Error(`${status}: ${error?.message ?? ''}`));
         });
     });
-    await db.query(`insert into public.notes (owner, body) values ($1, 'for b'), ($2, 'for a')`, [b.id, a.id]);
+    await db.query(`insert into public.notes (owner, body) values ($1, 'for b'), ($2, 'for a')`, [
+      b.id,
+      a.id,
+    ]);
     expect((await changes.next()).new.body).toBe('for a');
     await db.query(`insert into public.notes (owner, body) values ($1, 'for a again')`, [a.id]);
     await changes.next((change) => change.new.body === 'for a again');
@@ -180,12 +193,17 @@ describe('Realtime with a signed-in user', () => {
 });
 
 /** Joins a channel over a raw socket (apikey: the publishable key) and returns the join reply. */
-async function realtimeJoin(token: string): Promise<{ status: string; response: { reason?: string } }> {
+async function realtimeJoin(
+  token: string,
+): Promise<{ status: string; response: { reason?: string } }> {
   const url = `${t.stack.url.replace('http', 'ws')}/realtime/v1/websocket?apikey=${t.stack.publishableKey}&vsn=1.0.0`;
   const ws = new WebSocket(url);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const reply = new Promise<{ payload: { status: string; response: { reason?: string } } }>((resolve) =>
-    ws.once('message', (data) => resolve(JSON.parse((data as Buffer).toString('utf8')))),
+  const reply = new Promise<{ payload: { status: string; response: { reason?: string } } }>(
+    (resolve) =>
+      ws.once('message', (data) =>
+        resolve(JSON.parse((data as Buffer).toString('utf8')) as Parameters<typeof resolve>[0]),
+      ),
   );
   ws.send(
     JSON.stringify({

@@ -16,7 +16,10 @@ afterAll(async () => {
 function send(body: unknown, key: string | null = t.stack.emailApiKey, path = '/emails') {
   return fetch(`${t.stack.emailApiUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
     body: JSON.stringify(body),
   });
 }
@@ -36,7 +39,12 @@ describe('Resend-compatible sending', () => {
     expect(response.status).toBe(200);
     const { id } = (await response.json()) as { id: string };
     const stored = await (await fetch(`${t.stack.inboxUrl}/api/messages/${id}`)).json();
-    expect(stored).toMatchObject({ id, sender: 'email-api', subject: report.subject, to: report.to });
+    expect(stored).toMatchObject({
+      id,
+      sender: 'email-api',
+      subject: report.subject,
+      to: report.to,
+    });
     const resend = await fetch(`${t.stack.emailApiUrl}/emails/${id}`, {
       headers: { authorization: `Bearer ${t.stack.emailApiKey}` },
     });
@@ -44,10 +52,18 @@ describe('Resend-compatible sending', () => {
   });
 
   it('sends a batch all or nothing', async () => {
-    const ok = await send([report, { ...report, to: 'second@example.com' }], t.stack.emailApiKey, '/emails/batch');
+    const ok = await send(
+      [report, { ...report, to: 'second@example.com' }],
+      t.stack.emailApiKey,
+      '/emails/batch',
+    );
     expect(((await ok.json()) as { data: unknown[] }).data).toHaveLength(2);
     const before = await lastSeq(t.stack);
-    const bad = await send([report, { ...report, subject: undefined }], t.stack.emailApiKey, '/emails/batch');
+    const bad = await send(
+      [report, { ...report, subject: undefined }],
+      t.stack.emailApiKey,
+      '/emails/batch',
+    );
     expect(bad.status).toBe(422);
     expect(await lastSeq(t.stack)).toBe(before);
   });
@@ -57,7 +73,12 @@ describe('Resend-compatible sending', () => {
       [report, null, 401, 'missing_api_key'],
       [report, 're_wrong', 403, 'invalid_api_key'],
       [{ ...report, to: undefined }, t.stack.emailApiKey, 422, 'missing_required_field'],
-      [{ ...report, html: undefined, text: undefined }, t.stack.emailApiKey, 422, 'missing_required_field'],
+      [
+        { ...report, html: undefined, text: undefined },
+        t.stack.emailApiKey,
+        422,
+        'missing_required_field',
+      ],
       [{ ...report, to: 'not an address' }, t.stack.emailApiKey, 422, 'validation_error'],
       ['a string', t.stack.emailApiKey, 422, 'validation_error'],
     ];
@@ -72,7 +93,9 @@ describe('Resend-compatible sending', () => {
 describe('the inbox', () => {
   it('long-polls: a waiting request returns as soon as a matching message arrives', async () => {
     const after = await lastSeq(t.stack);
-    const waiting = fetch(`${t.stack.inboxUrl}/api/messages?to=late@example.com&after=${after}&wait=10000`);
+    const waiting = fetch(
+      `${t.stack.inboxUrl}/api/messages?to=late@example.com&after=${after}&wait=10000`,
+    );
     const started = Date.now();
     await send({ ...report, to: 'other@example.com' });
     await send({ ...report, to: 'LATE@example.com', subject: 'finally' });
@@ -97,7 +120,9 @@ describe('the inbox', () => {
     expect(bad.status).toBe(400);
     const cleared = await fetch(`${t.stack.inboxUrl}/api/messages`, { method: 'DELETE' });
     expect(((await cleared.json()) as { deleted: number }).deleted).toBeGreaterThan(0);
-    const { messages } = (await (await fetch(`${t.stack.inboxUrl}/api/messages`)).json()) as { messages: [] };
+    const { messages } = (await (await fetch(`${t.stack.inboxUrl}/api/messages`)).json()) as {
+      messages: [];
+    };
     expect(messages).toEqual([]);
   });
 });

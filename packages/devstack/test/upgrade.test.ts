@@ -39,7 +39,13 @@ it('upgrades a data directory created by an earlier devstack', async () => {
   await first.stop();
   const file = join(dataDir, 'secrets.json');
   const secrets = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
-  const old = ['jwtSecret', 'anonKey', 'serviceRoleKey', 'postgresPassword', 'authenticatorPassword'];
+  const old = [
+    'jwtSecret',
+    'anonKey',
+    'serviceRoleKey',
+    'postgresPassword',
+    'authenticatorPassword',
+  ];
   await writeFile(file, JSON.stringify(Object.fromEntries(old.map((key) => [key, secrets[key]]))));
 
   stack = await startDevstack({ dataDir });

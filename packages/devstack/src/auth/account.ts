@@ -13,7 +13,7 @@ import {
 import { AuthApiError, badRequest, forbidden, unprocessable } from './errors.js';
 import { sendEmailChange } from './mail.js';
 import { createFlowState, pkceParams } from './pkce.js';
-import { logout as endSessions, type LogoutScope } from './sessions.js';
+import { logout as endSessions } from './sessions.js';
 import {
   checkPassword,
   findUserByEmail,
@@ -37,16 +37,26 @@ export interface Authenticated {
 }
 
 /** The bearer's verified claims, or GoTrue's error for a missing or bad token. */
-export async function verifiedClaims(ctx: AuthContext, request: AuthRequest): Promise<Authenticated['claims']> {
+export async function verifiedClaims(
+  ctx: AuthContext,
+  request: AuthRequest,
+): Promise<Authenticated['claims']> {
   const token = bearerOf(request.req);
-  if (!token) throw new AuthApiError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
+  if (!token)
+    throw new AuthApiError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
   try {
     return (await ctx.keys.verify(token)).claims;
   } catch (error) {
     const reason = error instanceof TokenError ? error.message : 'invalid token';
-    throw new AuthApiError(403, 'bad_jwt', `invalid JWT: unable to parse or verify signature, ${reason}`, {}, {
-      cause: error,
-    });
+    throw new AuthApiError(
+      403,
+      'bad_jwt',
+      `invalid JWT: unable to parse or verify signature, ${reason}`,
+      {},
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -62,7 +72,10 @@ export async function authenticate(ctx: AuthContext, request: AuthRequest): Prom
   const user = await findUserById(ctx.db, claims.sub);
   if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist');
   if (isBanned(user)) throw forbidden('user_banned', 'User is banned');
-  const sessionId = typeof claims.session_id === 'string' && claims.session_id !== '' ? claims.session_id : undefined;
+  const sessionId =
+    typeof claims.session_id === 'string' && claims.session_id !== ''
+      ? claims.session_id
+      : undefined;
   if (sessionId) {
     const { rows } = await ctx.db.query(`select 1 from auth.sessions where id = $1`, [
       isUuid(sessionId) ? sessionId : '00000000-0000-0000-0000-000000000000',
@@ -89,7 +102,8 @@ export async function getUser(ctx: AuthContext, request: AuthRequest): Promise<A
 export async function updateUser(ctx: AuthContext, request: AuthRequest): Promise<AuthResult> {
   const { user, sessionId } = await authenticate(ctx, request);
   const { body } = request;
-  if (stringField(body, 'phone') !== undefined) throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
+  if (stringField(body, 'phone') !== undefined)
+    throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
   if (body.app_metadata !== undefined)
     throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
   const email = stringField(body, 'email') !== undefined ? normaliseEmail(body.email) : undefined;
@@ -114,14 +128,17 @@ export async function updateUser(ctx: AuthContext, request: AuthRequest): Promis
       await endSessions(db, user.id, sessionId, 'others');
     }
     if (data)
-      await db.query(`update auth.users set raw_user_meta_data = $2, updated_at = now() where id = $1`, [
-        user.id,
-        JSON.stringify(mergeMetadata(current.raw_user_meta_data, data)),
-      ]);
+      await db.query(
+        `update auth.users set raw_user_meta_data = $2, updated_at = now() where id = $1`,
+        [user.id, JSON.stringify(mergeMetadata(current.raw_user_meta_data, data))],
+      );
     if (email !== undefined && email !== current.email) {
       const taken = await findUserByEmail(db, email);
       if (taken && taken.id !== user.id)
-        throw unprocessable('email_exists', 'A user with this email address has already been registered');
+        throw unprocessable(
+          'email_exists',
+          'A user with this email address has already been registered',
+        );
       if (pkce) await createFlowState(db, user.id, pkce, 'email_change', 'email_change');
       await sendEmailChange(ctx, db, current, email, { pkce: !!pkce, redirectTo });
     }
@@ -135,6 +152,6 @@ export async function logout(ctx: AuthContext, request: AuthRequest): Promise<Au
   if (scope !== 'global' && scope !== 'local' && scope !== 'others')
     throw badRequest('validation_failed', `Unsupported logout scope "${scope}"`);
   const { user, sessionId } = await authenticate(ctx, request);
-  await transaction(ctx, (db) => endSessions(db, user.id, sessionId, scope as LogoutScope));
+  await transaction(ctx, (db) => endSessions(db, user.id, sessionId, scope));
   return { status: 204 };
 }

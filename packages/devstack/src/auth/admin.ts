@@ -38,7 +38,10 @@ async function requireAdmin(ctx: AuthContext, request: AuthRequest): Promise<voi
 const notFound = (): AuthApiError => new AuthApiError(404, 'user_not_found', 'User not found');
 
 function emailTaken(): AuthApiError {
-  return unprocessable('email_exists', 'A user with this email address has already been registered');
+  return unprocessable(
+    'email_exists',
+    'A user with this email address has already been registered',
+  );
 }
 
 /** `ban_duration` as GoTrue takes it: `none`, or a Go-style duration such as `24h` or `90m`. */
@@ -46,18 +49,30 @@ function bannedUntil(value: unknown): Date | null | undefined {
   if (value === undefined) return undefined;
   if (value === 'none') return null;
   const match = typeof value === 'string' ? /^(\d+)(h|m|s)$/.exec(value) : null;
-  if (!match) throw badRequest('validation_failed', 'ban_duration must be "none" or like "24h", "30m", "10s"');
+  if (!match)
+    throw badRequest(
+      'validation_failed',
+      'ban_duration must be "none" or like "24h", "30m", "10s"',
+    );
   const seconds = Number(match[1]) * { h: 3600, m: 60, s: 1 }[match[2] as 'h' | 'm' | 's'];
   return new Date(Date.now() + seconds * 1000);
 }
 
-async function updateAttributes(ctx: AuthContext, db: Db, id: string, body: Record<string, unknown>): Promise<void> {
+async function updateAttributes(
+  ctx: AuthContext,
+  db: Db,
+  id: string,
+  body: Record<string, unknown>,
+): Promise<void> {
   const user = await reloadUser(db, id);
   if (stringField(body, 'email') !== undefined) {
     const email = normaliseEmail(body.email);
     const taken = await findUserByEmail(db, email);
     if (taken && taken.id !== id) throw emailTaken();
-    await db.query(`update auth.users set email = $2, updated_at = now() where id = $1`, [id, email]);
+    await db.query(`update auth.users set email = $2, updated_at = now() where id = $1`, [
+      id,
+      email,
+    ]);
     await db.query(
       `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text)
        where user_id = $1 and provider = 'email'`,
@@ -66,10 +81,10 @@ async function updateAttributes(ctx: AuthContext, db: Db, id: string, body: Reco
   }
   if (body.password !== undefined) {
     const password = checkPassword(body.password, ctx.config.minimumPasswordLength);
-    await db.query(`update auth.users set encrypted_password = $2, updated_at = now() where id = $1`, [
-      id,
-      await hashPassword(password),
-    ]);
+    await db.query(
+      `update auth.users set encrypted_password = $2, updated_at = now() where id = $1`,
+      [id, await hashPassword(password)],
+    );
   }
   if (body.email_confirm === true) await confirmEmail(db, id);
   const userMetadata = objectField(body, 'user_metadata');
@@ -87,11 +102,16 @@ async function updateAttributes(ctx: AuthContext, db: Db, id: string, body: Reco
   if (stringField(body, 'role') !== undefined)
     await db.query(`update auth.users set role = $2 where id = $1`, [id, body.role]);
   const ban = bannedUntil(body.ban_duration);
-  if (ban !== undefined) await db.query(`update auth.users set banned_until = $2 where id = $1`, [id, ban]);
+  if (ban !== undefined)
+    await db.query(`update auth.users set banned_until = $2 where id = $1`, [id, ban]);
 }
 
 /** /admin/users and /admin/users/:id: the user administration `auth.admin.*` calls. */
-export async function adminUsers(ctx: AuthContext, request: AuthRequest, id?: string): Promise<AuthResult> {
+export async function adminUsers(
+  ctx: AuthContext,
+  request: AuthRequest,
+  id?: string,
+): Promise<AuthResult> {
   await requireAdmin(ctx, request);
   const { method, body } = request;
   if (id === undefined && method === 'GET') {
@@ -104,7 +124,9 @@ export async function adminUsers(ctx: AuthContext, request: AuthRequest, id?: st
     );
     const users = [];
     for (const row of rows) users.push(await userJson(ctx.db, await reloadUser(ctx.db, row.id)));
-    const total = rows[0]?.total ?? (await ctx.db.query<{ n: number }>(`select count(*)::int as n from auth.users`)).rows[0]!.n;
+    const total =
+      rows[0]?.total ??
+      (await ctx.db.query<{ n: number }>(`select count(*)::int as n from auth.users`)).rows[0]!.n;
     return ok({ users, aud: 'authenticated' }, { 'x-total-count': String(total) });
   }
   if (id === undefined && method === 'POST') {
@@ -112,7 +134,9 @@ export async function adminUsers(ctx: AuthContext, request: AuthRequest, id?: st
     return transaction(ctx, async (db) => {
       if (await findUserByEmail(db, email)) throw emailTaken();
       const password =
-        body.password === undefined ? null : checkPassword(body.password, ctx.config.minimumPasswordLength);
+        body.password === undefined
+          ? null
+          : checkPassword(body.password, ctx.config.minimumPasswordLength);
       const user = await createUser(db, {
         email,
         password,
@@ -122,7 +146,8 @@ export async function adminUsers(ctx: AuthContext, request: AuthRequest, id?: st
         ...(stringField(body, 'role') ? { role: stringField(body, 'role')! } : {}),
       });
       const ban = bannedUntil(body.ban_duration);
-      if (ban) await db.query(`update auth.users set banned_until = $2 where id = $1`, [user.id, ban]);
+      if (ban)
+        await db.query(`update auth.users set banned_until = $2 where id = $1`, [user.id, ban]);
       return ok(await userJson(db, await reloadUser(db, user.id)));
     });
   }
@@ -156,7 +181,11 @@ export async function invite(ctx: AuthContext, request: AuthRequest): Promise<Au
       confirmed: false,
       invited: true,
     });
-    await sendVerification(ctx, db, user, 'invite', { pkce: false, redirectTo, checkFrequency: false });
+    await sendVerification(ctx, db, user, 'invite', {
+      pkce: false,
+      redirectTo,
+      checkFrequency: false,
+    });
     return ok(await userJson(db, await reloadUser(db, user.id)));
   });
 }
@@ -178,9 +207,15 @@ export async function generateLink(ctx: AuthContext, request: AuthRequest): Prom
   const { body } = request;
   const type = stringField(body, 'type') as LinkType | undefined;
   if (!type || !(type in COLUMN))
-    throw badRequest('validation_failed', 'type must be one of signup, invite, magiclink, recovery');
+    throw badRequest(
+      'validation_failed',
+      'type must be one of signup, invite, magiclink, recovery',
+    );
   const email = normaliseEmail(body.email);
-  const redirectTo = referrer(ctx.config, stringField(body, 'redirect_to') ?? request.query.get('redirect_to'));
+  const redirectTo = referrer(
+    ctx.config,
+    stringField(body, 'redirect_to') ?? request.query.get('redirect_to'),
+  );
   return transaction(ctx, async (db) => {
     let user = await findUserByEmail(db, email, true);
     if (type === 'recovery' && !user) throw notFound();
@@ -200,7 +235,10 @@ export async function generateLink(ctx: AuthContext, request: AuthRequest): Prom
     const otp = newOtp(ctx.config.otpLength);
     const hashed = tokenHash(email, otp);
     const [tokenColumn, sentColumn] = COLUMN[type];
-    await db.query(`update auth.users set ${tokenColumn} = $2, ${sentColumn} = now() where id = $1`, [user.id, hashed]);
+    await db.query(
+      `update auth.users set ${tokenColumn} = $2, ${sentColumn} = now() where id = $1`,
+      [user.id, hashed],
+    );
     return ok({
       ...(await userJson(db, await reloadUser(db, user.id))),
       action_link: verifyLink(ctx.config, { kind: type, token: hashed, redirectTo }),

@@ -25,8 +25,7 @@ export interface AuthRequest {
 }
 
 export type AuthResult =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { redirect: string };
+  { status: number; body?: unknown; headers?: Record<string, string> } | { redirect: string };
 
 export type AuthHandler = (ctx: AuthContext, request: AuthRequest) => Promise<AuthResult>;
 
@@ -67,7 +66,10 @@ export function stringField(body: Record<string, unknown>, name: string): string
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function objectField(body: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+export function objectField(
+  body: Record<string, unknown>,
+  name: string,
+): Record<string, unknown> | undefined {
   const value = body[name];
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)

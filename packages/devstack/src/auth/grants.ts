@@ -1,8 +1,22 @@
-import { ok, stringField, transaction, type AuthContext, type AuthRequest, type AuthResult } from './context.js';
+import {
+  ok,
+  stringField,
+  transaction,
+  type AuthContext,
+  type AuthRequest,
+  type AuthResult,
+} from './context.js';
 import { badRequest, unprocessable } from './errors.js';
 import { exchangeAuthCode } from './pkce.js';
 import { issueSession, refreshGrant } from './sessions.js';
-import { findUserByEmail, isBanned, isConfirmed, normaliseEmail, passwordMatches, reloadUser } from './users.js';
+import {
+  findUserByEmail,
+  isBanned,
+  isConfirmed,
+  normaliseEmail,
+  passwordMatches,
+  reloadUser,
+} from './users.js';
 
 const INVALID_LOGIN = 'Invalid login credentials';
 
@@ -36,13 +50,15 @@ async function passwordGrant(ctx: AuthContext, request: AuthRequest): Promise<Au
   const { body } = request;
   if (stringField(body, 'phone') !== undefined)
     throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
-  if (stringField(body, 'email') === undefined) throw badRequest('validation_failed', 'missing email or phone');
+  if (stringField(body, 'email') === undefined)
+    throw badRequest('validation_failed', 'missing email or phone');
   const email = normaliseEmail(body.email);
   const password = typeof body.password === 'string' ? body.password : '';
   return ok(
     await transaction(ctx, async (db) => {
       const user = await findUserByEmail(db, email);
-      if (!user || !(await passwordMatches(user, password))) throw badRequest('invalid_credentials', INVALID_LOGIN);
+      if (!user || !(await passwordMatches(user, password)))
+        throw badRequest('invalid_credentials', INVALID_LOGIN);
       if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
       if (!isConfirmed(user)) throw badRequest('email_not_confirmed', 'Email not confirmed');
       return issueSession(ctx, db, user, 'password', request.client);

@@ -27,7 +27,9 @@ export const SENDER = 'Sightline devstack Auth <auth@devstack.local>';
 
 /** GoTrue's token hash: hex SHA-224 of the address followed by the code. */
 export function tokenHash(email: string, otp: string): string {
-  return createHash('sha224').update(email + otp).digest('hex');
+  return createHash('sha224')
+    .update(email + otp)
+    .digest('hex');
 }
 
 export function newOtp(length: number): string {
@@ -49,7 +51,10 @@ export interface Verification {
 }
 
 /** The link in an e-mail: GoTrue's `<api>/verify?token=…&type=…&redirect_to=…`. */
-export function verifyLink(config: AuthConfig, v: Pick<Verification, 'kind' | 'token' | 'redirectTo'>): string {
+export function verifyLink(
+  config: AuthConfig,
+  v: Pick<Verification, 'kind' | 'token' | 'redirectTo'>,
+): string {
   const query = new URLSearchParams({ token: v.token, type: v.kind, redirect_to: v.redirectTo });
   return `${config.externalUrl}/verify?${query.toString()}`;
 }
@@ -113,7 +118,10 @@ export async function sendVerification(
 ): Promise<void> {
   const [tokenColumn, sentColumn] = COLUMNS[kind];
   if (options.checkFrequency !== false)
-    checkFrequency(mailer.config, kind === 'signup' || kind === 'invite' ? user.confirmation_sent_at : user.recovery_sent_at);
+    checkFrequency(
+      mailer.config,
+      kind === 'signup' || kind === 'invite' ? user.confirmation_sent_at : user.recovery_sent_at,
+    );
   const otp = newOtp(mailer.config.otpLength);
   const hash = tokenHash(user.email ?? '', otp);
   const token = options.pkce ? `pkce_${hash}` : hash;
@@ -123,7 +131,13 @@ export async function sendVerification(
     [user.id, token, kind === 'invite'],
   );
   await mailer.inbox.store(
-    composeMail(mailer.config, { kind, to: user.email ?? '', otp, token, redirectTo: options.redirectTo }),
+    composeMail(mailer.config, {
+      kind,
+      to: user.email ?? '',
+      otp,
+      token,
+      redirectTo: options.redirectTo,
+    }),
     db,
   );
 }
@@ -152,10 +166,18 @@ export async function sendEmailChange(
     [user.id, newEmail, tokenNew, tokenCurrent],
   );
   const base = { kind: 'email_change' as const, redirectTo: options.redirectTo };
-  await mailer.inbox.store(composeMail(mailer.config, { ...base, to: newEmail, otp: otpNew, token: tokenNew }), db);
+  await mailer.inbox.store(
+    composeMail(mailer.config, { ...base, to: newEmail, otp: otpNew, token: tokenNew }),
+    db,
+  );
   if (secure)
     await mailer.inbox.store(
-      composeMail(mailer.config, { ...base, to: user.email ?? '', otp: otpCurrent, token: tokenCurrent }),
+      composeMail(mailer.config, {
+        ...base,
+        to: user.email ?? '',
+        otp: otpCurrent,
+        token: tokenCurrent,
+      }),
       db,
     );
 }

@@ -6,14 +6,24 @@ import type { TokenKeys } from '../tokens.js';
 import { getUser, logout, updateUser } from './account.js';
 import { adminUsers, generateLink, invite } from './admin.js';
 import type { AuthConfig } from './config.js';
-import { ok, type AuthContext, type AuthHandler, type AuthRequest, type AuthResult } from './context.js';
+import {
+  ok,
+  type AuthContext,
+  type AuthHandler,
+  type AuthRequest,
+  type AuthResult,
+} from './context.js';
 import { AuthApiError, sendAuthError } from './errors.js';
 import { token } from './grants.js';
 import { otp, recover, resend, signup } from './signup.js';
 import { verifyGet, verifyPost } from './verify.js';
 
-const settings: AuthHandler = async (ctx) =>
-  ok({
+/** The static routes answer at once. */
+const resolved = (body: unknown, headers?: Record<string, string>): Promise<AuthResult> =>
+  Promise.resolve(ok(body, headers));
+
+const settings: AuthHandler = (ctx) =>
+  resolved({
     external: {
       anonymous_users: false,
       apple: false,
@@ -44,10 +54,11 @@ const settings: AuthHandler = async (ctx) =>
     saml_enabled: false,
   });
 
-const jwks: AuthHandler = async (ctx) => ok(ctx.keys.jwks, { 'cache-control': 'public, max-age=600' });
+const jwks: AuthHandler = (ctx) =>
+  resolved(ctx.keys.jwks, { 'cache-control': 'public, max-age=600' });
 
-const openIdConfiguration: AuthHandler = async (ctx) =>
-  ok({
+const openIdConfiguration: AuthHandler = (ctx) =>
+  resolved({
     issuer: ctx.keys.issuer,
     jwks_uri: `${ctx.keys.issuer}/.well-known/jwks.json`,
     token_endpoint: `${ctx.keys.issuer}/token`,
@@ -57,8 +68,12 @@ const openIdConfiguration: AuthHandler = async (ctx) =>
     code_challenge_methods_supported: ['S256', 'plain'],
   });
 
-const health: AuthHandler = async () =>
-  ok({ version: 'devstack', name: 'GoTrue', description: 'Sightline devstack Auth (GoTrue-compatible)' });
+const health: AuthHandler = () =>
+  resolved({
+    version: 'devstack',
+    name: 'GoTrue',
+    description: 'Sightline devstack Auth (GoTrue-compatible)',
+  });
 
 const ROUTES: Record<string, AuthHandler> = {
   'GET /health': health,
@@ -101,10 +116,20 @@ async function parseRequest(req: IncomingMessage, path: string): Promise<AuthReq
     } catch (error) {
       if (error instanceof BodyError && error.status === 413)
         throw new AuthApiError(413, 'request_entity_too_large', error.message);
-      throw new AuthApiError(400, 'bad_json', 'Could not parse request body as JSON', {}, { cause: error });
+      throw new AuthApiError(
+        400,
+        'bad_json',
+        'Could not parse request body as JSON',
+        {},
+        { cause: error },
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new AuthApiError(400, 'bad_json', 'Could not parse request body as JSON: expected an object');
+      throw new AuthApiError(
+        400,
+        'bad_json',
+        'Could not parse request body as JSON: expected an object',
+      );
     body = parsed as Record<string, unknown>;
   }
   const userAgent = req.headers['user-agent'];
@@ -153,12 +178,18 @@ export function authHandler(options: AuthServerOptions) {
   return (req: IncomingMessage, res: ServerResponse, path: string): void => {
     const handler = route(req.method ?? 'GET', path);
     const run = async (): Promise<void> => {
-      if (!handler) throw new AuthApiError(404, 'not_found', `no route ${req.method ?? 'GET'} ${path}`);
+      if (!handler)
+        throw new AuthApiError(404, 'not_found', `no route ${req.method ?? 'GET'} ${path}`);
       write(res, await handler(ctx, await parseRequest(req, path)));
     };
     run().catch((error: unknown) => {
-      if (!(error instanceof AuthApiError) && !(error instanceof Error && error.name === 'OAuthError'))
-        options.log(`auth: ${req.method ?? 'GET'} ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (
+        !(error instanceof AuthApiError) &&
+        !(error instanceof Error && error.name === 'OAuthError')
+      )
+        options.log(
+          `auth: ${req.method ?? 'GET'} ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       if (res.headersSent) res.destroy();
       else sendAuthError(req, res, error);
     });

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TokenKeys } from '../tokens.js';
 import type { AuthConfig } from './config.js';
-import { AuthApiError, badRequest, OAuthError } from './errors.js';
+import { badRequest, OAuthError, type AuthApiError } from './errors.js';
 import { isBanned, reloadUser, userJson, type Db, type UserRow } from './users.js';
 
 export interface SessionContext {
@@ -141,7 +141,8 @@ export async function refreshGrant(
     [presented],
   );
   const row = rows[0];
-  if (!row) throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+  if (!row)
+    throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
   const session = row.session_id
     ? (
         await db.query<{ id: string }>(`select id from auth.sessions where id = $1 for update`, [
@@ -163,7 +164,8 @@ export async function refreshGrant(
         [session.id],
       )
     ).rows[0];
-    const reuseUntil = row.updated_at.getTime() + ctx.config.refreshTokenReuseIntervalSeconds * 1000;
+    const reuseUntil =
+      row.updated_at.getTime() + ctx.config.refreshTokenReuseIntervalSeconds * 1000;
     if (active && active.parent === row.token) issued = active.token;
     else if (Date.now() > reuseUntil || !active) {
       // Reuse: end the session (its refresh tokens go with it), so its access tokens stop
@@ -174,7 +176,10 @@ export async function refreshGrant(
     } else issued = active.token;
   }
   if (!issued) {
-    await db.query(`update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`, [row.id]);
+    await db.query(
+      `update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`,
+      [row.id],
+    );
     issued = newRefreshToken();
     await db.query(
       `insert into auth.refresh_tokens (instance_id, token, user_id, revoked, parent, session_id)
@@ -182,9 +187,10 @@ export async function refreshGrant(
       [issued, user.id, row.token, session.id],
     );
   }
-  await db.query(`update auth.sessions set refreshed_at = now(), updated_at = now() where id = $1`, [
-    session.id,
-  ]);
+  await db.query(
+    `update auth.sessions set refreshed_at = now(), updated_at = now() where id = $1`,
+    [session.id],
+  );
   return respond(ctx, db, user.id, session.id, issued);
 }
 
@@ -200,7 +206,10 @@ export async function logout(
   if (sessionId && scope === 'local') {
     await db.query(`delete from auth.sessions where id = $1`, [sessionId]);
   } else if (sessionId && scope === 'others') {
-    await db.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [userId, sessionId]);
+    await db.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [
+      userId,
+      sessionId,
+    ]);
   } else {
     await db.query(`delete from auth.sessions where user_id = $1`, [userId]);
   }

@@ -55,7 +55,12 @@ export async function signup(ctx: AuthContext, request: AuthRequest): Promise<Au
       if (!confirmations) throw unprocessable('user_already_exists', 'User already registered');
       return ok(obfuscatedUser(user, data));
     }
-    user ??= await createUser(db, { email, password, userMetadata: data, confirmed: !confirmations });
+    user ??= await createUser(db, {
+      email,
+      password,
+      userMetadata: data,
+      confirmed: !confirmations,
+    });
     if (!confirmations) return ok(await issueSession(ctx, db, user, 'password', request.client));
     if (pkce) await createFlowState(db, user.id, pkce, 'email/signup', 'email');
     await sendVerification(ctx, db, user, 'signup', { pkce: !!pkce, redirectTo });
@@ -90,7 +95,10 @@ function obfuscatedUser(user: UserRow, data: Record<string, unknown>): Record<st
 export async function otp(ctx: AuthContext, request: AuthRequest): Promise<AuthResult> {
   const { body } = request;
   if (stringField(body, 'phone') !== undefined && stringField(body, 'email') !== undefined)
-    throw badRequest('validation_failed', 'Only an email address or phone number should be provided');
+    throw badRequest(
+      'validation_failed',
+      'Only an email address or phone number should be provided',
+    );
   if (stringField(body, 'phone') !== undefined)
     throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
   if (stringField(body, 'email') === undefined)
@@ -103,7 +111,8 @@ export async function otp(ctx: AuthContext, request: AuthRequest): Promise<AuthR
 
   return transaction(ctx, async (db) => {
     let user = await findUserByEmail(db, email, true);
-    if (!user && !createUserAllowed) throw unprocessable('otp_disabled', 'Signups not allowed for otp');
+    if (!user && !createUserAllowed)
+      throw unprocessable('otp_disabled', 'Signups not allowed for otp');
     if (!user || !isConfirmed(user)) {
       if (ctx.config.disableSignup && !user)
         throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
@@ -148,12 +157,16 @@ export async function resend(ctx: AuthContext, request: AuthRequest): Promise<Au
   if (type === 'sms' || type === 'phone_change')
     throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
   if (type !== 'signup' && type !== 'email_change')
-    throw badRequest('validation_failed', 'Missing one of these types: signup, email_change, sms, phone_change');
+    throw badRequest(
+      'validation_failed',
+      'Missing one of these types: signup, email_change, sms, phone_change',
+    );
   const email = normaliseEmail(body.email);
   const pkce = pkceParams(body.code_challenge, body.code_challenge_method);
   const redirectTo = referrer(
     ctx.config,
-    request.query.get('redirect_to') ?? stringField(objectField(body, 'options') ?? {}, 'emailRedirectTo'),
+    request.query.get('redirect_to') ??
+      stringField(objectField(body, 'options') ?? {}, 'emailRedirectTo'),
   );
   return transaction(ctx, async (db: Db) => {
     const user = await findUserByEmail(db, email, true);

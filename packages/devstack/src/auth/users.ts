@@ -77,16 +77,25 @@ export function normaliseEmail(value: unknown): string {
 
 export function checkPassword(password: unknown, minimum: number): string {
   if (typeof password !== 'string' || password.length < minimum)
-    throw new AuthApiError(422, 'weak_password', `Password should be at least ${minimum} characters.`, {
-      weak_password: { reasons: ['length'] },
-    });
+    throw new AuthApiError(
+      422,
+      'weak_password',
+      `Password should be at least ${minimum} characters.`,
+      {
+        weak_password: { reasons: ['length'] },
+      },
+    );
   // bcrypt reads only the first 72 bytes; GoTrue refuses longer passwords for that reason.
   if (Buffer.byteLength(password) > 72)
     throw badRequest('validation_failed', 'Password cannot be longer than 72 characters');
   return password;
 }
 
-export async function findUserByEmail(db: Db, email: string, lock = false): Promise<UserRow | undefined> {
+export async function findUserByEmail(
+  db: Db,
+  email: string,
+  lock = false,
+): Promise<UserRow | undefined> {
   const { rows } = await db.query<UserRow>(
     `select ${USER_COLUMNS} from auth.users where lower(email) = lower($1) and deleted_at is null
      order by created_at limit 1${lock ? ' for update' : ''}`,

@@ -1,10 +1,24 @@
 import { referrer } from './config.js';
-import { ok, stringField, transaction, type AuthContext, type AuthRequest, type AuthResult } from './context.js';
+import {
+  ok,
+  stringField,
+  transaction,
+  type AuthContext,
+  type AuthRequest,
+  type AuthResult,
+} from './context.js';
 import { AuthApiError, badRequest, forbidden } from './errors.js';
 import { tokenHash } from './mail.js';
 import { issueAuthCode, methodOfType } from './pkce.js';
 import { issueSession } from './sessions.js';
-import { confirmEmail, isBanned, normaliseEmail, reloadUser, type Db, type UserRow } from './users.js';
+import {
+  confirmEmail,
+  isBanned,
+  normaliseEmail,
+  reloadUser,
+  type Db,
+  type UserRow,
+} from './users.js';
 
 type VerifyType = 'signup' | 'invite' | 'magiclink' | 'recovery' | 'email_change' | 'email';
 
@@ -25,12 +39,15 @@ const SENT_AT: Record<string, keyof UserRow> = {
   email_change_token_current: 'email_change_sent_at',
 };
 
-const SINGLE_CONFIRMATION = 'Confirmation link accepted. Please proceed to confirm link sent to the other email';
+const SINGLE_CONFIRMATION =
+  'Confirmation link accepted. Please proceed to confirm link sent to the other email';
 
 function verifyType(type: string | undefined): VerifyType {
   if (!type) throw badRequest('validation_failed', 'Verify requires a verification type');
-  if (type === 'sms' || type === 'phone_change') throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
-  if (!(type in TOKEN_COLUMNS)) throw badRequest('validation_failed', 'Unsupported verification type');
+  if (type === 'sms' || type === 'phone_change')
+    throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
+  if (!(type in TOKEN_COLUMNS))
+    throw badRequest('validation_failed', 'Unsupported verification type');
   return type as VerifyType;
 }
 
@@ -59,26 +76,35 @@ async function findByToken(
     const user = await reloadUser(db, rows[0].id);
     if (isBanned(user)) throw forbidden('user_banned', 'User is banned');
     const sentAt = user[SENT_AT[column]!] as Date | null;
-    if (!sentAt || sentAt.getTime() + ctx.config.otpExpirySeconds * 1000 < Date.now()) throw expired;
+    if (!sentAt || sentAt.getTime() + ctx.config.otpExpirySeconds * 1000 < Date.now())
+      throw expired;
     return { user, column };
   }
   throw expired;
 }
 
 /** Applies a verified token: confirms, signs in, or (one step of) changes the e-mail address. */
-async function apply(ctx: AuthContext, db: Db, match: Match): Promise<{ type: string; single: boolean }> {
+async function apply(
+  ctx: AuthContext,
+  db: Db,
+  match: Match,
+): Promise<{ type: string; single: boolean }> {
   const { user, column } = match;
   if (column === 'confirmation_token') {
     await confirmEmail(db, user.id);
     return { type: user.invited_at ? 'invite' : 'signup', single: false };
   }
   if (column === 'recovery_token') {
-    await db.query(`update auth.users set recovery_token = '', recovery_sent_at = null where id = $1`, [user.id]);
+    await db.query(
+      `update auth.users set recovery_token = '', recovery_sent_at = null where id = $1`,
+      [user.id],
+    );
     await confirmEmail(db, user.id);
     return { type: 'magiclink', single: false };
   }
   // E-mail change. With confirmations on (secure change) both addresses confirm, in any order.
-  const secure = ctx.config.enableConfirmations && !!user.email && !!user.email_change_token_current;
+  const secure =
+    ctx.config.enableConfirmations && !!user.email && !!user.email_change_token_current;
   if (secure && (user.email_change_confirm_status ?? 0) === 0) {
     await db.query(
       `update auth.users set ${column} = '', email_change_confirm_status = 1, updated_at = now() where id = $1`,
@@ -112,9 +138,13 @@ export async function verifyPost(ctx: AuthContext, request: AuthRequest): Promis
   let email: string | undefined;
   let expired: AuthApiError;
   if (code !== undefined) {
-    if (stringField(body, 'phone') !== undefined) throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
+    if (stringField(body, 'phone') !== undefined)
+      throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
     if (stringField(body, 'email') === undefined)
-      throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify');
+      throw badRequest(
+        'validation_failed',
+        'Only an email address or phone number should be provided on verify',
+      );
     email = normaliseEmail(body.email);
     const hashed = tokenHash(email, code);
     candidates = [hashed, `pkce_${hashed}`];
@@ -129,7 +159,9 @@ export async function verifyPost(ctx: AuthContext, request: AuthRequest): Promis
     const match = await findByToken(ctx, db, type, candidates, email, expired);
     const applied = await apply(ctx, db, match);
     if (applied.single) return ok({ msg: SINGLE_CONFIRMATION, code: '200' });
-    return ok(await issueSession(ctx, db, await reloadUser(db, match.user.id), 'otp', request.client));
+    return ok(
+      await issueSession(ctx, db, await reloadUser(db, match.user.id), 'otp', request.client),
+    );
   });
 }
 
@@ -159,7 +191,8 @@ export async function verifyGet(ctx: AuthContext, request: AuthRequest): Promise
   const pkce = token.startsWith('pkce_');
   try {
     const type = verifyType(request.query.get('type') ?? undefined);
-    if (token === '') throw badRequest('validation_failed', 'Verify requires a token or a token hash');
+    if (token === '')
+      throw badRequest('validation_failed', 'Verify requires a token or a token hash');
     return await transaction(ctx, async (db) => {
       const expired = forbidden('otp_expired', 'Email link is invalid or has expired');
       const match = await findByToken(ctx, db, type, [token], undefined, expired);
@@ -170,12 +203,22 @@ export async function verifyGet(ctx: AuthContext, request: AuthRequest): Promise
         return { redirect: withFragment(target.toString(), { message: SINGLE_CONFIRMATION }) };
       }
       if (pkce) {
-        const code = await issueAuthCode(db, match.user.id, methodOfType(type === 'email' ? applied.type : type));
+        const code = await issueAuthCode(
+          db,
+          match.user.id,
+          methodOfType(type === 'email' ? applied.type : type),
+        );
         const target = new URL(redirectTo);
         target.searchParams.set('code', code);
         return { redirect: target.toString() };
       }
-      const session = await issueSession(ctx, db, await reloadUser(db, match.user.id), 'otp', request.client);
+      const session = await issueSession(
+        ctx,
+        db,
+        await reloadUser(db, match.user.id),
+        'otp',
+        request.client,
+      );
       return {
         redirect: withFragment(redirectTo, {
           access_token: session.access_token,
@@ -195,7 +238,8 @@ export async function verifyGet(ctx: AuthContext, request: AuthRequest): Promise
       error_code: error.code,
       error_description: error.message,
     };
-    if (pkce) for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
+    if (pkce)
+      for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
     return { redirect: withFragment(target.toString(), params) };
   }
 }

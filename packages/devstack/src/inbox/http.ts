@@ -58,24 +58,38 @@ export function inboxHandler(inbox: Inbox, emailApiKey: string) {
     json(res, 200, { id: stored.id });
   };
 
-  const api = async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
+  const api = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    url: URL,
+  ): Promise<void> => {
     const one = /^\/messages\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && one) {
       const message = await inbox.get(decodeURIComponent(one[1]!));
-      return message ? json(res, 200, message) : json(res, 404, { code: 'not_found', message: 'no such message' });
+      return message
+        ? json(res, 200, message)
+        : json(res, 404, { code: 'not_found', message: 'no such message' });
     }
-    if (path !== '/messages') return json(res, 404, { code: 'not_found', message: 'no such route' });
+    if (path !== '/messages')
+      return json(res, 404, { code: 'not_found', message: 'no such route' });
     if (req.method === 'DELETE') return json(res, 200, { deleted: await inbox.clear() });
-    if (req.method !== 'GET') return json(res, 405, { code: 'method_not_allowed', message: 'GET or DELETE' });
+    if (req.method !== 'GET')
+      return json(res, 405, { code: 'method_not_allowed', message: 'GET or DELETE' });
     const number = (name: string): number | undefined => {
       const raw = url.searchParams.get(name);
       if (raw === null) return undefined;
       const value = Number(raw);
-      if (!Number.isInteger(value) || value < 0) throw new BodyError(`${name} must be a non-negative integer`);
+      if (!Number.isInteger(value) || value < 0)
+        throw new BodyError(`${name} must be a non-negative integer`);
       return value;
     };
     const to = url.searchParams.get('to') ?? undefined;
-    const query = { ...(to ? { to } : {}), after: number('after') ?? 0, limit: Math.min(number('limit') ?? 100, 1000) };
+    const query = {
+      ...(to ? { to } : {}),
+      after: number('after') ?? 0,
+      limit: Math.min(number('limit') ?? 100, 1000),
+    };
     const wait = Math.min(number('wait') ?? 0, MAX_WAIT_MS);
     json(res, 200, { messages: await inbox.poll(query, wait) });
   };
@@ -84,12 +98,19 @@ export function inboxHandler(inbox: Inbox, emailApiKey: string) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (path.startsWith('/resend/')) return resend(req, res, path.slice('/resend'.length));
     if (path.startsWith('/api/')) return api(req, res, path.slice('/api'.length), url);
-    if (req.method !== 'GET') return json(res, 405, { code: 'method_not_allowed', message: 'GET only' });
+    if (req.method !== 'GET')
+      return json(res, 405, { code: 'method_not_allowed', message: 'GET only' });
     if (path === '/' || path === '')
       return send(res, 200, 'text/html; charset=utf-8', listPage(await inbox.latest(200)));
     const one = /^\/messages\/([^/]+)$/.exec(path);
     const message = one ? await inbox.get(decodeURIComponent(one[1]!)) : undefined;
-    if (!message) return send(res, 404, 'text/html; charset=utf-8', 'No such message. <a href="/inbox">Inbox</a>');
+    if (!message)
+      return send(
+        res,
+        404,
+        'text/html; charset=utf-8',
+        'No such message. <a href="/inbox">Inbox</a>',
+      );
     send(res, 200, 'text/html; charset=utf-8', messagePage(message));
   };
 
@@ -98,8 +119,17 @@ export function inboxHandler(inbox: Inbox, emailApiKey: string) {
       if (res.headersSent) return void res.destroy();
       if (error instanceof ResendError) return json(res, error.statusCode, error);
       if (error instanceof BodyError)
-        return json(res, error.status, { statusCode: error.status, name: 'validation_error', code: 'bad_request', message: error.message });
-      json(res, 500, { statusCode: 500, name: 'internal_server_error', message: error instanceof Error ? error.message : String(error) });
+        return json(res, error.status, {
+          statusCode: error.status,
+          name: 'validation_error',
+          code: 'bad_request',
+          message: error.message,
+        });
+      json(res, 500, {
+        statusCode: 500,
+        name: 'internal_server_error',
+        message: error instanceof Error ? error.message : String(error),
+      });
     });
   };
 }

@@ -25,17 +25,29 @@ const MAX_RECIPIENTS = 50;
 
 function addresses(value: unknown, field: string, required: boolean): string[] {
   if (value === undefined || value === null) {
-    if (required) throw new ResendError(422, 'missing_required_field', `Missing \`${field}\` field.`);
+    if (required)
+      throw new ResendError(422, 'missing_required_field', `Missing \`${field}\` field.`);
     return [];
   }
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0 && required)
     throw new ResendError(422, 'missing_required_field', `Missing \`${field}\` field.`);
   if (list.length > MAX_RECIPIENTS)
-    throw new ResendError(422, 'validation_error', `Too many \`${field}\` addresses: at most ${MAX_RECIPIENTS}.`);
+    throw new ResendError(
+      422,
+      'validation_error',
+      `Too many \`${field}\` addresses: at most ${MAX_RECIPIENTS}.`,
+    );
   for (const address of list) {
-    if (typeof address !== 'string' || !/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(address.trim()))
-      throw new ResendError(422, 'validation_error', `Invalid \`${field}\` field: ${JSON.stringify(address)}.`);
+    if (
+      typeof address !== 'string' ||
+      !/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(address.trim())
+    )
+      throw new ResendError(
+        422,
+        'validation_error',
+        `Invalid \`${field}\` field: ${JSON.stringify(address)}.`,
+      );
   }
   return list.map((address: string) => address.trim());
 }
@@ -43,7 +55,11 @@ function addresses(value: unknown, field: string, required: boolean): string[] {
 function optionalString(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string')
-    throw new ResendError(422, 'validation_error', `Invalid \`${field}\` field: expected a string.`);
+    throw new ResendError(
+      422,
+      'validation_error',
+      `Invalid \`${field}\` field: expected a string.`,
+    );
   return value;
 }
 
@@ -67,13 +83,24 @@ export function parseResendEmail(body: unknown): NewMessage {
     headers === null ||
     Object.values(headers).some((v) => typeof v !== 'string')
   )
-    throw new ResendError(422, 'validation_error', 'Invalid `headers` field: expected string values.');
+    throw new ResendError(
+      422,
+      'validation_error',
+      'Invalid `headers` field: expected string values.',
+    );
   const tags = input.tags ?? [];
   if (
     !Array.isArray(tags) ||
-    tags.some((tag: { name?: unknown; value?: unknown }) => typeof tag?.name !== 'string' || typeof tag.value !== 'string')
+    tags.some(
+      (tag: { name?: unknown; value?: unknown }) =>
+        typeof tag?.name !== 'string' || typeof tag.value !== 'string',
+    )
   )
-    throw new ResendError(422, 'validation_error', 'Invalid `tags` field: expected [{ name, value }].');
+    throw new ResendError(
+      422,
+      'validation_error',
+      'Invalid `tags` field: expected [{ name, value }].',
+    );
   return {
     sender: 'email-api',
     from: from[0]!,

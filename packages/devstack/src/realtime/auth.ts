@@ -13,10 +13,7 @@ export class RealtimeTokenError extends Error {
  * secret), or the project's API key itself (supabase-js sends the publishable key as the access
  * token when nobody is signed in). Realtime needs a role to authorise with.
  */
-export async function verifyRealtimeToken(
-  keys: TokenKeys,
-  token: unknown,
-): Promise<VerifiedToken> {
+export async function verifyRealtimeToken(keys: TokenKeys, token: unknown): Promise<VerifiedToken> {
   let verified: VerifiedToken;
   try {
     verified = await keys.verify(token, { allowApiKeys: true });
