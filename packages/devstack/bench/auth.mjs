@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
+/* global fetch -- Node 20's global fetch */
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { startDevstack } from '../dist/index.js';
