@@ -105,7 +105,18 @@ describe('API keys at the gateway', () => {
     expect(status).toBe(401);
   });
 
-  it('lets the secret key broadcast over REST, as a Worker does', async () => {
+  it('lets the secret key broadcast to a private topic over REST, as a Worker does', async () => {
+    // A service-role subscriber (private topics need an authorised role) sees the message.
+    const listener = new RealtimeClient(`${t.stack.url}/realtime/v1`, {
+      params: { apikey: t.stack.secretKey },
+      transport: WebSocket as never,
+    });
+    const received = new Promise<unknown>((resolve) => {
+      listener
+        .channel('site:1', { config: { private: true } })
+        .on('broadcast', { event: 'live' }, (message) => resolve(message.payload));
+    });
+    await subscribed(listener.getChannels()[0]!);
     const response = await fetch(`${t.stack.url}/realtime/v1/api/broadcast`, {
       method: 'POST',
       headers: {
@@ -114,9 +125,11 @@ describe('API keys at the gateway', () => {
         'content-type': 'application/json',
       },
       body: JSON.stringify({
-        messages: [{ topic: 'site:1', event: 'live', payload: {}, private: true }],
+        messages: [{ topic: 'site:1', event: 'live', payload: { visitors: 3 }, private: true }],
       }),
     });
     expect(response.status).toBe(202);
+    expect(await received).toEqual({ visitors: 3 });
+    await listener.disconnect();
   });
 });

@@ -101,6 +101,17 @@ describe('sign-up with confirmations on', () => {
     expect(messages).toEqual([]);
   });
 
+  it('answers two sign-ups of one new address at once without a server error', async () => {
+    // Regression: the second insert hit the unique e-mail and answered 500.
+    const email = unique('race');
+    const results = await Promise.all(
+      [1, 2].map(() => supabase(t.stack).auth.signUp({ email, password: 'hunter22' })),
+    );
+    for (const { error } of results)
+      expect(error === null || error.code === 'email_exists').toBe(true);
+    expect(results.some(({ error }) => error === null)).toBe(true);
+  });
+
   it('refuses weak passwords and bad addresses with GoTrue error codes', async () => {
     const weak = await supabase(t.stack).auth.signUp({ email: unique('weak'), password: '123' });
     expect(weak.error?.code).toBe('weak_password');

@@ -144,7 +144,7 @@ export interface NewUser {
 /** Inserts a user and its `email` identity, as GoTrue's sign-up does. */
 export async function createUser(db: Db, input: NewUser): Promise<UserRow> {
   const hash = input.password === null ? null : await hashPassword(input.password);
-  const { rows } = await db.query<UserRow>(
+  const inserted = db.query<UserRow>(
     `insert into auth.users (instance_id, aud, role, email, encrypted_password, email_confirmed_at,
        invited_at, raw_app_meta_data, raw_user_meta_data, confirmation_token, recovery_token,
        email_change_token_new, email_change)
@@ -161,6 +161,18 @@ export async function createUser(db: Db, input: NewUser): Promise<UserRow> {
       JSON.stringify(input.userMetadata),
     ],
   );
+  // Two sign-ups of one address at once: the second loses on the unique e-mail, as a duplicate.
+  const { rows } = await inserted.catch((error: unknown) => {
+    if ((error as { code?: string }).code === '23505')
+      throw new AuthApiError(
+        422,
+        'email_exists',
+        'A user with this email address has already been registered',
+        {},
+        { cause: error },
+      );
+    throw error;
+  });
   const user = rows[0]!;
   await db.query(
     `insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at)
