@@ -1,5 +1,10 @@
 import type { InboxMessage } from './store.js';
 
+/** `2026-12-07 17:37:56 UTC`: unambiguous whatever the reader's locale. */
+function when(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -9,7 +14,7 @@ header{padding:.8rem 1.2rem;background:#f5f5f7;border-bottom:1px solid #ddd}
 h1{font-size:1.1rem;margin:0}main{padding:1rem 1.2rem}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #eee;vertical-align:top}
 th{font-weight:600;color:#555}a{color:#0b5cad}.muted{color:#777}
-iframe{width:100%;height:60vh;border:1px solid #ddd;border-radius:4px}pre{white-space:pre-wrap;background:#f7f7f7;padding:.8rem;border-radius:4px}`;
+iframe{width:100%;height:16rem;border:1px solid #ddd;border-radius:4px}pre{white-space:pre-wrap;background:#f7f7f7;padding:.8rem;border-radius:4px}`;
 
 function layout(title: string, body: string, refresh = false): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
@@ -21,7 +26,7 @@ ${refresh ? '<meta http-equiv="refresh" content="3">' : ''}<style>${STYLE}</styl
 export function listPage(messages: InboxMessage[]): string {
   const rows = messages
     .map(
-      (m) => `<tr><td class="muted">${escape(new Date(m.created_at).toLocaleString('en-GB'))}</td>
+      (m) => `<tr><td class="muted">${escape(when(m.created_at))}</td>
 <td>${escape(m.to.join(', '))}</td><td><a href="/inbox/messages/${m.id}">${escape(m.subject)}</a></td>
 <td class="muted">${escape(m.from)}</td></tr>`,
     )
@@ -42,7 +47,7 @@ export function messagePage(m: InboxMessage): string {
     value ? `<tr><th>${name}</th><td>${escape(value)}</td></tr>` : '';
   return layout(
     m.subject,
-    `<table>${field('Subject', m.subject)}${field('From', m.from)}${field('To', m.to.join(', '))}${field('Cc', m.cc.join(', '))}${field('Received', new Date(m.created_at).toLocaleString('en-GB'))}</table>
+    `<table>${field('Subject', m.subject)}${field('From', m.from)}${field('To', m.to.join(', '))}${field('Cc', m.cc.join(', '))}${field('Received', when(m.created_at))}</table>
 <p class="muted"><a href="/inbox/api/messages/${m.id}">JSON</a></p>${html}${text}`,
   );
 }
