@@ -218,9 +218,11 @@ try {
 
   process.stdout.write(`
 \x1b[1mSightline is running\x1b[0m
-  Supabase API (REST, Realtime)  ${stack.url}
+  Supabase API (REST, Auth, RT)  ${stack.url}
+  e-mail inbox (Auth's mails)    ${stack.inboxUrl}
   Postgres                       ${stack.dbUrl}
-  anon key                       ${stack.anonKey}
+  publishable key                ${stack.publishableKey}
+  anon key (legacy)              ${stack.anonKey}
 ${ingestUrl ? `  ingest Worker                  ${ingestUrl}\n` : ''}${dashboardUrl ? `  dashboard (signed in)          ${dashboardUrl}\n` : ''}${demoUrl ? `  demo website                   ${demoUrl}\n` : ''}${token ? `  dashboard token (demo site)    ${token}\n` : ''}${withTraffic && demoUrl ? `  traffic simulator              ${args.rate} visits/s (--no-traffic to disable)\n` : ''}${missing.length ? `\n  not there yet: ${missing.join('; ')}\n` : ''}
 Press Ctrl-C to stop everything.
 `);

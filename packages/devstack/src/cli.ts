@@ -9,8 +9,10 @@ const USAGE = `usage: sightline-devstack <command> [options]
 
 commands:
   start [--json] [--port N] [--data-dir DIR] [--migrations DIR]
-        start Postgres, PostgREST, Realtime and the gateway; runs until SIGINT/SIGTERM.
-        --json prints one line {"url","anonKey","serviceRoleKey","jwtSecret","dbUrl"} on stdout.
+        start Postgres, PostgREST, Auth, Realtime, the inbox and the gateway; runs until
+        SIGINT/SIGTERM. --json prints one line of JSON on stdout: {"url","anonKey",
+        "serviceRoleKey","jwtSecret","dbUrl","publishableKey","secretKey","authUrl","jwksUrl",
+        "inboxUrl","emailApiUrl","emailApiKey"}.
   reset [--data-dir DIR]
         delete the local data (database and keys).`;
 
@@ -30,14 +32,40 @@ async function start(values: {
     ...(values.port ? { port: Number.parseInt(values.port, 10) } : {}),
     log: logToStderr,
   });
-  const { url, anonKey, serviceRoleKey, jwtSecret, dbUrl } = stack;
+  // The first five fields are the original ones, kept first and unchanged for older scripts.
+  const info = {
+    url: stack.url,
+    anonKey: stack.anonKey,
+    serviceRoleKey: stack.serviceRoleKey,
+    jwtSecret: stack.jwtSecret,
+    dbUrl: stack.dbUrl,
+    publishableKey: stack.publishableKey,
+    secretKey: stack.secretKey,
+    authUrl: stack.authUrl,
+    jwksUrl: stack.jwksUrl,
+    inboxUrl: stack.inboxUrl,
+    emailApiUrl: stack.emailApiUrl,
+    emailApiKey: stack.emailApiKey,
+  };
   if (values.json) {
-    process.stdout.write(JSON.stringify({ url, anonKey, serviceRoleKey, jwtSecret, dbUrl }) + '\n');
+    process.stdout.write(JSON.stringify(info) + '\n');
   } else {
+    const rows: [string, string][] = [
+      ['API URL', info.url],
+      ['publishable key', info.publishableKey],
+      ['secret key', info.secretKey],
+      ['JWKS', info.jwksUrl],
+      ['inbox', info.inboxUrl],
+      ['e-mail API (Resend)', `${info.emailApiUrl}  key ${info.emailApiKey}`],
+      ['anon key (legacy)', info.anonKey],
+      ['service_role (legacy)', info.serviceRoleKey],
+      ['JWT secret (legacy)', info.jwtSecret],
+      ['DB URL', info.dbUrl],
+    ];
     process.stdout.write(
-      `Sightline devstack is running.\n  API URL:          ${url}\n  anon key:         ${anonKey}\n` +
-        `  service_role key: ${serviceRoleKey}\n  JWT secret:       ${jwtSecret}\n  DB URL:           ${dbUrl}\n` +
-        `Press Ctrl-C to stop.\n`,
+      'Sightline devstack is running.\n' +
+        rows.map(([name, value]) => `  ${(name + ':').padEnd(23)}${value}\n`).join('') +
+        'Press Ctrl-C to stop.\n',
     );
   }
   let stopping = false;

@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
+import type { JWK, JWTPayload } from 'jose';
 import pg from 'pg';
+import { ApiKeys } from './api-keys.js';
+import { authConfig, type AuthOptions } from './auth/config.js';
+import { authHandler } from './auth/server.js';
 import { bootstrapDatabase } from './bootstrap.js';
 import { startGateway, type Gateway } from './gateway.js';
+import { inboxHandler } from './inbox/http.js';
+import { Inbox } from './inbox/store.js';
 import { loadOrCreateSecrets } from './keys.js';
 import { claimDataDir, releaseDataDir, writeLock } from './lock.js';
 import { applyMigrationFiles, type AppliedMigration } from './migrations.js';
@@ -11,6 +17,7 @@ import { startPostgres, type RunningPostgres } from './postgres.js';
 import { startPostgrestOnFreePorts } from './postgrest.js';
 import { startRealtime, type RealtimeServer } from './realtime/server.js';
 import { installRealtimeSql } from './realtime/sql.js';
+import { createTokenKeys, postgrestJwks, type SignOptions } from './tokens.js';
 
 export interface DevstackOptions {
   /** Where the cluster and the generated keys live. Default: `<repo root>/.sightline/devstack`. */
@@ -21,14 +28,42 @@ export interface DevstackOptions {
   port?: number;
   /** Receives every log line of the stack and its children. Default: discard. */
   log?: (line: string) => void;
+  /** Auth settings (site URL, redirect URLs, confirmations, lifetimes). */
+  auth?: AuthOptions;
 }
 
 export interface Devstack {
-  /** `http://127.0.0.1:<port>`: /rest/v1 (PostgREST) and /realtime/v1 (Realtime), like a project URL. */
+  /** `http://127.0.0.1:<port>`: /rest/v1, /auth/v1, /realtime/v1 like a project URL, and /inbox. */
   url: string;
+  /** `sb_publishable_…`: acts as `anon`; for browsers and apps. */
+  publishableKey: string;
+  /** `sb_secret_…`: acts as `service_role`; refused from browsers. */
+  secretKey: string;
+  /** Legacy JWT API key (HS256, role `anon`), still accepted. */
   anonKey: string;
+  /** Legacy JWT API key (HS256, role `service_role`), still accepted. */
   serviceRoleKey: string;
+  /** The legacy shared JWT secret (HS256) the legacy keys are signed with. */
   jwtSecret: string;
+  /** `<url>/auth/v1`: the Auth API and the `iss` of user tokens. */
+  authUrl: string;
+  /** `<url>/auth/v1/.well-known/jwks.json`. */
+  jwksUrl: string;
+  /** The public JWK set user tokens verify with (one ES256 key, with `kid`). */
+  jwks: { keys: JWK[] };
+  /** `<url>/inbox`: the page listing e-mails; its JSON API is under `<url>/inbox/api/messages`. */
+  inboxUrl: string;
+  /** Resend-compatible base URL (`POST <emailApiUrl>/emails`) that delivers into the inbox. */
+  emailApiUrl: string;
+  /** Bearer key for `emailApiUrl`. */
+  emailApiKey: string;
+  /** PostgREST itself, bypassing the gateway (for tests of what PostgREST alone refuses). */
+  postgrestUrl: string;
+  /**
+   * Signs a token with this stack's keys: ES256 with the Auth signing key (default) or HS256
+   * with the legacy secret. For tests and automation; `exp` may be in the past.
+   */
+  signToken(claims: JWTPayload, options?: SignOptions): Promise<string>;
   /** Superuser connection string. */
   dbUrl: string;
   /** True when this start created the cluster (cold start). */
@@ -45,8 +80,8 @@ export interface Devstack {
 }
 
 /**
- * Starts embedded Postgres, the real PostgREST and the gateway, bootstraps the database like a
- * Supabase project and applies migrations.
+ * Starts embedded Postgres, the real PostgREST, Auth, Realtime, the local inbox and the gateway,
+ * bootstraps the database like a Supabase project and applies migrations.
  *
  * @example
  * const stack = await startDevstack({ dataDir: await mkdtemp(join(tmpdir(), 'stack-')) });
@@ -95,14 +130,28 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     const postgrest = await startPostgrestOnFreePorts({
       dbPort,
       authenticatorPassword: secrets.authenticatorPassword,
-      jwtSecret: secrets.jwtSecret,
+      jwtSecret: postgrestJwks(secrets),
+      jwtAud: 'authenticated',
       log,
     });
     cleanups.push(() => postgrest.stop());
     await writeLock(dataDir, [postgres.pid, postgrest.pid]);
 
-    const apiKeys = [secrets.anonKey, secrets.serviceRoleKey];
-    const realtimeOptions = { dbUrl, jwtSecret: secrets.jwtSecret, apiKeys, log };
+    const gatewayPort = options.port ?? (await freePort());
+    const url = `http://127.0.0.1:${gatewayPort}`;
+    const config = authConfig(options.auth ?? {}, url);
+    const keys = await createTokenKeys(secrets, config.externalUrl);
+    const apiKeys = new ApiKeys(secrets);
+    const pool = new pg.Pool({
+      connectionString: dbUrl,
+      max: 5,
+      application_name: 'sightline_auth',
+    });
+    pool.on('error', (error) => log(`auth pool: ${error.message}`));
+    cleanups.push(() => pool.end());
+    const inbox = new Inbox(pool);
+
+    const realtimeOptions = { dbUrl, keys, apiKeys: apiKeys.all(), log };
     let realtime: RealtimeServer | undefined = await startRealtime(realtimeOptions);
     cleanups.push(async () => {
       const current = realtime;
@@ -110,11 +159,13 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       await current?.stop();
     });
 
-    const gatewayPort = options.port ?? (await freePort());
     const gateway: Gateway = await startGateway({
       port: gatewayPort,
       postgrestPort: postgrest.port,
-      apiKeys: () => apiKeys,
+      apiKeys,
+      keys,
+      auth: authHandler({ db: pool, keys, config, inbox, log }),
+      inbox: inboxHandler(inbox, secrets.emailApiKey),
       realtimeHttp: (req, res, path) => {
         if (realtime) realtime.handleHttp(req, res, path);
         else
@@ -139,13 +190,22 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     });
 
     let migrating = Promise.resolve<AppliedMigration[]>([]);
-    const url = `http://127.0.0.1:${gatewayPort}`;
     log(`devstack ready at ${url} (postgres ${dbPort}, postgrest ${postgrest.port})`);
     return {
       url,
+      publishableKey: secrets.publishableKey,
+      secretKey: secrets.secretKey,
       anonKey: secrets.anonKey,
       serviceRoleKey: secrets.serviceRoleKey,
       jwtSecret: secrets.jwtSecret,
+      authUrl: config.externalUrl,
+      jwksUrl: `${config.externalUrl}/.well-known/jwks.json`,
+      jwks: keys.jwks,
+      inboxUrl: `${url}/inbox`,
+      emailApiUrl: `${url}/inbox/resend`,
+      emailApiKey: secrets.emailApiKey,
+      postgrestUrl: `http://127.0.0.1:${postgrest.port}`,
+      signToken: (claims, signOptions = {}) => keys.sign(claims, signOptions),
       dbUrl,
       initialised: postgres.initialised,
       applyMigrations(dir) {

@@ -39,9 +39,30 @@ it('start --json prints one JSON line, serves, and stops everything on SIGTERM; 
     child.on('exit', (code) => reject(new Error(`exited early with ${String(code)}`)));
   });
   const info = JSON.parse(first) as Record<string, string>;
-  expect(Object.keys(info)).toEqual(['url', 'anonKey', 'serviceRoleKey', 'jwtSecret', 'dbUrl']);
+  // The first five are the original fields, unchanged, for scripts written against them.
+  expect(Object.keys(info)).toEqual([
+    'url',
+    'anonKey',
+    'serviceRoleKey',
+    'jwtSecret',
+    'dbUrl',
+    'publishableKey',
+    'secretKey',
+    'authUrl',
+    'jwksUrl',
+    'inboxUrl',
+    'emailApiUrl',
+    'emailApiKey',
+  ]);
   const response = await fetch(`${info.url}/rest/v1/`, { headers: { apikey: info.anonKey! } });
   expect(response.status).toBe(200);
+  const withPublishable = await fetch(`${info.url}/rest/v1/`, {
+    headers: { apikey: info.publishableKey! },
+  });
+  expect(withPublishable.status).toBe(200);
+  expect(info.jwksUrl).toBe(`${info.url}/auth/v1/.well-known/jwks.json`);
+  expect((await fetch(info.jwksUrl!)).status).toBe(200);
+  expect((await fetch(info.inboxUrl!)).status).toBe(200);
 
   const postmasterPid = Number.parseInt(
     (
