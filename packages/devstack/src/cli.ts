@@ -8,9 +8,12 @@ import { defaultDataDir } from './paths.js';
 const USAGE = `usage: sightline-devstack <command> [options]
 
 commands:
-  start [--json] [--port N] [--data-dir DIR] [--migrations DIR]
+  start [--json] [--port N] [--data-dir DIR] [--migrations DIR] [--no-analytics-engine]
         start Postgres, PostgREST, Realtime and the gateway; runs until SIGINT/SIGTERM.
-        --json prints one line {"url","anonKey","serviceRoleKey","jwtSecret","dbUrl"} on stdout.
+        --json prints one line {"url","anonKey","serviceRoleKey","jwtSecret","dbUrl","analyticsEngine"}
+        on stdout; analyticsEngine is {"available":true,"url","accountId","apiToken","sqlUrl"}
+        or {"available":false,"reason"}.
+        --no-analytics-engine skips the local Analytics Engine.
   reset [--data-dir DIR]
         delete the local data (database and keys).`;
 
@@ -23,20 +26,31 @@ async function start(values: {
   port?: string;
   'data-dir'?: string;
   migrations?: string;
+  'no-analytics-engine'?: boolean;
 }): Promise<void> {
   const stack = await startDevstack({
+    ...(values['no-analytics-engine'] ? { analyticsEngine: false } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.migrations ? { migrationsDir: values.migrations } : {}),
     ...(values.port ? { port: Number.parseInt(values.port, 10) } : {}),
     log: logToStderr,
   });
   const { url, anonKey, serviceRoleKey, jwtSecret, dbUrl } = stack;
+  const engine = stack.analyticsEngine;
+  const analyticsEngine = engine.available
+    ? { available: true, url: engine.url, accountId: engine.accountId, apiToken: engine.apiToken, sqlUrl: engine.sqlUrl }
+    : { available: false, reason: engine.reason };
   if (values.json) {
-    process.stdout.write(JSON.stringify({ url, anonKey, serviceRoleKey, jwtSecret, dbUrl }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ url, anonKey, serviceRoleKey, jwtSecret, dbUrl, analyticsEngine }) + '\n',
+    );
   } else {
     process.stdout.write(
       `Sightline devstack is running.\n  API URL:          ${url}\n  anon key:         ${anonKey}\n` +
         `  service_role key: ${serviceRoleKey}\n  JWT secret:       ${jwtSecret}\n  DB URL:           ${dbUrl}\n` +
+        (engine.available
+          ? `  Analytics Engine: ${engine.sqlUrl}\n  AE account id:    ${engine.accountId}\n  AE API token:     ${engine.apiToken}\n`
+          : `  Analytics Engine: unavailable (${engine.reason})\n`) +
         `Press Ctrl-C to stop.\n`,
     );
   }
@@ -79,6 +93,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       migrations: { type: 'string' },
+      'no-analytics-engine': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

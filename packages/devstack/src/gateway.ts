@@ -16,6 +16,11 @@ export interface GatewayOptions {
   realtimeHttp?: (req: IncomingMessage, res: ServerResponse, path: string) => void;
   /** Handles /realtime/v1/* upgrades; path has the prefix stripped. */
   realtimeUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer, path: string) => void;
+  /**
+   * The local Analytics Engine's port, or why it is not running: /client/v4/* (Cloudflare's SQL
+   * API) and /analytics-engine/* (the local write path) go to it, with their own bearer token.
+   */
+  analyticsEngine?: () => number | string;
 }
 
 const CORS_HEADERS = {
@@ -66,16 +71,17 @@ function checkApiKey(
   return key;
 }
 
-function proxyToPostgrest(
+function proxy(
   req: IncomingMessage,
   res: ServerResponse,
   port: number,
   path: string,
-  apiKey: string,
+  name: string,
+  apiKey?: string,
 ): void {
   const headers = { ...req.headers, host: `127.0.0.1:${port}` };
   // Without Authorization the gateway forwards the apikey as the bearer token, as Supabase's does.
-  if (!headers.authorization) headers.authorization = `Bearer ${apiKey}`;
+  if (apiKey && !headers.authorization) headers.authorization = `Bearer ${apiKey}`;
   const upstream = request(
     { host: '127.0.0.1', port, method: req.method, path, headers },
     (response) => {
@@ -87,11 +93,23 @@ function proxyToPostgrest(
     },
   );
   upstream.on('error', (error) => {
-    if (!res.headersSent)
-      json(res, 502, { message: 'PostgREST is unavailable', details: error.message });
+    if (!res.headersSent) json(res, 502, { message: `${name} is unavailable`, details: error.message });
     else res.destroy(error);
   });
   req.pipe(upstream);
+}
+
+/** Cloudflare API v4's error envelope, for the Analytics Engine routes. */
+function analyticsEngineUnavailable(res: ServerResponse, reason: string): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'x-sightline-error-code': 'ANALYTICS_ENGINE_UNAVAILABLE' });
+  res.end(
+    JSON.stringify({
+      result: null,
+      success: false,
+      errors: [{ code: 503, message: `the local Analytics Engine is unavailable: ${reason}` }],
+      messages: [],
+    }),
+  );
 }
 
 /** Supabase's URL shape on one port: /rest/v1 → PostgREST, /realtime/v1 → the Realtime server. */
@@ -117,7 +135,16 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (rest) {
       const apiKey = checkApiKey(req, res, url, options.apiKeys());
       if (apiKey)
-        proxyToPostgrest(req, res, options.postgrestPort, (rest[1] ?? '/') + url.search, apiKey);
+        proxy(req, res, options.postgrestPort, (rest[1] ?? '/') + url.search, 'PostgREST', apiKey);
+      return;
+    }
+    if (
+      options.analyticsEngine &&
+      (url.pathname.startsWith('/client/v4/') || url.pathname.startsWith('/analytics-engine/'))
+    ) {
+      const engine = options.analyticsEngine();
+      if (typeof engine === 'string') analyticsEngineUnavailable(res, engine);
+      else proxy(req, res, engine, url.pathname + url.search, 'The local Analytics Engine');
       return;
     }
     const realtime = /^\/realtime\/v1(\/.*)?$/.exec(url.pathname);

@@ -13,6 +13,10 @@ export interface Secrets {
   serviceRoleKey: string;
   postgresPassword: string;
   authenticatorPassword: string;
+  /** The local Analytics Engine's account id (32 hex digits, like a Cloudflare account id). */
+  analyticsEngineAccountId: string;
+  /** Bearer token of the local Analytics Engine's SQL API and write endpoint. */
+  analyticsEngineApiToken: string;
 }
 
 const SECRETS_FILE = 'secrets.json';
@@ -33,12 +37,30 @@ export async function signRoleKey(
     .sign(new TextEncoder().encode(jwtSecret));
 }
 
+async function save(file: string, secrets: Secrets): Promise<void> {
+  await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+const analyticsEngineSecrets = () => ({
+  analyticsEngineAccountId: randomBytes(16).toString('hex'),
+  analyticsEngineApiToken: token(32),
+});
+
 export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
   const file = join(dataDir, SECRETS_FILE);
+  let existing: Partial<Secrets> | undefined;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Secrets;
+    existing = JSON.parse(await readFile(file, 'utf8')) as Partial<Secrets>;
   } catch {
     // First start of this data directory: fall through and generate.
+  }
+  if (existing?.jwtSecret) {
+    if (existing.analyticsEngineAccountId && existing.analyticsEngineApiToken) return existing as Secrets;
+    // A data directory from before the local Analytics Engine: keep its keys, add the engine's.
+    const upgraded = { ...(existing as Secrets), ...analyticsEngineSecrets() };
+    await save(file, upgraded);
+    return upgraded;
   }
   // PostgREST wants a JWT secret of at least 32 characters.
   const jwtSecret = token(48);
@@ -48,9 +70,9 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
     serviceRoleKey: await signRoleKey(jwtSecret, 'service_role'),
     postgresPassword: token(24),
     authenticatorPassword: token(24),
+    ...analyticsEngineSecrets(),
   };
   await mkdir(dataDir, { recursive: true });
-  await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
-  await chmod(file, 0o600);
+  await save(file, secrets);
   return secrets;
 }
