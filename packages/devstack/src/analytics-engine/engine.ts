@@ -5,6 +5,7 @@
  * own process: chdb binds one data directory per process and a crash there must not take the
  * stack down.
  */
+import { createRequire } from 'node:module';
 import type { Session } from 'chdb';
 import { checkExplainAst } from './check-ast.js';
 import { checkQueryText } from './check-text.js';
@@ -92,7 +93,8 @@ export class LocalAnalyticsEngine {
    * await engine.write('events', [{ indexes: ['site'], blobs: ['/'], doubles: [1] }]);
    */
   static async open(dir: string): Promise<LocalAnalyticsEngine> {
-    const { Session: ChdbSession } = await import('chdb');
+    // Resolved as start.ts checked for it (CommonJS resolution, NODE_PATH included).
+    const { Session: ChdbSession } = createRequire(import.meta.url)('chdb') as typeof import('chdb');
     // Analytics Engine's SQL API runs in UTC ("SHOW TIMEZONE … should always be Etc/UTC").
     const writer = new ChdbSession(dir, { connectionArgs: ['--session_timezone=Etc/UTC'] });
     await writer.queryAsync(`CREATE DATABASE IF NOT EXISTS ${DATABASE}`);
