@@ -48,12 +48,12 @@ describe('data points', () => {
       { blobs: ['then'], timestamp: past, sampleInterval: 10 },
       { blobs: ['expired'], timestamp: expired },
     ]);
-    const r = await t.json<{ blob1: string; ts: string; _sample_interval: number }>(
+    const r = await t.json<{ blob1: string; ts: number; _sample_interval: number }>(
       'SELECT blob1, toUnixTimestamp(timestamp) AS ts, _sample_interval FROM stamped ORDER BY blob1',
     );
     expect(Number(r.data[0]!.ts)).toBeGreaterThanOrEqual(before);
     expect(r.data[0]!._sample_interval).toBe(1);
-    expect(r.data[1]).toEqual({ blob1: 'then', ts: String(past / 1000), _sample_interval: 10 });
+    expect(r.data[1]).toEqual({ blob1: 'then', ts: past / 1000, _sample_interval: 10 });
     expect(r.rows).toBe(2);
   });
 
