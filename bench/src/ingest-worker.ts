@@ -83,7 +83,10 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
             {
               name: 'EVENTS_AE',
               type: 'analytics_engine_local',
-              plugin: { package: '@sightline/devstack/miniflare', name: 'sightline-analytics-engine' },
+              plugin: {
+                package: '@sightline/devstack/miniflare',
+                name: 'sightline-analytics-engine',
+              },
               options: { dataset: 'sightline_events', ...options.analyticsEngine },
             },
           ],

@@ -37,12 +37,17 @@ async function timed(engine: Engine, query: string, runs: number): Promise<numbe
 
 function engineOf(stack: DbStack): Engine {
   const engine = stack.devstack.analyticsEngine;
-  if (!engine.available) throw new Error(`the local Analytics Engine is unavailable: ${engine.reason}`);
+  if (!engine.available)
+    throw new Error(`the local Analytics Engine is unavailable: ${engine.reason}`);
   return engine;
 }
 
 /** Beacon → data point answering `SELECT … WHERE blob3 = <its path>`, polled every 2 ms. */
-export async function benchIngestToVisible(stack: DbStack, events: number, log: (s: string) => void) {
+export async function benchIngestToVisible(
+  stack: DbStack,
+  events: number,
+  log: (s: string) => void,
+) {
   const engine = engineOf(stack);
   const worker = await startIngestMiniflare({
     supabaseUrl: stack.devstack.url,
@@ -62,9 +67,13 @@ export async function benchIngestToVisible(stack: DbStack, events: number, log: 
       });
       await res.arrayBuffer();
       for (;;) {
-        const answer = await sql(engine, `SELECT count() AS n FROM sightline_events WHERE blob3 = '${path}' FORMAT JSONEachRow`).catch(() => '');
+        const answer = await sql(
+          engine,
+          `SELECT count() AS n FROM sightline_events WHERE blob3 = '${path}' FORMAT JSONEachRow`,
+        ).catch(() => '');
         if (answer.includes('"n":"1"')) break;
-        if (performance.now() - t0 > 10_000) throw new Error(`data point of ${path} not visible after 10 s`);
+        if (performance.now() - t0 > 10_000)
+          throw new Error(`data point of ${path} not visible after 10 s`);
         await new Promise((r) => setTimeout(r, 2));
       }
       // The first five warm the Worker, the SiteLive object and the dataset table.
@@ -75,7 +84,9 @@ export async function benchIngestToVisible(stack: DbStack, events: number, log: 
   }
   const baseline = summarize(await timed(engine, 'SELECT 1', 50));
   const visible = summarize(visibleMs);
-  log(`  beacon → visible to SQL: p50 ${visible.p50} ms, p95 ${visible.p95} ms (SELECT 1: ${baseline.p50} ms)`);
+  log(
+    `  beacon → visible to SQL: p50 ${visible.p50} ms, p95 ${visible.p95} ms (SELECT 1: ${baseline.p50} ms)`,
+  );
   return { events, visible, baseline };
 }
 
@@ -124,7 +135,9 @@ function points(from: number, count: number, now: number) {
 
 async function load(stack: DbStack, from: number, to: number, log: (s: string) => void) {
   const engine = engineOf(stack);
-  const url = stack.devstack.analyticsEngine.available ? stack.devstack.analyticsEngine.writeUrl('bench_events') : '';
+  const url = stack.devstack.analyticsEngine.available
+    ? stack.devstack.analyticsEngine.writeUrl('bench_events')
+    : '';
   const now = Date.now();
   const t0 = performance.now();
   for (let i = from; i < to; i += 50_000) {
@@ -152,7 +165,12 @@ export const AGGREGATIONS: Record<string, string> = {
 };
 
 /** Query times at each size in `sizes` (rows loaded cumulatively). */
-export async function benchAggregations(stack: DbStack, sizes: number[], runs: number, log: (s: string) => void) {
+export async function benchAggregations(
+  stack: DbStack,
+  sizes: number[],
+  runs: number,
+  log: (s: string) => void,
+) {
   const engine = engineOf(stack);
   const levels = [];
   let loaded = 0;

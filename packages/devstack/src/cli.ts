@@ -38,7 +38,13 @@ async function start(values: {
   const { url, anonKey, serviceRoleKey, jwtSecret, dbUrl } = stack;
   const engine = stack.analyticsEngine;
   const analyticsEngine = engine.available
-    ? { available: true, url: engine.url, accountId: engine.accountId, apiToken: engine.apiToken, sqlUrl: engine.sqlUrl }
+    ? {
+        available: true,
+        url: engine.url,
+        accountId: engine.accountId,
+        apiToken: engine.apiToken,
+        sqlUrl: engine.sqlUrl,
+      }
     : { available: false, reason: engine.reason };
   if (values.json) {
     process.stdout.write(

@@ -93,7 +93,8 @@ function proxy(
     },
   );
   upstream.on('error', (error) => {
-    if (!res.headersSent) json(res, 502, { message: `${name} is unavailable`, details: error.message });
+    if (!res.headersSent)
+      json(res, 502, { message: `${name} is unavailable`, details: error.message });
     else res.destroy(error);
   });
   req.pipe(upstream);
@@ -101,7 +102,10 @@ function proxy(
 
 /** Cloudflare API v4's error envelope, for the Analytics Engine routes. */
 function analyticsEngineUnavailable(res: ServerResponse, reason: string): void {
-  res.writeHead(503, { 'content-type': 'application/json', 'x-sightline-error-code': 'ANALYTICS_ENGINE_UNAVAILABLE' });
+  res.writeHead(503, {
+    'content-type': 'application/json',
+    'x-sightline-error-code': 'ANALYTICS_ENGINE_UNAVAILABLE',
+  });
   res.end(
     JSON.stringify({
       result: null,

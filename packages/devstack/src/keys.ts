@@ -56,7 +56,8 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
     // First start of this data directory: fall through and generate.
   }
   if (existing?.jwtSecret) {
-    if (existing.analyticsEngineAccountId && existing.analyticsEngineApiToken) return existing as Secrets;
+    if (existing.analyticsEngineAccountId && existing.analyticsEngineApiToken)
+      return existing as Secrets;
     // A data directory from before the local Analytics Engine: keep its keys, add the engine's.
     const upgraded = { ...(existing as Secrets), ...analyticsEngineSecrets() };
     await save(file, upgraded);

@@ -41,7 +41,8 @@ export function analyticsEngineWriteUrl(url: string, dataset: string): string {
 
 function bindingOf(binding: UnsafeBinding) {
   const dataset = text(binding.options.dataset);
-  if (!dataset) throw new Error(`${binding.name}: the ${PLUGIN_NAME} binding needs options.dataset`);
+  if (!dataset)
+    throw new Error(`${binding.name}: the ${PLUGIN_NAME} binding needs options.dataset`);
   const url = text(binding.options.url) || process.env.SIGHTLINE_AE_URL || '';
   const apiToken = text(binding.options.apiToken) || process.env.SIGHTLINE_AE_API_TOKEN || '';
   return {
@@ -49,7 +50,10 @@ function bindingOf(binding: UnsafeBinding) {
     wrapped: {
       moduleName: BINDING_MODULE_NAME,
       innerBindings: [
-        { name: 'writeUrl', json: JSON.stringify(url ? analyticsEngineWriteUrl(url, dataset) : '') },
+        {
+          name: 'writeUrl',
+          json: JSON.stringify(url ? analyticsEngineWriteUrl(url, dataset) : ''),
+        },
         { name: 'apiToken', json: JSON.stringify(apiToken) },
       ],
     },
@@ -70,7 +74,9 @@ const plugin = {
   },
   getExtensions({ options }: { options: (UnsafeBinding[] | undefined)[] }) {
     if (!options.some((bindings) => bindings && bindings.length > 0)) return [];
-    return [{ modules: [{ name: BINDING_MODULE_NAME, esModule: BINDING_MODULE_SOURCE, internal: true }] }];
+    return [
+      { modules: [{ name: BINDING_MODULE_NAME, esModule: BINDING_MODULE_SOURCE, internal: true }] },
+    ];
   },
 };
 

@@ -2,7 +2,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAnalyticsEngine, type RunningAnalyticsEngine } from '../src/analytics-engine/start.js';
+import {
+  startAnalyticsEngine,
+  type RunningAnalyticsEngine,
+} from '../src/analytics-engine/start.js';
 
 export const ACCOUNT_ID = '0123456789abcdef0123456789abcdef';
 export const API_TOKEN = 'test-analytics-engine-token';
@@ -20,13 +23,18 @@ export interface TestEngine {
   base: string;
   sql(query: string, token?: string): Promise<SqlAnswer>;
   /** The JSON answer of a query that must succeed. */
-  json<Row = Record<string, unknown>>(query: string): Promise<{
+  json<Row = Record<string, unknown>>(
+    query: string,
+  ): Promise<{
     meta: { name: string; type: string }[];
     data: Row[];
     rows: number;
     rows_before_limit_at_least?: number;
   }>;
-  write(dataset: string, points: unknown[]): Promise<{ status: number; body: Record<string, unknown> }>;
+  write(
+    dataset: string,
+    points: unknown[],
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   cleanup(): Promise<void>;
 }
 

@@ -15,11 +15,32 @@ const now = Date.now();
 beforeAll(async () => {
   t = await startTestEngine();
   const written = await t.write('temperatures', [
-    { indexes: ['berlin'], blobs: ['probe-a', 'error: disk'], doubles: [21.5, 10, -2], timestamp: now - HOUR },
-    { indexes: ['berlin'], blobs: ['probe-a', 'ok'], doubles: [22.5, 12, 3], timestamp: now - 2 * HOUR },
+    {
+      indexes: ['berlin'],
+      blobs: ['probe-a', 'error: disk'],
+      doubles: [21.5, 10, -2],
+      timestamp: now - HOUR,
+    },
+    {
+      indexes: ['berlin'],
+      blobs: ['probe-a', 'ok'],
+      doubles: [22.5, 12, 3],
+      timestamp: now - 2 * HOUR,
+    },
     // One stored point standing for two (a sampled write).
-    { indexes: ['paris'], blobs: ['probe-b', 'ok'], doubles: [18, 11, 0], timestamp: now - 3 * HOUR, sampleInterval: 2 },
-    { indexes: ['oslo'], blobs: ['probe-c', 'DEBUG: fan'], doubles: [-4, 1, -8], timestamp: now - 3 * DAY },
+    {
+      indexes: ['paris'],
+      blobs: ['probe-b', 'ok'],
+      doubles: [18, 11, 0],
+      timestamp: now - 3 * HOUR,
+      sampleInterval: 2,
+    },
+    {
+      indexes: ['oslo'],
+      blobs: ['probe-c', 'DEBUG: fan'],
+      doubles: [-4, 1, -8],
+      timestamp: now - 3 * DAY,
+    },
     { indexes: ['oslo'], blobs: ['probe-c', 'ok'], doubles: [-6, 2, 5], timestamp: now - 10 * DAY },
   ]);
   expect(written).toEqual({ status: 200, body: { written: 5 } });
@@ -52,7 +73,12 @@ describe('answers shaped as the SQL API documents them', () => {
     const answer = await t.sql(
       'SELECT index1 AS location_id, SUM(_sample_interval) AS n FROM temperatures GROUP BY index1 ORDER BY index1 FORMAT JSONEachRow',
     );
-    expect(answer.text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+    expect(
+      answer.text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
       { location_id: 'berlin', n: '2' },
       { location_id: 'oslo', n: '2' },
       { location_id: 'paris', n: '2' },
@@ -60,7 +86,9 @@ describe('answers shaped as the SQL API documents them', () => {
   });
 
   it('TabSeparated: tab-separated columns, no header', async () => {
-    const answer = await t.sql("SELECT index1, double1 FROM temperatures WHERE index1 = 'berlin' ORDER BY double1 FORMAT TabSeparated");
+    const answer = await t.sql(
+      "SELECT index1, double1 FROM temperatures WHERE index1 = 'berlin' ORDER BY double1 FORMAT TabSeparated",
+    );
     expect(answer.text).toBe('berlin\t21.5\nberlin\t22.5\n');
   });
 
@@ -83,22 +111,36 @@ describe('answers shaped as the SQL API documents them', () => {
       ...Array.from({ length: 20 }, (_, i) => `blob${i + 1} String`),
       ...Array.from({ length: 20 }, (_, i) => `double${i + 1} Float64`),
     ]);
-    expect(r.data[0]).toMatchObject({ dataset: 'temperatures', _sample_interval: 2, blob1: 'probe-b', blob3: '', double4: '0' });
+    expect(r.data[0]).toMatchObject({
+      dataset: 'temperatures',
+      _sample_interval: 2,
+      blob1: 'probe-b',
+      blob3: '',
+      double4: '0',
+    });
   });
 
   it('SHOW TIMEZONE answers Etc/UTC; SHOW TIMEZONES lists them', async () => {
     expect((await t.json('SHOW TIMEZONE')).data).toEqual([{ timezone: 'Etc/UTC' }]);
-    const zones = (await t.json<{ timezone: string }>('SHOW TIMEZONES')).data.map((z) => z.timezone);
+    const zones = (await t.json<{ timezone: string }>('SHOW TIMEZONES')).data.map(
+      (z) => z.timezone,
+    );
     expect(zones).toEqual(expect.arrayContaining(['Etc/UTC', 'America/New_York', 'Europe/Berlin']));
   });
 });
 
 describe("the SQL reference's example queries", () => {
   it('select data with column aliases (last day)', async () => {
-    const r = await t.json(`SELECT timestamp, blob1 AS location_id, double1 AS inside_temp, double2 AS outside_temp
+    const r =
+      await t.json(`SELECT timestamp, blob1 AS location_id, double1 AS inside_temp, double2 AS outside_temp
       FROM temperatures WHERE timestamp > NOW() - INTERVAL '1' DAY`);
     expect(r.rows).toBe(3);
-    expect(r.meta.map((m) => m.name)).toEqual(['timestamp', 'location_id', 'inside_temp', 'outside_temp']);
+    expect(r.meta.map((m) => m.name)).toEqual([
+      'timestamp',
+      'location_id',
+      'inside_temp',
+      'outside_temp',
+    ]);
   });
 
   it('aggregation taking the sample interval into account', async () => {
@@ -141,7 +183,8 @@ describe("the SQL reference's example queries", () => {
 
   it('WHERE with operators, functions and inequalities', async () => {
     const where = async (condition: string) =>
-      (await t.json<{ n: string }>(`SELECT count() AS n FROM temperatures WHERE ${condition}`)).data[0]!.n;
+      (await t.json<{ n: string }>(`SELECT count() AS n FROM temperatures WHERE ${condition}`))
+        .data[0]!.n;
     expect(await where("blob1 = 'probe-a'")).toBe('2');
     expect(await where('double1 > 4')).toBe('3');
     expect(await where('double1 + double2 > 30')).toBe('2');
@@ -153,19 +196,23 @@ describe("the SQL reference's example queries", () => {
   });
 
   it('GROUP BY with HAVING, on an alias and on count()', async () => {
-    const avg = await t.json(`SELECT blob1 AS probe_name, avg(double1) AS average_temp FROM temperatures
+    const avg =
+      await t.json(`SELECT blob1 AS probe_name, avg(double1) AS average_temp FROM temperatures
       GROUP BY probe_name HAVING average_temp > 10 ORDER BY probe_name`);
     expect(avg.data).toEqual([
       { probe_name: 'probe-a', average_temp: '22' },
       { probe_name: 'probe-b', average_temp: '18' },
     ]);
-    const many = await t.json('SELECT blob1 AS probe_name, count() AS num_readings FROM temperatures GROUP BY probe_name HAVING num_readings > 1');
+    const many = await t.json(
+      'SELECT blob1 AS probe_name, count() AS num_readings FROM temperatures GROUP BY probe_name HAVING num_readings > 1',
+    );
     expect(many.rows).toBe(2);
   });
 
   it('LIKE, NOT LIKE, ILIKE, NOT ILIKE', async () => {
     const n = async (condition: string) =>
-      (await t.json<{ n: string }>(`SELECT count() AS n FROM temperatures WHERE ${condition}`)).data[0]!.n;
+      (await t.json<{ n: string }>(`SELECT count() AS n FROM temperatures WHERE ${condition}`))
+        .data[0]!.n;
     expect(await n("blob2 LIKE 'error%'")).toBe('1');
     expect(await n("blob2 ILIKE '%debug%'")).toBe('1');
     expect(await n("blob2 NOT ILIKE '%debug%'")).toBe('4');
@@ -174,16 +221,20 @@ describe("the SQL reference's example queries", () => {
   });
 
   it('ORDER BY … DESC, LIMIT, LIMIT ALL, OFFSET', async () => {
-    const order = await t.json<{ double1: string }>('SELECT double1 FROM temperatures ORDER BY double2, double3 DESC LIMIT 3');
+    const order = await t.json<{ double1: string }>(
+      'SELECT double1 FROM temperatures ORDER BY double2, double3 DESC LIMIT 3',
+    );
     expect(order.data.map((r) => r.double1)).toEqual(['-4', '-6', '21.5']);
     expect((await t.json('SELECT double1 FROM temperatures LIMIT ALL')).rows).toBe(5);
-    expect((await t.json('SELECT double1 FROM temperatures ORDER BY double1 LIMIT 10 OFFSET 3')).rows).toBe(2);
+    expect(
+      (await t.json('SELECT double1 FROM temperatures ORDER BY double1 LIMIT 10 OFFSET 3')).rows,
+    ).toBe(2);
   });
 });
 
 describe('the functions of the reference, as it describes them', () => {
   const cases: [string, unknown][] = [
-    ["count(DISTINCT blob1)", '3'],
+    ['count(DISTINCT blob1)', '3'],
     ['sum(DISTINCT double2)', '36'],
     ['avg(DISTINCT _sample_interval)', '1.5'],
     ['min(double1)', '-6'],
@@ -208,7 +259,10 @@ describe('the functions of the reference, as it describes them', () => {
     ['bitShiftRight(12, 2)', 3],
     ['bitTest(3, 1)', 1],
     ['bitXor(3, 3)', 0],
-    ["formatDateTime(toDateTime('2022-12-01 16:17:00', 'America/New_York'), '%Y-%m-%d %H:%i', 'Etc/UTC')", '2022-12-01 21:17'],
+    [
+      "formatDateTime(toDateTime('2022-12-01 16:17:00', 'America/New_York'), '%Y-%m-%d %H:%i', 'Etc/UTC')",
+      '2022-12-01 21:17',
+    ],
     ["toYear(toDateTime('2025-10-27 00:00:00'))", 2025],
     ["toMonth(toDateTime('2025-10-27 00:00:00'))", 10],
     ["toDayOfWeek(toDateTime('2025-11-02 00:00:00'))", 7],
@@ -217,8 +271,11 @@ describe('the functions of the reference, as it describes them', () => {
     ["toMinute(toDateTime('2025-10-27 09:11:13'))", 11],
     ["toSecond(toDateTime('2025-10-27 09:11:13'))", 13],
     ["toUnixTimestamp(toDateTime('1981-04-12 12:00:04'))", 355924804],
-    ["toDateTime(355924804)", '1981-04-12 12:00:04'],
-    ["toStartOfInterval(toDateTime('2025-10-27 16:55:25'), INTERVAL '15' MINUTE)", '2025-10-27 16:45:00'],
+    ['toDateTime(355924804)', '1981-04-12 12:00:04'],
+    [
+      "toStartOfInterval(toDateTime('2025-10-27 16:55:25'), INTERVAL '15' MINUTE)",
+      '2025-10-27 16:45:00',
+    ],
     ["toStartOfYear(toDateTime('2025-10-27 00:00:00'))", '2025-01-01'],
     ["toStartOfMonth(toDateTime('2025-10-27 00:00:00'))", '2025-10-01'],
     // Monday, as the reference says (ClickHouse's own toStartOfWeek would give Sunday the 26th).
@@ -256,7 +313,7 @@ describe('the functions of the reference, as it describes them', () => {
     ["format('blob1: {}', 'x')", 'blob1: x'],
     ["extract(SECOND from toDateTime('2022-06-06 11:30:15'))", 15],
     ["toUInt8('5')", 5],
-    ["toUInt32(42.7)", 42],
+    ['toUInt32(42.7)', 42],
     ['true AND NOT false', true],
     ['7 % 3', 1],
     ['-42', -42],
@@ -267,7 +324,9 @@ describe('the functions of the reference, as it describes them', () => {
   });
 
   it('now() and today() are the current time and date (UTC)', async () => {
-    const r = await t.json<{ n: string; d: string }>('SELECT toUnixTimestamp(now()) AS n, today() AS d');
+    const r = await t.json<{ n: string; d: string }>(
+      'SELECT toUnixTimestamp(now()) AS n, today() AS d',
+    );
     expect(Math.abs(Number(r.data[0]!.n) * 1000 - Date.now())).toBeLessThan(60_000);
     expect(r.data[0]!.d).toBe(new Date().toISOString().slice(0, 10));
   });
@@ -275,10 +334,19 @@ describe('the functions of the reference, as it describes them', () => {
 
 describe('constructs the reference does not have are refused, as Analytics Engine refuses them', () => {
   const refused: [string, string][] = [
-    ['SELECT * FROM temperatures JOIN temperatures AS t2 ON t2.index1 = temperatures.index1', 'UNSUPPORTED_CONSTRUCT'],
+    [
+      'SELECT * FROM temperatures JOIN temperatures AS t2 ON t2.index1 = temperatures.index1',
+      'UNSUPPORTED_CONSTRUCT',
+    ],
     ['SELECT * FROM temperatures, temperatures AS t2', 'UNSUPPORTED_CONSTRUCT'],
-    ['SELECT blob1 FROM temperatures UNION ALL SELECT blob2 FROM temperatures', 'UNSUPPORTED_CONSTRUCT'],
-    ['SELECT blob1 FROM temperatures WHERE blob1 IN (SELECT blob1 FROM temperatures)', 'UNSUPPORTED_CONSTRUCT'],
+    [
+      'SELECT blob1 FROM temperatures UNION ALL SELECT blob2 FROM temperatures',
+      'UNSUPPORTED_CONSTRUCT',
+    ],
+    [
+      'SELECT blob1 FROM temperatures WHERE blob1 IN (SELECT blob1 FROM temperatures)',
+      'UNSUPPORTED_CONSTRUCT',
+    ],
     ['SELECT (SELECT 1) AS x', 'UNSUPPORTED_CONSTRUCT'],
     ['WITH 1 AS x SELECT x', 'UNSUPPORTED_STATEMENT'],
     ['SELECT name FROM system.tables', 'UNSUPPORTED_CONSTRUCT'],
@@ -350,8 +418,12 @@ describe('constructs the reference does not have are refused, as Analytics Engin
   });
 
   it('a refusal names what is unsupported', async () => {
-    expect((await t.sql('SELECT uniq(blob1) FROM temperatures')).text).toBe('Input was invalid: unknown function uniq');
-    expect((await t.sql("SELECT CASE WHEN 1 THEN 'a' END")).text).toContain('CASE expressions (use if())');
+    expect((await t.sql('SELECT uniq(blob1) FROM temperatures')).text).toBe(
+      'Input was invalid: unknown function uniq',
+    );
+    expect((await t.sql("SELECT CASE WHEN 1 THEN 'a' END")).text).toContain(
+      'CASE expressions (use if())',
+    );
   });
 });
 
@@ -368,7 +440,7 @@ describe('injection attempts run nothing but the one checked SELECT', () => {
     "SELECT 1 /* /* */ , file('/etc/passwd') */",
     "SELECT 'a' FROM temperatures WHERE blob1 = '' OR 1 = 1; DROP TABLE temperatures --'",
     "SELECT ｆile('x')",
-    "SELECT 1 AS `a\nb`",
+    'SELECT 1 AS `a\nb`',
     "SELECT formatQuery('SELECT 1')",
     "SELECT * FROM temperatures WHERE index1 = 'x' UNION ALL SELECT * FROM temperatures",
   ];
@@ -404,11 +476,14 @@ describe('the API around the queries', () => {
         messages: [],
       });
     }
-    const other = await fetch(`${t.base}/client/v4/accounts/ffffffffffffffffffffffffffffffff/analytics_engine/sql`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${API_TOKEN}` },
-      body: 'SELECT 1',
-    });
+    const other = await fetch(
+      `${t.base}/client/v4/accounts/ffffffffffffffffffffffffffffffff/analytics_engine/sql`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+        body: 'SELECT 1',
+      },
+    );
     expect(other.status).toBe(403);
   });
 

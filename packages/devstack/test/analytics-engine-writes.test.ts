@@ -59,12 +59,16 @@ describe('data points', () => {
 
   it('loses no point of many concurrent writes', async () => {
     const writes = Array.from({ length: 40 }, (_, i) =>
-      t.write('concurrent', Array.from({ length: 25 }, (_, j) => ({ indexes: [`w${i}`], doubles: [j] }))),
+      t.write(
+        'concurrent',
+        Array.from({ length: 25 }, (_, j) => ({ indexes: [`w${i}`], doubles: [j] })),
+      ),
     );
-    for (const result of await Promise.all(writes)) expect(result).toEqual({ status: 200, body: { written: 25 } });
-    expect((await t.json('SELECT count() AS n, count(DISTINCT index1) AS writers FROM concurrent')).data).toEqual([
-      { n: '1000', writers: '40' },
-    ]);
+    for (const result of await Promise.all(writes))
+      expect(result).toEqual({ status: 200, body: { written: 25 } });
+    expect(
+      (await t.json('SELECT count() AS n, count(DISTINCT index1) AS writers FROM concurrent')).data,
+    ).toEqual([{ n: '1000', writers: '40' }]);
   });
 
   const refused: [string, unknown][] = [
@@ -78,12 +82,15 @@ describe('data points', () => {
     ['a timestamp that is not ms since the epoch', { timestamp: 'yesterday' }],
     ['a sample interval below 1', { sampleInterval: 0 }],
   ];
-  it.each(refused)('refuses %s (writeDataPoint would throw), and writes nothing of the request', async (_, point) => {
-    const result = await t.write('refused', [{ blobs: ['fine'] }, point]);
-    expect(result.status).toBe(400);
-    expect(result.body.code).toBe('INVALID_DATA_POINT');
-    expect((await t.sql('SELECT count() FROM refused')).code).toBe('UNKNOWN_DATASET');
-  });
+  it.each(refused)(
+    'refuses %s (writeDataPoint would throw), and writes nothing of the request',
+    async (_, point) => {
+      const result = await t.write('refused', [{ blobs: ['fine'] }, point]);
+      expect(result.status).toBe(400);
+      expect(result.body.code).toBe('INVALID_DATA_POINT');
+      expect((await t.sql('SELECT count() FROM refused')).code).toBe('UNKNOWN_DATASET');
+    },
+  );
 
   it('refuses a body that is not a JSON array, an invalid dataset name and a missing token', async () => {
     const post = (path: string, body: string, token = true) =>
@@ -94,7 +101,9 @@ describe('data points', () => {
       });
     expect((await post('/analytics-engine/v1/datasets/x/points', '{"blobs":[]}')).status).toBe(400);
     expect((await post('/analytics-engine/v1/datasets/x/points', 'not json')).status).toBe(400);
-    expect((await post('/analytics-engine/v1/datasets/bad%20name/points', '[{}]')).status).toBe(400);
+    expect((await post('/analytics-engine/v1/datasets/bad%20name/points', '[{}]')).status).toBe(
+      400,
+    );
     expect((await post('/analytics-engine/v1/datasets/x/points', '[{}]', false)).status).toBe(403);
   });
 });

@@ -39,7 +39,13 @@ it('start --json prints one JSON line, serves, and stops everything on SIGTERM; 
     child.on('exit', (code) => reject(new Error(`exited early with ${String(code)}`)));
   });
   const info = JSON.parse(first) as Record<string, string> & {
-    analyticsEngine: { available: boolean; url: string; accountId: string; apiToken: string; sqlUrl: string };
+    analyticsEngine: {
+      available: boolean;
+      url: string;
+      accountId: string;
+      apiToken: string;
+      sqlUrl: string;
+    };
   };
   expect(Object.keys(info)).toEqual([
     'url',
@@ -55,7 +61,9 @@ it('start --json prints one JSON line, serves, and stops everything on SIGTERM; 
   const engine = info.analyticsEngine;
   expect(engine).toMatchObject({ available: true, url: info.url });
   expect(engine.accountId).toMatch(/^[0-9a-f]{32}$/);
-  expect(engine.sqlUrl).toBe(`${info.url}/client/v4/accounts/${engine.accountId}/analytics_engine/sql`);
+  expect(engine.sqlUrl).toBe(
+    `${info.url}/client/v4/accounts/${engine.accountId}/analytics_engine/sql`,
+  );
   const answer = await fetch(engine.sqlUrl, {
     method: 'POST',
     headers: { authorization: `Bearer ${engine.apiToken}` },
@@ -141,11 +149,20 @@ it('starts without chdb installed and says that the local Analytics Engine is un
   };
   for (const name of Object.keys(manifest.dependencies)) {
     await mkdir(dirname(join(copy, 'node_modules', name)), { recursive: true });
-    await symlink(await realpath(join(packageDir, 'node_modules', name)), join(copy, 'node_modules', name));
+    await symlink(
+      await realpath(join(packageDir, 'node_modules', name)),
+      join(copy, 'node_modules', name),
+    );
   }
   const child = spawn(
     process.execPath,
-    [join(copy, 'bin', 'sightline-devstack.js'), 'start', '--json', '--data-dir', join(root, 'no-chdb-data')],
+    [
+      join(copy, 'bin', 'sightline-devstack.js'),
+      'start',
+      '--json',
+      '--data-dir',
+      join(root, 'no-chdb-data'),
+    ],
     // pnpm's shims put its hoisted packages (chdb among them) on NODE_PATH; a consumer has none.
     { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_PATH: '' } },
   );
@@ -155,7 +172,10 @@ it('starts without chdb installed and says that the local Analytics Engine is un
     createInterface({ input: child.stdout }).once('line', resolve);
     child.on('exit', (code) => reject(new Error(`exited early with ${String(code)}: ${stderr}`)));
   });
-  const info = JSON.parse(first) as { url: string; analyticsEngine: { available: boolean; reason: string } };
+  const info = JSON.parse(first) as {
+    url: string;
+    analyticsEngine: { available: boolean; reason: string };
+  };
   expect(info.analyticsEngine.available).toBe(false);
   expect(info.analyticsEngine.reason).toMatch(/chdb is not installed/);
   expect(stderr).toMatch(/the local Analytics Engine is unavailable: chdb is not installed/);

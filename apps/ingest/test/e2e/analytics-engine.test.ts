@@ -64,8 +64,24 @@ describe('ingest → local Analytics Engine', () => {
       return found.length >= 2 && found;
     });
     expect(rows).toEqual([
-      { index1: site, type: 'pageview', path: '/pricing', visitor: visit.visitor, version: String(AE_SCHEMA_VERSION), scroll: '0', _sample_interval: 1 },
-      { index1: site, type: 'heartbeat', path: '/pricing', visitor: visit.visitor, version: String(AE_SCHEMA_VERSION), scroll: '40', _sample_interval: 1 },
+      {
+        index1: site,
+        type: 'pageview',
+        path: '/pricing',
+        visitor: visit.visitor,
+        version: String(AE_SCHEMA_VERSION),
+        scroll: '0',
+        _sample_interval: 1,
+      },
+      {
+        index1: site,
+        type: 'heartbeat',
+        path: '/pricing',
+        visitor: visit.visitor,
+        version: String(AE_SCHEMA_VERSION),
+        scroll: '40',
+        _sample_interval: 1,
+      },
     ]);
     const [count] = await sql<{ n: string }>(
       `SELECT SUM(_sample_interval) AS n FROM sightline_events WHERE index1 = '${site}'`,

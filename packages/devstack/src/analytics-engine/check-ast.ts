@@ -68,7 +68,9 @@ function checkExpression(node: AstNode, inList = false): void {
   switch (node.type) {
     case 'Identifier':
       if (nameOf(node).includes('.')) {
-        throw refuse('qualified names are not supported: a query reads one dataset, by its bare name');
+        throw refuse(
+          'qualified names are not supported: a query reads one dataset, by its bare name',
+        );
       }
       return;
     case 'Asterisk':
@@ -103,7 +105,8 @@ function checkExpression(node: AstNode, inList = false): void {
         throw refuse(`unsupported use of ${name}`);
       }
       const isIn = lower === 'in' || lower === 'notin';
-      for (const list of lists) list.children.forEach((c, i) => checkExpression(c, isIn && i === 1));
+      for (const list of lists)
+        list.children.forEach((c, i) => checkExpression(c, isIn && i === 1));
       return;
     }
     default:
@@ -113,10 +116,17 @@ function checkExpression(node: AstNode, inList = false): void {
 
 function checkTables(node: AstNode, datasets: Set<string>): void {
   const element = node.children;
-  if (element.length !== 1) throw refuse('JOIN is not supported (queries can only operate on a single table)');
+  if (element.length !== 1)
+    throw refuse('JOIN is not supported (queries can only operate on a single table)');
   const parts = element[0]!.children;
-  if (element[0]!.type !== 'TablesInSelectQueryElement' || parts.length !== 1 || parts[0]!.type !== 'TableExpression') {
-    throw refuse('JOIN and ARRAY JOIN are not supported (queries can only operate on a single table)');
+  if (
+    element[0]!.type !== 'TablesInSelectQueryElement' ||
+    parts.length !== 1 ||
+    parts[0]!.type !== 'TableExpression'
+  ) {
+    throw refuse(
+      'JOIN and ARRAY JOIN are not supported (queries can only operate on a single table)',
+    );
   }
   const sources = parts[0]!.children;
   if (sources.length !== 1) throw refuse('SAMPLE and FINAL are not supported');
@@ -126,7 +136,11 @@ function checkTables(node: AstNode, datasets: Set<string>): void {
     return;
   }
   if (source.type !== 'TableIdentifier') {
-    throw refuse(source.type === 'Function' ? `table functions are not supported (${nameOf(source)})` : `unsupported FROM ${source.type}`);
+    throw refuse(
+      source.type === 'Function'
+        ? `table functions are not supported (${nameOf(source)})`
+        : `unsupported FROM ${source.type}`,
+    );
   }
   const name = nameOf(source);
   if (name.includes('.')) throw refuse('only datasets can be queried, by their bare name');

@@ -46,7 +46,23 @@ const KEYWORDS = new Set([
   'DISTINCT',
 ]);
 
-const ALLOWED_OPERATORS = new Set(['(', ')', ',', '*', '+', '-', '/', '%', '=', '<', '>', '<=', '>=', '<>', '!=']);
+const ALLOWED_OPERATORS = new Set([
+  '(',
+  ')',
+  ',',
+  '*',
+  '+',
+  '-',
+  '/',
+  '%',
+  '=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '<>',
+  '!=',
+]);
 
 const fail = (code: ConstructorParameters<typeof AnalyticsEngineQueryError>[0], message: string) =>
   new AnalyticsEngineQueryError(code, message);
@@ -91,7 +107,10 @@ function readFormat(tokens: Token[]): SqlFormat {
   const name = tokens[at + 1]!;
   const format = SQL_FORMATS.find((f) => f.toLowerCase() === name.value.toLowerCase());
   if (!format || name.kind !== 'word') {
-    throw fail('UNSUPPORTED_FORMAT', `unsupported FORMAT ${name.text}; use ${SQL_FORMATS.join(', ')}`);
+    throw fail(
+      'UNSUPPORTED_FORMAT',
+      `unsupported FORMAT ${name.text}; use ${SQL_FORMATS.join(', ')}`,
+    );
   }
   tokens.splice(at, 2);
   return format;
@@ -170,11 +189,16 @@ export function checkQueryText(text: string): CheckedQuery {
     throw fail('UNSUPPORTED_STATEMENT', `unsupported statement SHOW ${what}`.trimEnd());
   }
   if (statement !== 'SELECT') {
-    throw fail('UNSUPPORTED_STATEMENT', `unsupported statement ${tokens[0]!.text}; use SELECT or SHOW`);
+    throw fail(
+      'UNSUPPORTED_STATEMENT',
+      `unsupported statement ${tokens[0]!.text}; use SELECT or SHOW`,
+    );
   }
 
   // `LIMIT ALL` is the reference's "no restriction"; ClickHouse has no such form.
-  const limitAll = tokens.findIndex((t, i) => upper(t) === 'LIMIT' && upper(tokens[i + 1]) === 'ALL');
+  const limitAll = tokens.findIndex(
+    (t, i) => upper(t) === 'LIMIT' && upper(tokens[i + 1]) === 'ALL',
+  );
   if (limitAll !== -1) tokens.splice(limitAll, 2);
 
   const rewrites = new Map<number, string>();
@@ -203,7 +227,8 @@ export function checkQueryText(text: string): CheckedQuery {
     }
     if (word === 'INTERVAL') checkInterval(tokens, i);
     const next = tokens[i + 1];
-    if (next?.kind === 'op' && next.text === '(' && !KEYWORDS.has(word)) checkCall(tokens, i, rewrites);
+    if (next?.kind === 'op' && next.text === '(' && !KEYWORDS.has(word))
+      checkCall(tokens, i, rewrites);
   }
 
   const sql = tokens.map((t, i) => rewrites.get(i) ?? t.text).join(' ');

@@ -40,7 +40,13 @@ function byteLength(value: WireBlob | undefined): number {
 }
 
 const TSV_SPECIAL = /[\\\t\n\r\0]/g;
-const TSV_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' };
+const TSV_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '\\0',
+};
 
 /**
  * A blob as a TabSeparated field: text escaped as ClickHouse reads it back; bytes as `\xHH`
@@ -51,7 +57,10 @@ function tsvField(value: WireBlob | undefined): string {
   if (typeof value === 'string') return value.replace(TSV_SPECIAL, (ch) => TSV_ESCAPES[ch]!);
   let out = '';
   for (const byte of Buffer.from(value.base64, 'base64')) {
-    out += byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
+    out +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`;
   }
   return out;
 }
@@ -101,7 +110,12 @@ export function encodeDataPoint(dataset: string, point: WireDataPoint, now: numb
   if (!Number.isInteger(interval) || interval < 1 || interval > 0xffffffff) {
     throw new InvalidDataPointError('sampleInterval is a whole number of at least 1');
   }
-  const fields = [dataset, String(Math.floor(timestamp / 1000)), String(interval), tsvField(indexes[0])];
+  const fields = [
+    dataset,
+    String(Math.floor(timestamp / 1000)),
+    String(interval),
+    tsvField(indexes[0]),
+  ];
   for (let i = 0; i < MAX_BLOBS; i++) fields.push(tsvField(blobs[i]));
   for (let i = 0; i < MAX_DOUBLES; i++) fields.push(formatDouble(doubles[i] ?? 0));
   return fields.join('\t') + '\n';

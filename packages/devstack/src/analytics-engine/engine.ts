@@ -6,6 +6,7 @@
  * stack down.
  */
 import { createRequire } from 'node:module';
+import type * as chdb from 'chdb';
 import type { Session } from 'chdb';
 import { checkExplainAst } from './check-ast.js';
 import { checkQueryText } from './check-text.js';
@@ -48,8 +49,10 @@ function engineMessage(error: unknown): { message: string; name: string } {
 function asQueryError(error: unknown): AnalyticsEngineQueryError {
   if (error instanceof AnalyticsEngineQueryError) return error;
   const { message, name } = engineMessage(error);
-  if (name === 'SYNTAX_ERROR') return new AnalyticsEngineQueryError('SYNTAX_ERROR', message, { cause: error });
-  if (name === 'UNKNOWN_TABLE') return new AnalyticsEngineQueryError('UNKNOWN_DATASET', message, { cause: error });
+  if (name === 'SYNTAX_ERROR')
+    return new AnalyticsEngineQueryError('SYNTAX_ERROR', message, { cause: error });
+  if (name === 'UNKNOWN_TABLE')
+    return new AnalyticsEngineQueryError('UNKNOWN_DATASET', message, { cause: error });
   return new AnalyticsEngineQueryError('QUERY_FAILED', message, { cause: error });
 }
 
@@ -60,14 +63,25 @@ const literal = (text: string): string => `'${text.replace(/\\/g, '\\\\').replac
 function checkCanonical(sql: string): void {
   const tokens = tokenize(sql);
   tokens.forEach((t, i) => {
-    if (t.kind === 'op' && t.text === ';') throw new AnalyticsEngineQueryError('UNSUPPORTED_STATEMENT', 'only one statement per request');
+    if (t.kind === 'op' && t.text === ';')
+      throw new AnalyticsEngineQueryError(
+        'UNSUPPORTED_STATEMENT',
+        'only one statement per request',
+      );
     if (t.kind !== 'word') return;
     const word = t.value.toUpperCase();
     const unsupported = UNSUPPORTED_WORDS[word];
-    if (unsupported) throw new AnalyticsEngineQueryError('UNSUPPORTED_CONSTRUCT', `${unsupported} is not supported`);
+    if (unsupported)
+      throw new AnalyticsEngineQueryError(
+        'UNSUPPORTED_CONSTRUCT',
+        `${unsupported} is not supported`,
+      );
     const previous = tokens[i - 1]?.value.toUpperCase();
     if (word === 'DISTINCT' && previous === 'SELECT') {
-      throw new AnalyticsEngineQueryError('UNSUPPORTED_CONSTRUCT', 'SELECT DISTINCT is not supported; use GROUP BY');
+      throw new AnalyticsEngineQueryError(
+        'UNSUPPORTED_CONSTRUCT',
+        'SELECT DISTINCT is not supported; use GROUP BY',
+      );
     }
     if (word === 'BY' && previous !== 'GROUP' && previous !== 'ORDER') {
       throw new AnalyticsEngineQueryError('UNSUPPORTED_CONSTRUCT', 'LIMIT … BY is not supported');
@@ -77,7 +91,10 @@ function checkCanonical(sql: string): void {
 
 export class LocalAnalyticsEngine {
   private readonly datasets = new Set<string>();
-  private readonly pending = new Map<string, { rows: string[]; done: (() => void)[]; failed: ((e: unknown) => void)[] }>();
+  private readonly pending = new Map<
+    string,
+    { rows: string[]; done: (() => void)[]; failed: ((e: unknown) => void)[] }
+  >();
   private flushing: Promise<void> | undefined;
 
   private constructor(
@@ -94,7 +111,7 @@ export class LocalAnalyticsEngine {
    */
   static async open(dir: string): Promise<LocalAnalyticsEngine> {
     // Resolved as start.ts checked for it (CommonJS resolution, NODE_PATH included).
-    const { Session: ChdbSession } = createRequire(import.meta.url)('chdb') as typeof import('chdb');
+    const { Session: ChdbSession } = createRequire(import.meta.url)('chdb') as typeof chdb;
     // Analytics Engine's SQL API runs in UTC ("SHOW TIMEZONE … should always be Etc/UTC").
     const writer = new ChdbSession(dir, { connectionArgs: ['--session_timezone=Etc/UTC'] });
     await writer.queryAsync(`CREATE DATABASE IF NOT EXISTS ${DATABASE}`);
@@ -133,7 +150,8 @@ export class LocalAnalyticsEngine {
   async query(text: string): Promise<QueryResult> {
     const checked = checkQueryText(text);
     const { format } = checked;
-    const sql = checked.kind === 'select' ? await this.canonical(checked.sql) : SHOW_SQL[checked.kind];
+    const sql =
+      checked.kind === 'select' ? await this.canonical(checked.sql) : SHOW_SQL[checked.kind];
     try {
       const result = await this.reader.queryAsync(sql, { format });
       return { body: result.text(), contentType: CONTENT_TYPES[format] };
@@ -145,12 +163,18 @@ export class LocalAnalyticsEngine {
   /** ClickHouse's own formatting of one statement, checked as it will run. */
   private async canonical(sql: string): Promise<string> {
     try {
-      const formatted = (await this.reader.queryAsync(`SELECT formatQuery(${literal(sql)})`, { format: 'TabSeparatedRaw' }))
+      const formatted = (
+        await this.reader.queryAsync(`SELECT formatQuery(${literal(sql)})`, {
+          format: 'TabSeparatedRaw',
+        })
+      )
         .text()
         .trimEnd();
       // TabSeparatedRaw writes the multi-line text as it is; one statement came back.
       checkCanonical(formatted);
-      const explain = await this.reader.queryAsync(`EXPLAIN AST ${formatted}`, { format: 'TabSeparatedRaw' });
+      const explain = await this.reader.queryAsync(`EXPLAIN AST ${formatted}`, {
+        format: 'TabSeparatedRaw',
+      });
       checkExplainAst(explain.text(), this.datasets);
       return formatted;
     } catch (error) {

@@ -23,7 +23,9 @@ export interface EngineHttpOptions {
 /** Cloudflare API v4's error envelope. */
 function cloudflareError(res: ServerResponse, status: number, code: number, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ result: null, success: false, errors: [{ code, message }], messages: [] }));
+  res.end(
+    JSON.stringify({ result: null, success: false, errors: [{ code, message }], messages: [] }),
+  );
 }
 
 function authorised(req: IncomingMessage, token: string): boolean {
@@ -46,7 +48,11 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
-async function handleSql(req: IncomingMessage, res: ServerResponse, engine: LocalAnalyticsEngine): Promise<void> {
+async function handleSql(
+  req: IncomingMessage,
+  res: ServerResponse,
+  engine: LocalAnalyticsEngine,
+): Promise<void> {
   let text: string;
   try {
     // Up to 4 bytes per character of the longest query accepted.
@@ -86,7 +92,9 @@ async function handleWrite(
     const tooLarge = error instanceof BodyTooLarge;
     json(tooLarge ? 413 : 400, {
       code: tooLarge ? 'BODY_TOO_LARGE' : 'INVALID_JSON',
-      message: tooLarge ? 'at most 64 MiB of data points per request' : 'the body is a JSON array of data points',
+      message: tooLarge
+        ? 'at most 64 MiB of data points per request'
+        : 'the body is a JSON array of data points',
     });
     return;
   }
@@ -121,7 +129,12 @@ export function serveAnalyticsEngine(options: EngineHttpOptions, port: number): 
         return;
       }
       if (!sql && !write) {
-        cloudflareError(res, 404, 7003, `Could not route to ${url.pathname}, perhaps your object identifier is invalid?`);
+        cloudflareError(
+          res,
+          404,
+          7003,
+          `Could not route to ${url.pathname}, perhaps your object identifier is invalid?`,
+        );
         return;
       }
       if (req.method !== 'POST') {
@@ -140,8 +153,13 @@ export function serveAnalyticsEngine(options: EngineHttpOptions, port: number): 
         res.destroy();
         return;
       }
-      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-sightline-error-code': 'ENGINE_ERROR' });
-      res.end(`local Analytics Engine error: ${error instanceof Error ? error.message : String(error)}`);
+      res.writeHead(500, {
+        'content-type': 'text/plain; charset=utf-8',
+        'x-sightline-error-code': 'ENGINE_ERROR',
+      });
+      res.end(
+        `local Analytics Engine error: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   });
   return new Promise((resolve, reject) => {

@@ -137,13 +137,25 @@ export function tokenize(sql: string): Token[] {
     }
     if (ch === "'" || ch === '"' || ch === '`') {
       const { end, value } = readQuoted(sql, i);
-      tokens.push({ kind: ch === "'" ? 'string' : 'quoted', text: sql.slice(i, end), value, start: i, end });
+      tokens.push({
+        kind: ch === "'" ? 'string' : 'quoted',
+        text: sql.slice(i, end),
+        value,
+        start: i,
+        end,
+      });
       i = end;
       continue;
     }
     if (DIGIT.test(ch) || (ch === '.' && DIGIT.test(sql[i + 1] ?? ''))) {
       const end = readNumber(sql, i);
-      tokens.push({ kind: 'number', text: sql.slice(i, end), value: sql.slice(i, end), start: i, end });
+      tokens.push({
+        kind: 'number',
+        text: sql.slice(i, end),
+        value: sql.slice(i, end),
+        start: i,
+        end,
+      });
       i = end;
       continue;
     }

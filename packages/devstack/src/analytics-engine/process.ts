@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   const dir = process.env.SIGHTLINE_AE_DIR;
   const accountId = process.env.SIGHTLINE_AE_ACCOUNT_ID;
   const apiToken = process.env.SIGHTLINE_AE_API_TOKEN;
-  if (!dir || !accountId || !apiToken) throw new Error('SIGHTLINE_AE_DIR, _ACCOUNT_ID and _API_TOKEN are required');
+  if (!dir || !accountId || !apiToken)
+    throw new Error('SIGHTLINE_AE_DIR, _ACCOUNT_ID and _API_TOKEN are required');
   const engine = await LocalAnalyticsEngine.open(dir);
   const server = await serveAnalyticsEngine({ engine, accountId, apiToken }, 0);
   let stopping = false;

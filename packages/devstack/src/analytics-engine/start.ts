@@ -49,7 +49,8 @@ export interface StartAnalyticsEngineOptions {
 
 function forward(child: ChildProcess, log: (line: string) => void): void {
   const onData = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`[analytics-engine] ${line}`);
+    for (const line of chunk.toString('utf8').split('\n'))
+      if (line.trim()) log(`[analytics-engine] ${line}`);
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
@@ -62,7 +63,9 @@ function forward(child: ChildProcess, log: (line: string) => void): void {
  * const engine = await startAnalyticsEngine({ dir, accountId, apiToken, log: console.log });
  * await engine.stop();
  */
-export async function startAnalyticsEngine(options: StartAnalyticsEngineOptions): Promise<RunningAnalyticsEngine> {
+export async function startAnalyticsEngine(
+  options: StartAnalyticsEngineOptions,
+): Promise<RunningAnalyticsEngine> {
   const { file, execArgv } = engineEntry();
   // The directory as an argument too, so a later devstack can recognise an orphan by its
   // command line (lock.ts).
@@ -77,7 +80,9 @@ export async function startAnalyticsEngine(options: StartAnalyticsEngineOptions)
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   forward(child, options.log);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('timed out after 60 s')), 60_000);
     child.once('message', (message: { ready?: number; error?: string }) => {
