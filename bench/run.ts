@@ -39,11 +39,11 @@ const steps: [string, () => Promise<void>][] = [
       const stack = await dbStack();
       const visible = await benchIngestToVisible(stack, quick ? 50 : 300, log);
       const sizes = quick ? [1_000_000] : [1_000_000, 10_000_000];
-      const levels = await benchAggregations(stack, sizes, quick ? 10 : 30, log);
+      const levels = await benchAggregations(sizes, quick ? 10 : 30, log);
       await writeSystemResult('analytics-engine', {
         title: 'Local Analytics Engine',
         method:
-          "The devstack's local Analytics Engine (chdb in its own process) through the SQL API shape (HTTP, text and AST checks, ClickHouse). Beacon → visible: one page view at a time POSTed to the ingest Worker in Miniflare with EVENTS_AE bound by the devstack's plugin, then `SELECT count() … WHERE blob3 = <its path>` polled every 2 ms until it answers 1; from just before the POST. Aggregations: Sightline-shaped data points (5 sites, schema column map) scattered over 30 days, written through the local write endpoint in batches of 50,000, each query run after 3 warm-ups; `SELECT 1` through the same API is the baseline.",
+          "The devstack's local Analytics Engine (chdb in its own process) through the SQL API shape (HTTP, text and AST checks, ClickHouse). Beacon → visible: one page view at a time POSTed to the ingest Worker in Miniflare with EVENTS_AE bound by the devstack's plugin, then `SELECT count() … WHERE blob3 = <its path>` polled every 2 ms until it answers 1; from just before the POST. Aggregations: Sightline-shaped data points (5 sites, schema column map) scattered over 30 days, generated into the engine's data by ClickHouse while the stack is stopped, then each query run through a restarted stack's SQL API after 3 warm-ups; `SELECT 1` through the same API is the baseline.",
         notes: [
           'Visibility is immediate once the write endpoint answers (the insert is committed before it replies); the beacon path adds the batcher window (10 ms) and the SiteLive call before the point is written. Analytics Engine itself makes points queryable within about a minute.',
           'Everything (Worker, devstack, engine, load generator) shares the 2 cores.',
