@@ -5,7 +5,7 @@
  * Sightline-shaped data points spread over 30 days. The baseline of both is `SELECT 1` through
  * the same API (HTTP, the two checks, ClickHouse) measured in the same run.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevstack, type Devstack } from '@sightline/devstack';
@@ -135,6 +135,8 @@ export const AGGREGATIONS: Record<string, string> = {
  */
 export async function benchAggregations(sizes: number[], runs: number, log: (s: string) => void) {
   const dataDir = await mkdtemp(join(tmpdir(), 'sightline-ae-bench-'));
+  // No database schema needed: only the engine is queried.
+  await mkdir(join(dataDir, 'no-migrations'));
   const start = () => startDevstack({ dataDir, migrationsDir: join(dataDir, 'no-migrations') });
   let stack = await start();
   const levels = [];
