@@ -183,6 +183,13 @@ try {
           // wrangler dev reads declared secrets from the environment.
           SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
           IP_HASH_SALT: 'local-development-salt',
+          // Where EVENTS_AE's data points go (the devstack's Miniflare plugin, wrangler.jsonc).
+          ...(stack.analyticsEngine.available
+            ? {
+                SIGHTLINE_AE_URL: stack.url,
+                SIGHTLINE_AE_API_TOKEN: stack.analyticsEngine.apiToken,
+              }
+            : {}),
         },
       },
     );
@@ -223,6 +230,12 @@ try {
   Postgres                       ${stack.dbUrl}
   publishable key                ${stack.publishableKey}
   anon key (legacy)              ${stack.anonKey}
+  Analytics Engine (SQL API)     ${
+    stack.analyticsEngine.available
+      ? `${stack.analyticsEngine.sqlUrl}
+  Analytics Engine token         ${stack.analyticsEngine.apiToken}`
+      : `unavailable: ${stack.analyticsEngine.reason}`
+  }
 ${ingestUrl ? `  ingest Worker                  ${ingestUrl}\n` : ''}${dashboardUrl ? `  dashboard (signed in)          ${dashboardUrl}\n` : ''}${demoUrl ? `  demo website                   ${demoUrl}\n` : ''}${token ? `  dashboard token (demo site)    ${token}\n` : ''}${withTraffic && demoUrl ? `  traffic simulator              ${args.rate} visits/s (--no-traffic to disable)\n` : ''}${missing.length ? `\n  not there yet: ${missing.join('; ')}\n` : ''}
 Press Ctrl-C to stop everything.
 `);

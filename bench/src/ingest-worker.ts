@@ -45,6 +45,11 @@ export interface IngestWorkerOptions {
   persistDir?: string;
   /** A `wrangler deploy --dry-run` output to run; built once per process when absent. */
   buildDir?: string;
+  /**
+   * Bind EVENTS_AE to this devstack's local Analytics Engine (the devstack's Miniflare plugin, as
+   * wrangler.jsonc's development config does); Miniflare's stand-in that stores nothing otherwise.
+   */
+  analyticsEngine?: { url: string; apiToken: string };
 }
 
 export async function startIngestMiniflare(options: IngestWorkerOptions): Promise<WorkerHandle> {
@@ -72,7 +77,21 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
     },
     kvNamespaces: ['SITES_KV'],
     durableObjects: { SITE_LIVE_DO: { className: 'SiteLive', useSQLite: true } },
-    analyticsEngineDatasets: { EVENTS_AE: { dataset: 'sightline_events' } },
+    ...(options.analyticsEngine
+      ? {
+          unsafeBindings: [
+            {
+              name: 'EVENTS_AE',
+              type: 'analytics_engine_local',
+              plugin: {
+                package: '@sightline/devstack/miniflare',
+                name: 'sightline-analytics-engine',
+              },
+              options: { dataset: 'sightline_events', ...options.analyticsEngine },
+            },
+          ],
+        }
+      : { analyticsEngineDatasets: { EVENTS_AE: { dataset: 'sightline_events' } } }),
     kvPersist: persist && `${persist}/kv`,
     durableObjectsPersist: persist && `${persist}/do`,
   });

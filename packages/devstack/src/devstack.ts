@@ -1,6 +1,11 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { JWK, JWTPayload } from 'jose';
 import pg from 'pg';
+import {
+  analyticsEngineUnavailableReason,
+  startAnalyticsEngine,
+  type RunningAnalyticsEngine,
+} from './analytics-engine/start.js';
 import { ApiKeys } from './api-keys.js';
 import { authConfig, type AuthOptions } from './auth/config.js';
 import { authHandler } from './auth/server.js';
@@ -30,7 +35,31 @@ export interface DevstackOptions {
   log?: (line: string) => void;
   /** Auth settings (site URL, redirect URLs, confirmations, lifetimes). */
   auth?: AuthOptions;
+  /**
+   * Run the local Analytics Engine (needs the optional peer dependency chdb). Default: true
+   * when chdb is installed.
+   */
+  analyticsEngine?: boolean;
 }
+
+/**
+ * The local Analytics Engine, reached the way Cloudflare's API is:
+ * `POST ${url}/client/v4/accounts/${accountId}/analytics_engine/sql` with
+ * `Authorization: Bearer ${apiToken}`.
+ */
+export type DevstackAnalyticsEngine =
+  | {
+      available: true;
+      /** Stands in for `https://api.cloudflare.com`: the gateway's URL. */
+      url: string;
+      accountId: string;
+      apiToken: string;
+      /** The SQL API endpoint: `${url}/client/v4/accounts/${accountId}/analytics_engine/sql`. */
+      sqlUrl: string;
+      /** The local write endpoint of a dataset (a JSON array of data points). */
+      writeUrl(dataset: string): string;
+    }
+  | { available: false; reason: string };
 
 export interface Devstack {
   /** `http://127.0.0.1:<port>`: /rest/v1, /auth/v1, /realtime/v1 like a project URL, and /inbox. */
@@ -68,6 +97,8 @@ export interface Devstack {
   dbUrl: string;
   /** True when this start created the cluster (cold start). */
   initialised: boolean;
+  /** The local Analytics Engine, or why it is not running. */
+  analyticsEngine: DevstackAnalyticsEngine;
   /** Applies pending migrations of `dir` (default: the start's migrationsDir) and reloads PostgREST's schema cache. */
   applyMigrations(dir?: string): Promise<AppliedMigration[]>;
   /**
@@ -109,6 +140,25 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     }
   };
 
+  const unavailable =
+    options.analyticsEngine === false
+      ? 'disabled (analyticsEngine: false)'
+      : analyticsEngineUnavailableReason();
+  if (unavailable) log(`devstack: the local Analytics Engine is unavailable: ${unavailable}`);
+  // Started beside Postgres (it needs nothing from it), awaited before the gateway.
+  const engineStarting: Promise<RunningAnalyticsEngine | undefined> = unavailable
+    ? Promise.resolve(undefined)
+    : startAnalyticsEngine({
+        dir: join(dataDir, 'analytics-engine'),
+        accountId: secrets.analyticsEngineAccountId,
+        apiToken: secrets.analyticsEngineApiToken,
+        log,
+      });
+  // A failed start surfaces where it is awaited; until then it must not count as unhandled.
+  engineStarting.catch(() => undefined);
+  // Stopped with the rest if it started, whatever fails meanwhile.
+  cleanups.push(async () => (await engineStarting.catch(() => undefined))?.stop());
+
   try {
     const postgres: RunningPostgres = await startPostgres({
       dataDir,
@@ -135,7 +185,8 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       log,
     });
     cleanups.push(() => postgrest.stop());
-    await writeLock(dataDir, [postgres.pid, postgrest.pid]);
+    const engine = await engineStarting;
+    await writeLock(dataDir, [postgres.pid, postgrest.pid, engine?.pid]);
 
     const gatewayPort = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${gatewayPort}`;
@@ -173,6 +224,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
             .writeHead(503, { 'content-type': 'application/json' })
             .end('{"error":"Realtime is restarting"}');
       },
+      analyticsEngine: () => engine?.port ?? unavailable ?? 'not running',
       realtimeUpgrade: (req, socket, head, path) => {
         if (realtime) realtime.handleUpgrade(req, socket, head, path);
         else
@@ -190,7 +242,22 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     });
 
     let migrating = Promise.resolve<AppliedMigration[]>([]);
-    log(`devstack ready at ${url} (postgres ${dbPort}, postgrest ${postgrest.port})`);
+    const accountId = secrets.analyticsEngineAccountId;
+    const analyticsEngine: DevstackAnalyticsEngine = engine
+      ? {
+          available: true,
+          url,
+          accountId,
+          apiToken: secrets.analyticsEngineApiToken,
+          sqlUrl: `${url}/client/v4/accounts/${accountId}/analytics_engine/sql`,
+          writeUrl: (dataset) =>
+            `${url}/analytics-engine/v1/datasets/${encodeURIComponent(dataset)}/points`,
+        }
+      : { available: false, reason: unavailable ?? 'not running' };
+    log(
+      `devstack ready at ${url} (postgres ${dbPort}, postgrest ${postgrest.port}, ` +
+        `analytics engine ${engine ? engine.port : 'unavailable'})`,
+    );
     return {
       url,
       publishableKey: secrets.publishableKey,
@@ -208,6 +275,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       signToken: (claims, signOptions = {}) => keys.sign(claims, signOptions),
       dbUrl,
       initialised: postgres.initialised,
+      analyticsEngine,
       applyMigrations(dir) {
         const target = dir ?? migrationsDir;
         // One migration run at a time on the shared admin connection.

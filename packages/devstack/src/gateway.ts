@@ -25,6 +25,11 @@ export interface GatewayOptions {
   realtimeHttp?: HttpHandler;
   /** Handles /realtime/v1/* upgrades; path has the prefix stripped. */
   realtimeUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer, path: string) => void;
+  /**
+   * The local Analytics Engine's port, or why it is not running: /client/v4/* (Cloudflare's SQL
+   * API) and /analytics-engine/* (the local write path) go to it, with their own bearer token.
+   */
+  analyticsEngine?: () => number | string;
 }
 
 const CORS_HEADERS = {
@@ -56,14 +61,17 @@ function refuseKey(res: ServerResponse, check: Extract<ApiKeyCheck, { ok: false 
   );
 }
 
-function proxyToPostgrest(
+/** Forwards a request to a local upstream; `bearer` replaces its Authorization when given. */
+function proxy(
   req: IncomingMessage,
   res: ServerResponse,
   port: number,
   path: string,
-  bearer: string,
+  name: string,
+  bearer?: string,
 ): void {
-  const headers = { ...req.headers, host: `127.0.0.1:${port}`, authorization: `Bearer ${bearer}` };
+  const headers = { ...req.headers, host: `127.0.0.1:${port}` };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   const upstream = request(
     { host: '127.0.0.1', port, method: req.method, path, headers },
     (response) => {
@@ -76,10 +84,26 @@ function proxyToPostgrest(
   );
   upstream.on('error', (error) => {
     if (!res.headersSent)
-      json(res, 502, { message: 'PostgREST is unavailable', details: error.message });
+      json(res, 502, { message: `${name} is unavailable`, details: error.message });
     else res.destroy(error);
   });
   req.pipe(upstream);
+}
+
+/** Cloudflare API v4's error envelope, for the Analytics Engine routes. */
+function analyticsEngineUnavailable(res: ServerResponse, reason: string): void {
+  res.writeHead(503, {
+    'content-type': 'application/json',
+    'x-sightline-error-code': 'ANALYTICS_ENGINE_UNAVAILABLE',
+  });
+  res.end(
+    JSON.stringify({
+      result: null,
+      success: false,
+      errors: [{ code: 503, message: `the local Analytics Engine is unavailable: ${reason}` }],
+      messages: [],
+    }),
+  );
 }
 
 /**
@@ -107,7 +131,7 @@ async function restRequest(
       return;
     }
   }
-  proxyToPostgrest(req, res, options.postgrestPort, path, bearer);
+  proxy(req, res, options.postgrestPort, path, 'PostgREST', bearer);
 }
 
 /** Auth routes a browser reaches without an apikey: links in e-mails and the public key set. */
@@ -171,6 +195,14 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const inbox = /^\/inbox(\/.*)?$/.exec(url.pathname);
     if (inbox && options.inbox) return options.inbox(req, res, inbox[1] ?? '/');
+    if (
+      options.analyticsEngine &&
+      (url.pathname.startsWith('/client/v4/') || url.pathname.startsWith('/analytics-engine/'))
+    ) {
+      const engine = options.analyticsEngine();
+      if (typeof engine === 'string') return analyticsEngineUnavailable(res, engine);
+      return proxy(req, res, engine, url.pathname + url.search, 'The local Analytics Engine');
+    }
     json(res, 404, { message: 'no Route matched with those values' });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -23,6 +23,10 @@ export interface Secrets {
   emailApiKey: string;
   postgresPassword: string;
   authenticatorPassword: string;
+  /** The local Analytics Engine's account id (32 hex digits, like a Cloudflare account id). */
+  analyticsEngineAccountId: string;
+  /** Bearer token of the local Analytics Engine's SQL API and write endpoint. */
+  analyticsEngineApiToken: string;
 }
 
 const SECRETS_FILE = 'secrets.json';
@@ -75,6 +79,8 @@ async function complete(partial: Partial<Secrets>): Promise<Secrets> {
     emailApiKey: partial.emailApiKey ?? `re_${token(6)}_${token(18)}`,
     postgresPassword: partial.postgresPassword ?? token(24),
     authenticatorPassword: partial.authenticatorPassword ?? token(24),
+    analyticsEngineAccountId: partial.analyticsEngineAccountId ?? randomBytes(16).toString('hex'),
+    analyticsEngineApiToken: partial.analyticsEngineApiToken ?? token(32),
   };
 }
 

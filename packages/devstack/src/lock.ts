@@ -33,7 +33,10 @@ export async function stopOrphans(dataDir: string, log: (line: string) => void):
     if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
   // Unless a devstack that started meanwhile has claimed the directory.
-  if (previous.ownerPid !== process.pid && (await readLock(dataDir))?.ownerPid === previous.ownerPid)
+  if (
+    previous.ownerPid !== process.pid &&
+    (await readLock(dataDir))?.ownerPid === previous.ownerPid
+  )
     await rm(join(dataDir, LOCK_FILE), { force: true });
   return true;
 }
