@@ -64,7 +64,7 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
     scriptPath: join(buildDir, 'index.js'),
     modulesRoot: buildDir,
     // The tracker bundle is imported as text (wrangler.jsonc's "rules").
-    modulesRules: [{ type: 'Text', include: ['**/*sightline.js'] }],
+    modulesRules: [{ type: 'Text', include: ['**/*sightline*.js'] }],
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags ?? [],
     cf: BENCH_CF,

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { IngestError, onError } from './lib/errors.js';
 import { events } from './routes/events.js';
-import { trackerScript } from './routes/tracker-script.js';
+import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/tracker-script.js';
 import { live } from './routes/live.js';
 import { health } from './routes/health.js';
 
@@ -16,6 +16,8 @@ const app = new Hono<AppEnv>();
 
 app.route('/v1/events', events);
 app.route('/s.js', trackerScript);
+app.route('/s.core.js', trackerCoreScript);
+app.route('/s.vitals.js', trackerVitalsScript);
 app.route('/v1/sites', live);
 app.route('/v1/health', health);
 app.notFound(() => {
