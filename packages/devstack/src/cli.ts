@@ -8,9 +8,11 @@ import { defaultDataDir } from './paths.js';
 const USAGE = `usage: sightline-devstack <command> [options]
 
 commands:
-  start [--json] [--port N] [--data-dir DIR] [--migrations DIR]
+  start [--json] [--port N] [--data-dir DIR] [--migrations DIR] [--schemas DIR]
         start Postgres, PostgREST, Realtime and the gateway; runs until SIGINT/SIGTERM.
         --json prints one line {"url","anonKey","serviceRoleKey","jwtSecret","dbUrl"} on stdout.
+        --schemas: re-runnable SQL applied after the migrations on every start (default: the
+        schemas folder beside the migrations folder).
   reset [--data-dir DIR]
         delete the local data (database and keys).`;
 
@@ -23,10 +25,12 @@ async function start(values: {
   port?: string;
   'data-dir'?: string;
   migrations?: string;
+  schemas?: string;
 }): Promise<void> {
   const stack = await startDevstack({
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.migrations ? { migrationsDir: values.migrations } : {}),
+    ...(values.schemas ? { schemasDir: values.schemas } : {}),
     ...(values.port ? { port: Number.parseInt(values.port, 10) } : {}),
     log: logToStderr,
   });
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       migrations: { type: 'string' },
+      schemas: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

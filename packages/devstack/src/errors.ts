@@ -6,6 +6,7 @@ export type DevstackErrorCode =
   | 'DATA_DIR_IN_USE'
   | 'POSTGREST_START_FAILED'
   | 'MIGRATION_FAILED'
+  | 'SCHEMA_FAILED'
   | 'SCHEMA_RELOAD_TIMEOUT';
 
 /** Every failure the devstack raises carries a stable `code` and keeps its `cause`. */

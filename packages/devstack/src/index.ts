@@ -1,5 +1,6 @@
 export { startDevstack } from './devstack.js';
 export type { Devstack, DevstackOptions } from './devstack.js';
-export type { AppliedMigration } from './migrations.js';
+export { deployDatabase } from './deploy.js';
+export type { AppliedMigration, DeployOptions, DeployResult } from './deploy.js';
 export { DevstackError } from './errors.js';
 export type { DevstackErrorCode } from './errors.js';
