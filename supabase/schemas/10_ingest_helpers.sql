@@ -1,3 +1,5 @@
+-- Small helpers of ingest_batch: integer arrays of unique-visitor counts, wire timestamps.
+
 -- Element-wise sum of two integer arrays (missing entries are 0).
 create or replace function private.int_array_add(a integer[], b integer[]) returns integer[]
 language plpgsql immutable parallel safe as $$

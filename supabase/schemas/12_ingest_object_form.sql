@@ -1,3 +1,10 @@
+-- The object form of a flush (IngestBatch: one object per row, several sites allowed), as the
+-- compact wire form ingest_batch applies. Why it lives here as well as in the Worker
+-- (toIngestWire): the database is upgraded first (docs/deploy.md), so a Worker from before the
+-- wire form may still send the object form until it is redeployed. (Batches an older Worker
+-- left in a Durable Object's outbox are object form too; the Worker converts those itself
+-- when it sends them.) Tests and scripts send it as well.
+--
 -- The object form's rows of one site, in the compact wire form (positions as in IngestWire):
 --   session: [session_id, visitor_id, referrer_host, referrer_class, utm_source, utm_medium,
 --             utm_campaign, country, region, city, latitude, longitude, device, browser, os,

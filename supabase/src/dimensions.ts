@@ -141,13 +141,16 @@ export const DIMENSIONS = [
 
 export type DimensionName = (typeof DIMENSIONS)[number]['name'];
 
-/** visitor_days keys that are no dimension of their own. */
-export const RESERVED_KEYS = {
-  /** the site total (rollups' dimension '') */
-  siteTotal: 'a',
-  /** a page within its session's country (daily rollups' dimension 'page@<country>') */
-  pageInCountry: 'q',
-} as const;
+/** The visitor_days keys that are no dimension of their own. */
+export const SITE_TOTAL = { name: '', key: 'a' } as const; // rollups' dimension ''
+export const PAGE_IN_COUNTRY = { name: 'page@', key: 'q' } as const; // dimension 'page@<country>'
+
+/** Every visitor_days key prefix and what it stands for. */
+export const KEYS: readonly { readonly name: string; readonly key: string }[] = [
+  SITE_TOTAL,
+  ...DIMENSIONS,
+  PAGE_IN_COUNTRY,
+];
 
 export function isDimensionName(value: string): value is DimensionName {
   return DIMENSIONS.some((d) => d.name === value);

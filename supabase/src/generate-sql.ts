@@ -6,15 +6,19 @@
 // rewrites the lines in between, and `pnpm lint` fails when they differ from the registry.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DIMENSIONS, type DimensionSpec } from './dimensions.js';
+import { DIMENSIONS, KEYS, type DimensionSpec } from './dimensions.js';
 
-const SELECTORS: Record<string, (d: DimensionSpec) => boolean> = {
+type Entry = Partial<DimensionSpec> & { name: string; key: string };
+
+const SELECTORS: Record<string, () => readonly Entry[]> = {
   /** every dimension */
-  dimension: () => true,
+  dimension: () => DIMENSIONS,
   /** the dimensions that are a column of public.sessions */
-  'session column': (d) => d.column !== undefined,
+  'session column': () => DIMENSIONS.filter((d) => 'column' in d),
   /** the columns of public.sessions fixed at a session's first state */
-  'session dimension': (d) => d.source === 'session',
+  'session dimension': () => DIMENSIONS.filter((d) => d.source === 'session'),
+  /** every visitor_days key prefix: the site total, the dimensions, a page within a country */
+  key: () => KEYS,
 };
 
 const MARKER = /^(\s*)-- for every ([a-z ]+) \(src\/dimensions\.ts\): (.*)$/;
@@ -30,14 +34,14 @@ export class GeneratedSqlError extends Error {
   }
 }
 
-function line(template: string, d: DimensionSpec, last: boolean, where: string): string {
+function line(template: string, d: Entry, last: boolean, where: string): string {
   return template.replace(/\{([a-z,]+)\}/g, (_, field: string) => {
     if (field === ',') return last ? '' : ',';
     const value = (d as unknown as Record<string, unknown>)[field];
     if (typeof value !== 'string')
       throw new GeneratedSqlError(
         'UNKNOWN_PLACEHOLDER',
-        `${where}: {${field}} is not a field of ${d.name}`,
+        `${where}: {${field}} is not a field of "${d.name}"`,
       );
     return value;
   });
@@ -61,7 +65,7 @@ export function expandDimensions(sql: string, file: string): string {
       );
     const end = lines.findIndex((l, j) => j > i && END.test(l));
     if (end < 0) throw new GeneratedSqlError('UNCLOSED_MARKER', `${where}: no "-- end for" below`);
-    const chosen = DIMENSIONS.filter(select);
+    const chosen = select();
     chosen.forEach((d, k) => out.push(indent + line(template, d, k === chosen.length - 1, where)));
     out.push(lines[end]!);
     i = end;

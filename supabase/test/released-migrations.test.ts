@@ -94,8 +94,8 @@ describe('released migrations', () => {
     expect(await releaseMigrations(dirs, 'next')).toEqual(['0100_more.sql']);
     expect(Object.keys((await readManifest(dirs.manifest)).migrations)).toContain('0100_more.sql');
     expect(
-      await readFile(join(dirs.releasesDir, 'next', 'schemas', '30_security.sql'), 'utf8'),
-    ).toBe(await readFile(join(dirs.schemasDir, '30_security.sql'), 'utf8'));
+      await readFile(join(dirs.releasesDir, 'next', 'schemas', '40_security.sql'), 'utf8'),
+    ).toBe(await readFile(join(dirs.schemasDir, '40_security.sql'), 'utf8'));
     expect(await checkMigrations(dirs)).toEqual([]);
     await writeFile(
       join(dirs.migrationsDir, '0100_more.sql'),

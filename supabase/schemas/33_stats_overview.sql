@@ -1,5 +1,7 @@
+-- stats_overview: the totals of a range and of the equal-length period before it (the paths and
+-- definitions: 30_report_helpers.sql).
 create or replace function public.stats_overview(p_site text, p_from timestamptz, p_to timestamptz,
-                                      p_filters jsonb default '{}')
+                                                 p_filters jsonb default '{}')
 returns json
 language plpgsql stable security invoker set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan as $$

@@ -12,7 +12,7 @@ $$;
 
 -- visitors, visits, pageviews, bounces, engaged_ms of one range.
 create or replace function private.range_totals(p_site text, p_tz text, p_from timestamptz,
-                                     p_to timestamptz, p_filters jsonb)
+                                                p_to timestamptz, p_filters jsonb)
 returns table (visitors bigint, visits bigint, pageviews bigint, bounces bigint,
                engaged_ms bigint)
 language plpgsql stable as $$

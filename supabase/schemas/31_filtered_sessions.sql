@@ -5,12 +5,13 @@
 -- filter only the first branch remains, reading no more than sessions_country (0007) holds for
 -- a `country` filter with device/browser/os/referrer_class ones: an index-only scan.
 create or replace function private.filtered_sessions(p_site text, p_from timestamptz, p_to timestamptz,
-                                          p_filters jsonb, p_dimension text default '')
+                                                     p_filters jsonb, p_dimension text default '')
 returns table (session_id text, visitor_id text, hour timestamptz, value text,
                pageviews bigint, engaged_ms bigint, bounce integer)
 language sql stable as $$
   select s.session_id, s.visitor_id, s.hour,
     case p_dimension
+      -- for every session column (src/dimensions.ts): when '{name}' then s.{column}
       when 'entry_page' then s.entry_path
       when 'exit_page' then s.exit_path
       when 'referrer' then s.referrer_host
@@ -24,6 +25,7 @@ language sql stable as $$
       when 'utm_source' then s.utm_source
       when 'utm_medium' then s.utm_medium
       when 'utm_campaign' then s.utm_campaign
+      -- end for
       else ''
     end,
     s.m_pageviews, s.m_engaged_ms, (s.pageviews = 1)::integer
@@ -47,6 +49,7 @@ language sql stable as $$
     where p_filters ? 'page'
   ) s
   where s.site_id = p_site and s.hour >= p_from and s.hour < p_to
+    -- for every session column (src/dimensions.ts): and (not p_filters ? '{name}' or s.{column} = p_filters ->> '{name}')
     and (not p_filters ? 'entry_page' or s.entry_path = p_filters ->> 'entry_page')
     and (not p_filters ? 'exit_page' or s.exit_path = p_filters ->> 'exit_page')
     and (not p_filters ? 'referrer' or s.referrer_host = p_filters ->> 'referrer')
@@ -60,6 +63,7 @@ language sql stable as $$
     and (not p_filters ? 'utm_source' or s.utm_source = p_filters ->> 'utm_source')
     and (not p_filters ? 'utm_medium' or s.utm_medium = p_filters ->> 'utm_medium')
     and (not p_filters ? 'utm_campaign' or s.utm_campaign = p_filters ->> 'utm_campaign')
+    -- end for
     and (not p_filters ? 'event' or exists (
       select 1 from public.session_events se
       where se.site_id = s.site_id and se.session_id = s.session_id

@@ -1,6 +1,8 @@
+-- stats_breakdown: the values of one dimension in a range, by visitors (the paths and
+-- definitions: 30_report_helpers.sql).
 create or replace function public.stats_breakdown(p_site text, p_dimension text, p_from timestamptz,
-                                       p_to timestamptz, p_filters jsonb default '{}',
-                                       p_limit integer default 10)
+                                                  p_to timestamptz, p_filters jsonb default '{}',
+                                                  p_limit integer default 10)
 returns table (value text, visitors bigint, visits bigint, pageviews bigint,
                bounce_rate double precision, engaged_ms bigint)
 language plpgsql stable security invoker set search_path = '' set jit = off

@@ -1,6 +1,6 @@
 -- Reading RPCs for the dashboard and API. All are SECURITY INVOKER: they read through the
 -- caller's RLS policies, so a dashboard token sees only the sites in its site_ids claim and
--- nothing here needs its own permission logic (one place to audit: 30_security.sql).
+-- nothing here needs its own permission logic (one place to audit: 40_security.sql).
 --
 -- Three paths, same definitions, same numbers:
 -- * daily rollups: when the range is whole local days ([local midnight, local midnight)) and

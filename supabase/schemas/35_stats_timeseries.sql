@@ -1,6 +1,8 @@
+-- stats_timeseries: one row per local hour or day of a range, empty ones included (the paths
+-- and definitions: 30_report_helpers.sql).
 create or replace function public.stats_timeseries(p_site text, p_from timestamptz, p_to timestamptz,
-                                        p_resolution text default 'hour',
-                                        p_filters jsonb default '{}')
+                                                   p_resolution text default 'hour',
+                                                   p_filters jsonb default '{}')
 returns table (bucket timestamptz, visitors bigint, visits bigint, pageviews bigint,
                engaged_ms bigint)
 language plpgsql stable security invoker set search_path = '' set jit = off
