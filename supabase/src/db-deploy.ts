@@ -5,6 +5,23 @@ import { deployDatabase, type DeployResult } from '@sightline/devstack';
 import pg from 'pg';
 import { MIGRATIONS_DIR, SCHEMAS_DIR } from './paths.js';
 
+/** The database could not be reached: the URL (password hidden) and the driver's reason. */
+export class DbDeployError extends Error {
+  override readonly name = 'DbDeployError';
+  readonly code = 'CONNECT_FAILED';
+}
+
+/** A connection string with its password replaced, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable connection string)';
+  }
+}
+
 export interface DbDeployOptions {
   dbUrl: string;
   dryRun?: boolean;
@@ -22,7 +39,12 @@ export async function deployTo({
     connectionString: dbUrl,
     application_name: 'sightline db deploy',
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new DbDeployError(`cannot connect to ${redactUrl(dbUrl)}: ${reason}`, { cause });
+  }
   try {
     return await deployDatabase(client, { migrationsDir, schemasDir, dryRun });
   } finally {

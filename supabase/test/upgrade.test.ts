@@ -143,3 +143,22 @@ describe('upgrading a deployed database', () => {
     expect(changed).toEqual(['relations', 'columns', 'functions', 'policies']);
   });
 });
+
+describe('sightline db deploy', () => {
+  it('fails with a reason and a code, never printing the password', async () => {
+    await expect(
+      run(process.execPath, [CLI, 'db', 'deploy'], { env: { PATH: process.env.PATH ?? '' } }),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/SUPABASE_DB_URL/) as string,
+    });
+    const failed = deployCommand('postgres://postgres:s3cret@127.0.0.1:1/postgres');
+    await expect(failed).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /cannot connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/postgres: .*\(CONNECT_FAILED\)/,
+      ) as string,
+    });
+    await failed.catch((error: { stderr: string }) => expect(error.stderr).not.toMatch(/s3cret/));
+  });
+});
