@@ -7,15 +7,9 @@
  */
 import { join } from 'node:path';
 import { Log, LogLevel, Miniflare } from 'miniflare';
-import { readJsonc } from './jsonc.js';
 import { fromRoot } from './paths.js';
 import { sharedIngestBuild } from './worker-build.js';
-
-interface WranglerConfig {
-  compatibility_date: string;
-  compatibility_flags?: string[];
-  vars: Record<string, string>;
-}
+import { readWranglerConfig } from './wrangler-config.js';
 
 export interface WorkerHandle {
   url: string;
@@ -53,7 +47,7 @@ export interface IngestWorkerOptions {
 }
 
 export async function startIngestMiniflare(options: IngestWorkerOptions): Promise<WorkerHandle> {
-  const config = await readJsonc<WranglerConfig>(fromRoot('apps/ingest/wrangler.jsonc'));
+  const config = await readWranglerConfig(fromRoot('apps/ingest/wrangler.jsonc'));
   const persist = options.persistDir ?? false;
   const buildDir = options.buildDir ?? (await sharedIngestBuild()).dir;
   const mf = new Miniflare({

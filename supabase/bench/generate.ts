@@ -5,6 +5,7 @@
 // daily_rollups (with the unique-visitor counts) and visitors are then derived from them with the same definitions
 // ingest_batch applies, so the reading RPCs see realistic row counts and distributions.
 import type pg from 'pg';
+import { DIMENSIONS, KEYS, PAGE_IN_COUNTRY, SITE_TOTAL } from '../src/dimensions.js';
 
 export interface Volume {
   sessions: number;
@@ -94,25 +95,19 @@ const STEPS: [string, string][] = [
   ],
 ];
 
+const keyOf = (name: string): string => KEYS.find((k) => k.name === name)!.key;
+
 /**
- * Every dimension's value in a session row, a session_pages row (page) or a session_events row
- * (event): what ingest_batch buckets by. Constants, never input.
+ * The site total and every dimension that is a column of a session row (src/dimensions.ts):
+ * (dimension, value in a session row `s`, visitor_days key). Constants, never input.
  */
 const SESSION_DIMENSIONS: [string, string, string][] = [
-  ['', "''", 'a'],
-  ['entry_page', 's.entry_path', 'c'],
-  ['exit_page', 's.exit_path', 'd'],
-  ['referrer', 's.referrer_host', 'e'],
-  ['referrer_class', 's.referrer_class', 'f'],
-  ['country', 's.country', 'g'],
-  ['region', 's.region', 'h'],
-  ['city', 's.city', 'i'],
-  ['device', 's.device', 'j'],
-  ['browser', 's.browser', 'k'],
-  ['os', 's.os', 'l'],
-  ['utm_source', 's.utm_source', 'm'],
-  ['utm_medium', 's.utm_medium', 'n'],
-  ['utm_campaign', 's.utm_campaign', 'o'],
+  [SITE_TOTAL.name, "''", SITE_TOTAL.key],
+  ...DIMENSIONS.filter((d) => 'column' in d).map((d): [string, string, string] => [
+    d.name,
+    `s.${d.column}`,
+    d.key,
+  ]),
 ];
 
 /**
@@ -234,14 +229,14 @@ const VISITOR_DAYS_STEP: [string, string] = [
        from public.sessions s join public.sites st on st.id = s.site_id
        where s.site_id = $1
        union all
-       select p.visitor_id, (p.hour at time zone st.timezone)::date, 'b' || p.path
+       select p.visitor_id, (p.hour at time zone st.timezone)::date, '${keyOf('page')}' || p.path
        from public.session_pages p join public.sites st on st.id = p.site_id where p.site_id = $1
        /*country*/union all
        select p.visitor_id, (p.hour at time zone st.timezone)::date,
-         'q' || p.country || E'\\x1f' || p.path
+         '${PAGE_IN_COUNTRY.key}' || p.country || E'\\x1f' || p.path
        from public.session_pages p join public.sites st on st.id = p.site_id where p.site_id = $1/**/
        union all
-       select e.visitor_id, (e.hour at time zone st.timezone)::date, 'p' || e.name
+       select e.visitor_id, (e.hour at time zone st.timezone)::date, '${keyOf('event')}' || e.name
        from public.session_events e join public.sites st on st.id = e.site_id where e.site_id = $1
      ) x
      group by 1, 2, 3
@@ -330,9 +325,8 @@ export async function generate(
   );
   const withCountry = columns.length > 0;
   const dimensions = [
-    ...SESSION_DIMENSIONS.map(([d]) => d),
-    'page',
-    'event',
+    SITE_TOTAL.name,
+    ...DIMENSIONS.map((d) => d.name),
     // The pages within each country (the schema from 0007 on, which has session_pages.country).
     ...(withCountry && !options.baselineLayout ? ['page@country'] : []),
   ];

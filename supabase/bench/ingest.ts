@@ -8,11 +8,11 @@
 // see the same machine load (2 cores, other jobs running):
 // - baseline: bench/baseline/0001_tables.sql + 0002_ingest_batch.sql (the schema and function
 //   as first written) in a database of their own;
-// - current: migrations/0001_tables.sql + 0002_ingest_batch.sql, plus the read paths' columns
-//   and indexes of 0007 and later (ingest_batch maintains them), in a database of their own;
-// - current, devstack database: the devstack's own database with every migration applied, so
-//   also the local Realtime's change triggers on `visitors` (hosted Supabase uses logical
-//   replication instead, no trigger).
+// - current: a database of its own deployed as every database is (supabase/migrations, then
+//   supabase/schemas), with `visitors` out of the supabase_realtime publication: hosted
+//   Supabase replicates the publication logically, with no trigger in the writing transaction;
+// - current, devstack database: the devstack's own database, so also the local Realtime's
+//   change triggers on `visitors`.
 // Each series is preceded by SIGHTLINE_BENCH_HISTORY sessions of generated history (default
 // 20,000) so indexes are not empty. Besides wall time, the CPU time the Postgres backend spent
 // on each call (/proc/<pid>/stat) is reported: it is much less sensitive to the machine's load.
@@ -21,17 +21,19 @@
 //   SIGHTLINE_BENCH_HISTORY=200000 SIGHTLINE_BENCH_RUNS=60 pnpm exec tsx bench/ingest.ts
 //
 // Trying a change to ingest_batch: SIGHTLINE_BENCH_VARIANT=<dir> adds a fourth series, a
-// database with the migrations in <dir> (every NNNN_*.sql there, in order: e.g. a copy of
-// 0001, 0002 and 0007 with the change), interleaved with the others on the same flushes. An
+// database deployed like `current` from <dir>/migrations and <dir>/schemas (a copy of
+// supabase/migrations and supabase/schemas with the change:
+//   mkdir /tmp/variant && cp -r migrations schemas /tmp/variant/), interleaved with the others
+// on the same flushes. An
 // A/B in one run is the only comparison this shared machine allows (its speed drifts by up to
 // 1.8× within an hour). Such a run writes its results to the system's temporary directory,
 // not over bench/results.
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDevstack } from '@sightline/devstack';
+import { deployDatabase, startDevstack } from '@sightline/devstack';
 import { toIngestWire, type IngestBatch } from '@sightline/schema';
 import pg from 'pg';
 import { generateTraffic, toBatches } from '../test/support/traffic.js';
@@ -69,22 +71,21 @@ function summary(samples: number[]): { p50_ms: number; p95_ms: number } {
   return { p50_ms: percentile(sorted, 50), p95_ms: percentile(sorted, 95) };
 }
 
-/** CPU time (user + system) the backend process has used, in ms; null if not readable. */
+/**
+ * CPU time the backend process has used, in ms; null if not readable. /proc/<pid>/schedstat
+ * counts nanoseconds on the CPU; /proc/<pid>/stat (user + system) only 10 ms clock ticks.
+ */
 function backendCpuMs(pid: number): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
   } catch {
-    return null;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+    } catch {
+      return null;
+    }
   }
-}
-
-/** The NNNN_*.sql files of a directory, in order. */
-async function migrationFiles(dir: string, from = 0): Promise<string[]> {
-  return (await readdir(dir))
-    .filter((f) => /^\d{4}_.*\.sql$/.test(f) && Number(f.slice(0, 4)) >= from)
-    .sort()
-    .map((f) => join(dir, f));
 }
 
 async function connect(url: string): Promise<{ db: pg.Client; pid: number }> {
@@ -101,37 +102,21 @@ async function main(): Promise<void> {
   await admin.connect();
   const series: Series[] = [];
   try {
-    const databases: [string, string, string[]][] = [
-      [
-        'baseline',
-        'ingest_baseline',
-        [join(BASELINE, '0001_tables.sql'), join(BASELINE, '0002_ingest_batch.sql')],
-      ],
-      [
-        'current',
-        'ingest_current',
-        [
-          join(MIGRATIONS, '0001_tables.sql'),
-          join(MIGRATIONS, '0002_ingest_batch.sql'),
-          // Columns and indexes for the read paths from 0007 on: ingest_batch maintains them.
-          ...(await migrationFiles(MIGRATIONS, 7)),
-        ],
-      ],
-      ...(VARIANT
-        ? [
-            ['variant', 'ingest_variant', await migrationFiles(VARIANT)] as [
-              string,
-              string,
-              string[],
-            ],
-          ]
-        : []),
+    // The first version predates the bootstrap and the deploy: its two files, run as they are.
+    await admin.query('create database ingest_baseline');
+    const baseline = await connect(stack.dbUrl.replace(/\/[^/]*$/, '/ingest_baseline'));
+    for (const file of ['0001_tables.sql', '0002_ingest_batch.sql'])
+      await baseline.db.query(await readFile(join(BASELINE, file), 'utf8'));
+    series.push({ name: 'baseline', objectForm: true, ...baseline, wall: [], cpu: [] });
+    const deployed: [string, string][] = [
+      ['current', MIGRATIONS],
+      ...(VARIANT ? [['variant', join(VARIANT, 'migrations')] as [string, string]] : []),
     ];
-    for (const [name, database, files] of databases) {
-      await admin.query(`create database ${database}`);
-      const { db, pid } = await connect(stack.dbUrl.replace(/\/[^/]*$/, `/${database}`));
-      for (const file of files) await db.query(await readFile(file, 'utf8'));
-      series.push({ name, objectForm: name === 'baseline', db, pid, wall: [], cpu: [] });
+    for (const [name, migrationsDir] of deployed) {
+      const { db, pid } = await connect(await stack.createDatabase(`ingest_${name}`));
+      await deployDatabase(db, { migrationsDir });
+      await db.query('alter publication supabase_realtime drop table public.visitors');
+      series.push({ name, objectForm: false, db, pid, wall: [], cpu: [] });
     }
     const devstackDb = await connect(stack.dbUrl);
     series.push({
@@ -255,13 +240,11 @@ async function main(): Promise<void> {
          where table_schema = 'public' and table_name = 'visitor_days' and column_name = 'dims'`,
       );
       const visitorDays = layout.length
-        ? `select v.site_id, (array['', 'page', 'entry_page', 'exit_page', 'referrer',
-             'referrer_class', 'country', 'region', 'city', 'device', 'browser', 'os',
-             'utm_source', 'utm_medium', 'utm_campaign', 'event'])[ascii(k.key) - 96] as dimension,
-             substr(k.key, 2) as value, v.visitor_id, v.day, k.value::int as hits
+        ? `select v.site_id, private.dimension_of(k.key) as dimension,
+             private.value_of(k.key) as value, v.visitor_id, v.day, k.value::int as hits
            from public.visitor_days v cross join lateral jsonb_each_text(v.dims) k
-           -- q: a page within a country (page@country), which the baseline does not keep.
-           where k.key not like 'q%'`
+           -- A page within a country (page@country), which the baseline does not keep.
+           where private.dimension_of(k.key) not like 'page@%'`
         : 'select * from public.visitor_days';
       const { rows } = await db.query<{ f: string }>(
         `select md5(string_agg(x, '|' order by x)) as f from (
@@ -320,6 +303,24 @@ async function main(): Promise<void> {
             : null,
       };
     };
+    // A variant against current on the same flushes: the ratio of the medians, and the median
+    // of the per-flush ratios (each flush's two calls ran back to back, so machine drift cancels).
+    const versus = (list: Series[]) => {
+      const cur = list.find((s) => s.name === 'current')!;
+      const variant = list.find((s) => s.name === 'variant')!;
+      const r3 = (x: number) => Math.round(x * 1000) / 1000;
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      return {
+        wall_p50: r3(median(cur.wall) / median(variant.wall)),
+        backend_cpu_p50:
+          cur.cpu.length && variant.cpu.length ? r3(median(cur.cpu) / median(variant.cpu)) : null,
+        wall_per_flush_median: r3(median(cur.wall.map((w, i) => w / variant.wall[i]!))),
+        backend_cpu_per_flush_median:
+          cur.cpu.length && variant.cpu.length
+            ? r3(median(cur.cpu.map((c, i) => c / variant.cpu[i]!)))
+            : null,
+      };
+    };
     const headline = measured.headline!;
     const steady = measured.steady!;
     const result = {
@@ -334,7 +335,7 @@ async function main(): Promise<void> {
       },
       postgres: (await admin.query<{ v: string }>('select version() as v')).rows[0]!.v,
       measured_through:
-        'direct Postgres connections (node-postgres, select ingest_batch($1::jsonb)); wall time includes one local round trip and parsing the jsonb argument; backend_cpu is the backend process CPU time per call (10 ms clock ticks, so single values are coarse; the median over the runs is not)',
+        'direct Postgres connections (node-postgres, select ingest_batch($1::jsonb)); wall time includes one local round trip and parsing the jsonb argument; backend_cpu is the backend process CPU time per call (/proc/<pid>/schedstat, nanoseconds)',
       history_sessions_per_database: HISTORY,
       // The headline mix (worst case: a new session every ~5 events).
       batch: shape(headline.sample),
@@ -344,6 +345,7 @@ async function main(): Promise<void> {
       ...(VARIANT ? { variant_same_final_state: variantSameState } : {}),
       results: resultsOf(headline.series),
       baseline_over_current: ratio(headline.series),
+      ...(VARIANT ? { current_over_variant: versus(headline.series) } : {}),
       // What `select $1::jsonb is not null` costs with the same 500-event argument: the part of
       // every wall time above spent before ingest_batch starts.
       argument_to_jsonb: summary(parse),
@@ -360,6 +362,7 @@ async function main(): Promise<void> {
         runs: steady.series[0]!.wall.length,
         results: resultsOf(steady.series),
         baseline_over_current: ratio(steady.series),
+        ...(VARIANT ? { current_over_variant: versus(steady.series) } : {}),
       },
     };
     for (const [mix, m] of Object.entries(measured)) {
@@ -381,7 +384,11 @@ async function main(): Promise<void> {
         `${result.argument_to_jsonb_object_form.p50_ms} ms (object form, ${result.argument_bytes.object_form} B)`,
     );
     log(`same final state in every database: ${sameState}`);
-    if (VARIANT) log(`variant ends in the same state: ${variantSameState}`);
+    if (VARIANT) {
+      log(`variant ends in the same state: ${variantSameState}`);
+      for (const [mix, m] of Object.entries(measured))
+        log(`current / variant, ${mix}: ${JSON.stringify(versus(m.series))}`);
+    }
     if (!sameState) process.exitCode = 1;
 
     const dir = VARIANT ? tmpdir() : RESULTS;

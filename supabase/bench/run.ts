@@ -10,8 +10,9 @@
 //
 // SIGHTLINE_BENCH_DATA_DIR=<dir> keeps the cluster in <dir> after the run: the next run with the
 // same dir measures a volume whose site is already there without generating it again (10 M
-// takes minutes). Only migrations not applied yet run on a kept cluster: a changed migration
-// needs a fresh dir. Published results come from fresh runs (generation times included).
+// takes minutes). A kept cluster is deployed again as any database is (new migrations, every
+// schema file), so changed functions take effect. Published results come from fresh runs
+// (generation times included).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -4,6 +4,7 @@
 import type { IngestBatch, IngestBatchResult } from '@sightline/schema';
 import type { PostgrestClient } from '@supabase/postgrest-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIMENSIONS as REGISTRY } from '../src/dimensions.js';
 import { createSite, startTestStack, type TestStack } from './support/stack.js';
 import { rpc, rpcError } from './support/rpc.js';
 import { fingerprint } from './support/fingerprint.js';
@@ -25,23 +26,8 @@ const OFFSET_HOURS = 1;
 const MIDNIGHT = Date.parse('2026-01-09T23:00:00Z');
 const at = (ms: number) => new Date(ms);
 
-const DIMENSIONS = [
-  'page',
-  'entry_page',
-  'exit_page',
-  'referrer',
-  'referrer_class',
-  'country',
-  'region',
-  'city',
-  'device',
-  'browser',
-  'os',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'event',
-] as const;
+// Every dimension of the registry: a new one fails here until truth.ts knows its value.
+const DIMENSIONS = REGISTRY.map((d) => d.name);
 
 let t: TestStack;
 let dashboard: PostgrestClient;

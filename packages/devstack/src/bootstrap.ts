@@ -32,7 +32,12 @@ create extension if not exists pgcrypto with schema extensions;
 create extension if not exists "uuid-ossp" with schema extensions;
 
 -- Supabase's search path, so unqualified extension functions (gen_random_bytes, uuid_generate_v4) resolve.
-alter database postgres set search_path = "$user", public, extensions;
+do $$
+begin
+  execute format('alter database %I set search_path = "$user", public, extensions',
+                 current_database());
+end
+$$;
 alter role postgres set search_path = "$user", public, extensions;
 
 grant usage on schema public to anon, authenticated, service_role;
@@ -60,15 +65,17 @@ create table if not exists supabase_migrations.schema_migrations (
 );
 `;
 
+/** Bootstraps the database `client` is connected to; roles are the cluster's, shared by all. */
 export async function bootstrapDatabase(
   client: pg.Client,
-  authenticatorPassword: string,
+  authenticatorPassword?: string,
 ): Promise<void> {
   await client.query(BOOTSTRAP_SQL);
   await client.query(AUTH_SQL);
   await client.query(INBOX_SQL);
   // The password changes only with the data directory; ALTER ROLE takes no bind parameters.
-  await client.query(
-    `alter role authenticator with login password ${client.escapeLiteral(authenticatorPassword)}`,
-  );
+  if (authenticatorPassword !== undefined)
+    await client.query(
+      `alter role authenticator with login password ${client.escapeLiteral(authenticatorPassword)}`,
+    );
 }

@@ -8,13 +8,16 @@ import { defaultDataDir } from './paths.js';
 const USAGE = `usage: sightline-devstack <command> [options]
 
 commands:
-  start [--json] [--port N] [--data-dir DIR] [--migrations DIR] [--no-analytics-engine]
+  start [--json] [--port N] [--data-dir DIR] [--migrations DIR] [--schemas DIR]
+        [--no-analytics-engine]
         start Postgres, PostgREST, Auth, Realtime, the inbox, the local Analytics Engine and the
         gateway; runs until SIGINT/SIGTERM. --json prints one line of JSON on stdout:
         {"url","anonKey","serviceRoleKey","jwtSecret","dbUrl","publishableKey","secretKey",
         "authUrl","jwksUrl","inboxUrl","emailApiUrl","emailApiKey","analyticsEngine"};
         analyticsEngine is {"available":true,"url","accountId","apiToken","sqlUrl"} or
         {"available":false,"reason"}. --no-analytics-engine skips the local Analytics Engine.
+        --schemas: re-runnable SQL applied after the migrations on every start (default: the
+        schemas folder beside the migrations folder).
   reset [--data-dir DIR]
         delete the local data (database and keys).`;
 
@@ -28,11 +31,13 @@ async function start(values: {
   'data-dir'?: string;
   migrations?: string;
   'no-analytics-engine'?: boolean;
+  schemas?: string;
 }): Promise<void> {
   const stack = await startDevstack({
     ...(values['no-analytics-engine'] ? { analyticsEngine: false } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.migrations ? { migrationsDir: values.migrations } : {}),
+    ...(values.schemas ? { schemasDir: values.schemas } : {}),
     ...(values.port ? { port: Number.parseInt(values.port, 10) } : {}),
     log: logToStderr,
   });
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       migrations: { type: 'string' },
       'no-analytics-engine': { type: 'boolean' },
+      schemas: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -15,7 +15,7 @@ import { inboxHandler } from './inbox/http.js';
 import { Inbox } from './inbox/store.js';
 import { loadOrCreateSecrets } from './keys.js';
 import { claimDataDir, releaseDataDir, writeLock } from './lock.js';
-import { applyMigrationFiles, type AppliedMigration } from './migrations.js';
+import { defaultSchemasDir, deployDatabase, type AppliedMigration } from './deploy.js';
 import { defaultDataDir, defaultMigrationsDir } from './paths.js';
 import { freePort } from './ports.js';
 import { startPostgres, type RunningPostgres } from './postgres.js';
@@ -29,6 +29,12 @@ export interface DevstackOptions {
   dataDir?: string;
   /** `*.sql` files applied in name order, once each. Default: `<repo root>/supabase/migrations` if it exists. */
   migrationsDir?: string;
+  /**
+   * Re-runnable `*.sql` files (functions, policies, grants) applied after the migrations on
+   * every start and every `applyMigrations()`, in path order. Default: the `schemas` folder
+   * beside `migrationsDir`, if there is one (`supabase/schemas`).
+   */
+  schemasDir?: string;
   /** Gateway port. Default: a free port. */
   port?: number;
   /** Receives every log line of the stack and its children. Default: discard. */
@@ -99,8 +105,19 @@ export interface Devstack {
   initialised: boolean;
   /** The local Analytics Engine, or why it is not running. */
   analyticsEngine: DevstackAnalyticsEngine;
-  /** Applies pending migrations of `dir` (default: the start's migrationsDir) and reloads PostgREST's schema cache. */
+  /**
+   * Deploys again, as a start does: the pending migrations of `dir` (default: the start's
+   * migrationsDir), then the schema files beside them (default: the start's schemasDir); then
+   * reloads PostgREST's schema cache. Returns the migrations it applied.
+   */
   applyMigrations(dir?: string): Promise<AppliedMigration[]>;
+  /**
+   * A new, empty database `name` in the same cluster, bootstrapped like the main one (API
+   * roles, `auth` helpers, `realtime` schema, `supabase_realtime` publication; no migrations):
+   * for comparing deploys side by side. Returns its superuser connection string. PostgREST and
+   * Realtime keep serving the main database only.
+   */
+  createDatabase(name: string): Promise<string>;
   /**
    * Stops and restarts the Realtime server (not the database): connected clients are dropped
    * with a non-clean close, reconnect by themselves and rejoin their channels.
@@ -123,6 +140,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
   const log = options.log ?? (() => undefined);
   const dataDir = resolve(options.dataDir ?? defaultDataDir());
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
+  const schemasDir = options.schemasDir ?? defaultSchemasDir(migrationsDir);
   const secrets = await loadOrCreateSecrets(dataDir);
   await claimDataDir(dataDir, log);
   // PostgREST's and the gateway's ports are picked when they start: a port picked now could be
@@ -175,7 +193,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     cleanups.push(() => admin.end());
     await bootstrapDatabase(admin, secrets.authenticatorPassword);
     await installRealtimeSql(admin);
-    if (migrationsDir) await applyMigrationFiles(admin, migrationsDir);
+    if (migrationsDir || schemasDir) await deployDatabase(admin, { migrationsDir, schemasDir });
 
     const postgrest = await startPostgrestOnFreePorts({
       dbPort,
@@ -278,11 +296,15 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       analyticsEngine,
       applyMigrations(dir) {
         const target = dir ?? migrationsDir;
-        // One migration run at a time on the shared admin connection.
+        const schemas = dir ? defaultSchemasDir(dir) : schemasDir;
+        // One deploy at a time on the shared admin connection.
         migrating = migrating
           .catch(() => [])
           .then(async () => {
-            const applied = target ? await applyMigrationFiles(admin, target) : [];
+            const { migrations: applied } = await deployDatabase(admin, {
+              migrationsDir: target,
+              schemasDir: schemas,
+            });
             // Tables added to supabase_realtime get capture triggers from the event trigger; this
             // also covers publications changed while the event trigger was absent.
             await admin.query('select sightline_realtime.sync_triggers()');
@@ -292,6 +314,19 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
             return applied;
           });
         return migrating;
+      },
+      async createDatabase(name) {
+        await admin.query(`create database ${admin.escapeIdentifier(name)}`);
+        const url = dbUrl.replace(/\/postgres$/, `/${encodeURIComponent(name)}`);
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await bootstrapDatabase(client);
+          await installRealtimeSql(client);
+        } finally {
+          await client.end();
+        }
+        return url;
       },
       async restartRealtime() {
         const current = realtime;

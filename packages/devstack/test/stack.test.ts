@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { PostgrestClient } from '@supabase/postgrest-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevstack } from '../src/index.js';
+import { deployDatabase, startDevstack } from '../src/index.js';
 import { SITES_MIGRATION, signToken, startTestStack, type TestStack } from './helpers.js';
 
 let t: TestStack;
@@ -178,6 +178,78 @@ describe('migrations', () => {
     expect(await t.stack.applyMigrations()).toEqual([
       { version: '20240103000000', name: 'broken' },
     ]);
+  });
+});
+
+describe('schema files', () => {
+  // Supabase's layout: supabase/migrations and, beside it, supabase/schemas.
+  const schemasDir = () => join(dirname(t.migrationsDir), 'schemas');
+
+  it('are applied after the migrations on every deploy, in path order, subfolders included', async () => {
+    await mkdir(join(schemasDir(), 'reports'), { recursive: true });
+    await writeFile(
+      join(schemasDir(), '01_count.sql'),
+      `create or replace function public.site_count() returns int language sql stable
+       as $$ select count(*)::int from public.sites $$;`,
+    );
+    // Depends on 01_count.sql: a SQL function's body is checked when it is created.
+    await writeFile(
+      join(schemasDir(), 'reports', 'twice.sql'),
+      `create or replace function public.site_count_twice() returns int language sql stable
+       as $$ select public.site_count() * 2 $$;`,
+    );
+    expect(await t.stack.applyMigrations()).toEqual([]);
+    const client = rest(t.stack.serviceRoleKey);
+    const counted = await client.rpc('site_count_twice');
+    expect(counted.data).toBe(2 * (await client.rpc('site_count')).data!);
+
+    // State, not history: a changed file takes effect on the next deploy.
+    await writeFile(
+      join(schemasDir(), '01_count.sql'),
+      `create or replace function public.site_count() returns int language sql stable
+       as $$ select count(*)::int + 100 from public.sites $$;`,
+    );
+    await t.stack.applyMigrations();
+    expect((await client.rpc('site_count')).data).toBeGreaterThan(100);
+  });
+
+  it('roll the whole deploy back when one fails, and say which file and line', async () => {
+    await writeFile(
+      join(t.migrationsDir, '20240104000000_more.sql'),
+      'create table public.more (id int primary key);',
+    );
+    await writeFile(join(schemasDir(), '02_broken.sql'), '\n\nselect 1;\nselec 2;');
+    await expect(t.stack.applyMigrations()).rejects.toMatchObject({
+      code: 'SCHEMA_FAILED',
+      message: expect.stringMatching(/schema file 02_broken\.sql:4 failed: syntax error/) as string,
+    });
+    const more = await db.query(`select to_regclass('public.more') as t`);
+    expect(more.rows[0]).toEqual({ t: null });
+
+    await writeFile(join(schemasDir(), '02_broken.sql'), 'select 1;');
+    expect(await t.stack.applyMigrations()).toEqual([{ version: '20240104000000', name: 'more' }]);
+  });
+
+  it('deploy into a database of its own, bootstrapped like the main one', async () => {
+    const url = await t.stack.createDatabase('second');
+    expect(url).toMatch(/\/second$/);
+    const second = new pg.Client({ connectionString: url });
+    await second.connect();
+    try {
+      const { rows } = await second.query(
+        `select to_regprocedure('auth.jwt()') is not null as auth,
+                to_regclass('realtime.messages') is not null as realtime,
+                to_regclass('public.sites') as sites`,
+      );
+      expect(rows[0]).toEqual({ auth: true, realtime: true, sites: null });
+      const result = await deployDatabase(second, { migrationsDir: t.migrationsDir });
+      expect(result.migrations.map((m) => m.name)).toEqual(['sites', 'notes', 'broken', 'more']);
+      expect(result.schemaFiles).toEqual(['01_count.sql', '02_broken.sql', 'reports/twice.sql']);
+      const count = await second.query('select public.site_count_twice() as n');
+      expect(count.rows[0]).toEqual({ n: 2 * 102 });
+    } finally {
+      await second.end();
+    }
   });
 });
 

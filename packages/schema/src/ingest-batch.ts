@@ -115,7 +115,7 @@ export interface IngestBatchResult {
  * session row's when the event names that row by index and carries no context of its own. About
  * a third of the object form's JSON, and Postgres turns it into jsonb about four times faster
  * (every call pays that conversion before the function runs). `ingest_batch` accepts both
- * forms; the positions below are the ones `supabase/migrations/0002_ingest_batch.sql` reads.
+ * forms; the positions below are the ones `supabase/schemas/11_ingest_wire_rows.sql` reads.
  */
 export interface IngestWire {
   v: 2;

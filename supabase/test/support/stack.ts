@@ -1,22 +1,24 @@
-// One devstack per test file: a fresh data dir, this package's migrations, and clients that
-// talk to PostgREST exactly as the Worker (service role) and the dashboard (token) do.
+// One devstack per test file: a fresh data dir, this package's migrations and schema files
+// (deployed by the devstack as `sightline db deploy` deploys them), and clients that talk to
+// PostgREST exactly as the Worker (service role) and the dashboard (token) do.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { PostgrestClient } from '@supabase/postgrest-js';
 import pg from 'pg';
+import { MIGRATIONS_DIR as PACKAGE_MIGRATIONS } from '../../src/paths.js';
 import { signDashboardToken } from '../../src/token.js';
 
-// SIGHTLINE_MIGRATIONS_DIR runs the tests against another set of migrations (e.g. a change
-// to ingest_batch tried out in a copy).
-export const MIGRATIONS_DIR =
-  process.env.SIGHTLINE_MIGRATIONS_DIR ??
-  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+// SIGHTLINE_MIGRATIONS_DIR runs the tests against another copy of the SQL (e.g. a change to
+// ingest_batch tried out in a copy): <dir> holds the migrations, the schemas folder beside it
+// the schema files.
+export const MIGRATIONS_DIR = process.env.SIGHTLINE_MIGRATIONS_DIR ?? PACKAGE_MIGRATIONS;
 
 export interface TestStack {
   stack: Devstack;
+  /** The migrations the stack deployed (the schema files are beside them). */
+  migrationsDir: string;
   /** Superuser connection: ground truth and fixtures, never what the code under test uses. */
   db: pg.Client;
   /** PostgREST as the ingest Worker calls it. */
@@ -44,6 +46,7 @@ export async function startTestStack(): Promise<TestStack> {
     signDashboardToken({ siteIds, secret: stack.jwtSecret, ttlSeconds: 3600 });
   return {
     stack,
+    migrationsDir: MIGRATIONS_DIR,
     db,
     service: rest(stack, stack.serviceRoleKey),
     anon: rest(stack, stack.anonKey),

@@ -1,5 +1,5 @@
 // The reports' ground truth, computed in TypeScript from the generated events alone (never
-// from the database), following the definitions in migrations/0003_reading.sql: a session and
+// from the database), following the definitions of the report functions (schemas/3*.sql): a session and
 // all its activity count in the local hour it started; with a `page` filter, page views and
 // engaged time are that page's; a bounce is a session with exactly one page view.
 import type { GeneratedSession, Traffic } from './traffic.js';
@@ -161,7 +161,11 @@ export function truthBreakdown(
     } else if (dimension === 'event') {
       for (const [name, n] of r.s.customs)
         if (filters.event === undefined || name === filters.event) add(name, r, n, 0);
-    } else add(r.s.dims[dimension]!, r, r.pageviews, r.engaged);
+    } else {
+      const value = r.s.dims[dimension];
+      if (value === undefined) throw new Error(`truth.ts has no ground truth for "${dimension}"`);
+      add(value, r, r.pageviews, r.engaged);
+    }
   }
   return [...groups.entries()]
     .map(([value, g]) => ({

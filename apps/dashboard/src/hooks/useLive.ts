@@ -67,7 +67,7 @@ export function useLive(
     // Two channels so that a failing postgres_changes join (e.g. a table missing from the
     // publication) can never take the live broadcasts down with it.
     const live = client
-      // Private: joined with the dashboard token (supabase/migrations/0006_live_topics.sql).
+      // Private: joined with the dashboard token (supabase/schemas/41_realtime.sql).
       .channel(liveTopic(site), { config: { private: true, broadcast: { self: false } } })
       .on('broadcast', { event: LIVE_EVENT }, (msg: { payload?: unknown }) =>
         dispatch({ type: 'message', payload: msg.payload }),

@@ -1,51 +1,24 @@
-/** The breakdown dimensions `stats_breakdown` accepts, with the labels the dashboard shows. */
-export const DIMENSIONS = [
-  'page',
-  'entry_page',
-  'exit_page',
-  'referrer',
-  'referrer_class',
-  'country',
-  'region',
-  'city',
-  'device',
-  'browser',
-  'os',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'event',
-] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+/**
+ * The breakdown dimensions `stats_breakdown` accepts, with the labels and cards the dashboard
+ * shows: all from the database's dimension registry (supabase/src/dimensions.ts).
+ */
+import {
+  DIMENSIONS as REGISTRY,
+  isDimensionName,
+  type DimensionName,
+} from '@sightline/database/dimensions';
 
-export const DIMENSION_LABELS: Record<Dimension, string> = {
-  page: 'Pages',
-  entry_page: 'Entry pages',
-  exit_page: 'Exit pages',
-  referrer: 'Referrers',
-  referrer_class: 'Channels',
-  country: 'Countries',
-  region: 'Regions',
-  city: 'Cities',
-  device: 'Devices',
-  browser: 'Browsers',
-  os: 'Operating systems',
-  utm_source: 'UTM source',
-  utm_medium: 'UTM medium',
-  utm_campaign: 'UTM campaign',
-  event: 'Custom events',
-};
+export type Dimension = DimensionName;
 
-/** Cards on the reports page: related dimensions share a card with tabs. */
+export const DIMENSIONS: readonly Dimension[] = REGISTRY.map((d) => d.name);
+
+export const DIMENSION_LABELS = Object.fromEntries(
+  REGISTRY.map((d) => [d.name, d.label]),
+) as Record<Dimension, string>;
+
+/** Cards on the reports page: the dimensions of one card share it as tabs, in registry order. */
 export const REPORT_GROUPS: readonly (readonly Dimension[])[] = [
-  ['page', 'entry_page', 'exit_page'],
-  ['referrer', 'referrer_class'],
-  ['country', 'region', 'city'],
-  ['device', 'browser', 'os'],
-  ['utm_source', 'utm_medium', 'utm_campaign'],
-  ['event'],
-];
+  ...new Set(REGISTRY.map((d) => d.card)),
+].map((card) => REGISTRY.filter((d) => d.card === card).map((d) => d.name));
 
-export function isDimension(value: string): value is Dimension {
-  return (DIMENSIONS as readonly string[]).includes(value);
-}
+export const isDimension = isDimensionName;

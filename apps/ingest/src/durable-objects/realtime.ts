@@ -21,7 +21,7 @@ export async function broadcast(env: SupabaseEnv, message: LiveMessage): Promise
       body: JSON.stringify({
         messages: [
           // Private: only a token for the site (or anyone, for a public_live site) may join the
-          // topic (supabase/migrations/0006_live_topics.sql).
+          // topic (supabase/schemas/41_realtime.sql).
           { topic: liveTopic(message.site), event: LIVE_EVENT, payload: message, private: true },
         ],
       }),

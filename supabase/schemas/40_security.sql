@@ -1,0 +1,73 @@
+-- Row level security. A dashboard token is a JWT with role `authenticated` and a claim
+-- `site_ids` (JSON array of site ids): it reads those sites' rows and nothing else. `anon`
+-- reads only the live visitors of sites with public_live. Nobody but service_role (which
+-- bypasses RLS) writes: there are no write policies, and write privileges are revoked too.
+
+-- `(select private.jwt_site_ids())::text[]` in the policies is an init plan: it runs once per statement, not per row.
+create or replace function private.jwt_site_ids() returns text[]
+language sql stable as $$
+  select coalesce(array(
+    select jsonb_array_elements_text(claims -> 'site_ids')
+    from (select auth.jwt() as claims) c
+    where jsonb_typeof(claims -> 'site_ids') = 'array'), '{}')
+$$;
+
+-- Definer, so anon learns "is this site's live view public" without reading sites.
+create or replace function private.site_is_public_live(p_site text) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select coalesce((select s.public_live from public.sites s where s.id = p_site), false)
+$$;
+revoke execute on function private.site_is_public_live(text) from public;
+grant execute on function private.site_is_public_live(text) to anon, authenticated, service_role;
+
+alter table public.sites enable row level security;
+alter table public.visitors enable row level security;
+alter table public.sessions enable row level security;
+alter table public.session_pages enable row level security;
+alter table public.session_events enable row level security;
+alter table public.rollups enable row level security;
+alter table public.visitor_days enable row level security;
+alter table public.daily_rollups enable row level security;
+alter table public.events enable row level security;
+alter table public.applied_batches enable row level security;
+
+-- Supabase's default privileges grant everything on new tables to anon and authenticated;
+-- reading is all they may do (and only what the policies below allow).
+revoke insert, update, delete, truncate, references, trigger on
+  public.sites, public.visitors, public.sessions, public.session_pages, public.session_events,
+  public.rollups, public.visitor_days, public.daily_rollups, public.events
+  from anon, authenticated;
+revoke all on public.applied_batches from anon, authenticated;
+
+drop policy if exists sites_read_own on public.sites;
+create policy sites_read_own on public.sites for select to authenticated
+  using (id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists visitors_read_own on public.visitors;
+create policy visitors_read_own on public.visitors for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists sessions_read_own on public.sessions;
+create policy sessions_read_own on public.sessions for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists session_pages_read_own on public.session_pages;
+create policy session_pages_read_own on public.session_pages for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists session_events_read_own on public.session_events;
+create policy session_events_read_own on public.session_events for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists rollups_read_own on public.rollups;
+create policy rollups_read_own on public.rollups for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists visitor_days_read_own on public.visitor_days;
+create policy visitor_days_read_own on public.visitor_days for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists daily_rollups_read_own on public.daily_rollups;
+create policy daily_rollups_read_own on public.daily_rollups for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists events_read_own on public.events;
+create policy events_read_own on public.events for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+
+-- The public live badge/map: visitors seen in the last 15 minutes of public_live sites.
+drop policy if exists visitors_read_public_live on public.visitors;
+create policy visitors_read_public_live on public.visitors for select to anon
+  using (last_seen > now() - interval '15 minutes' and private.site_is_public_live(site_id));

@@ -1,0 +1,38 @@
+-- Row changes of visitors reach subscribed dashboards (postgres_changes). Hosted Supabase
+-- streams members of the supabase_realtime publication through logical replication and checks
+-- each change against the subscriber's RLS policies; the devstack's Realtime installs change
+-- triggers on the same publication's members. A plain Postgres without the publication skips.
+do $$
+begin
+  if exists (select 1 from pg_publication where pubname = 'supabase_realtime')
+     and not exists (select 1 from pg_publication_tables
+                     where pubname = 'supabase_realtime' and schemaname = 'public'
+                       and tablename = 'visitors') then
+    alter publication supabase_realtime add table public.visitors;
+  end if;
+end
+$$;
+
+-- The live layer is a PRIVATE Realtime channel. SiteLive broadcasts each site's live messages
+-- (visitors now, their pages, places and scores) on the topic `site:<id>` with private = true,
+-- and Realtime delivers a private broadcast only to clients whose join these SELECT policies on
+-- realtime.messages allow (Realtime Authorization; the devstack checks them the same way): a
+-- dashboard token for the site, or anyone (anon) for a site with public_live. A client joining
+-- the same topic as a public channel receives none of it. On a hosted project also turn off
+-- "Allow public access" in the Realtime settings, so that only private channels can be joined.
+
+drop policy if exists live_topic_read_own on realtime.messages;
+create policy live_topic_read_own on realtime.messages for select to authenticated
+  using (
+    realtime.messages.extension = 'broadcast'
+    and (select realtime.topic()) like 'site:%'
+    and substr((select realtime.topic()), 6) = any ((select private.jwt_site_ids())::text[])
+  );
+
+drop policy if exists live_topic_read_public on realtime.messages;
+create policy live_topic_read_public on realtime.messages for select to anon
+  using (
+    realtime.messages.extension = 'broadcast'
+    and (select realtime.topic()) like 'site:%'
+    and private.site_is_public_live(substr((select realtime.topic()), 6))
+  );
