@@ -49,6 +49,11 @@ export class CsvParser {
 
   constructor(private readonly limits: CsvLimits) {}
 
+  /** Whether the text so far ends inside a quoted field. */
+  get inQuotedField(): boolean {
+    return this.state === State.Quoted;
+  }
+
   /** The current position, for errors found outside the parser (encoding). */
   get column(): number {
     return this.fields.length + 1;

@@ -51,7 +51,7 @@ export async function* readCsvRows(
       return;
     }
     yield* take(parser, rest);
-    if (options.requireFinalNewline && !parser.endsWithNewline)
+    if (options.requireFinalNewline && !parser.endsWithNewline && !parser.inQuotedField)
       throw new ImportError(
         'csv_truncated',
         'the file does not end with a line break: it looks cut short',

@@ -39,7 +39,9 @@ export function plausibleFile(
   path: string,
 ): { table: Table; range: { first: string; last: string } | null } | null {
   const m = NAME.exec(basename(path));
-  if (!m) return null;
+  // Without a range only the `imported_` prefix says it is Plausible's (`visitors.csv` is the
+  // dashboard download's).
+  if (!m || (!m[2] && !basename(path).startsWith('imported_'))) return null;
   const table = m[1] as Table;
   if (!m[2]) return { table, range: null };
   let first: string;

@@ -179,6 +179,7 @@ export class VisitAggregator {
 
   /** Folds the visits that cannot grow any more and returns the days that are complete. */
   collect(final = false): { day: string; aggregates: Aggregate[] }[] {
+    if (!final && this.watermark === -Infinity) return [];
     const horizon = this.watermark - this.limits.latenessMs - this.limits.visitGapMs;
     for (const [key, v] of this.visits) {
       if (!final && v.last >= horizon) break;
