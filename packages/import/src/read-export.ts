@@ -90,7 +90,8 @@ export class ExportReader implements AsyncIterable<ImportRecord> {
     try {
       for await (const file of inputFiles(bytes, name, limits)) {
         fileName = file.name;
-        yield* state.readFile(file);
+        // Records travel in batches (a day, a chunk): one async step per batch, not per record.
+        for await (const batch of state.readFile(file)) for (const record of batch) yield record;
       }
       fileName = name;
       this.summary = await state.summary();
@@ -178,7 +179,7 @@ class ImportState {
     this.format = null;
   }
 
-  async *readFile(file: InputFile): AsyncGenerator<ImportRecord> {
+  async *readFile(file: InputFile): AsyncGenerator<ImportRecord[]> {
     const base = basename(file.name);
     if (!file.loose && base === SIGHTLINE_MANIFEST) {
       this.manifest = parseManifest(
@@ -218,19 +219,20 @@ class ImportState {
       }
       for (let i = start; i < batch.length; i++) {
         const done = this.row(handler, batch[i]!);
-        if (done) yield* this.emit(done.day, done.aggregates, summary);
+        if (done) yield await this.emit(done.day, done.aggregates, summary);
       }
       if (handler.kind === 'umami')
         for (const day of handler.reader.collect())
-          yield* this.emit(day.day, day.aggregates, summary);
+          yield await this.emit(day.day, day.aggregates, summary);
     }
     if (!handler)
       throw new ImportError('empty_file', 'the file has no header row', { file: file.name });
     if (handler.kind === 'table') {
       const last = handler.reader.end();
-      if (last) yield* this.emit(last.day, last.aggregates, summary);
+      if (last) yield await this.emit(last.day, last.aggregates, summary);
     } else
-      for (const day of handler.reader.end()) yield* this.emit(day.day, day.aggregates, summary);
+      for (const day of handler.reader.end())
+        yield await this.emit(day.day, day.aggregates, summary);
     summary.rows = handler.reader.rows;
     this.files.push(summary);
   }
@@ -315,12 +317,12 @@ class ImportState {
     this.format = format;
   }
 
-  private async *emit(
+  private async emit(
     day: string,
     aggregates: Aggregate[],
     file: FileSummary,
-  ): AsyncGenerator<ImportRecord> {
-    if (aggregates.length === 0) return;
+  ): Promise<ImportRecord[]> {
+    if (aggregates.length === 0) return [];
     const records = await this.hash.add(day, aggregates).catch((error: unknown) => {
       throw error instanceof ImportError ? error.at({ file: file.name }) : error;
     });
@@ -333,8 +335,8 @@ class ImportState {
     for (const r of records) {
       if (r.kind === 'total') this.totals = true;
       else this.dimensions.add(r.dimension);
-      yield r;
     }
+    return records;
   }
 
   async summary(): Promise<ImportSummary> {

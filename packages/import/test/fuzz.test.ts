@@ -81,7 +81,7 @@ describe('fuzz: truncated and mutated exports', () => {
           visit: `v${i % 11}`,
           at: `2024-03-30 2${i % 4}:0${i % 10}:00`,
           path: `/p${i % 3}`,
-          type: (i % 5 === 0 ? 2 : 1) as 1 | 2,
+          type: i % 5 === 0 ? 2 : 1,
           name: 'signup',
           referrer: 'www.google.com',
         })),

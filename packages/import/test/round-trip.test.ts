@@ -35,7 +35,7 @@ describe("Sightline's own CSV export", () => {
     ]))
       csv += line;
     expect(csv).toBe(
-      'date,page,visitors,visits,pageviews,bounces,engaged_ms\n"2024-01-01","/a,""b""",2,3,4,1,\n',
+      '"date","page","visitors","visits","pageviews","bounces","engaged_ms"\n"2024-01-01","/a,""b""",2,3,4,1,\n',
     );
     const { records } = await collect(text(csv), { name: 'page.csv' });
     expect(records[0]).toMatchObject({

@@ -45,10 +45,10 @@ function fromIterable(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Ar
   const iterator = source[Symbol.asyncIterator]();
   return new ReadableStream({
     async pull(controller) {
-      const { done, value } = await iterator.next();
-      if (done) controller.close();
+      const step = await iterator.next();
+      if (step.done) controller.close();
       // Node streams yield Buffers, which are Uint8Arrays.
-      else controller.enqueue(value);
+      else controller.enqueue(step.value);
     },
     async cancel(reason) {
       await iterator.return?.(reason);

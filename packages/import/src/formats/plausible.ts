@@ -7,7 +7,7 @@
  */
 import { classifyReferrer } from '@sightline/schema/dimensions';
 import { ImportError } from '../errors.js';
-import type { TableSpec } from '../table-reader.js';
+import type { RowView, TableSpec } from '../table-reader.js';
 import { browser, CAPS, country, device, os, referrerHost, sourceHost } from '../normalize.js';
 import { cap, parseCompactDay } from '../values.js';
 
@@ -107,7 +107,7 @@ export function plausibleSpec(table: Table, names: PlausibleNames = {}): TableSp
 
 type Spec = Omit<TableSpec, 'table'>;
 
-const sessionMeasures = (row: import('../table-reader.js').RowView, visits = 'visits') => ({
+const sessionMeasures = (row: RowView, visits = 'visits') => ({
   visitors: row.count('visitors'),
   visits: row.count(visits),
   pageviews: row.count('pageviews'),

@@ -14,7 +14,7 @@
 import { ImportError } from '../errors.js';
 import type { ByteReader } from '../bytes/byte-reader.js';
 import { crc32 } from './crc32.js';
-import { bytePair, mapStreamErrors } from '../bytes/map-errors.js';
+import { bytePair, mapStreamErrors, type BytePair } from '../bytes/map-errors.js';
 
 const LOCAL = 0x04034b50;
 const CENTRAL = 0x02014b50;
@@ -142,7 +142,10 @@ function zip64Sizes(extra: Uint8Array, size: number, compressedSize: number) {
     const length = u16(extra, i + 2);
     if (id === 1) {
       let at = i + 4;
-      if (size === U32 && at + 8 <= i + 4 + length) ((size = u64(extra, at)), (at += 8));
+      if (size === U32 && at + 8 <= i + 4 + length) {
+        size = u64(extra, at);
+        at += 8;
+      }
       if (compressedSize === U32 && at + 8 <= i + 4 + length) compressedSize = u64(extra, at);
       break;
     }
@@ -239,13 +242,13 @@ function openBody(
     );
   const source = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { done, value } = await chunks.next();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      const step = await chunks.next();
+      if (step.done) controller.close();
+      else controller.enqueue(step.value);
     },
     // Cancelled by the consumer: the reader passes over the rest itself.
   });
-  const inflate: ReadableWritablePair<Uint8Array, Uint8Array> =
+  const inflate: BytePair =
     state.method === 8 ? bytePair(new DecompressionStream('deflate-raw')) : new TransformStream();
   const done = source.pipeTo(inflate.writable).catch(() => undefined);
   let crc = 0;

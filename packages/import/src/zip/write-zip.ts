@@ -32,12 +32,15 @@ export function writeZip(
   entries: Iterable<ZipWriteEntry> | AsyncIterable<ZipWriteEntry>,
   options: ZipWriteOptions = {},
 ): ReadableStream<Uint8Array> {
-  const iterator = zipBytes(entries, options.method === 'store' ? 0 : 8);
+  const iterator: AsyncGenerator<Uint8Array> = zipBytes(
+    entries,
+    options.method === 'store' ? 0 : 8,
+  );
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { done, value } = await iterator.next();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      const step = await iterator.next();
+      if (step.done) controller.close();
+      else controller.enqueue(step.value);
     },
     async cancel() {
       await iterator.return(undefined);
@@ -138,15 +141,16 @@ function byteStream(data: ZipWriteEntry['data']): ReadableStream<Uint8Array> {
   if (data instanceof ReadableStream) return data;
   const source: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string> =
     typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
-  const iterator =
-    Symbol.asyncIterator in source
-      ? source[Symbol.asyncIterator]()
-      : (source as Iterable<Uint8Array | string>)[Symbol.iterator]();
+  const iterator: Iterator<Uint8Array | string> | AsyncIterator<Uint8Array | string> =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { done, value } = await iterator.next();
-      if (done) controller.close();
-      else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value);
+      const step = await iterator.next();
+      if (step.done) controller.close();
+      else
+        controller.enqueue(
+          typeof step.value === 'string' ? encoder.encode(step.value) : step.value,
+        );
     },
   });
 }
