@@ -7,24 +7,24 @@ import { fnv1a64, sha256Hex } from './hash.js';
 import type { Aggregate } from './day-table.js';
 import type { ImportRecord } from './types.js';
 
-/** The canonical line of a record: what its hash and the content hash are computed over. */
-export function canonicalLine(day: string, a: Aggregate): string {
-  return JSON.stringify([
-    day,
-    a.dimension,
-    a.value,
-    a.visitors,
-    a.visits,
-    a.pageviews,
-    a.bounces,
-    a.visitDurationMs,
-    a.engagedMs,
-    a.events,
-  ]);
+/** The natural key of a record. */
+export const recordKey = (day: string, a: Aggregate): string =>
+  JSON.stringify([day, a.dimension, a.value]);
+
+/** The canonical line of a record, what its hash and the content hash are computed over:
+ * `JSON.stringify([day, dimension, value, visitors, visits, pageviews, bounces,
+ * visitDurationMs, engagedMs, events])`, built from the key. */
+export function canonicalLine(key: string, a: Aggregate): string {
+  return `${key.slice(0, -1)},${a.visitors},${a.visits},${a.pageviews},${a.bounces},${a.visitDurationMs},${a.engagedMs},${a.events}]`;
 }
 
-export function toRecord(day: string, a: Aggregate, line: string): ImportRecord {
-  const measures = {
+export function toRecord(day: string, a: Aggregate, key: string, line: string): ImportRecord {
+  // One object literal per record, same shape for both kinds.
+  return {
+    kind: a.dimension === '' ? 'total' : 'breakdown',
+    day,
+    dimension: a.dimension,
+    value: a.value,
     visitors: a.visitors,
     visits: a.visits,
     pageviews: a.pageviews,
@@ -32,12 +32,9 @@ export function toRecord(day: string, a: Aggregate, line: string): ImportRecord 
     visitDurationMs: a.visitDurationMs,
     engagedMs: a.engagedMs,
     events: a.events,
-  };
-  const key = JSON.stringify([day, a.dimension, a.value]);
-  const hash = fnv1a64(line);
-  return a.dimension === ''
-    ? { kind: 'total', day, dimension: '', value: '', ...measures, key, hash }
-    : { kind: 'breakdown', day, dimension: a.dimension, value: a.value, ...measures, key, hash };
+    key,
+    hash: fnv1a64(line),
+  } as ImportRecord;
 }
 
 /** Collects one digest per (dimension, day); the import's hash is over them, sorted. */
@@ -65,9 +62,10 @@ export class ContentHash {
         await close();
         stream = a.dimension;
       }
-      const line = canonicalLine(day, a);
+      const key = recordKey(day, a);
+      const line = canonicalLine(key, a);
       group.push(line);
-      records.push(toRecord(day, a, line));
+      records.push(toRecord(day, a, key, line));
     }
     await close();
     return records;

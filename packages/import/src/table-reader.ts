@@ -133,9 +133,14 @@ export class TableReader implements RowView {
       done = { day: this.day, aggregates: this.table.take() };
     this.day = day;
     if (this.options.duplicates === 'error') {
-      const key = JSON.stringify(this.spec.keys.map((c) => this.text(c.name)));
+      let key = '';
+      for (const c of this.spec.keys) key += `${this.text(c.name)}\u0000`;
       if (!this.table.claim(key))
-        throw this.error('duplicate_row', `a second row for ${key} on ${day}`, { line });
+        throw this.error(
+          'duplicate_row',
+          `a second row for ${JSON.stringify(key.split('\u0000').slice(0, -1))} on ${day}`,
+          { line },
+        );
     }
     const visits = this.index.has('visits') ? this.count('visits') : null;
     const bounces = this.index.has('bounces') ? this.count('bounces') : null;

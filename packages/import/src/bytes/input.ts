@@ -32,11 +32,13 @@ export function inputStream(input: ExportInput): {
   );
 }
 
+/** Bytes in memory, handed out in 64 KiB slices: a row batch is one slice's rows, not all of them. */
 function single(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let at = 0;
   return new ReadableStream({
-    start(controller) {
-      if (bytes.length) controller.enqueue(bytes);
-      controller.close();
+    pull(controller) {
+      if (at >= bytes.length) controller.close();
+      else controller.enqueue(bytes.subarray(at, (at += 65_536)));
     },
   });
 }
