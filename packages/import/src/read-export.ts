@@ -87,6 +87,7 @@ export class ExportReader implements AsyncIterable<ImportRecord> {
     const bytes = new ByteReader(stream.getReader(), this.options.signal);
     const state = new ImportState(this.options, limits);
     let fileName = name;
+    let settled = false;
     try {
       for await (const file of inputFiles(bytes, name, limits)) {
         fileName = file.name;
@@ -95,11 +96,16 @@ export class ExportReader implements AsyncIterable<ImportRecord> {
       }
       fileName = name;
       this.summary = await state.summary();
+      settled = true;
     } catch (error) {
+      settled = true;
       await bytes.cancel(error);
       if (error instanceof ImportError)
         throw error.file === undefined ? error.at({ file: fileName }) : error;
       throw error;
+    } finally {
+      // The consumer stopped early (break, return): release the input.
+      if (!settled) await bytes.cancel();
     }
   }
 }

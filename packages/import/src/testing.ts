@@ -3,7 +3,6 @@
  * comparison that lists what differs. The Stats API's exporter can be tested with it by feeding
  * what its reports return (`@sightline/import/testing`).
  */
-import type { DIMENSIONS } from '@sightline/schema/dimensions';
 import { readExport } from './read-export.js';
 import { writeSightlineExport, type SightlineRow } from './formats/sightline-write.js';
 import type { SightlineManifest, SightlineReport } from './formats/sightline.js';
@@ -82,4 +81,3 @@ export function compareRecords(
 }
 
 export type { SightlineRow };
-export type SightlineDimension = (typeof DIMENSIONS)[number];

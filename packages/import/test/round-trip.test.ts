@@ -54,3 +54,26 @@ describe("Sightline's own CSV export", () => {
     await refused(zip, 'unsupported_export');
   });
 });
+
+describe('stopping early', () => {
+  it('cancels the input when the consumer stops', async () => {
+    const { plausibleZip: zip, plausibleFiles: files } = await import('./fixtures.js');
+    const bytes = await zip(files());
+    let cancelled = false;
+    let at = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) controller.close();
+        else controller.enqueue(bytes.subarray(at, (at += 100)));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const { readExport } = await import('../src/index.js');
+    const reader = readExport(stream);
+    for await (const _ of reader) break;
+    expect(cancelled).toBe(true);
+    expect(reader.summary).toBeNull();
+  });
+});
