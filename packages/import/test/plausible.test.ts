@@ -258,4 +258,24 @@ describe('Plausible CSV export', () => {
     );
     expect(error.file).toBe('more/imported_visitors_20240101_20240102.csv');
   });
+  it("caps values to Sightline's limits (page 1,024, event name 64) without splitting a character", async () => {
+    const long = `/${'a'.repeat(1022)}\u{1F600}tail`; // the emoji straddles the 1,024th unit
+    const pages = clickhouseCsv(
+      ['date', 'hostname', 'page', 'visitors', 'pageviews'],
+      [['2024-01-01', 'x.org', long, 1, 1]],
+    );
+    const events = clickhouseCsv(
+      ['date', 'name', 'link_url', 'path', 'visitors', 'events'],
+      [['2024-01-01', 'e'.repeat(100), '', '', 1, 2]],
+    );
+    const { records } = await collect(
+      await plausibleZip({
+        [`imported_pages_${RANGE}.csv`]: pages,
+        [`imported_custom_events_${RANGE}.csv`]: events,
+      }),
+    );
+    const page = records.find((r) => r.dimension === 'page')!;
+    expect(page.value).toBe(long.slice(0, 1023));
+    expect(records.find((r) => r.dimension === 'event')!.value).toBe('e'.repeat(64));
+  });
 });
