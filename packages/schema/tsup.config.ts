@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/live.ts', 'src/json-schema.ts', 'src/value-score/index.ts'],
+  entry: [
+    'src/index.ts',
+    'src/live.ts',
+    'src/dimensions.ts',
+    'src/json-schema.ts',
+    'src/value-score/index.ts',
+  ],
   format: ['esm'],
   dts: true,
   clean: true,

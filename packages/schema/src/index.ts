@@ -11,3 +11,5 @@ export * from './enriched.js';
 export * from './analytics-engine.js';
 export * from './ingest-batch.js';
 export * from './live.js';
+export { DIMENSIONS, isDimension, type Dimension } from './dimensions.js';
+export { classifyReferrer } from './referrer-class.js';
