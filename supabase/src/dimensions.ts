@@ -1,145 +1,22 @@
 /**
- * The report dimensions: the one place a dimension is named. The report RPCs take these names
- * (`p_dimension`, the keys of `p_filters`); the SQL that lists them is generated from here
- * (`pnpm --filter @sightline/database gen` rewrites the lines under each `-- for every …`
- * marker in supabase/schemas, and lint fails when they are stale); the dashboard takes its
- * breakdowns, labels and cards from here, the benchmarks their generated history.
- *
- * Adding a dimension: one entry below (with a new column in a migration when its value is new)
- * and its ground truth in test/support/truth.ts.
+ * The database's view of the dimension registry, which lives in @sightline/schema
+ * (src/dimensions.ts): every dimension with the visitor_days key letter and source column the
+ * SQL is generated from (`pnpm --filter @sightline/database gen` rewrites the lines under each
+ * `-- for every …` marker in supabase/schemas; lint fails when they are stale), plus the keys
+ * that are no dimension of their own.
  */
+import {
+  DIMENSION_SPECS,
+  isDimension,
+  type Dimension,
+  type DimensionSource,
+  type DimensionSpec,
+} from '@sightline/schema/dimensions';
 
-/** Where a dimension's value comes from. */
-export type DimensionSource =
-  /** a column of public.sessions, fixed at the session's first state */
-  | 'session'
-  /** a column of public.sessions that follows the session's latest state (the exit page) */
-  | 'session_latest'
-  /** the pages a session viewed (public.session_pages) */
-  | 'page'
-  /** the custom events a session sent (public.session_events) */
-  | 'event';
-
-export interface DimensionSpec {
-  /** What the report RPCs and the dashboard's URLs use. */
-  readonly name: string;
-  /** The dashboard's title of its breakdown. */
-  readonly label: string;
-  /** The dashboard card it is a tab of: dimensions with the same card share one. */
-  readonly card: string;
-  /**
-   * Its one-letter prefix in visitor_days keys. Stored in every deployed database: never
-   * change or reuse one (a is the site total, q a page within a country).
-   */
-  readonly key: string;
-  readonly source: DimensionSource;
-  /** Its column in public.sessions (sources `session` and `session_latest`). */
-  readonly column?: string;
-}
-
-export const DIMENSIONS = [
-  { name: 'page', label: 'Pages', card: 'pages', key: 'b', source: 'page' },
-  {
-    name: 'entry_page',
-    label: 'Entry pages',
-    card: 'pages',
-    key: 'c',
-    source: 'session',
-    column: 'entry_path',
-  },
-  {
-    name: 'exit_page',
-    label: 'Exit pages',
-    card: 'pages',
-    key: 'd',
-    source: 'session_latest',
-    column: 'exit_path',
-  },
-  {
-    name: 'referrer',
-    label: 'Referrers',
-    card: 'sources',
-    key: 'e',
-    source: 'session',
-    column: 'referrer_host',
-  },
-  {
-    name: 'referrer_class',
-    label: 'Channels',
-    card: 'sources',
-    key: 'f',
-    source: 'session',
-    column: 'referrer_class',
-  },
-  {
-    name: 'country',
-    label: 'Countries',
-    card: 'places',
-    key: 'g',
-    source: 'session',
-    column: 'country',
-  },
-  {
-    name: 'region',
-    label: 'Regions',
-    card: 'places',
-    key: 'h',
-    source: 'session',
-    column: 'region',
-  },
-  { name: 'city', label: 'Cities', card: 'places', key: 'i', source: 'session', column: 'city' },
-  {
-    name: 'device',
-    label: 'Devices',
-    card: 'devices',
-    key: 'j',
-    source: 'session',
-    column: 'device',
-  },
-  {
-    name: 'browser',
-    label: 'Browsers',
-    card: 'devices',
-    key: 'k',
-    source: 'session',
-    column: 'browser',
-  },
-  {
-    name: 'os',
-    label: 'Operating systems',
-    card: 'devices',
-    key: 'l',
-    source: 'session',
-    column: 'os',
-  },
-  {
-    name: 'utm_source',
-    label: 'UTM source',
-    card: 'campaigns',
-    key: 'm',
-    source: 'session',
-    column: 'utm_source',
-  },
-  {
-    name: 'utm_medium',
-    label: 'UTM medium',
-    card: 'campaigns',
-    key: 'n',
-    source: 'session',
-    column: 'utm_medium',
-  },
-  {
-    name: 'utm_campaign',
-    label: 'UTM campaign',
-    card: 'campaigns',
-    key: 'o',
-    source: 'session',
-    column: 'utm_campaign',
-  },
-  { name: 'event', label: 'Custom events', card: 'events', key: 'p', source: 'event' },
-] as const satisfies readonly DimensionSpec[];
-
-export type DimensionName = (typeof DIMENSIONS)[number]['name'];
+export const DIMENSIONS = DIMENSION_SPECS;
+export type { DimensionSource, DimensionSpec };
+export type DimensionName = Dimension;
+export const isDimensionName = isDimension;
 
 /** The visitor_days keys that are no dimension of their own. */
 export const SITE_TOTAL = { name: '', key: 'a' } as const; // rollups' dimension ''
@@ -151,7 +28,3 @@ export const KEYS: readonly { readonly name: string; readonly key: string }[] = 
   ...DIMENSIONS,
   PAGE_IN_COUNTRY,
 ];
-
-export function isDimensionName(value: string): value is DimensionName {
-  return DIMENSIONS.some((d) => d.name === value);
-}

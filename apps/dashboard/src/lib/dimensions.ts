@@ -1,16 +1,15 @@
 /**
  * The breakdown dimensions `stats_breakdown` accepts, with the labels and cards the dashboard
- * shows: all from the database's dimension registry (supabase/src/dimensions.ts).
+ * shows: all from the dimension registry (@sightline/schema/dimensions).
  */
 import {
-  DIMENSIONS as REGISTRY,
-  isDimensionName,
-  type DimensionName,
-} from '@sightline/database/dimensions';
+  DIMENSION_SPECS as REGISTRY,
+  DIMENSIONS,
+  isDimension,
+  type Dimension,
+} from '@sightline/schema/dimensions';
 
-export type Dimension = DimensionName;
-
-export const DIMENSIONS: readonly Dimension[] = REGISTRY.map((d) => d.name);
+export { DIMENSIONS, isDimension, type Dimension };
 
 export const DIMENSION_LABELS = Object.fromEntries(
   REGISTRY.map((d) => [d.name, d.label]),
@@ -20,5 +19,3 @@ export const DIMENSION_LABELS = Object.fromEntries(
 export const REPORT_GROUPS: readonly (readonly Dimension[])[] = [
   ...new Set(REGISTRY.map((d) => d.card)),
 ].map((card) => REGISTRY.filter((d) => d.card === card).map((d) => d.name));
-
-export const isDimension = isDimensionName;

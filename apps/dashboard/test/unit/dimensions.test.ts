@@ -1,6 +1,6 @@
-// The dashboard's breakdowns, labels and cards come from the database's dimension registry:
+// The dashboard's breakdowns, labels and cards come from the dimension registry:
 // every dimension the report RPCs take has a label and exactly one card, in registry order.
-import { DIMENSIONS as REGISTRY } from '@sightline/database/dimensions';
+import { DIMENSION_SPECS as REGISTRY } from '@sightline/schema/dimensions';
 import { describe, expect, it } from 'vitest';
 import {
   DIMENSION_LABELS,

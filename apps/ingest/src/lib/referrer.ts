@@ -1,8 +1,8 @@
 /**
  * Referrer class and UTM parameters. Same-site referrers count as direct (internal navigation);
- * a campaign's `utm_medium` wins over the referrer host, so an email link opened in a webmail
- * client is `email`, not `other`.
+ * the class itself is the schema's `classifyReferrer`, the rule imported history follows too.
  */
+import { classifyReferrer } from '@sightline/schema/dimensions';
 import type { ReferrerClass } from '@sightline/schema';
 
 export interface Attribution {
@@ -15,22 +15,6 @@ export interface Attribution {
   utmContent: string;
 }
 
-const SEARCH =
-  /(^|\.)(google\.[a-z.]+|bing\.com|duckduckgo\.com|search\.yahoo\.com|yandex\.[a-z.]+|baidu\.com|ecosia\.org|startpage\.com|search\.brave\.com|qwant\.com|kagi\.com|naver\.com|seznam\.cz)$/;
-const SOCIAL =
-  /(^|\.)(facebook\.com|fb\.me|instagram\.com|t\.co|twitter\.com|x\.com|linkedin\.com|lnkd\.in|reddit\.com|youtube\.com|tiktok\.com|pinterest\.[a-z.]+|threads\.net|bsky\.app|mastodon\.social|news\.ycombinator\.com|quora\.com|vk\.com|weibo\.com)$/;
-const EMAIL =
-  /(^|\.)(mail\.google\.com|outlook\.live\.com|outlook\.office\.com|mail\.yahoo\.com|mail\.proton\.me|mail\.aol\.com|webmail\.[a-z.]+)$/;
-const MEDIUM_CLASS: Record<string, ReferrerClass> = {
-  email: 'email',
-  newsletter: 'email',
-  social: 'social',
-  'social-media': 'social',
-  organic: 'search',
-  cpc: 'search',
-  ppc: 'search',
-};
-
 const MAX = 256;
 
 function hostOf(referrer: string | undefined): string {
@@ -40,18 +24,6 @@ function hostOf(referrer: string | undefined): string {
   } catch {
     return '';
   }
-}
-
-function classify(host: string, medium: string, hasCampaign: boolean): ReferrerClass {
-  const byMedium = MEDIUM_CLASS[medium.toLowerCase()];
-  if (byMedium) return byMedium;
-  if (host) {
-    if (EMAIL.test(host)) return 'email';
-    if (SEARCH.test(host)) return 'search';
-    if (SOCIAL.test(host)) return 'social';
-    return 'other';
-  }
-  return hasCampaign ? 'other' : 'direct';
 }
 
 /**
@@ -81,7 +53,7 @@ export function attribute(
   const utmCampaign = utm('campaign');
   return {
     referrerHost: host,
-    referrerClass: classify(host, utmMedium, Boolean(utmSource || utmCampaign)),
+    referrerClass: classifyReferrer(host, utmMedium, Boolean(utmSource || utmCampaign)),
     utmSource,
     utmMedium,
     utmCampaign,
