@@ -11,3 +11,4 @@ export * from './enriched.js';
 export * from './analytics-engine.js';
 export * from './ingest-batch.js';
 export * from './live.js';
+export * from './text.js';
