@@ -5,9 +5,9 @@
  * good rows of that batch and every later batch land, the refused event is dead-lettered with
  * its reason, and no operator step is needed.
  */
-import { runInDurableObject } from 'cloudflare:test';
+import { runInDurableObject, SELF } from 'cloudflare:test';
 import type { IngestBatch, IngestEvent, IngestSession, IngestVisitor } from '@sightline/schema';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { eventually, uid } from '../support/helpers.js';
 import { createSite, rows } from '../support/e2e-db.js';
 import { live, stats } from '../support/site-live.js';
@@ -141,5 +141,31 @@ describe('a SiteLive outbox wedged by an earlier Worker', () => {
     expect(stored).toHaveLength(3);
     expect(stored).not.toContain(poisoned.event.id);
     console.info(`poisoned outbox: recovered ${recoveredMs} ms after the restart`);
+
+    // Visible to the operator, with the reason, and to nobody else.
+    const url = `https://ingest.test/v1/health/sites/${site}`;
+    const anonymous = await SELF.fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    const wrong = await SELF.fetch(url, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    await wrong.body?.cancel();
+    const res = await SELF.fetch(url, {
+      headers: { authorization: `Bearer ${inject('serviceRoleKey')}` },
+    });
+    expect(res.status).toBe(200);
+    const health = await res.json<{
+      ok: boolean;
+      deadLettered: number;
+      shards: { outboxBatches: number; deadLetter: { reasons: object; recent: unknown[] } }[];
+    }>();
+    expect(health).toMatchObject({ site, ok: false, deadLettered: 1 });
+    expect(health.shards[0]).toMatchObject({
+      outboxBatches: 0,
+      deadLetter: {
+        reasons: { '22P05': { events: 1, entries: 1 } },
+        recent: [{ events: [poisoned.event.id], reason: '22P05' }],
+      },
+    });
   });
 });
