@@ -55,6 +55,8 @@ export interface SiteLiveStats {
   accepted: number;
   duplicates: number;
   bots: number;
+  /** Events of beacons sent with Sec-GPC: 1 or DNT: 1, dropped unstored (privacy-signal.ts). */
+  privacySignals: number;
   pendingEvents: number;
   outboxBatches: number;
   outboxEvents: number;
@@ -109,6 +111,7 @@ export class SiteLive extends DurableObject<Env> {
     accepted: 0,
     duplicates: 0,
     bots: 0,
+    privacySignals: 0,
     flushes: 0,
     flushFailures: 0,
     pushes: 0,
@@ -201,6 +204,11 @@ export class SiteLive extends DurableObject<Env> {
       sessions: await sweepStates(storage, 's', SESSION_KEEP_MS, now, this.#sessions),
       visitors: await sweepStates(storage, 'v', VISITOR_KEEP_MS, now, this.#visitors),
     };
+  }
+
+  /** Counts events dropped for a visitor's privacy signal; nothing else of them is kept. */
+  countPrivacySignals(events: number): void {
+    this.#stats.privacySignals += events;
   }
 
   /** Counts bot traffic separately; none of it becomes a visit. */
