@@ -25,19 +25,21 @@ async function ingestDay(site: string, daysAgo: number, prefix: string): Promise
     await rpc(t.service, 'ingest_batch', { payload: batch });
 }
 
-async function counts(site: string): Promise<Record<string, number>> {
-  const tables = [
-    'events',
-    'sessions',
-    'session_pages',
-    'session_events',
-    'visitor_days',
-    'visitors',
-    'rollups',
-    'daily_rollups',
-  ];
-  const out: Record<string, number> = {};
-  for (const table of tables) {
+const TABLES = [
+  'events',
+  'sessions',
+  'session_pages',
+  'session_events',
+  'visitor_days',
+  'visitors',
+  'rollups',
+  'daily_rollups',
+] as const;
+type Counts = Record<(typeof TABLES)[number] | 'applied_batches', number>;
+
+async function counts(site: string): Promise<Counts> {
+  const out = {} as Counts;
+  for (const table of TABLES) {
     const { rows } = await t.db.query<{ n: string }>(
       `select count(*) as n from public.${table} where site_id = $1`,
       [site],
@@ -110,7 +112,7 @@ describe('apply_retention', () => {
       'visitor_days',
       'visitors',
       'applied_batches',
-    ])
+    ] as const)
       expect([table, after[table]]).toEqual([table, recent[table]]);
     // Aggregates carry no visitor: kept whole.
     expect(after.rollups).toBe(before.rollups);

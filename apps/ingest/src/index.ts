@@ -27,7 +27,7 @@ app.onError(onError);
 export default {
   fetch: app.fetch,
   /** The Cron Trigger: rows past their retention period leave Postgres. */
-  async scheduled(_controller, env, ctx) {
+  scheduled(_controller, env, ctx) {
     ctx.waitUntil(
       applyRetention(env).then((deleted) =>
         console.info(`retention: deleted ${JSON.stringify(deleted)}`),

@@ -13,6 +13,7 @@
  * Written without lookbehind or the `u` flag so that every JavaScript engine parses it.
  */
 export const STORABLE_TEXT =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 
 /** The message of the schema's `invalid_format` issue for text that {@link STORABLE_TEXT} refuses. */

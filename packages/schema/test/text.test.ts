@@ -89,7 +89,7 @@ describe('cleanText', () => {
 describe('parseBatch with hostile text', () => {
   const custom = (over: Record<string, unknown>): Event => {
     const { title: _title, ...rest } = pageview() as Event & { title?: string };
-    return { ...rest, type: 'custom', name: 'signup', ...over } as Event;
+    return { ...rest, type: 'custom', name: 'signup', ...over };
   };
 
   it.each([
@@ -99,7 +99,7 @@ describe('parseBatch with hostile text', () => {
     ['language', { language: 'en\u0000' }],
     ['timeZone', { timeZone: 'Europe/\udfffBerlin' }],
   ])('refuses control characters and unpaired surrogates in %s (invalid_format)', (field, over) => {
-    const { error } = parseBatch(batch([pageview(over as Partial<Event>)]));
+    const { error } = parseBatch(batch([pageview(over)]));
     expect(error?.issues).toEqual([
       {
         code: 'invalid_format',

@@ -19,8 +19,12 @@ export async function applyRetention(
 ): Promise<RetentionResult> {
   const total: RetentionResult = {};
   for (let call = 0; call < MAX_CALLS; call++) {
-    const { data: answer, error } = await postgrest(env, 60_000).rpc('apply_retention');
-    const data = answer as RetentionResult | null;
+    const result: { data: unknown; error: { message: string } | null } = await postgrest(
+      env,
+      60_000,
+    ).rpc('apply_retention');
+    const { error } = result;
+    const data = result.data as RetentionResult | null;
     if (error) throw new Error(`apply_retention failed: ${error.message}`, { cause: error });
     for (const [table, value] of Object.entries(data ?? {}))
       if (typeof value === 'number') total[table] = Number(total[table] ?? 0) + value;
