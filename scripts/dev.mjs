@@ -2,15 +2,24 @@
 // `pnpm dev`: the whole local stack with no account, no Docker and no network — the devstack
 // (Postgres, PostgREST, Realtime), migrations and a seeded demo site, the ingest Worker under
 // `wrangler dev`, the dashboard under Vite, a demo website and a traffic simulator.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDemoSite } from '@sightline/demo-site';
 import { freePort } from './dev/ports.mjs';
-import { startChild, stopChildren, waitForHttp } from './dev/processes.mjs';
+import { onChildSpawn, startChild, stopChildren, waitForHttp } from './dev/processes.mjs';
+import {
+  alive,
+  isDevOwner,
+  readRecord,
+  removeRecord,
+  stopGroups,
+  writeRecord,
+} from './dev/leftovers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -18,36 +27,123 @@ const { values: args } = parseArgs({
     traffic: { type: 'boolean', default: true },
     'no-traffic': { type: 'boolean', default: false },
     rate: { type: 'string', default: '2' },
+    // Where the stack keeps its state (the devstack's cluster, what is running). Tests use their own.
+    'data-dir': { type: 'string', default: join(root, '.sightline') },
   },
 });
 const withTraffic = args.traffic && !args['no-traffic'];
+const dataDir = resolve(args['data-dir']);
 const has = (path) => existsSync(join(root, path));
 const missing = [];
-const step = (text) => process.stdout.write(`\x1b[1m▸ ${text}\x1b[0m\n`);
 
-// Build what the stack runs from (cached by turbo: a no-op when nothing changed).
-step('building the packages (turbo, cached)');
-execFileSync(
-  'pnpm',
-  ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only', '--filter=./packages/*'],
-  { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-);
+// A closed terminal (SIGHUP) must not turn the shutdown's own output into a crash.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 
-step('starting the devstack: embedded Postgres, PostgREST, Realtime');
-const { startDevstack } = await import('@sightline/devstack');
-const stack = await startDevstack({ dataDir: join(root, '.sightline', 'devstack') });
+/** Prints a step, and every 15 s while it lasts, so a long first build is not silent. */
+let stepTimer;
+function step(text) {
+  clearInterval(stepTimer);
+  const started = Date.now();
+  process.stdout.write(`\x1b[1m▸ ${text}\x1b[0m\n`);
+  stepTimer = setInterval(() => {
+    const seconds = Math.round((Date.now() - started) / 1000);
+    process.stdout.write(`  … still ${text} (${seconds} s)\n`);
+  }, 15_000);
+  stepTimer.unref();
+}
+const stepsDone = () => clearInterval(stepTimer);
 
+// What an earlier `pnpm dev` left running (killed before its reaper could act) is stopped first.
+mkdirSync(dataDir, { recursive: true });
+const previous = readRecord(dataDir);
+if (previous && isDevOwner(previous.ownerPid, root)) {
+  if (!previous.stopping) {
+    process.stderr.write(
+      `pnpm dev is already running here (pid ${previous.ownerPid}); stop it first\n`,
+    );
+    process.exit(1);
+  }
+  step(`waiting for the previous pnpm dev (pid ${previous.ownerPid}) to finish stopping`);
+  for (let waited = 0; alive(previous.ownerPid) && waited < 60_000; waited += 100)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+if (previous) {
+  const stopped = await stopGroups(previous);
+  if (stopped > 0) step(`stopped ${stopped} processes left by an earlier pnpm dev`);
+  removeRecord(dataDir, previous.ownerPid);
+}
+const record = { ownerPid: process.pid, root, dataDir, groups: [] };
+writeRecord(record);
+onChildSpawn((label, pgid) => {
+  record.groups.push({ label, pgid });
+  writeRecord(record);
+});
+// The reaper stops everything recorded if this process dies without stopping it (SIGKILL).
+const reaper = spawn(process.execPath, [join(root, 'scripts/dev/reaper.mjs'), dataDir], {
+  detached: true,
+  stdio: ['pipe', 'ignore', 'ignore'],
+});
+reaper.unref();
+reaper.stdin.on('error', () => undefined);
+
+/** The devstack, from the moment it starts starting: a stop meanwhile waits for it, then stops it. */
+let stackStarting;
 let shuttingDown = false;
+/** Never settles: what runs after a stop began waits here for the exit. */
+const halt = () => new Promise(() => undefined);
 async function shutdown(code = 0) {
-  if (shuttingDown) return;
+  if (shuttingDown) return halt();
   shuttingDown = true;
+  stepsDone();
+  // A pnpm dev started meanwhile (a new terminal) waits for this one instead of refusing.
+  record.stopping = true;
+  writeRecord(record);
   process.stdout.write('\nstopping…\n');
   await stopChildren();
-  await stack.stop();
+  await stackStarting?.then(
+    (stack) => stack.stop(),
+    () => undefined,
+  );
+  removeRecord(dataDir, process.pid);
+  reaper.stdin.end('done\n');
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// Ctrl-C, a stop request and a closed terminal all stop everything, and exit 0.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0));
+// pnpm itself killed (no signal reaches this process): this process is re-parented.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown(0);
+}, 1_000).unref();
+
+// Build what the stack runs from (cached by turbo: a no-op when nothing changed).
+step('building the packages (turbo, cached; the first build takes a minute or two)');
+try {
+  const build = await startChild(
+    'build',
+    'pnpm',
+    ['exec', 'turbo', 'run', 'build', '--output-logs=hash-only', '--filter=./packages/*'],
+    { cwd: root, quiet: true },
+  );
+  build.stdout.on('data', (text) => {
+    for (const [, pkg] of String(text).matchAll(/^(\S+):build: cache miss/gm))
+      process.stdout.write(`  building ${pkg}\n`);
+  });
+  build.stderr.pipe(process.stderr);
+  const [code] = await once(build, 'exit');
+  if (code !== 0) throw new Error(`the build failed (exit ${code})`);
+} catch (error) {
+  process.stderr.write(`pnpm dev: ${error instanceof Error ? error.message : String(error)}\n`);
+  await shutdown(1);
+}
+
+// Imported only now: a fresh clone has no build of it before the step above.
+const { startDevstack } = await import('@sightline/devstack');
+if (shuttingDown) await halt();
+step('starting the devstack: embedded Postgres, PostgREST, Realtime');
+stackStarting = startDevstack({ dataDir: join(dataDir, 'devstack') });
+const stack = await stackStarting;
 
 try {
   const { seedDemo, mintToken } = await import('./dev/seed.mjs');
@@ -89,6 +185,13 @@ try {
           // wrangler dev reads declared secrets from the environment.
           SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
           IP_HASH_SALT: 'local-development-salt',
+          // Where EVENTS_AE's data points go (the devstack's Miniflare plugin, wrangler.jsonc).
+          ...(stack.analyticsEngine.available
+            ? {
+                SIGHTLINE_AE_URL: stack.url,
+                SIGHTLINE_AE_API_TOKEN: stack.analyticsEngine.apiToken,
+              }
+            : {}),
         },
       },
     );
@@ -124,12 +227,21 @@ try {
 
   process.stdout.write(`
 \x1b[1mSightline is running\x1b[0m
-  Supabase API (REST, Realtime)  ${stack.url}
+  Supabase API (REST, Auth, RT)  ${stack.url}
+  e-mail inbox (Auth's mails)    ${stack.inboxUrl}
   Postgres                       ${stack.dbUrl}
-  anon key                       ${stack.anonKey}
+  publishable key                ${stack.publishableKey}
+  anon key (legacy)              ${stack.anonKey}
+  Analytics Engine (SQL API)     ${
+    stack.analyticsEngine.available
+      ? `${stack.analyticsEngine.sqlUrl}
+  Analytics Engine token         ${stack.analyticsEngine.apiToken}`
+      : `unavailable: ${stack.analyticsEngine.reason}`
+  }
 ${ingestUrl ? `  ingest Worker                  ${ingestUrl}\n` : ''}${dashboardUrl ? `  dashboard (signed in)          ${dashboardUrl}\n` : ''}${demoUrl ? `  demo website                   ${demoUrl}\n` : ''}${token ? `  dashboard token (demo site)    ${token}\n` : ''}${withTraffic && demoUrl ? `  traffic simulator              ${args.rate} visits/s (--no-traffic to disable)\n` : ''}${missing.length ? `\n  not there yet: ${missing.join('; ')}\n` : ''}
 Press Ctrl-C to stop everything.
 `);
+  stepsDone();
 } catch (error) {
   process.stderr.write(`pnpm dev: ${error instanceof Error ? error.stack : String(error)}\n`);
   await shutdown(1);

@@ -45,6 +45,11 @@ export interface IngestWorkerOptions {
   persistDir?: string;
   /** A `wrangler deploy --dry-run` output to run; built once per process when absent. */
   buildDir?: string;
+  /**
+   * Bind EVENTS_AE to this devstack's local Analytics Engine (the devstack's Miniflare plugin, as
+   * wrangler.jsonc's development config does); Miniflare's stand-in that stores nothing otherwise.
+   */
+  analyticsEngine?: { url: string; apiToken: string };
 }
 
 export async function startIngestMiniflare(options: IngestWorkerOptions): Promise<WorkerHandle> {
@@ -59,7 +64,7 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
     scriptPath: join(buildDir, 'index.js'),
     modulesRoot: buildDir,
     // The tracker bundle is imported as text (wrangler.jsonc's "rules").
-    modulesRules: [{ type: 'Text', include: ['**/*sightline.js'] }],
+    modulesRules: [{ type: 'Text', include: ['**/*sightline*.js'] }],
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags ?? [],
     cf: BENCH_CF,
@@ -73,7 +78,21 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
     },
     kvNamespaces: ['SITES_KV'],
     durableObjects: { SITE_LIVE_DO: { className: 'SiteLive', useSQLite: true } },
-    analyticsEngineDatasets: { EVENTS_AE: { dataset: 'sightline_events' } },
+    ...(options.analyticsEngine
+      ? {
+          unsafeBindings: [
+            {
+              name: 'EVENTS_AE',
+              type: 'analytics_engine_local',
+              plugin: {
+                package: '@sightline/devstack/miniflare',
+                name: 'sightline-analytics-engine',
+              },
+              options: { dataset: 'sightline_events', ...options.analyticsEngine },
+            },
+          ],
+        }
+      : { analyticsEngineDatasets: { EVENTS_AE: { dataset: 'sightline_events' } } }),
     kvPersist: persist && `${persist}/kv`,
     durableObjectsPersist: persist && `${persist}/do`,
   });

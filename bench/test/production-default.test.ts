@@ -17,7 +17,8 @@ interface Config {
   vars: Record<string, string>;
   kv_namespaces: unknown[];
   durable_objects: unknown;
-  analytics_engine_datasets: unknown[];
+  analytics_engine_datasets?: unknown[];
+  unsafe?: { bindings: { name: string; type: string }[] };
   env: Record<string, Config>;
 }
 
@@ -44,9 +45,18 @@ describe('apps/ingest/wrangler.jsonc', () => {
     const development = config.env.development!;
     expect(development.vars.ENVIRONMENT).toBe('development');
     expect(Object.keys(development.vars).sort()).toEqual(Object.keys(config.vars).sort());
-    // Bindings are not inherited by an environment: each must be declared again.
-    for (const key of ['kv_namespaces', 'durable_objects', 'analytics_engine_datasets'] as const)
+    // Bindings are not inherited by an environment: each must be declared again. Analytics
+    // Engine is the real dataset in production, the devstack's local one in development.
+    for (const key of ['kv_namespaces', 'durable_objects'] as const)
       expect(development[key]).toEqual(config[key]);
+    expect(config.analytics_engine_datasets).toEqual([
+      { binding: 'EVENTS_AE', dataset: 'sightline_events' },
+    ]);
+    expect(development.analytics_engine_datasets).toBeUndefined();
+    expect(development.unsafe?.bindings.map((b) => [b.name, b.type])).toEqual([
+      ['EVENTS_AE', 'analytics_engine_local'],
+    ]);
+    expect(config.unsafe).toBeUndefined();
   });
 
   it('deployed plainly, refuses a loopback origin and ignores the dev geo override', async () => {

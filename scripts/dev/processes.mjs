@@ -6,6 +6,14 @@ import process from 'node:process';
 
 const colours = [36, 35, 33, 32, 34, 31];
 const children = [];
+let onSpawn = () => undefined;
+/** Set once stopChildren runs: a child started after that would outlive the stop. */
+let stopping = false;
+
+/** Calls `listener(label, pgid)` as each child starts (pnpm dev records them for its reaper). */
+export function onChildSpawn(listener) {
+  onSpawn = listener;
+}
 
 function prefixLines(stream, label, colour, sink) {
   let pending = '';
@@ -20,6 +28,7 @@ function prefixLines(stream, label, colour, sink) {
 
 /** Start `command args` with prefixed output; resolves once `ready` matches a line (if given). */
 export function startChild(label, command, args, { cwd, env, ready, quiet = false } = {}) {
+  if (stopping) return Promise.reject(new Error(`not starting ${label}: stopping`));
   const colour = colours[children.length % colours.length];
   const child = spawn(command, args, {
     cwd,
@@ -28,6 +37,8 @@ export function startChild(label, command, args, { cwd, env, ready, quiet = fals
     detached: true,
   });
   children.push({ label, child });
+  // detached: the child leads a process group of its own, whose id is its pid.
+  if (child.pid !== undefined) onSpawn(label, child.pid);
   if (!quiet) {
     prefixLines(child.stdout, label, colour, process.stdout);
     prefixLines(child.stderr, label, colour, process.stderr);
@@ -49,6 +60,7 @@ export function startChild(label, command, args, { cwd, env, ready, quiet = fals
 
 /** Stop every child: SIGTERM to its process group, SIGKILL after 5 s. */
 export async function stopChildren() {
+  stopping = true;
   for (const { child } of children.splice(0).reverse()) {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     const exited = once(child, 'exit');

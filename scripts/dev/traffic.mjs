@@ -98,7 +98,8 @@ async function simulateVisit({ ingestUrl, site, origin }) {
   const visitor = returning
     ? returningPool[Math.floor(Math.random() * returningPool.length)]
     : randomUUID();
-  if (!returning) returningPool.push(visitor) > 500 && returningPool.shift();
+  // A bounded pool of earlier visitors to come back.
+  if (!returning && returningPool.push(visitor) > 500) returningPool.shift();
   const visit = {
     device: pick(devices),
     geo: {

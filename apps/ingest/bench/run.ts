@@ -85,7 +85,7 @@ function ingestWorker(supabaseUrl: string): Miniflare {
     modules: true,
     scriptPath: here('../dist/index.js'),
     modulesRules: [
-      { type: 'Text', include: ['**/*sightline.js'] },
+      { type: 'Text', include: ['**/*sightline*.js'] },
       { type: 'ESModule', include: ['**/*.js'] },
     ],
     compatibilityDate: COMPAT,

@@ -7,7 +7,7 @@ import type { AppEnv } from './env.js';
 import { IngestError, onError } from './lib/errors.js';
 import { applyRetention } from './lib/retention.js';
 import { events } from './routes/events.js';
-import { trackerScript } from './routes/tracker-script.js';
+import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/tracker-script.js';
 import { live } from './routes/live.js';
 import { health } from './routes/health.js';
 
@@ -17,6 +17,8 @@ const app = new Hono<AppEnv>();
 
 app.route('/v1/events', events);
 app.route('/s.js', trackerScript);
+app.route('/s.core.js', trackerCoreScript);
+app.route('/s.vitals.js', trackerVitalsScript);
 app.route('/v1/sites', live);
 app.route('/v1/health', health);
 app.notFound(() => {

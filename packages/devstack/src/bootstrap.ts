@@ -1,8 +1,10 @@
 import type pg from 'pg';
+import { AUTH_SQL } from './auth/schema.js';
+import { INBOX_SQL } from './inbox/store.js';
 
 /**
  * Makes a fresh cluster look like a Supabase project to migrations, PostgREST and tests: the
- * same roles, `auth` helpers, `extensions` schema, grants, default privileges and the empty
+ * same roles, `auth` schema (see auth/schema.ts), `extensions` schema, grants, default privileges and the empty
  * `supabase_realtime` publication. Idempotent: it runs on every start.
  */
 const BOOTSTRAP_SQL = String.raw`
@@ -32,47 +34,6 @@ create extension if not exists "uuid-ossp" with schema extensions;
 -- Supabase's search path, so unqualified extension functions (gen_random_bytes, uuid_generate_v4) resolve.
 alter database postgres set search_path = "$user", public, extensions;
 alter role postgres set search_path = "$user", public, extensions;
-
-create schema if not exists auth;
-grant usage on schema auth to anon, authenticated, service_role;
-
--- The request.jwt.claim.* settings are PostgREST's pre-v10 form; Supabase's helpers read both.
-create or replace function auth.uid() returns uuid language sql stable as $$
-  select nullif(coalesce(
-    current_setting('request.jwt.claim.sub', true),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-  ), '')::uuid
-$$;
-create or replace function auth.role() returns text language sql stable as $$
-  select nullif(coalesce(
-    current_setting('request.jwt.claim.role', true),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-  ), '')::text
-$$;
-create or replace function auth.email() returns text language sql stable as $$
-  select nullif(coalesce(
-    current_setting('request.jwt.claim.email', true),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-  ), '')::text
-$$;
-create or replace function auth.jwt() returns jsonb language sql stable as $$
-  select coalesce(
-    nullif(current_setting('request.jwt.claim', true), ''),
-    nullif(current_setting('request.jwt.claims', true), '')
-  )::jsonb
-$$;
-grant execute on all functions in schema auth to anon, authenticated, service_role;
-
--- A minimal auth.users so migrations that reference it (foreign keys, triggers) apply unchanged.
-create table if not exists auth.users (
-  id uuid primary key default gen_random_uuid(),
-  email text unique,
-  raw_app_meta_data jsonb not null default '{}'::jsonb,
-  raw_user_meta_data jsonb not null default '{}'::jsonb,
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
-);
-grant select on auth.users to service_role;
 
 grant usage on schema public to anon, authenticated, service_role;
 grant all on all tables in schema public to anon, authenticated, service_role;
@@ -104,6 +65,8 @@ export async function bootstrapDatabase(
   authenticatorPassword: string,
 ): Promise<void> {
   await client.query(BOOTSTRAP_SQL);
+  await client.query(AUTH_SQL);
+  await client.query(INBOX_SQL);
   // The password changes only with the data directory; ALTER ROLE takes no bind parameters.
   await client.query(
     `alter role authenticator with login password ${client.escapeLiteral(authenticatorPassword)}`,

@@ -8,9 +8,13 @@ import { defaultDataDir } from './paths.js';
 const USAGE = `usage: sightline-devstack <command> [options]
 
 commands:
-  start [--json] [--port N] [--data-dir DIR] [--migrations DIR]
-        start Postgres, PostgREST, Realtime and the gateway; runs until SIGINT/SIGTERM.
-        --json prints one line {"url","anonKey","serviceRoleKey","jwtSecret","dbUrl"} on stdout.
+  start [--json] [--port N] [--data-dir DIR] [--migrations DIR] [--no-analytics-engine]
+        start Postgres, PostgREST, Auth, Realtime, the inbox, the local Analytics Engine and the
+        gateway; runs until SIGINT/SIGTERM. --json prints one line of JSON on stdout:
+        {"url","anonKey","serviceRoleKey","jwtSecret","dbUrl","publishableKey","secretKey",
+        "authUrl","jwksUrl","inboxUrl","emailApiUrl","emailApiKey","analyticsEngine"};
+        analyticsEngine is {"available":true,"url","accountId","apiToken","sqlUrl"} or
+        {"available":false,"reason"}. --no-analytics-engine skips the local Analytics Engine.
   reset [--data-dir DIR]
         delete the local data (database and keys).`;
 
@@ -23,21 +27,62 @@ async function start(values: {
   port?: string;
   'data-dir'?: string;
   migrations?: string;
+  'no-analytics-engine'?: boolean;
 }): Promise<void> {
   const stack = await startDevstack({
+    ...(values['no-analytics-engine'] ? { analyticsEngine: false } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.migrations ? { migrationsDir: values.migrations } : {}),
     ...(values.port ? { port: Number.parseInt(values.port, 10) } : {}),
     log: logToStderr,
   });
-  const { url, anonKey, serviceRoleKey, jwtSecret, dbUrl } = stack;
+  const engine = stack.analyticsEngine;
+  // The first five fields are the original ones, kept first and unchanged for older scripts.
+  const info = {
+    url: stack.url,
+    anonKey: stack.anonKey,
+    serviceRoleKey: stack.serviceRoleKey,
+    jwtSecret: stack.jwtSecret,
+    dbUrl: stack.dbUrl,
+    publishableKey: stack.publishableKey,
+    secretKey: stack.secretKey,
+    authUrl: stack.authUrl,
+    jwksUrl: stack.jwksUrl,
+    inboxUrl: stack.inboxUrl,
+    emailApiUrl: stack.emailApiUrl,
+    emailApiKey: stack.emailApiKey,
+    analyticsEngine: engine.available
+      ? {
+          available: true,
+          url: engine.url,
+          accountId: engine.accountId,
+          apiToken: engine.apiToken,
+          sqlUrl: engine.sqlUrl,
+        }
+      : { available: false, reason: engine.reason },
+  };
   if (values.json) {
-    process.stdout.write(JSON.stringify({ url, anonKey, serviceRoleKey, jwtSecret, dbUrl }) + '\n');
+    process.stdout.write(JSON.stringify(info) + '\n');
   } else {
+    const rows: [string, string][] = [
+      ['API URL', info.url],
+      ['publishable key', info.publishableKey],
+      ['secret key', info.secretKey],
+      ['JWKS', info.jwksUrl],
+      ['inbox', info.inboxUrl],
+      ['e-mail API (Resend)', `${info.emailApiUrl}  key ${info.emailApiKey}`],
+      ['anon key (legacy)', info.anonKey],
+      ['service_role (legacy)', info.serviceRoleKey],
+      ['JWT secret (legacy)', info.jwtSecret],
+      ['DB URL', info.dbUrl],
+      engine.available
+        ? ['Analytics Engine SQL', `${engine.sqlUrl}  token ${engine.apiToken}`]
+        : ['Analytics Engine', `unavailable (${engine.reason})`],
+    ];
     process.stdout.write(
-      `Sightline devstack is running.\n  API URL:          ${url}\n  anon key:         ${anonKey}\n` +
-        `  service_role key: ${serviceRoleKey}\n  JWT secret:       ${jwtSecret}\n  DB URL:           ${dbUrl}\n` +
-        `Press Ctrl-C to stop.\n`,
+      'Sightline devstack is running.\n' +
+        rows.map(([name, value]) => `  ${(name + ':').padEnd(23)}${value}\n`).join('') +
+        'Press Ctrl-C to stop.\n',
     );
   }
   let stopping = false;
@@ -79,6 +124,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       migrations: { type: 'string' },
+      'no-analytics-engine': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

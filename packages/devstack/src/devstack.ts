@@ -1,7 +1,18 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { JWK, JWTPayload } from 'jose';
 import pg from 'pg';
+import {
+  analyticsEngineUnavailableReason,
+  startAnalyticsEngine,
+  type RunningAnalyticsEngine,
+} from './analytics-engine/start.js';
+import { ApiKeys } from './api-keys.js';
+import { authConfig, type AuthOptions } from './auth/config.js';
+import { authHandler } from './auth/server.js';
 import { bootstrapDatabase } from './bootstrap.js';
 import { startGateway, type Gateway } from './gateway.js';
+import { inboxHandler } from './inbox/http.js';
+import { Inbox } from './inbox/store.js';
 import { loadOrCreateSecrets } from './keys.js';
 import { claimDataDir, releaseDataDir, writeLock } from './lock.js';
 import { applyMigrationFiles, type AppliedMigration } from './migrations.js';
@@ -11,6 +22,7 @@ import { startPostgres, type RunningPostgres } from './postgres.js';
 import { startPostgrestOnFreePorts } from './postgrest.js';
 import { startRealtime, type RealtimeServer } from './realtime/server.js';
 import { installRealtimeSql } from './realtime/sql.js';
+import { createTokenKeys, postgrestJwks, type SignOptions } from './tokens.js';
 
 export interface DevstackOptions {
   /** Where the cluster and the generated keys live. Default: `<repo root>/.sightline/devstack`. */
@@ -21,18 +33,72 @@ export interface DevstackOptions {
   port?: number;
   /** Receives every log line of the stack and its children. Default: discard. */
   log?: (line: string) => void;
+  /** Auth settings (site URL, redirect URLs, confirmations, lifetimes). */
+  auth?: AuthOptions;
+  /**
+   * Run the local Analytics Engine (needs the optional peer dependency chdb). Default: true
+   * when chdb is installed.
+   */
+  analyticsEngine?: boolean;
 }
 
+/**
+ * The local Analytics Engine, reached the way Cloudflare's API is:
+ * `POST ${url}/client/v4/accounts/${accountId}/analytics_engine/sql` with
+ * `Authorization: Bearer ${apiToken}`.
+ */
+export type DevstackAnalyticsEngine =
+  | {
+      available: true;
+      /** Stands in for `https://api.cloudflare.com`: the gateway's URL. */
+      url: string;
+      accountId: string;
+      apiToken: string;
+      /** The SQL API endpoint: `${url}/client/v4/accounts/${accountId}/analytics_engine/sql`. */
+      sqlUrl: string;
+      /** The local write endpoint of a dataset (a JSON array of data points). */
+      writeUrl(dataset: string): string;
+    }
+  | { available: false; reason: string };
+
 export interface Devstack {
-  /** `http://127.0.0.1:<port>`: /rest/v1 (PostgREST) and /realtime/v1 (Realtime), like a project URL. */
+  /** `http://127.0.0.1:<port>`: /rest/v1, /auth/v1, /realtime/v1 like a project URL, and /inbox. */
   url: string;
+  /** `sb_publishable_…`: acts as `anon`; for browsers and apps. */
+  publishableKey: string;
+  /** `sb_secret_…`: acts as `service_role`; refused from browsers. */
+  secretKey: string;
+  /** Legacy JWT API key (HS256, role `anon`), still accepted. */
   anonKey: string;
+  /** Legacy JWT API key (HS256, role `service_role`), still accepted. */
   serviceRoleKey: string;
+  /** The legacy shared JWT secret (HS256) the legacy keys are signed with. */
   jwtSecret: string;
+  /** `<url>/auth/v1`: the Auth API and the `iss` of user tokens. */
+  authUrl: string;
+  /** `<url>/auth/v1/.well-known/jwks.json`. */
+  jwksUrl: string;
+  /** The public JWK set user tokens verify with (one ES256 key, with `kid`). */
+  jwks: { keys: JWK[] };
+  /** `<url>/inbox`: the page listing e-mails; its JSON API is under `<url>/inbox/api/messages`. */
+  inboxUrl: string;
+  /** Resend-compatible base URL (`POST <emailApiUrl>/emails`) that delivers into the inbox. */
+  emailApiUrl: string;
+  /** Bearer key for `emailApiUrl`. */
+  emailApiKey: string;
+  /** PostgREST itself, bypassing the gateway (for tests of what PostgREST alone refuses). */
+  postgrestUrl: string;
+  /**
+   * Signs a token with this stack's keys: ES256 with the Auth signing key (default) or HS256
+   * with the legacy secret. For tests and automation; `exp` may be in the past.
+   */
+  signToken(claims: JWTPayload, options?: SignOptions): Promise<string>;
   /** Superuser connection string. */
   dbUrl: string;
   /** True when this start created the cluster (cold start). */
   initialised: boolean;
+  /** The local Analytics Engine, or why it is not running. */
+  analyticsEngine: DevstackAnalyticsEngine;
   /** Applies pending migrations of `dir` (default: the start's migrationsDir) and reloads PostgREST's schema cache. */
   applyMigrations(dir?: string): Promise<AppliedMigration[]>;
   /**
@@ -45,8 +111,8 @@ export interface Devstack {
 }
 
 /**
- * Starts embedded Postgres, the real PostgREST and the gateway, bootstraps the database like a
- * Supabase project and applies migrations.
+ * Starts embedded Postgres, the real PostgREST, Auth, Realtime, the local inbox and the gateway,
+ * bootstraps the database like a Supabase project and applies migrations.
  *
  * @example
  * const stack = await startDevstack({ dataDir: await mkdtemp(join(tmpdir(), 'stack-')) });
@@ -74,6 +140,25 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     }
   };
 
+  const unavailable =
+    options.analyticsEngine === false
+      ? 'disabled (analyticsEngine: false)'
+      : analyticsEngineUnavailableReason();
+  if (unavailable) log(`devstack: the local Analytics Engine is unavailable: ${unavailable}`);
+  // Started beside Postgres (it needs nothing from it), awaited before the gateway.
+  const engineStarting: Promise<RunningAnalyticsEngine | undefined> = unavailable
+    ? Promise.resolve(undefined)
+    : startAnalyticsEngine({
+        dir: join(dataDir, 'analytics-engine'),
+        accountId: secrets.analyticsEngineAccountId,
+        apiToken: secrets.analyticsEngineApiToken,
+        log,
+      });
+  // A failed start surfaces where it is awaited; until then it must not count as unhandled.
+  engineStarting.catch(() => undefined);
+  // Stopped with the rest if it started, whatever fails meanwhile.
+  cleanups.push(async () => (await engineStarting.catch(() => undefined))?.stop());
+
   try {
     const postgres: RunningPostgres = await startPostgres({
       dataDir,
@@ -95,14 +180,29 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     const postgrest = await startPostgrestOnFreePorts({
       dbPort,
       authenticatorPassword: secrets.authenticatorPassword,
-      jwtSecret: secrets.jwtSecret,
+      jwtSecret: postgrestJwks(secrets),
+      jwtAud: 'authenticated',
       log,
     });
     cleanups.push(() => postgrest.stop());
-    await writeLock(dataDir, [postgres.pid, postgrest.pid]);
+    const engine = await engineStarting;
+    await writeLock(dataDir, [postgres.pid, postgrest.pid, engine?.pid]);
 
-    const apiKeys = [secrets.anonKey, secrets.serviceRoleKey];
-    const realtimeOptions = { dbUrl, jwtSecret: secrets.jwtSecret, apiKeys, log };
+    const gatewayPort = options.port ?? (await freePort());
+    const url = `http://127.0.0.1:${gatewayPort}`;
+    const config = authConfig(options.auth ?? {}, url);
+    const keys = await createTokenKeys(secrets, config.externalUrl);
+    const apiKeys = new ApiKeys(secrets);
+    const pool = new pg.Pool({
+      connectionString: dbUrl,
+      max: 5,
+      application_name: 'sightline_auth',
+    });
+    pool.on('error', (error) => log(`auth pool: ${error.message}`));
+    cleanups.push(() => pool.end());
+    const inbox = new Inbox(pool);
+
+    const realtimeOptions = { dbUrl, keys, apiKeys: apiKeys.all(), log };
     let realtime: RealtimeServer | undefined = await startRealtime(realtimeOptions);
     cleanups.push(async () => {
       const current = realtime;
@@ -110,11 +210,13 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       await current?.stop();
     });
 
-    const gatewayPort = options.port ?? (await freePort());
     const gateway: Gateway = await startGateway({
       port: gatewayPort,
       postgrestPort: postgrest.port,
-      apiKeys: () => apiKeys,
+      apiKeys,
+      keys,
+      auth: authHandler({ db: pool, keys, config, inbox, log }),
+      inbox: inboxHandler(inbox, secrets.emailApiKey),
       realtimeHttp: (req, res, path) => {
         if (realtime) realtime.handleHttp(req, res, path);
         else
@@ -122,6 +224,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
             .writeHead(503, { 'content-type': 'application/json' })
             .end('{"error":"Realtime is restarting"}');
       },
+      analyticsEngine: () => engine?.port ?? unavailable ?? 'not running',
       realtimeUpgrade: (req, socket, head, path) => {
         if (realtime) realtime.handleUpgrade(req, socket, head, path);
         else
@@ -139,15 +242,40 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     });
 
     let migrating = Promise.resolve<AppliedMigration[]>([]);
-    const url = `http://127.0.0.1:${gatewayPort}`;
-    log(`devstack ready at ${url} (postgres ${dbPort}, postgrest ${postgrest.port})`);
+    const accountId = secrets.analyticsEngineAccountId;
+    const analyticsEngine: DevstackAnalyticsEngine = engine
+      ? {
+          available: true,
+          url,
+          accountId,
+          apiToken: secrets.analyticsEngineApiToken,
+          sqlUrl: `${url}/client/v4/accounts/${accountId}/analytics_engine/sql`,
+          writeUrl: (dataset) =>
+            `${url}/analytics-engine/v1/datasets/${encodeURIComponent(dataset)}/points`,
+        }
+      : { available: false, reason: unavailable ?? 'not running' };
+    log(
+      `devstack ready at ${url} (postgres ${dbPort}, postgrest ${postgrest.port}, ` +
+        `analytics engine ${engine ? engine.port : 'unavailable'})`,
+    );
     return {
       url,
+      publishableKey: secrets.publishableKey,
+      secretKey: secrets.secretKey,
       anonKey: secrets.anonKey,
       serviceRoleKey: secrets.serviceRoleKey,
       jwtSecret: secrets.jwtSecret,
+      authUrl: config.externalUrl,
+      jwksUrl: `${config.externalUrl}/.well-known/jwks.json`,
+      jwks: keys.jwks,
+      inboxUrl: `${url}/inbox`,
+      emailApiUrl: `${url}/inbox/resend`,
+      emailApiKey: secrets.emailApiKey,
+      postgrestUrl: `http://127.0.0.1:${postgrest.port}`,
+      signToken: (claims, signOptions = {}) => keys.sign(claims, signOptions),
       dbUrl,
       initialised: postgres.initialised,
+      analyticsEngine,
       applyMigrations(dir) {
         const target = dir ?? migrationsDir;
         // One migration run at a time on the shared admin connection.

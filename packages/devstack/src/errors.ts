@@ -6,7 +6,8 @@ export type DevstackErrorCode =
   | 'DATA_DIR_IN_USE'
   | 'POSTGREST_START_FAILED'
   | 'MIGRATION_FAILED'
-  | 'SCHEMA_RELOAD_TIMEOUT';
+  | 'SCHEMA_RELOAD_TIMEOUT'
+  | 'ANALYTICS_ENGINE_START_FAILED';
 
 /** Every failure the devstack raises carries a stable `code` and keeps its `cause`. */
 export class DevstackError extends Error {

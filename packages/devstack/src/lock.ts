@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DevstackError } from './errors.js';
+import { alive, processCommand } from './proc.js';
 
 /** Who runs a data directory: the owning Node process and the children it spawned. */
 interface LockFile {
@@ -12,42 +13,17 @@ const LOCK_FILE = 'devstack.lock.json';
 /** Data dirs held by stacks of this very process (a second stack here must not reap the first). */
 const claimedHere = new Set<string>();
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function commandLine(pid: number): Promise<string> {
-  return readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-}
-
 /**
- * Claims `dataDir` for this process. A lock left by a devstack that died without stopping (for
- * example killed with SIGKILL) is recovered: its orphaned Postgres and PostgREST are stopped.
+ * Stops what a devstack that died without stopping (for example killed with SIGKILL) left running
+ * on `dataDir`: its orphaned Postgres and PostgREST, then its lock. Returns false, touching
+ * nothing, while the devstack that holds the lock is alive.
  */
-export async function claimDataDir(dataDir: string, log: (line: string) => void): Promise<void> {
-  if (claimedHere.has(dataDir)) {
-    throw new DevstackError(
-      'DATA_DIR_IN_USE',
-      `${dataDir} is in use by another devstack in this process; stop it first`,
-    );
-  }
-  const file = join(dataDir, LOCK_FILE);
-  const previous = await readFile(file, 'utf8')
-    .then((text) => JSON.parse(text) as LockFile)
-    .catch(() => undefined);
-  if (previous && previous.ownerPid !== process.pid && alive(previous.ownerPid)) {
-    throw new DevstackError(
-      'DATA_DIR_IN_USE',
-      `${dataDir} is in use by devstack process ${previous.ownerPid}; stop it first`,
-    );
-  }
-  for (const pid of previous?.childPids ?? []) {
-    const command = await commandLine(pid);
+export async function stopOrphans(dataDir: string, log: (line: string) => void): Promise<boolean> {
+  const previous = await readLock(dataDir);
+  if (!previous) return true;
+  if (previous.ownerPid !== process.pid && alive(previous.ownerPid)) return false;
+  for (const pid of previous.childPids) {
+    const command = await processCommand(pid);
     // Only signal processes that are still ours: postgres on this data dir, or postgrest.
     if (!alive(pid) || !(command.includes(dataDir) || command.includes('postgrest'))) continue;
     log(`devstack: stopping orphaned process ${pid} left by a devstack that did not stop`);
@@ -55,6 +31,36 @@ export async function claimDataDir(dataDir: string, log: (line: string) => void)
     for (let waited = 0; alive(pid) && waited < 10_000; waited += 50)
       await new Promise((r) => setTimeout(r, 50));
     if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  // Unless a devstack that started meanwhile has claimed the directory.
+  if (
+    previous.ownerPid !== process.pid &&
+    (await readLock(dataDir))?.ownerPid === previous.ownerPid
+  )
+    await rm(join(dataDir, LOCK_FILE), { force: true });
+  return true;
+}
+
+function readLock(dataDir: string): Promise<LockFile | undefined> {
+  return readFile(join(dataDir, LOCK_FILE), 'utf8')
+    .then((text) => JSON.parse(text) as LockFile)
+    .catch(() => undefined);
+}
+
+/** Claims `dataDir` for this process, after stopping what a dead devstack left on it. */
+export async function claimDataDir(dataDir: string, log: (line: string) => void): Promise<void> {
+  if (claimedHere.has(dataDir)) {
+    throw new DevstackError(
+      'DATA_DIR_IN_USE',
+      `${dataDir} is in use by another devstack in this process; stop it first`,
+    );
+  }
+  if (!(await stopOrphans(dataDir, log))) {
+    const owner = (await readLock(dataDir))?.ownerPid ?? 'unknown';
+    throw new DevstackError(
+      'DATA_DIR_IN_USE',
+      `${dataDir} is in use by devstack process ${owner}; stop it first`,
+    );
   }
   claimedHere.add(dataDir);
   await writeLock(dataDir, []);

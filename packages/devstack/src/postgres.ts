@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawnChild, type Child } from './child.js';
 import { postgresBinaries } from './binaries.js';
 import { DevstackError } from './errors.js';
+import { processCommand } from './proc.js';
 import { ensureTraversable, postgresUser } from './run-as.js';
 
 export interface PostgresOptions {
@@ -20,18 +21,20 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-/** Returns the PID recorded in a postmaster.pid that still belongs to a live process, if any. */
+/**
+ * Returns the PID recorded in a postmaster.pid that still belongs to a Postgres on `pgData`, if
+ * any. A file naming a dead process, or a PID the system has since given to another program
+ * (after a reboot or a container restart), is stale: it is removed, since Postgres itself would
+ * refuse to start while the recorded PID is alive.
+ */
 async function livePostmaster(pgData: string): Promise<number | undefined> {
   const pidFile = join(pgData, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
+  const command = Number.isInteger(pid) && pid > 0 ? await processCommand(pid) : '';
+  if (command.includes('postgres') && command.includes(pgData)) return pid;
+  await rm(pidFile, { force: true });
+  return undefined;
 }
 
 /**

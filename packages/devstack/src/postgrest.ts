@@ -8,7 +8,10 @@ export interface PostgrestOptions {
   adminPort: number;
   dbPort: number;
   authenticatorPassword: string;
+  /** PostgREST's jwt-secret: here a JWK set (the legacy HS256 secret and the ES256 public key). */
   jwtSecret: string;
+  /** Tokens naming an audience must name this one (tokens without `aud` pass, as PostgREST does). */
+  jwtAud: string;
   log: (line: string) => void;
 }
 
@@ -55,6 +58,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Running
     PGRST_DB_MAX_ROWS: '1000',
     PGRST_DB_POOL: '10',
     PGRST_JWT_SECRET: options.jwtSecret,
+    PGRST_JWT_AUD: options.jwtAud,
     PGRST_SERVER_HOST: '127.0.0.1',
     PGRST_SERVER_PORT: String(options.port),
     PGRST_ADMIN_SERVER_PORT: String(options.adminPort),

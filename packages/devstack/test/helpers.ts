@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { startDevstack, type Devstack } from '../src/index.js';
+import { startDevstack, type Devstack, type DevstackOptions } from '../src/index.js';
 
 /** A user token signed with the stack's secret, as Supabase Auth would issue it. */
 export async function signToken(
@@ -25,7 +25,10 @@ export interface TestStack {
 }
 
 /** A stack on a fresh temp data dir with `migrations` written as numbered files. */
-export async function startTestStack(migrations: Record<string, string>): Promise<TestStack> {
+export async function startTestStack(
+  migrations: Record<string, string>,
+  options: Pick<DevstackOptions, 'auth'> = {},
+): Promise<TestStack> {
   const root = await mkdtemp(join(tmpdir(), 'devstack-test-'));
   const dataDir = join(root, 'data');
   const migrationsDir = join(root, 'migrations');
@@ -33,7 +36,7 @@ export async function startTestStack(migrations: Record<string, string>): Promis
   for (const [name, sql] of Object.entries(migrations))
     await writeFile(join(migrationsDir, name), sql);
   const t: TestStack = {
-    stack: await startDevstack({ dataDir, migrationsDir }),
+    stack: await startDevstack({ dataDir, migrationsDir, ...options }),
     dataDir,
     migrationsDir,
     async cleanup() {

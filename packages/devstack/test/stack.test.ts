@@ -200,4 +200,17 @@ describe('restart on the same data dir', () => {
     const sites = await rest(again.serviceRoleKey).from('sites').select('id').order('id');
     expect(sites.data).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
   });
+
+  it('starts over a stale postmaster.pid whose PID another program now has (a reboot, a container restart)', async () => {
+    await db.end();
+    await t.stack.stop();
+    // The PID of this test runner: alive, and not a Postgres. Postgres itself refuses to start
+    // while the PID in its lock file is alive, so the devstack must see that the file is stale.
+    const pidFile = join(t.dataDir, 'pg', 'postmaster.pid');
+    await writeFile(pidFile, `${process.pid}\n${join(t.dataDir, 'pg')}\n`);
+    t.stack = await startDevstack({ dataDir: t.dataDir, migrationsDir: t.migrationsDir });
+    db = new pg.Client({ connectionString: t.stack.dbUrl });
+    await db.connect();
+    expect((await db.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }]);
+  });
 });

@@ -19,6 +19,7 @@ import {
   Path,
   Props,
   Referrer,
+  Revenue,
   Screen,
   SiteId,
   Target,
@@ -45,8 +46,8 @@ export const HeartbeatV2 = z.tuple([
   Count(LIMITS.interactions),
   opt(z.boolean()),
 ]);
-/** `[2, seq, ts, url, referrer?, name, props?]` */
-export const CustomV2 = z.tuple([...head(2), EventName, opt(Props)]);
+/** `[2, seq, ts, url, referrer?, name, props?, revenue?]` */
+export const CustomV2 = z.tuple([...head(2), EventName, opt(Props), opt(Revenue)]);
 /** `[3, seq, ts, url, referrer?, target]` */
 export const OutboundV2 = z.tuple([...head(3), Target]);
 /** `[4, seq, ts, url, referrer?, target]` */
@@ -68,7 +69,7 @@ export const VitalsV2 = z.tuple([
 export const KINDS_V2 = [
   ['pageview', PageviewV2, ['title']],
   ['heartbeat', HeartbeatV2, ['engagedMs', 'scroll', 'interactions', 'final']],
-  ['custom', CustomV2, ['name', 'props']],
+  ['custom', CustomV2, ['name', 'props', 'revenue']],
   ['outbound', OutboundV2, ['target']],
   ['download', DownloadV2, ['target']],
   ['vitals', VitalsV2, ['lcp', 'inp', 'cls', 'ttfb', 'fcp']],

@@ -15,6 +15,7 @@ import {
   Path,
   Props,
   Referrer,
+  Revenue,
   Screen,
   SiteId as SiteIdField,
   Target,
@@ -70,6 +71,8 @@ export const CustomEvent = BaseEvent.extend({
   type: z.literal('custom'),
   name: EventName,
   props: Props.optional(),
+  /** A payment this event stands for (a purchase, a subscription). */
+  revenue: Revenue.optional(),
 });
 
 export const OutboundEvent = BaseEvent.extend({ type: z.literal('outbound'), target: Target });

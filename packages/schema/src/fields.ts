@@ -63,6 +63,15 @@ export const Props = z
     error: `at most ${LIMITS.maxProps} props`,
   });
 
+/**
+ * Revenue on a custom event: an amount in the currency's major unit (29.9 is 29.90 EUR) and an
+ * ISO 4217 code in upper case. No conversion: amounts are kept per currency.
+ */
+export const Revenue = z.strictObject({
+  amount: z.number().min(-LIMITS.revenueAmount).max(LIMITS.revenueAmount),
+  currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 code (EUR, USD, ...)' }),
+});
+
 /** Vitals bounds: ms, except CLS (unitless). */
 export const Metric = (max: number) => z.number().min(0).max(max);
 export const MAX_VITAL_MS = 600_000;

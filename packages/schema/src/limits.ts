@@ -50,6 +50,12 @@ export const LIMITS = {
   /** A heartbeat covers at most one hour of engagement; the tracker beats far more often. */
   engagedMs: 3_600_000,
   interactions: 100_000,
+  /**
+   * A custom event's revenue amount in the currency's major unit, either sign (refunds may be
+   * negative): more than any single payment, little enough that sums of millions of them stay
+   * exact to the cent in a double.
+   */
+  revenueAmount: 1_000_000_000,
   /** Client clocks may be wrong; the Worker clamps, the schema only rejects absurd values. */
   minTimestamp: Date.UTC(2020, 0, 1),
   maxTimestamp: Date.UTC(2100, 0, 1),

@@ -66,6 +66,18 @@ const valid: [string, unknown][] = [
     ]),
   ],
   ['the automation flag', batch([pageview()], { automated: true })],
+  [
+    'revenue, either sign, at the bounds',
+    batch(
+      [-LIMITS.revenueAmount, 0, 29.9, LIMITS.revenueAmount].map((amount) => ({
+        ...base(),
+        type: 'custom',
+        name: 'purchase',
+        props: { plan: 'pro' },
+        revenue: { amount, currency: 'EUR' },
+      })),
+    ),
+  ],
 ];
 
 const invalid: [string, unknown, string, string][] = [
@@ -155,6 +167,39 @@ const invalid: [string, unknown, string, string][] = [
     batch([{ ...base(), type: 'custom', name: 'x', props: { a: { b: 1 } } }]),
     'invalid_batch',
     'invalid_union',
+  ],
+  [
+    'revenue above the bound',
+    batch([
+      {
+        ...base(),
+        type: 'custom',
+        name: 'x',
+        revenue: { amount: LIMITS.revenueAmount + 1, currency: 'EUR' },
+      },
+    ]),
+    'invalid_batch',
+    'too_big',
+  ],
+  [
+    'revenue in a lower-case currency',
+    batch([{ ...base(), type: 'custom', name: 'x', revenue: { amount: 1, currency: 'eur' } }]),
+    'invalid_batch',
+    'invalid_format',
+  ],
+  [
+    'revenue as a string amount',
+    batch([{ ...base(), type: 'custom', name: 'x', revenue: { amount: '1', currency: 'EUR' } }]),
+    'invalid_batch',
+    'invalid_type',
+  ],
+  [
+    'revenue with an extra field',
+    batch([
+      { ...base(), type: 'custom', name: 'x', revenue: { amount: 1, currency: 'EUR', tax: 0 } },
+    ]),
+    'invalid_batch',
+    'unrecognized_keys',
   ],
   [
     'empty event name',

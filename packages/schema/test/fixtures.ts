@@ -63,7 +63,7 @@ export function toV2(v1: Batch): Record<string, unknown> {
   const positions: Record<string, string[]> = {
     pageview: ['title'],
     heartbeat: ['engagedMs', 'scroll', 'interactions', 'final'],
-    custom: ['name', 'props'],
+    custom: ['name', 'props', 'revenue'],
     outbound: ['target'],
     download: ['target'],
     vitals: ['lcp', 'inp', 'cls', 'ttfb', 'fcp'],
@@ -108,6 +108,12 @@ export function samePageLoad(): Batch {
     { ...at(2), type: 'heartbeat', engagedMs: 0, scroll: 80, interactions: 0, final: true },
     { ...at(3), type: 'custom', name: 'signup', props: { plan: 'pro', seats: 3, x: null } },
     { ...at(4), type: 'custom', name: 'no-props', referrer: undefined },
+    {
+      ...at(8),
+      type: 'custom',
+      name: 'purchase',
+      revenue: { amount: 29.9, currency: 'EUR' },
+    },
     { ...at(5), type: 'outbound', target: 'https://example.org/x' },
     { ...at(6), type: 'download', target: 'https://example.com/report.pdf' },
     { ...at(7), type: 'vitals', lcp: 1800, cls: 0.02, fcp: 900 },

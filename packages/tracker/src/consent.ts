@@ -1,6 +1,7 @@
 /**
- * When the tracker stays silent: the visitor's own opt-out flag, Do-Not-Track / Global Privacy
- * Control (when the site asks us to honour them), local development hosts and automated browsers.
+ * When the tracker stays silent: the visitor's own opt-out flag, Global Privacy Control /
+ * Do-Not-Track (honoured unless the site opts out), local development hosts and automated
+ * browsers.
  */
 
 /** `localStorage['sightline:ignore'] = '1'` silences the tracker for this browser and origin. */

@@ -20,6 +20,7 @@ export const LIMITS = {
   maxProps: 20,
   engagedMs: 3_600_000,
   interactions: 100_000,
+  revenueAmount: 1_000_000_000,
 } as const;
 
 /** Vitals bounds (ms, CLS unitless), as in the schema's VitalsEvent. */

@@ -1,9 +1,9 @@
 /**
  * Tracker options. The script tag reads the same names from data attributes
- * (`data-hash-routing` → `hashRouting`); defaults are applied where each option is used, so a
+ * (`data-hash-routing` → `hashRouting`): a flag is on as a bare attribute or "true", off as
+ * "false"; numbers are read with `+`. Defaults are applied where each option is used, so a
  * missing or `undefined` option always means the default.
  */
-
 export interface TrackerOptions {
   /** The site's public id (`data-site`). Required. */
   site: string;
@@ -13,18 +13,26 @@ export interface TrackerOptions {
   autoPageviews?: boolean;
   /** Treat `#/route` changes as navigations (the hash becomes part of `url`). Default false. */
   hashRouting?: boolean;
-  /** Send `outbound` events for clicks on links to other hosts. Default true. */
+  /** Send `outbound` events for clicks on links to other hosts (full build). Default true. */
   autoOutbound?: boolean;
-  /** Send `download` events for clicks on file links. Default true. */
+  /** Send `download` events for clicks on file links (full build). Default true. */
   autoDownloads?: boolean;
-  /** Send nothing when Do-Not-Track or Global Privacy Control is on. Default false. */
+  /**
+   * Send nothing when Global Privacy Control or Do-Not-Track is on. Default true: a site that
+   * must count those visitors anyway opts out with `false` (`data-respect-dnt="false"`).
+   */
   respectDnt?: boolean;
   /** Track on localhost, 127.0.0.0/8, [::1] and *.localhost. Default false. */
   allowLocalhost?: boolean;
   /** Track automated browsers (navigator.webdriver, headless); batches then say `automated: true`. Default false. */
   allowAutomated?: boolean;
-  /** Report Core Web Vitals once per page load, when the page is first hidden. Default false. */
+  /**
+   * Report Core Web Vitals once per page load, when the page is first hidden (full build; the
+   * script tag then loads them as a second file, sightline.vitals.js). Default false.
+   */
   vitals?: boolean;
+  /** @internal Script tag: where sightline.vitals.js is, next to the script. */
+  vitalsSrc?: string;
   /** Heartbeat interval while the page is visible and the user active. Default 15 000 ms. */
   heartbeatMs?: number;
   /** Without input for this long the user counts as idle: no engaged time, no heartbeats. Default 30 000 ms. */
@@ -37,13 +45,3 @@ export const DEFAULT_ENDPOINT = '/v1/events';
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_IDLE_MS = 30_000;
 export const DEFAULT_FLUSH_MS = 1_000;
-
-/**
- * Data attributes to options: `"false"` is false, an empty value (a bare attribute) is true,
- * anything else stays a string (numbers are read with `+` where they are used).
- */
-export const optionsFromDataset = (data: DOMStringMap): TrackerOptions =>
-  // fromEntries/entries rather than a loop: the props code uses them too, so they cost little.
-  Object.fromEntries(
-    Object.entries(data).map(([key, value]) => [key, value !== 'false' && (value || true)]),
-  ) as unknown as TrackerOptions;

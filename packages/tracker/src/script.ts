@@ -1,17 +1,21 @@
 /**
- * The script-tag build (dist/sightline.js, served by the Worker as /s.js):
+ * The script-tag builds, full (dist/sightline.js, served by the Worker as /s.js) and core
+ * (dist/sightline.core.js, /s.core.js):
  *
  *   <script defer src="https://ingest.example.com/s.js" data-site="my-site"></script>
  *
  * Options come from data attributes named like the `init()` options (`data-hash-routing`,
  * `data-auto-outbound="false"`, `data-heartbeat-ms="10000"`); the endpoint defaults to
- * `/v1/events` on the script's origin. `sightline('track', name, props)` or
- * `sightline.track(name, props)` is the API; calls queued by a stub before the script loaded
- * run once it has.
+ * `/v1/events` on the script's origin. `window.sightline` is a command function that is also
+ * the API object: `sightline('track', name, props)` or `sightline.track(name, props)`. A
+ * command the build lacks is a no-op. The full build runs calls a stub queued before it
+ * loaded once it has started (for a prerendered page: once the page is shown); the core
+ * build drops them.
  */
-import { DEFAULT_ENDPOINT, optionsFromDataset } from './options.js';
 import type { SightlineGlobal } from './global.js';
-import { createTracker, safe, type Api } from './tracker.js';
+import { DEFAULT_ENDPOINT, type TrackerOptions } from './options.js';
+import { createTracker, type Api } from './tracker.js';
+import { safe } from './util.js';
 
 declare global {
   interface Window {
@@ -22,15 +26,22 @@ declare global {
 safe(() => {
   // Set while a classic script first runs, however it was added (defer, async, injected).
   const script = document.currentScript as HTMLScriptElement;
-  const api = createTracker({
-    endpoint: new URL(DEFAULT_ENDPOINT, script.src),
-    ...optionsFromDataset(script.dataset),
-  });
-  const queued = window.sightline?.q ?? [];
+  // An unknown command throws inside `safe`: a no-op for the page.
   const sightline = safe((command: keyof Api, ...args: unknown[]) =>
-    (api[command] as (...a: unknown[]) => void)(...args),
+    (sightline[command] as (...a: unknown[]) => void)(...args),
+  ) as SightlineGlobal;
+  createTracker(
+    // The attributes as they are (strings): the tracker reads flags as on/off either way.
+    {
+      endpoint: new URL(DEFAULT_ENDPOINT, script.src),
+      // The vitals file is named like this one: /s.js → /s.vitals.js, sightline.js →
+      // sightline.vitals.js (a query string kept).
+      ...(SIGHTLINE_FULL && { vitalsSrc: script.src.replace(/\.js(\?|$)/, '.vitals.js$1') }),
+      ...script.dataset,
+    } as TrackerOptions,
+    sightline,
+    // The stub queues `arguments` objects: iterable, so they destructure.
+    SIGHTLINE_FULL ? (window.sightline?.q as unknown[][]) : undefined,
   );
-  window.sightline = Object.assign(sightline, api);
-  // The stub queues `arguments` objects: iterable, so they spread.
-  for (const args of queued) sightline(...(args as [keyof Api]));
+  window.sightline = sightline;
 })();

@@ -1,9 +1,10 @@
 /**
  * Batching and delivery. Events are serialised when they are queued; after `flushMs` (or when a
  * batch is full, or the page hides) they go out as one text/plain JSON body — a CORS-safelisted
- * type, so no preflight — through `sendBeacon`, or through `fetch` with keepalive when the
- * beacon is refused. A failed fetch puts its events back in the bounded queue and retries with
- * backoff; their client ids let the Worker drop any that did arrive twice.
+ * type, so no preflight — through `navigator.sendBeacon`. A beacon the browser refuses (its
+ * 64 KB budget for data in flight, which fetch's `keepalive` shares, or a blocked or missing
+ * sendBeacon) goes back into the bounded queue and is tried again with backoff; the events'
+ * client ids let the Worker drop any that arrive twice.
  */
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH, MAX_QUEUE } from './limits.js';
 
@@ -24,12 +25,19 @@ export function createTransport(
   flushMs: number,
 ): [(event: unknown[]) => void, () => void] {
   let queue: string[] = [];
-  /** Set while a flush is scheduled. A flush does not clear it: the timer then finds less. */
+  /** Set while a flush or retry is scheduled: one at a time. */
   let timer: unknown;
   let retryMs = flushMs;
 
-  const flush = () => {
-    for (timer = 0; queue[0];) {
+  /**
+   * Schedule a flush in `ms`, or a retry twice as late as the last one, unless one is already
+   * scheduled. The scheduled flush clears `timer` first, so it can schedule the next.
+   */
+  const later = (ms?: number) =>
+    (timer ||= setTimeout(() => flush((timer = 0)), ms || (retryMs *= 2)));
+
+  const flush = (_?: unknown) => {
+    while (queue[0]) {
       let count = 0;
       let size = 0;
       // Past the queue's end `?.length` is undefined and the sum NaN: no comparison holds.
@@ -42,27 +50,20 @@ export function createTransport(
       // An event too large for any batch still goes alone (and the Worker refuses it).
       const events = queue.splice(0, count || 1);
       // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- an array's string form is its items joined by commas: the body's events array, for fewer bytes than join()
-      const body = head + events + ']}';
-      // `?.`: without sendBeacon (old or locked-down browsers) the fetch carries it.
-      if (!navigator.sendBeacon?.(endpoint, body)) {
-        // no-cors: the answer is opaque, so a Worker without CORS headers is no failure and a
-        // rejection means the network, or the browser's 64 KB budget for in-flight keepalive
-        // requests: the events go back in the queue (behind it, so the oldest are the ones
-        // dropped past MAX_QUEUE; order on the wire does not matter, events carry ts) and are
-        // tried again, twice as late each time until something new is queued.
-        fetch(endpoint, { method: 'POST', body, keepalive: true, mode: 'no-cors' }).catch(() => {
-          queue = queue.concat(events).slice(-MAX_QUEUE);
-          timer ||= setTimeout(flush, (retryMs *= 2));
-        });
+      if (!navigator.sendBeacon?.(endpoint, head + events + ']}')) {
+        // Refused: back in front (the oldest are the ones dropped past MAX_QUEUE), tried again
+        // twice as late each time until something new is queued.
+        queue = events.concat(queue).slice(-MAX_QUEUE);
+        later();
+        return;
       }
     }
   };
 
   const enqueue = (event: unknown[]) => {
     retryMs = flushMs;
-    // Flushing at a full batch keeps the queue within MAX_QUEUE even after failed sends.
-    if (queue.push(JSON.stringify(event)) < MAX_EVENTS_PER_BATCH)
-      timer ||= setTimeout(flush, flushMs);
+    // Flushing at a full batch keeps the queue within MAX_QUEUE even after refused beacons.
+    if (queue.push(JSON.stringify(event)) < MAX_EVENTS_PER_BATCH) later(flushMs);
     else flush();
   };
 

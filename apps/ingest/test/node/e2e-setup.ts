@@ -19,6 +19,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('stackUrl', stack.url);
   project.provide('proxyUrl', proxy.url);
   project.provide('serviceRoleKey', stack.serviceRoleKey);
+  const engine = stack.analyticsEngine;
+  if (!engine.available) throw new Error(`the local Analytics Engine is needed: ${engine.reason}`);
+  // Read by the devstack's Miniflare plugin behind EVENTS_AE (wrangler.jsonc) when the pool
+  // starts Miniflare in this process: the Worker's data points go to this stack.
+  process.env.SIGHTLINE_AE_URL = stack.url;
+  process.env.SIGHTLINE_AE_API_TOKEN = engine.apiToken;
+  project.provide('analyticsEngineSqlUrl', engine.sqlUrl);
+  project.provide('analyticsEngineApiToken', engine.apiToken);
   return async () => {
     await proxy.close();
     await stack.stop();

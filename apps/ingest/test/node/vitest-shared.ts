@@ -11,17 +11,25 @@ const require = createRequire(import.meta.url);
 process.env.SUPABASE_SERVICE_ROLE_KEY ??= 'test-service-role-key';
 process.env.IP_HASH_SALT ??= 'test-salt';
 
-/** wrangler imports the tracker bundle as text (a `Text` module rule); under Vite, a file outside
- * the project cannot go through the pool's module fallback, so inline it as a string module. */
+/** The tracker's script-tag builds, which the Worker imports as text: `.core`, `.vitals` or ''. */
+const TRACKER_SCRIPT = /^@sightline\/tracker\/sightline((?:\.core|\.vitals)?)\.js$/;
+/** Virtual ids without ".js": the pool would apply wrangler's Text rule to an id ending so. */
+const VIRTUAL = '\0sightline-tracker';
+
+/** wrangler imports the tracker bundles as text (a `Text` module rule); under Vite, a file outside
+ * the project cannot go through the pool's module fallback, so inline each as a string module. */
 export const trackerAsText: Plugin = {
   name: 'sightline-tracker-as-text',
   enforce: 'pre',
-  resolveId: (source) =>
-    source === '@sightline/tracker/sightline.js' ? '\0sightline-tracker' : null,
-  load: (id) =>
-    id === '\0sightline-tracker'
-      ? `export default ${JSON.stringify(readFileSync(require.resolve('@sightline/tracker/sightline.js'), 'utf8'))};`
-      : null,
+  resolveId: (source) => {
+    const build = TRACKER_SCRIPT.exec(source)?.[1];
+    return build === undefined ? null : VIRTUAL + build;
+  },
+  load: (id) => {
+    if (!id.startsWith(VIRTUAL)) return null;
+    const file = require.resolve(`@sightline/tracker/sightline${id.slice(VIRTUAL.length)}.js`);
+    return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
+  },
 };
 
 /** Same zod subset as the deployed bundle (see src/vendor/zod-slim.ts). */

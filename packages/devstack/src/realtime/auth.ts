@@ -1,31 +1,27 @@
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { TokenError, type TokenKeys, type VerifiedToken } from '../tokens.js';
 
-export interface VerifiedToken {
-  claims: JWTPayload & { role?: string };
-  /** Seconds since the epoch, if the token expires. */
-  exp: number | undefined;
-}
+export type { VerifiedToken } from '../tokens.js';
 
-export class TokenError extends Error {
-  override readonly name = 'TokenError';
+/** A join or token refresh refused; the message mirrors hosted Realtime's reasons. */
+export class RealtimeTokenError extends Error {
+  override readonly name = 'RealtimeTokenError';
   readonly code = 'INVALID_JWT';
 }
 
-/** Verifies an HS256 token with the project's secret; the message mirrors Realtime's reasons. */
-export async function verifyToken(token: unknown, secret: Uint8Array): Promise<VerifiedToken> {
-  if (typeof token !== 'string' || token.length === 0)
-    throw new TokenError('InvalidJWTToken: no token given');
+/**
+ * Verifies a channel's token as hosted Realtime does: a user JWT (the signing key or the legacy
+ * secret), or the project's API key itself (supabase-js sends the publishable key as the access
+ * token when nobody is signed in). Realtime needs a role to authorise with.
+ */
+export async function verifyRealtimeToken(keys: TokenKeys, token: unknown): Promise<VerifiedToken> {
+  let verified: VerifiedToken;
   try {
-    const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
-    if (typeof payload.role !== 'string')
-      throw new TokenError('InvalidJWTToken: the token has no role claim');
-    return { claims: payload, exp: payload.exp };
+    verified = await keys.verify(token, { allowApiKeys: true });
   } catch (error) {
-    if (error instanceof TokenError) throw error;
-    if (error instanceof errors.JWTExpired)
-      throw new TokenError('InvalidJWTToken: Token has expired');
-    throw new TokenError(
-      `InvalidJWTToken: ${error instanceof Error ? error.message : 'invalid token'}`,
-    );
+    const reason = error instanceof TokenError ? error.message : 'invalid token';
+    throw new RealtimeTokenError(`InvalidJWTToken: ${reason}`, { cause: error });
   }
+  if (typeof verified.claims.role !== 'string')
+    throw new RealtimeTokenError('InvalidJWTToken: the token has no role claim');
+  return verified;
 }

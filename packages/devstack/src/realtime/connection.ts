@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { TokenError, verifyToken, type VerifiedToken } from './auth.js';
+import { RealtimeTokenError, verifyRealtimeToken, type VerifiedToken } from './auth.js';
 import { parseBindings } from './bindings.js';
 import { FilterError } from './filters.js';
 import type { Hub } from './hub.js';
@@ -16,11 +16,12 @@ import {
   type Vsn,
 } from './protocol.js';
 import type { TableCatalog } from './tables.js';
+import type { TokenKeys } from '../tokens.js';
 
 export interface ConnectionContext {
   hub: Hub;
   catalog: TableCatalog;
-  secret: Uint8Array;
+  keys: TokenKeys;
   nextId: () => number;
   /** Hosted Realtime's private-channel check: RLS on realtime.messages under the claims. */
   canReadTopic: (claims: Record<string, unknown>, topic: string) => Promise<boolean>;
@@ -184,7 +185,7 @@ export class Connection implements Outbox {
     const config = isObject(payload.config) ? payload.config : {};
     let member: Member;
     try {
-      const token = await verifyToken(payload.access_token ?? this.apiKey, this.ctx.secret);
+      const token = await verifyRealtimeToken(this.ctx.keys, payload.access_token ?? this.apiKey);
       const isPrivate = config.private === true;
       if (isPrivate && !(await this.ctx.canReadTopic(token.claims, subTopic(message.topic)))) {
         throw new JoinError(
@@ -209,7 +210,7 @@ export class Connection implements Outbox {
       };
     } catch (error) {
       if (
-        error instanceof TokenError ||
+        error instanceof RealtimeTokenError ||
         error instanceof FilterError ||
         error instanceof JoinError
       ) {
@@ -298,7 +299,7 @@ export class Connection implements Outbox {
     const payload = isObject(message.payload) ? message.payload : {};
     let token: VerifiedToken;
     try {
-      token = await verifyToken(payload.access_token, this.ctx.secret);
+      token = await verifyRealtimeToken(this.ctx.keys, payload.access_token);
     } catch (error) {
       this.closeChannel(member, error instanceof Error ? error.message : 'Invalid token');
       return;

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
-import { verifyToken } from './auth.js';
+import type { TokenKeys } from '../tokens.js';
+import { verifyRealtimeToken } from './auth.js';
 import { Connection } from './connection.js';
 import { startFeed } from './feed.js';
 import { Hub } from './hub.js';
@@ -10,8 +11,9 @@ import { TableCatalog } from './tables.js';
 
 export interface RealtimeOptions {
   dbUrl: string;
-  jwtSecret: string;
-  /** The project keys accepted as `apikey` (anon, service_role). */
+  /** Verifies user tokens and API keys (the signing key, the legacy secret, the opaque keys). */
+  keys: TokenKeys;
+  /** The project keys accepted as `apikey`: legacy anon/service_role JWTs, publishable, secret. */
   apiKeys: readonly string[];
   log: (line: string) => void;
 }
@@ -58,7 +60,6 @@ function bearer(req: IncomingMessage): string | undefined {
 /** Starts the Realtime server: LISTENs for changes and serves websockets and REST broadcasts. */
 export async function startRealtime(options: RealtimeOptions): Promise<RealtimeServer> {
   const { log } = options;
-  const secret = new TextEncoder().encode(options.jwtSecret);
   const listener = new pg.Client({
     connectionString: options.dbUrl,
     application_name: 'sightline_realtime_listener',
@@ -83,7 +84,7 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
     );
     return rows[0]?.ok === true;
   };
-  const context = { hub, catalog, secret, nextId: () => ++ids, canReadTopic, log };
+  const context = { hub, catalog, keys: options.keys, nextId: () => ++ids, canReadTopic, log };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const connections = new Set<Connection>();
 
@@ -97,7 +98,7 @@ export async function startRealtime(options: RealtimeOptions): Promise<RealtimeS
       bearer(req) ?? req.headers.apikey?.toString() ?? url.searchParams.get('apikey') ?? '';
     let role: string;
     try {
-      role = (await verifyToken(token, secret)).claims.role ?? '';
+      role = (await verifyRealtimeToken(options.keys, token)).claims.role ?? '';
     } catch (error) {
       return json(res, 401, { error: error instanceof Error ? error.message : 'invalid token' });
     }

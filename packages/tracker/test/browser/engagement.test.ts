@@ -1,11 +1,11 @@
 /**
  * Browser scenarios 10–14: heartbeat cadence and idle pause (Playwright's fake clock, so 75 s
  * of page time take no wall-clock time), hidden pages, scroll depth and interactions, flush on
- * tab close, and web vitals.
+ * tab close, and web vitals (the last two measures only in the full build).
  */
 import type { Event, HeartbeatEvent, VitalsEvent } from '@sightline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base, setHidden, startHarness, type Harness } from './harness.js';
+import { base, FULL, setHidden, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,9 +36,11 @@ describe('engagement', () => {
     await page.clock.runFor(15_000); // beat 2 at start + 30 s (active until then)
     await page.clock.runFor(15_000); // start + 45 s: idle, no beat
     await h.waitFor(site, (e) => beats(e).length === 2);
+    // Scroll depth: the viewport's share of the tall page (the core build sends 0).
+    const depth = FULL ? 18 : 0;
     expect(summary(h.events(site))).toEqual([
-      ['/s10/article', 15_000, 18, 0, false],
-      ['/s10/article', 15_000, 18, 0, false],
+      ['/s10/article', 15_000, depth, 0, false],
+      ['/s10/article', 15_000, depth, 0, false],
     ]);
 
     const clickedAt = frozenAt + 45_000;
@@ -91,7 +93,7 @@ describe('engagement', () => {
     await context.close();
   });
 
-  it('12 scroll depth and interactions per page view; an SPA navigation starts a new one', async () => {
+  it('12 scroll depth (core build: 0) and interactions per page view; an SPA navigation starts a new one', async () => {
     const site = 's12';
     const { context, page } = await h.open();
     await page.goto(h.pageUrl('/s12/a', { attrs: base(site) }));
@@ -111,13 +113,14 @@ describe('engagement', () => {
     await page.keyboard.press('b');
     await setHidden(page, true);
     const events = await h.waitFor(site, (e) => beats(e).some((b) => b.url === '/s12/b'));
-    const top = Math.round((viewport / 4_000) * 100);
+    const top = FULL ? Math.round((viewport / 4_000) * 100) : 0;
+    const half = FULL ? 50 : 0;
     expect(beats(events).map((b) => [b.url, b.scroll, b.interactions, b.final ?? false])).toEqual([
-      ['/s12/a', 50, 3, true],
+      ['/s12/a', half, 3, true],
       // closing /s12/a's page view on navigation, if anything happened since the final beat
       ...beats(events)
         .filter((b) => b.url === '/s12/a' && !b.final)
-        .map(() => ['/s12/a', 50, 0, false]),
+        .map(() => ['/s12/a', half, 0, false]),
       ['/s12/b', top, 1, true],
     ]);
     await context.close();
@@ -148,32 +151,44 @@ describe('engagement', () => {
     await context.close();
   });
 
-  it('14 web vitals (data-vitals): one report when the page is first hidden', async () => {
+  it('14 web vitals (data-vitals, loaded as /s.vitals.js): one report when the page is first hidden (core build: none)', async () => {
     const site = 's14';
-    const { context, page } = await h.open();
+    const { context, page, errors } = await h.open();
     await page.goto(h.pageUrl('/s14/page', { attrs: base(site, { vitals: true }) }));
     // On a loaded machine the first paint can come after load: hide only once it exists, as a
     // person would only leave a page they have seen.
     await page.waitForFunction(
       () => performance.getEntriesByName('first-contentful-paint').length > 0,
     );
+    // The full build loads the vitals code next to itself; the core build never does.
+    if (FULL) await page.waitForFunction(() => typeof window.sightline?.v === 'function');
+    else await h.waitFor(site, (e) => e.length === 1);
+    expect(h.requested.filter((p) => p === '/s.vitals.js')).toHaveLength(FULL ? 1 : 0);
     await page.mouse.click(400, 500);
     await setHidden(page, true);
     await setHidden(page, false);
     await setHidden(page, true);
-    const events = await h.waitFor(site, (e) => e.some((x) => x.type === 'vitals'));
+    // Two hides: two final heartbeats (each sent with what was queued before it).
+    const events = await h.waitFor(site, (e) => beats(e).filter((b) => b.final).length === 2);
     await page.waitForTimeout(200);
     const vitals = h.events(site).filter((e): e is VitalsEvent => e.type === 'vitals');
+    if (!FULL) {
+      expect(vitals).toEqual([]);
+      await context.close();
+      return;
+    }
     expect(vitals).toHaveLength(1);
     expect(vitals[0]!.ttfb).toBeGreaterThanOrEqual(0);
     expect(vitals[0]!.fcp).toBeGreaterThan(0);
     expect(vitals[0]!.cls).toBeDefined();
     expect(events.filter((e) => e.type === 'vitals')).toHaveLength(1);
-    // Off by default.
+    // Off by default: not even loaded.
     await page.goto(h.pageUrl('/s14/off', { attrs: base('s14-off') }));
     await setHidden(page, true);
     await h.waitFor('s14-off', (e) => e.some((x) => x.type === 'heartbeat'));
     expect(h.events('s14-off').some((e) => e.type === 'vitals')).toBe(false);
+    expect(h.requested.filter((p) => p === '/s.vitals.js')).toHaveLength(1);
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

@@ -4,16 +4,28 @@
  * a capture endpoint answering 202 like the ingest Worker. Every captured batch is checked with
  * the schema's `parseBatch`, which expands the tracker's compact v2 batches into v1 events: the
  * scenarios assert those, exactly as the Worker sees them, and the raw body where the wire matters.
+ *
+ * The suite runs twice (vitest.config.ts): SIGHTLINE_BUILD=full serves dist/sightline.js as /s.js
+ * (and dist/full.js as the ESM build), SIGHTLINE_BUILD=core dist/sightline.core.js (and
+ * dist/index.js). A scenario of a feature the core build lacks asserts that it is a no-op there.
  */
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBatch, type Batch, type Event as WireEvent } from '@sightline/schema';
 import { CHROMIUM_ARGS, chromiumPath } from '@sightline/chromium';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** The build under test. */
+export const BUILD: 'full' | 'core' = process.env.SIGHTLINE_BUILD === 'core' ? 'core' : 'full';
+/** True when the build under test is the full one. */
+export const FULL = BUILD === 'full';
 
 /** Debian's Chromium and the flags that work here (one shared launcher for every browser test). */
 export { CHROMIUM_ARGS };
@@ -44,16 +56,32 @@ export interface PageOptions {
   body?: 'tall' | 'short';
   /** Load /pages/stub.js first: it defines the `window.sightline` queue and queues calls. */
   stub?: boolean;
+  /** Scripts (paths on the harness) loaded after the tracker. */
+  after?: string[];
+  /** Prerender these paths (a `Speculation-Rules` header: no inline script under the CSP). */
+  prerender?: string[];
 }
+
+/** What a page's probe script (test/pages/*.js) reported through `GET /probe?...`. */
+export type Probe = Record<string, string>;
 
 export interface Harness {
   origin: string;
   /** Undefined when started with `{ launch: false }`. */
   browser: Browser;
+  /** Paths of every GET request, in arrival order. */
+  requested: string[];
   /** Valid batches, in arrival order. */
   captured: Captured[];
   /** Bodies that failed `parseBatch` (a test asserts this stays empty). */
   invalid: unknown[];
+  /** Probe reports, in arrival order, each with the `Sec-Purpose` header it came with. */
+  probes: Probe[];
+  /**
+   * Answers for pages polling `GET /control?page=<path>` (test/pages/control.js): set a path's
+   * entry to a URL and that page navigates there.
+   */
+  control: Map<string, string>;
   /** Events of one site, in arrival order. */
   events(site: string): WireEvent[];
   /** Wait until `check` returns true for the site's events (polls every 20 ms). */
@@ -64,6 +92,8 @@ export interface Harness {
   ): Promise<WireEvent[]>;
   /** Register a page (by pathname; scenarios use unique paths) whose HTML loads /s.js with these attributes, and return its URL. */
   pageUrl(path: string, options?: PageOptions): string;
+  /** Wait until a probe report matches (polls every 20 ms) and return it. */
+  probe(match: Probe, timeoutMs?: number): Promise<Probe>;
   /** A fresh context and page that fails the test on console errors (CSP violations included). */
   open(
     context?: BrowserContext,
@@ -82,6 +112,7 @@ function html(options: PageOptions): string {
 <link rel="stylesheet" href="/page.css">
 ${options.stub ? '<script src="/pages/stub.js"></script>' : ''}
 <script src="/s.js"${attrs}></script>
+${(options.after ?? []).map((src) => `<script src="${src}"></script>`).join('')}
 </head><body>
 <a id="out" href="https://example.com/pricing?x=1">outbound</a>
 <a id="pdf" href="/files/report.pdf">pdf</a>
@@ -99,16 +130,23 @@ export async function startHarness({ launch = true } = {}): Promise<Harness> {
   const started = Date.now();
   const captured: Captured[] = [];
   const invalid: unknown[] = [];
+  const probes: Probe[] = [];
+  const requested: string[] = [];
+  const control = new Map<string, string>();
   const files: Record<string, [string, string]> = {
-    '/s.js': [root('dist/sightline.js'), 'text/javascript'],
-    '/index.js': [root('dist/index.js'), 'text/javascript'],
-    '/pages/esm-entry.js': [root('test/pages/esm-entry.js'), 'text/javascript'],
-    '/pages/stub.js': [root('test/pages/stub.js'), 'text/javascript'],
+    '/s.js': [root(FULL ? 'dist/sightline.js' : 'dist/sightline.core.js'), 'text/javascript'],
+    '/index.js': [root(FULL ? 'dist/full.js' : 'dist/index.js'), 'text/javascript'],
+    // The full build loads it next to itself on pages with data-vitals.
+    '/s.vitals.js': [root('dist/sightline.vitals.js'), 'text/javascript'],
     '/page.css': [root('test/pages/page.css'), 'text/css'],
   };
+  for (const page of ['esm-entry', 'stub', 'control', 'prerender-probe']) {
+    files[`/pages/${page}.js`] = [root(`test/pages/${page}.js`), 'text/javascript'];
+  }
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'GET') requested.push(url.pathname);
     if (req.method === 'POST' && url.pathname === '/v1/events') {
       let body = '';
       req.setEncoding('utf8');
@@ -133,6 +171,26 @@ export async function startHarness({ launch = true } = {}): Promise<Harness> {
       res.writeHead(204).end();
       return;
     }
+    if (url.pathname === '/probe') {
+      probes.push({
+        ...Object.fromEntries(url.searchParams),
+        purpose: String(req.headers['sec-purpose'] ?? ''),
+      });
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === '/control') {
+      const answer = control.get(url.searchParams.get('page') ?? '') ?? '';
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(answer);
+      return;
+    }
+    if (url.pathname.startsWith('/rules/')) {
+      const urls = pages.get(url.pathname.slice('/rules'.length))?.prerender ?? [];
+      res
+        .writeHead(200, { 'content-type': 'application/speculationrules+json' })
+        .end(JSON.stringify({ prerender: [{ source: 'list', urls, eagerness: 'immediate' }] }));
+      return;
+    }
     const file = files[url.pathname];
     if (file) {
       readFile(file[0]).then(
@@ -151,7 +209,12 @@ export async function startHarness({ launch = true } = {}): Promise<Harness> {
       res.writeHead(404, headers).end('<!doctype html><title>404</title>');
       return;
     }
-    res.writeHead(200, headers).end(html(options));
+    res
+      .writeHead(200, {
+        ...headers,
+        ...(options.prerender && { 'speculation-rules': `"/rules${url.pathname}"` }),
+      })
+      .end(html(options));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -172,6 +235,9 @@ export async function startHarness({ launch = true } = {}): Promise<Harness> {
     browser,
     captured,
     invalid,
+    requested,
+    probes,
+    control,
     events,
     async waitFor(site, check, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
@@ -181,6 +247,20 @@ export async function startHarness({ launch = true } = {}): Promise<Harness> {
         if (Date.now() > deadline) {
           throw new Error(
             `timed out waiting for events of ${site}: ${list.length} so far, ${JSON.stringify(list.map((e) => [e.type, e.url])).slice(0, 2_000)}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async probe(match, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      const matches = (p: Probe) => Object.entries(match).every(([k, v]) => p[k] === v);
+      for (;;) {
+        const found = probes.find(matches);
+        if (found) return found;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `timed out waiting for probe ${JSON.stringify(match)}: ${JSON.stringify(probes)}`,
           );
         }
         await new Promise((r) => setTimeout(r, 20));
@@ -233,6 +313,28 @@ export async function watchSends(page: Page): Promise<string[]> {
   });
   await cdp.send('Network.enable');
   return kinds;
+}
+
+/**
+ * Chromium started as a plain process with a fresh profile and one URL, no DevTools attached:
+ * Chromium does not prerender while a DevTools client without tab-target support (such as
+ * Playwright's) is attached to the page that asks for it ("PrerenderingDisabledByDevTools"), so
+ * the prerendering scenarios drive the page from the harness's control endpoint instead.
+ * `stop()` ends this process (and only it) and removes its profile.
+ */
+export async function launchBare(url: string): Promise<{ stop(): Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'sightline-bare-'));
+  const child = spawn(CHROMIUM, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, url], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    async stop() {
+      child.kill();
+      await exited;
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Attributes every scenario needs: the site, and permission to run on 127.0.0.1 under WebDriver. */

@@ -1,11 +1,13 @@
 /* eslint-disable @typescript-eslint/no-unsafe-assignment -- vitest's asymmetric matchers (expect.any) are typed any */
 /**
- * Browser scenarios 01–09: pageviews, SPA and hash navigation, bfcache, referrer and UTM,
- * the 404 helper, the stub queue, custom events and the ESM build.
+ * Browser scenarios 01–09 and 15–17: pageviews, SPA and hash navigation, bfcache, referrer and
+ * UTM, the 404 helper, the stub queue, custom events, the ESM build, navigations that change
+ * only the query string or the hash, and revenue.
  */
 import type { CustomEvent, Event, PageviewEvent } from '@sightline/schema';
+import type * as Esm from '../../src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base, startHarness, watchSends, type Harness } from './harness.js';
+import { base, FULL, startHarness, watchSends, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -174,23 +176,31 @@ describe('navigation options and helpers', () => {
     await context.close();
   });
 
-  it('06 stub queue and the 404 helper: calls made before the script loaded are sent', async () => {
+  it('06 stub queue and the 404 helper: calls made before the script loaded are sent (core build: dropped, a no-op)', async () => {
     const site = 's06';
     const { context, page, errors } = await h.open();
-    await page.goto(h.pageUrl('/s06/missing', { attrs: base(site), stub: true }));
-    const events = await h.waitFor(site, (e) => e.length === 3);
-    expect(events.map((e) => e.type)).toEqual(['pageview', 'custom', 'custom']);
-    expect(events.slice(1).map((e) => [(e as CustomEvent).name, (e as CustomEvent).props])).toEqual(
-      [
-        ['early', { queued: true }],
-        ['404', { path: '/s06/missing' }],
-      ],
-    );
+    await page.goto(h.pageUrl('/s06/missing?from=nav', { attrs: base(site), stub: true }));
     // The global also works as an object after loading.
-    await page.evaluate(() =>
-      (window as unknown as { sightline: { notFound(): void } }).sightline.notFound(),
+    await page.evaluate(() => {
+      window.sightline!.notFound();
+      window.sightline!('track', 'sentinel');
+    });
+    const events = await h.waitFor(site, (e) =>
+      e.some((x) => x.type === 'custom' && x.name === 'sentinel'),
     );
-    await h.waitFor(site, (e) => e.length === 4);
+    const custom = (e: Event[]) =>
+      e.filter((x): x is CustomEvent => x.type === 'custom').map((x) => [x.name, x.props]);
+    expect(events[0]!.type).toBe('pageview');
+    expect(custom(events)).toEqual(
+      FULL
+        ? [
+            ['early', { queued: true }],
+            ['404', { path: '/s06/missing?from=nav' }],
+            ['404', { path: '/s06/missing?from=nav' }],
+            ['sentinel', undefined],
+          ]
+        : [['sentinel', undefined]],
+    );
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -256,12 +266,30 @@ describe('navigation options and helpers', () => {
     await page.goto(`${h.origin}/esm/app`);
     await h.waitFor(site, (e) => e.length === 1);
     await page.evaluate(() => {
-      const esm = (window as unknown as { esm: { track(n: string, p: object): void } }).esm;
-      esm.track('signup', { plan: 'pro' });
+      const { esm } = window as unknown as { esm: Pick<typeof Esm, 'track' | 'notFound'> };
+      esm.track('purchase', { plan: 'pro' }, { amount: 29.9, currency: 'EUR' });
+      esm.notFound();
+      esm.track('sentinel');
     });
-    const events = await h.waitFor(site, (e) => e.length === 2);
-    expect(events.map((e) => e.type)).toEqual(['pageview', 'custom']);
+    const events = await h.waitFor(site, (e) =>
+      e.some((x) => x.type === 'custom' && x.name === 'sentinel'),
+    );
     expect(events[0]).toMatchObject({ url: '/esm/app', title: 'ESM', storage: true });
+    // The full build's entry (dist/full.js) sends revenue and 404s; the core entry neither.
+    expect(events.slice(1)).toMatchObject(
+      FULL
+        ? [
+            {
+              name: 'purchase',
+              props: { plan: 'pro' },
+              revenue: { amount: 29.9, currency: 'EUR' },
+            },
+            { name: '404', props: { path: '/esm/app' } },
+            { name: 'sentinel' },
+          ]
+        : [{ name: 'purchase', props: { plan: 'pro' } }, { name: 'sentinel' }],
+    );
+    if (!FULL) expect(events[1]).not.toHaveProperty('revenue');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -287,6 +315,86 @@ describe('navigation options and helpers', () => {
     await page.evaluate(() => history.pushState({}, '', '/s09/c'));
     const events = await h.waitFor(site, (e) => pageviews(e).length === 2);
     expect(pageviews(events).map((e) => e.url)).toEqual(['/s09/a', '/s09/c']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('15 a navigation that changes only the query string or the hash is the same page view', async () => {
+    const site = 's15';
+    const { context, page, errors } = await h.open();
+    await page.goto(h.pageUrl('/s15/list', { attrs: base(site) }));
+    await h.waitFor(site, (e) => pageviews(e).length === 1);
+    await page.evaluate(() => history.pushState({}, '', '/s15/list?page=2')); // query only
+    await page.evaluate(() => history.replaceState({}, '', '/s15/list?page=3&sort=asc'));
+    await page.evaluate(() => history.pushState({}, '', '/s15/list?page=3&sort=asc#details')); // hash only
+    await page.evaluate(() => (location.hash = '#top'));
+    await page.goBack(); // back to #details: the hash alone changed
+    await page.evaluate(() => window.sightline!('track', 'on-list'));
+    await page.evaluate(() => history.pushState({}, '', '/s15/item')); // a new path: counted
+    await page.evaluate(() => history.replaceState({}, '', '/s15/item?ref=list'));
+    await page.evaluate(() => window.sightline!('track', 'on-item'));
+    const events = await h.waitFor(site, (e) =>
+      e.some((x) => x.type === 'custom' && x.name === 'on-item'),
+    );
+    expect(pageviews(events).map((e) => [e.url, e.referrer])).toEqual([
+      ['/s15/list', ''],
+      ['/s15/item', `${h.origin}/s15/list`],
+    ]);
+    // Events belong to their page view, under its URL as counted.
+    expect(
+      events.filter((e): e is CustomEvent => e.type === 'custom').map((e) => [e.name, e.url]),
+    ).toEqual([
+      ['on-list', '/s15/list'],
+      ['on-item', '/s15/item'],
+    ]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('16 hash routing: a new hash is a new page view, a new query string alone is not', async () => {
+    const site = 's16';
+    const { context, page } = await h.open();
+    await page.goto(h.pageUrl('/s16/app', { attrs: base(site, { 'hash-routing': 'true' }) }));
+    await h.waitFor(site, (e) => pageviews(e).length === 1);
+    await page.evaluate(() => (location.hash = '#/a'));
+    await page.evaluate(() => history.pushState({}, '', '/s16/app?tab=2#/a')); // query only
+    await page.evaluate(() => history.replaceState({}, '', '/s16/app?tab=3#/b')); // new hash
+    await page.evaluate(() => window.sightline!('track', 'sentinel'));
+    const events = await h.waitFor(site, (e) => e.some((x) => x.type === 'custom'));
+    expect(pageviews(events).map((e) => e.url)).toEqual([
+      '/s16/app',
+      '/s16/app#/a',
+      '/s16/app?tab=3#/b',
+    ]);
+    await context.close();
+  });
+
+  it('17 revenue: sent with a custom event when valid, left out (the event kept) when not; core build: never', async () => {
+    const site = 's17';
+    const { context, page, errors } = await h.open();
+    await page.goto(h.pageUrl('/s17/checkout', { attrs: base(site) }));
+    await h.waitFor(site, (e) => e.length === 1);
+    await page.evaluate(() => {
+      const s = window.sightline!;
+      s('track', 'purchase', { plan: 'pro' }, { amount: 29.9, currency: 'EUR' });
+      s.track('refund', undefined, { amount: '-5.5', currency: 'USD' }); // a numeric string
+      s('track', 'lower-case', {}, { amount: 1, currency: 'eur' });
+      s('track', 'not-a-number', {}, { amount: 'ten', currency: 'EUR' });
+      s('track', 'too-large', {}, { amount: 2e9, currency: 'EUR' });
+      s('track', 'no-currency', {}, { amount: 1 });
+      s('track', 'plain');
+    });
+    const events = (await h.waitFor(site, (e) => e.length === 8)).slice(1) as CustomEvent[];
+    expect(events.map((e) => [e.name, e.revenue])).toEqual([
+      ['purchase', FULL ? { amount: 29.9, currency: 'EUR' } : undefined],
+      ['refund', FULL ? { amount: -5.5, currency: 'USD' } : undefined],
+      ['lower-case', undefined],
+      ['not-a-number', undefined],
+      ['too-large', undefined],
+      ['no-currency', undefined],
+      ['plain', undefined],
+    ]);
+    expect(events[0]!.props).toEqual({ plan: 'pro' });
     expect(errors).toEqual([]);
     await context.close();
   });

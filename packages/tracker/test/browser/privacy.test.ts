@@ -1,12 +1,13 @@
 /**
  * Browser scenarios 20–25: ids in storage with the 365-day visitor expiry, two tabs, the
- * opt-out flag and API, Do-Not-Track / Global Privacy Control, and the default exclusion of
- * local hosts and automated browsers.
+ * opt-out flag and API (`optIn()` only in the full build), Global Privacy Control /
+ * Do-Not-Track (honoured by default), and the default exclusion of local hosts and automated
+ * browsers.
  */
 import type { Event } from '@sightline/schema';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base, startHarness, type Harness } from './harness.js';
+import { base, FULL, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -117,15 +118,25 @@ describe('respect', () => {
     await settled(page);
     expect(h.events(site).map((e) => e.type)).toEqual(['pageview']);
 
-    await page.evaluate(() => window.sightline!('optIn')); // counts the current page
-    const events = await h.waitFor(site, (e) => e.length === 2);
-    expect(events[1]).toMatchObject({ type: 'pageview', url: '/s23/b' });
-    expect(await page.evaluate(() => localStorage.getItem('sightline:ignore'))).toBeNull();
+    // Both forms: the command and the method.
+    await page.evaluate(() => window.sightline!('optIn'));
+    await page.evaluate(() => window.sightline!.optIn());
+    if (FULL) {
+      // optIn() clears the flag and counts the current page.
+      const events = await h.waitFor(site, (e) => e.length === 2);
+      expect(events[1]).toMatchObject({ type: 'pageview', url: '/s23/b' });
+      expect(await page.evaluate(() => localStorage.getItem('sightline:ignore'))).toBeNull();
+    } else {
+      // The core build has no optIn(): a no-op, the visitor stays opted out.
+      await settled(page);
+      expect(h.events(site)).toHaveLength(1);
+      expect(await page.evaluate(() => localStorage.getItem('sightline:ignore'))).toBe('1');
+    }
     expect(errors).toEqual([]);
     await context.close();
   });
 
-  it('24 Do-Not-Track and Global Privacy Control are honoured with data-respect-dnt', async () => {
+  it('24 Global Privacy Control and Do-Not-Track are honoured by default; data-respect-dnt="false" opts out', async () => {
     // Debian's Chromium sends neither signal by default and has no GPC at all: both are
     // defined before any page script runs (the one place this suite sets a browser property).
     for (const [signal, init] of [
@@ -136,15 +147,27 @@ describe('respect', () => {
           Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
       ],
     ] as const) {
-      const { context, page } = await h.open();
+      const { context, page, errors } = await h.open();
       await context.addInitScript(init);
+      await page.goto(h.pageUrl(`/s24/${signal}`, { attrs: base(`s24-${signal}-default`) }));
+      await settled(page);
       await page.goto(
-        h.pageUrl(`/s24/${signal}`, { attrs: base(`s24-${signal}-on`, { 'respect-dnt': true }) }),
+        h.pageUrl(`/s24/${signal}-bare`, {
+          attrs: base(`s24-${signal}-bare`, { 'respect-dnt': true }),
+        }),
       );
       await settled(page);
-      expect(h.events(`s24-${signal}-on`)).toEqual([]);
-      await page.goto(h.pageUrl(`/s24/${signal}-ignored`, { attrs: base(`s24-${signal}-off`) }));
-      await h.waitFor(`s24-${signal}-off`, (e) => e.length === 1);
+      // The page can still call the API: it is a no-op, not an error.
+      await page.evaluate(() => window.sightline!('track', 'ignored'));
+      await page.goto(
+        h.pageUrl(`/s24/${signal}-counted`, {
+          attrs: base(`s24-${signal}-counted`, { 'respect-dnt': 'false' }),
+        }),
+      );
+      await h.waitFor(`s24-${signal}-counted`, (e) => e.length === 1);
+      expect(h.events(`s24-${signal}-default`)).toEqual([]);
+      expect(h.events(`s24-${signal}-bare`)).toEqual([]);
+      expect(errors).toEqual([]);
       await context.close();
     }
   });

@@ -6,7 +6,6 @@ import { isLocal, isOptedOut, OPT_OUT_KEY, setOptOut } from '../../src/consent.j
 import { loadIds, SESSION_KEY, uid, VISITOR_KEY } from '../../src/ids.js';
 import { VISITOR_TTL_MS } from '../../src/limits.js';
 import { linkCode } from '../../src/links.js';
-import { optionsFromDataset } from '../../src/options.js';
 import { cleanProps } from '../../src/props.js';
 import { createTransport } from '../../src/transport.js';
 
@@ -18,27 +17,6 @@ afterEach(() => {
   sessionStorage.clear();
   happy().setURL('https://shop.example/');
   document.body.innerHTML = '';
-});
-
-describe('options from data attributes', () => {
-  it('maps bare attributes to true, "false" to false, keeps strings', () => {
-    // A plain DOMStringMap: happy-dom's dataset skips empty attributes when enumerated
-    // (Chromium does not; scenario 03 covers a bare data-hash-routing there).
-    const dataset: DOMStringMap = {
-      site: 'my-site',
-      hashRouting: '',
-      autoOutbound: 'false',
-      heartbeatMs: '5000',
-      respectDnt: 'true',
-    };
-    expect(optionsFromDataset(dataset)).toEqual({
-      site: 'my-site',
-      hashRouting: true,
-      autoOutbound: false,
-      heartbeatMs: '5000',
-      respectDnt: 'true',
-    });
-  });
 });
 
 describe('props', () => {
@@ -202,19 +180,27 @@ describe('transport', () => {
     }
   });
 
-  it('keeps at most 100 events while the network is down, the newest ones, and retries', async () => {
+  it('keeps at most 100 events, the newest, while the browser refuses beacons, and retries with backoff', async () => {
     vi.useFakeTimers();
     const beacon = vi.spyOn(navigator, 'sendBeacon').mockReturnValue(false);
-    const fetch = vi.fn(() => Promise.reject(new TypeError('offline')));
-    vi.stubGlobal('fetch', fetch);
     const [enqueue, flush] = createTransport('/v1/events', head(false), 1_000);
     for (let i = 0; i < 250; i++) enqueue(event(i));
     flush();
-    await vi.advanceTimersByTimeAsync(0); // let the rejections requeue
-    const calls = fetch.mock.calls.length;
-    expect(calls).toBeGreaterThan(0);
-    await vi.advanceTimersByTimeAsync(2_000); // the backoff retry fires (and fails) again
-    expect(fetch.mock.calls.length).toBeGreaterThan(calls);
+    const refused = beacon.mock.calls.length;
+    expect(refused).toBeGreaterThan(0);
+    // One timer, however many flushes were refused: the flush scheduled at the first event
+    // (after flushMs), then retries 2 s and 4 s after the refusal before them.
+    const calls = () => beacon.mock.calls.length - refused;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(calls()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls()).toBe(2);
+    await vi.advanceTimersByTimeAsync(3_999);
+    expect(calls()).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls()).toBe(3);
 
     const delivered: number[] = [];
     beacon.mockImplementation((_url, body) => {
@@ -226,7 +212,8 @@ describe('transport', () => {
     expect(delivered).toHaveLength(100);
     expect(new Set(delivered).size).toBe(100);
     expect(Math.min(...delivered)).toBe(150);
-    vi.unstubAllGlobals();
+    // In order: a refused batch goes back in front of what came after it.
+    expect(delivered).toEqual([...delivered].sort((a, b) => a - b));
     vi.useRealTimers();
   });
 });

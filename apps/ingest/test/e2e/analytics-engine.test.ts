@@ -1,0 +1,91 @@
+/**
+ * Beacon → Worker (Miniflare) → Analytics Engine data point → SQL: the Worker's EVENTS_AE
+ * binding is the devstack's Miniflare plugin (wrangler.jsonc), which writes to the devstack's
+ * local Analytics Engine; the points are read back through Cloudflare's SQL API shape.
+ */
+import { AE_BLOBS, AE_DOUBLES, AE_SCHEMA_VERSION } from '@sightline/schema';
+import { describe, expect, inject, it } from 'vitest';
+import '../support/e2e-context.js';
+import { batch, eventually, heartbeat, newVisit, pageview, post, uid } from '../support/helpers.js';
+import { acceptedAtLeast } from '../support/site-live.js';
+import { PostgrestClient } from '@sightline/postgrest';
+
+const key = inject('serviceRoleKey');
+const db = new PostgrestClient(`${inject('stackUrl')}/rest/v1`, {
+  headers: { apikey: key, Authorization: `Bearer ${key}` },
+  fetch: (input, init) => fetch(input, init),
+});
+
+async function sql<Row>(query: string): Promise<Row[]> {
+  const res = await fetch(inject('analyticsEngineSqlUrl'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${inject('analyticsEngineApiToken')}` },
+    body: query,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${res.status} ${text}`);
+  return (JSON.parse(text) as { data: Row[] }).data;
+}
+
+const blob = (name: (typeof AE_BLOBS)[number]) => `blob${AE_BLOBS.indexOf(name) + 1}`;
+const double = (name: (typeof AE_DOUBLES)[number]) => `double${AE_DOUBLES.indexOf(name) + 1}`;
+
+async function createSite(): Promise<string> {
+  const id = uid('ae');
+  const { error } = await db.from('sites').insert({
+    id,
+    name: 'AE',
+    domains: ['example.com'],
+    public_live: true,
+    timezone: 'UTC',
+    store_raw: false,
+  });
+  expect(error).toBeNull();
+  return id;
+}
+
+describe('ingest → local Analytics Engine', () => {
+  it('writes one data point per accepted event, in the column map, visible to a SQL query', async () => {
+    const site = await createSite();
+    const visit = newVisit();
+    const view = pageview(visit, { url: '/pricing' });
+    const beat = heartbeat(visit, { scroll: 40 });
+    expect((await post(batch(site, [view, beat]))).status).toBe(202);
+    // The same event again: deduplicated by SiteLive, so no second data point.
+    expect((await post(batch(site, [view]))).status).toBe(202);
+    await acceptedAtLeast(site, 2);
+
+    const rows = await eventually(async () => {
+      const found = await sql<Record<string, string | number>>(
+        `SELECT index1, ${blob('type')} AS type, ${blob('path')} AS path, ${blob('visitor')} AS visitor,
+           ${double('schema_version')} AS version, ${double('scroll')} AS scroll, _sample_interval
+         FROM sightline_events WHERE ${blob('site')} = '${site}' ORDER BY type DESC`,
+      ).catch(() => []);
+      return found.length >= 2 && found;
+    });
+    expect(rows).toEqual([
+      {
+        index1: site,
+        type: 'pageview',
+        path: '/pricing',
+        visitor: visit.visitor,
+        version: String(AE_SCHEMA_VERSION),
+        scroll: '0',
+        _sample_interval: 1,
+      },
+      {
+        index1: site,
+        type: 'heartbeat',
+        path: '/pricing',
+        visitor: visit.visitor,
+        version: String(AE_SCHEMA_VERSION),
+        scroll: '40',
+        _sample_interval: 1,
+      },
+    ]);
+    const [count] = await sql<{ n: string }>(
+      `SELECT SUM(_sample_interval) AS n FROM sightline_events WHERE index1 = '${site}'`,
+    );
+    expect(count).toEqual({ n: '2' });
+  });
+});
