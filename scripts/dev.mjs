@@ -162,6 +162,8 @@ try {
         'exec',
         'wrangler',
         'dev',
+        '--env',
+        'development',
         '--ip',
         '127.0.0.1',
         '--port',

@@ -10,7 +10,8 @@ export default defineConfig({
   plugins: [
     trackerAsText,
     cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: './wrangler.jsonc' },
+      // The named development environment (the top level of wrangler.jsonc is production).
+      wrangler: { configPath: './wrangler.jsonc', environment: 'development' },
       miniflare: {
         bindings: {
           SUPABASE_URL: inject('proxyUrl'),

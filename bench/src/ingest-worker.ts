@@ -1,7 +1,7 @@
 /**
  * The ingest Worker in workerd through Miniflare directly, from the bundle `wrangler deploy
  * --dry-run --outdir` produces (src/worker-build.ts): the code that would be deployed, with
- * the bindings of wrangler.jsonc. Miniflare rather than `wrangler dev`: wrangler's dev proxy and
+ * the bindings of wrangler.jsonc's development environment. Miniflare rather than `wrangler dev`: wrangler's dev proxy and
  * request logging cost a large share of the throughput (see TOOLCHAIN.md), and the tests need to
  * choose where Durable Object storage persists (to restart an object and keep its storage).
  */
@@ -63,7 +63,8 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
     compatibilityFlags: config.compatibility_flags ?? [],
     cf: BENCH_CF,
     bindings: {
-      ...config.vars,
+      // The named development environment (the top level of wrangler.jsonc is production).
+      ...config.env.development.vars,
       SUPABASE_URL: options.supabaseUrl,
       SUPABASE_SERVICE_ROLE_KEY: options.serviceRoleKey,
       IP_HASH_SALT: 'bench-salt',

@@ -23,6 +23,8 @@ export async function startIngestWorker(options: {
   };
   const worker = await unstable_startWorker({
     config: fromRoot('apps/ingest/wrangler.jsonc'),
+    // The named development environment (the top level of wrangler.jsonc is production).
+    env: 'development',
     bindings: {
       SUPABASE_URL: text(options.supabaseUrl),
       SUPABASE_SERVICE_ROLE_KEY: { type: 'secret_text', value: options.serviceRoleKey },

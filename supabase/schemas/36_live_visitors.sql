@@ -13,3 +13,6 @@ language sql stable security invoker set search_path = '' set jit = off as $$
   order by v.last_seen desc
   limit 1000
 $$;
+-- Who is on the site, one by one: dashboard tokens only (anon gets public.live_count).
+revoke execute on function public.live_visitors(text, integer) from public, anon;
+grant execute on function public.live_visitors(text, integer) to authenticated, service_role;

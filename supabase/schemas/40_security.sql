@@ -1,6 +1,6 @@
 -- Row level security. A dashboard token is a JWT with role `authenticated` and a claim
 -- `site_ids` (JSON array of site ids): it reads those sites' rows and nothing else. `anon`
--- reads only the live visitors of sites with public_live. Nobody but service_role (which
+-- reads no row: a public_live site publishes only its live count (37_live_count.sql). Nobody but service_role (which
 -- bypasses RLS) writes: there are no write policies, and write privileges are revoked too.
 
 -- `(select private.jwt_site_ids())::text[]` in the policies is an init plan: it runs once per statement, not per row.
@@ -67,7 +67,6 @@ drop policy if exists events_read_own on public.events;
 create policy events_read_own on public.events for select to authenticated
   using (site_id = any ((select private.jwt_site_ids())::text[]));
 
--- The public live badge/map: visitors seen in the last 15 minutes of public_live sites.
+-- A public_live site publishes its live count (public.live_count), nothing per visitor: anon
+-- once read its visitors' rows (paths, coordinates, ids) through this policy, gone since 0008.
 drop policy if exists visitors_read_public_live on public.visitors;
-create policy visitors_read_public_live on public.visitors for select to anon
-  using (last_seen > now() - interval '15 minutes' and private.site_is_public_live(site_id));

@@ -17,7 +17,7 @@ $$;
 -- (visitors now, their pages, places and scores) on the topic `site:<id>` with private = true,
 -- and Realtime delivers a private broadcast only to clients whose join these SELECT policies on
 -- realtime.messages allow (Realtime Authorization; the devstack checks them the same way): a
--- dashboard token for the site, or anyone (anon) for a site with public_live. A client joining
+-- dashboard token for the site, and nobody else (anon included). A client joining
 -- the same topic as a public channel receives none of it. On a hosted project also turn off
 -- "Allow public access" in the Realtime settings, so that only private channels can be joined.
 
@@ -29,10 +29,6 @@ create policy live_topic_read_own on realtime.messages for select to authenticat
     and substr((select realtime.topic()), 6) = any ((select private.jwt_site_ids())::text[])
   );
 
+-- Anon joined a public_live site's topic once; it carries every visitor and event of the live
+-- feed, so a public site publishes its count instead (37_live_count.sql). Gone since 0008.
 drop policy if exists live_topic_read_public on realtime.messages;
-create policy live_topic_read_public on realtime.messages for select to anon
-  using (
-    realtime.messages.extension = 'broadcast'
-    and (select realtime.topic()) like 'site:%'
-    and private.site_is_public_live(substr((select realtime.topic()), 6))
-  );

@@ -1,5 +1,6 @@
 // The live layer's topics (`site:<id>`) are private channels: who may join them, and that a
-// private broadcast reaches only those joined privately — through the devstack's Realtime, which
+// private broadcast reaches only those joined privately (a dashboard token for the site; anon
+// never, public_live or not) — through the devstack's Realtime, which
 // authorises private joins by the policies on realtime.messages as hosted Realtime does.
 import {
   REALTIME_SUBSCRIBE_STATES,
@@ -82,8 +83,8 @@ describe('live topics are private channels', () => {
     expect((await join(token, 'site:alphabet')).status).not.toBe(SUBSCRIBED);
   });
 
-  it('admits anon to the topic of a public_live site only', async () => {
-    expect((await join(t.stack.anonKey, 'site:open')).status).toBe(SUBSCRIBED);
+  it("admits anon to no live topic, not even a public_live site's (it carries every visitor)", async () => {
+    expect((await join(t.stack.anonKey, 'site:open')).status).not.toBe(SUBSCRIBED);
     expect((await join(t.stack.anonKey, 'site:alpha')).status).not.toBe(SUBSCRIBED);
   });
 

@@ -1,10 +1,11 @@
 /**
- * The ingest Worker (issue 6): Hono routes plus the SiteLive Durable Object class. See
- * docs/ingest.md for the pipeline and docs/architecture.md for where it sits.
+ * The ingest Worker: Hono routes, the daily retention run and the SiteLive Durable Object
+ * class. See docs/ingest.md for the pipeline and docs/architecture.md for where it sits.
  */
 import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { IngestError, onError } from './lib/errors.js';
+import { applyRetention } from './lib/retention.js';
 import { events } from './routes/events.js';
 import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/tracker-script.js';
 import { live } from './routes/live.js';
@@ -25,4 +26,14 @@ app.notFound(() => {
 });
 app.onError(onError);
 
-export default app;
+export default {
+  fetch: app.fetch,
+  /** The Cron Trigger: rows past their retention period leave Postgres. */
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(
+      applyRetention(env).then((deleted) =>
+        console.info(`retention: deleted ${JSON.stringify(deleted)}`),
+      ),
+    );
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { ipHash } from '../src/lib/ip-hash.js';
 import { RateLimiter } from '../src/lib/rate-limit.js';
 import { addSite, batch, newVisit, pageview, post } from './support/helpers.js';
 
@@ -116,6 +117,11 @@ describe('rate limiting', () => {
     expect(statuses.filter((s) => s === 202)).toHaveLength(limit);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+    // The per-source count stayed in memory: nothing derived from the IP was written to KV,
+    // even past 90 % of the limit (it used to appear there as rl:ip:<hash> for two minutes).
+    const hash = await ipHash('203.0.113.99', env.IP_HASH_SALT);
+    const keys = (await env.SITES_KV.list({ prefix: 'rl:' })).keys.map((k) => k.name);
+    expect(keys.filter((k) => k.includes(hash))).toEqual([]);
     // Another source is unaffected.
     expect(
       (await post(batch(site.id, [pageview(newVisit())]), { ip: '203.0.113.100' })).status,

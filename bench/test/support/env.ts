@@ -45,6 +45,8 @@ export interface SiteLiveStats {
   outboxEvents: number;
   flushes: number;
   flushFailures: number;
+  /** What the database refused for its content (apps/ingest dead-letter store). */
+  deadLetter: { events: number; entries: number; reasons: Record<string, unknown> };
 }
 
 /** The SiteLive object's own counters, through Miniflare's binding proxy. */

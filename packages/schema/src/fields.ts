@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { cleanText, STORABLE_TEXT, STORABLE_TEXT_ERROR } from './text.js';
 
 const ID_CHARS = /^[A-Za-z0-9_-]+$/;
 const ID_ERROR = 'expected letters, digits, "-" or "_"';
@@ -15,27 +16,49 @@ export const id = (max: number) => z.string().min(8).max(max).regex(ID_CHARS, { 
 /** A site's public id, as configured in the tracker's `data-site`. */
 export const SiteId = z.string().min(1).max(LIMITS.siteId).regex(ID_CHARS, { error: ID_ERROR });
 
+/**
+ * Text a browser produces already encoded (URLs, language tags, zone names): a control
+ * character or an unpaired surrogate there means a broken or hostile sender, so it is refused
+ * (`invalid_format`) rather than silently changed.
+ */
+const encoded = (max: number) =>
+  z.string().max(max).regex(STORABLE_TEXT, { error: STORABLE_TEXT_ERROR });
+
+/**
+ * Free text (page titles, event names, property keys and values): normalised by `cleanText`
+ * (unpaired surrogates become U+FFFD, line breaks and tabs a space, other control characters
+ * are removed), because a real page or a tracker's own cut of a long title can produce them and
+ * a whole batch should not be lost for it. The limit applies to what was sent.
+ */
+const freeText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .overwrite((text) => cleanText(text));
+
 /** Path + query (+ hash when hash routing is on) of the page, relative to its origin. */
-export const Path = z.string().min(1).max(LIMITS.url).startsWith('/');
+export const Path = encoded(LIMITS.url).min(1).startsWith('/');
 export const Count = (max: number) => z.number().int().min(0).max(max);
 export const Timestamp = z.number().int().min(LIMITS.minTimestamp).max(LIMITS.maxTimestamp);
-export const Referrer = z.string().max(LIMITS.referrer);
+export const Referrer = encoded(LIMITS.referrer);
 export const Screen = z.tuple([Count(LIMITS.screen), Count(LIMITS.screen)]);
-export const Language = z.string().max(LIMITS.language);
-export const TimeZone = z.string().max(LIMITS.timeZone);
-export const Title = z.string().max(LIMITS.title);
-export const EventName = z.string().min(1).max(LIMITS.eventName);
-export const Target = z.string().min(1).max(LIMITS.target);
+export const Language = encoded(LIMITS.language);
+export const TimeZone = encoded(LIMITS.timeZone);
+export const Title = freeText(LIMITS.title);
+/** At least one character once normalised. */
+export const EventName = freeText(LIMITS.eventName).min(1);
+export const Target = encoded(LIMITS.target).min(1);
 
 export const PropValue = z.union([
-  z.string().max(LIMITS.propValue),
+  freeText(LIMITS.propValue),
   z.number().refine(Number.isFinite, { error: 'expected a finite number' }),
   z.boolean(),
   z.null(),
 ]);
 
+/** Keys are normalised like values; two keys that normalise alike keep the later value. */
 export const Props = z
-  .record(z.string().min(1).max(LIMITS.propKey), PropValue)
+  .record(freeText(LIMITS.propKey).min(1), PropValue)
   .refine((p) => Object.keys(p).length <= LIMITS.maxProps, {
     error: `at most ${LIMITS.maxProps} props`,
   });

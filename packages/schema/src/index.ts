@@ -13,3 +13,4 @@ export * from './ingest-batch.js';
 export * from './live.js';
 export { DIMENSIONS, isDimension, type Dimension } from './dimensions.js';
 export { classifyReferrer } from './referrer-class.js';
+export * from './text.js';

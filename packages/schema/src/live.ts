@@ -91,6 +91,12 @@ export interface LiveMessage {
    */
   truncated?: boolean;
   visitors: LiveVisitor[];
+  /**
+   * On `full` messages of an object whose flushes the database refused in part for their
+   * content: the events and entries it holds back in its dead-letter store, all time (the
+   * Worker's `GET /v1/health/sites/:id` tells the reasons). Absent when there are none.
+   */
+  deadLettered?: { events: number; entries: number };
   /** Ids of visitors who left since the previous message. */
   left: string[];
   /** Events accepted since the previous message, newest last. */

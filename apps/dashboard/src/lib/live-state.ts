@@ -24,6 +24,8 @@ export interface LiveShardState {
   gap: boolean;
   /** Its last full snapshot listed only the most recently seen visitors (see LiveMessage). */
   truncated: boolean;
+  /** Events its database flushes had refused for their content (dead-lettered), all time. */
+  deadLettered: number;
 }
 
 export interface LiveState {
@@ -45,6 +47,8 @@ export interface LiveState {
    * recently seen visitors, `visitorsNow` still counts them all.
    */
   truncated: boolean;
+  /** Sum over the shards of events the database refused (see LiveMessage.deadLettered). */
+  deadLettered: number;
 }
 
 export const emptyLiveState: LiveState = {
@@ -56,6 +60,7 @@ export const emptyLiveState: LiveState = {
   gap: false,
   shards: new Map(),
   truncated: false,
+  deadLettered: 0,
 };
 
 export function visitorFromRow(row: LiveVisitorRow): LiveVisitor {
@@ -134,14 +139,17 @@ export function applyLiveMessage(state: LiveState, msg: LiveMessage): LiveState 
     visitorsNow: msg.visitorsNow,
     gap: msg.full ? false : (prev?.gap ?? false) || gap,
     truncated: msg.full ? msg.truncated === true : (prev?.truncated ?? false),
+    deadLettered: msg.full ? (msg.deadLettered?.events ?? 0) : (prev?.deadLettered ?? 0),
   });
   let visitorsNow = 0;
   let anyGap = false;
   let truncated = false;
+  let deadLettered = 0;
   for (const sh of shards.values()) {
     visitorsNow += sh.visitorsNow;
     anyGap ||= sh.gap;
     truncated ||= sh.truncated;
+    deadLettered += sh.deadLettered;
   }
   return {
     visitors,
@@ -152,6 +160,7 @@ export function applyLiveMessage(state: LiveState, msg: LiveMessage): LiveState 
     gap: anyGap,
     shards,
     truncated,
+    deadLettered,
   };
 }
 

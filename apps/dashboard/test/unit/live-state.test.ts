@@ -252,3 +252,21 @@ describe('snapshots and row changes', () => {
     expect(isLiveMessage(null)).toBe(false);
   });
 });
+
+describe('applyLiveMessage: dead-lettered events', () => {
+  it('sums what each shard reports on its full messages and keeps it between them', () => {
+    let s = applyLiveMessage(
+      emptyLiveState,
+      msg(1, { shard: 0, shards: 2, full: true, deadLettered: { events: 3, entries: 2 } }),
+    );
+    s = applyLiveMessage(
+      s,
+      msg(1, { shard: 1, shards: 2, full: true, deadLettered: { events: 1, entries: 1 } }),
+    );
+    expect(s.deadLettered).toBe(4);
+    s = applyLiveMessage(s, msg(2, { shard: 0, shards: 2 }));
+    expect(s.deadLettered).toBe(4);
+    s = applyLiveMessage(s, msg(3, { shard: 1, shards: 2, full: true }));
+    expect(s.deadLettered).toBe(3);
+  });
+});

@@ -3,10 +3,16 @@
  * as chunks (`p:<seq>`) before the Worker's call returns; a flush seals all pending chunks into
  * ONE `ingest_batch` payload (`b:<seq>`, with a fresh batch id) and sends it. A failed send
  * leaves the batch in storage, to be retried later with the SAME batch id (the database applies
- * a batch id once). The buffer is bounded: events beyond the bound are counted as overflow and
+ * a batch id once). A batch the database refuses for its content (see flush-failure.ts) is
+ * split in place (`b:<seq>.0`, `b:<seq>.1`, which sort before the next batch) until the parts
+ * that fail are single events, which go to the dead-letter store: one bad row never holds up
+ * the rows after it. The buffer is bounded: events beyond the bound are counted as overflow and
  * reported, never silently dropped — their sessions' running totals still reach the database.
  */
 import type { IngestBatch, IngestEvent, IngestSession, IngestVisitor } from '@sightline/schema';
+import { splitBatch } from './batch-split.js';
+import type { DeadLetterStore } from './dead-letter.js';
+import type { FlushFailure } from './flush-failure.js';
 
 interface Chunk {
   events: IngestEvent[];
@@ -55,7 +61,7 @@ export class Outbox {
 
   async load(): Promise<void> {
     const meta = await this.#storage.get<OutboxMeta>(META);
-    if (meta) this.meta = meta;
+    if (meta) this.meta = { ...this.meta, ...meta };
   }
 
   /** Durably appends accepted events and the ids of the sessions/visitors they touched. */
@@ -129,24 +135,39 @@ export class Outbox {
   }
 
   /**
-   * Sends sealed batches oldest first until one fails. Returns false when a send failed (the
-   * batch stays for a retry).
+   * Sends sealed batches oldest first. A batch refused for its content is split, or, when it
+   * cannot be split further, moved to `deadLetters`; delivery goes on with the next. Returns
+   * false when a send failed in a way worth retrying (the batch stays for the retry).
    */
-  async deliver(send: (batch: IngestBatch) => Promise<boolean>): Promise<boolean> {
+  async deliver(
+    send: (batch: IngestBatch) => Promise<FlushFailure | null>,
+    deadLetters: DeadLetterStore,
+  ): Promise<boolean> {
     for (;;) {
       const next = await this.#storage.list<IngestBatch>({ prefix: 'b:', limit: 1 });
       const [entry] = next;
       if (!entry) return true;
       const [batchKey, batch] = entry;
-      if (!(await send(batch))) {
-        this.meta.failures += 1;
-        await this.#storage.put(META, this.meta);
+      const failure = await send(batch);
+      const m = this.meta;
+      if (failure?.kind === 'retry') {
+        m.failures += 1;
+        await this.#storage.put(META, m);
         return false;
       }
-      const m = this.meta;
+      // Delivered or refused for good: the database answered, so the back-off ends.
       m.failures = 0;
-      m.outboxBatches = Math.max(0, m.outboxBatches - 1);
-      m.outboxEvents = Math.max(0, m.outboxEvents - batch.events.length);
+      const halves = failure ? splitBatch(batch) : null;
+      if (halves) {
+        // No await between the writes: the parts replace the batch atomically.
+        void this.#storage.put(`${batchKey}.0`, halves[0]);
+        void this.#storage.put(`${batchKey}.1`, halves[1]);
+        m.outboxBatches += 1;
+      } else {
+        if (failure) deadLetters.add(batch, failure);
+        m.outboxBatches = Math.max(0, m.outboxBatches - 1);
+        m.outboxEvents = Math.max(0, m.outboxEvents - batch.events.length);
+      }
       void this.#storage.delete(batchKey);
       await this.#storage.put(META, m);
     }

@@ -6,7 +6,8 @@
  * pushes live messages to Realtime (at once when idle, at most ~20 per second in a burst, a full
  * snapshot every 5 s), keeps a KV snapshot of the live count, and flushes to Postgres through
  * ONE `ingest_batch` RPC per flush (every second or 500 events), retrying failed batches from
- * storage with back-off.
+ * storage with back-off, and splitting a batch the database refuses for its content so that
+ * only the rows it refuses are held back (dead-lettered, counted, never silently dropped).
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
@@ -16,7 +17,9 @@ import {
   type IngestSession,
   type IngestVisitor,
 } from '@sightline/schema';
+import { DeadLetterStore, type DeadLetterStats, type DeadLetterSummary } from './dead-letter.js';
 import { Dedup } from './dedup.js';
+import { classifyFlushFailure, type FlushFailure } from './flush-failure.js';
 import { LiveSet } from './live-set.js';
 import { Outbox } from './outbox.js';
 import { broadcast } from './realtime.js';
@@ -52,12 +55,16 @@ export interface SiteLiveStats {
   accepted: number;
   duplicates: number;
   bots: number;
+  /** Events of beacons sent with Sec-GPC: 1 or DNT: 1, dropped unstored (privacy-signal.ts). */
+  privacySignals: number;
   pendingEvents: number;
   outboxBatches: number;
   outboxEvents: number;
   overflowEvents: number;
   flushes: number;
   flushFailures: number;
+  /** What the database refused for its content: counts by reason (see dead-letter.ts). */
+  deadLetter: DeadLetterStats;
   pushes: number;
   pushFailures: number;
   /**
@@ -92,6 +99,7 @@ export class SiteLive extends DurableObject<Env> {
   readonly #dedup = new Dedup();
   readonly #live: LiveSet;
   readonly #outbox: Outbox;
+  readonly #deadLetters: DeadLetterStore;
   readonly #sessions = new Map<string, SessionState>();
   readonly #visitors = new Map<string, VisitorState>();
   #site = '';
@@ -103,6 +111,7 @@ export class SiteLive extends DurableObject<Env> {
     accepted: 0,
     duplicates: 0,
     bots: 0,
+    privacySignals: 0,
     flushes: 0,
     flushFailures: 0,
     pushes: 0,
@@ -127,8 +136,10 @@ export class SiteLive extends DurableObject<Env> {
     super(ctx, env);
     this.#live = new LiveSet(Math.max(5, Number(env.LIVE_WINDOW_SECONDS) || 60) * 1000);
     this.#outbox = new Outbox(ctx.storage, MAX_OUTBOX_EVENTS);
+    this.#deadLetters = new DeadLetterStore(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => {
       await this.#outbox.load();
+      await this.#deadLetters.load();
       const site = await ctx.storage.get<string>('site');
       if (site) this.#site = site;
       const shard = await ctx.storage.get<{ shard: number; shards: number }>('shard');
@@ -195,6 +206,11 @@ export class SiteLive extends DurableObject<Env> {
     };
   }
 
+  /** Counts events dropped for a visitor's privacy signal; nothing else of them is kept. */
+  countPrivacySignals(events: number): void {
+    this.#stats.privacySignals += events;
+  }
+
   /** Counts bot traffic separately; none of it becomes a visit. */
   countBots(events: number): void {
     this.#stats.bots += events;
@@ -205,11 +221,17 @@ export class SiteLive extends DurableObject<Env> {
     return {
       visitorsNow: this.#live.size,
       ...this.#stats,
+      deadLetter: this.#deadLetters.stats,
       pendingEvents: m.pendingEvents,
       outboxBatches: m.outboxBatches,
       outboxEvents: m.outboxEvents,
       overflowEvents: m.overflowEvents,
     };
+  }
+
+  /** The newest dead-lettered entries, summarised (ids and reasons, no paths or places). */
+  deadLetters(limit = 20): Promise<DeadLetterSummary[]> {
+    return this.#deadLetters.recent(Math.min(Math.max(1, limit), 100));
   }
 
   /** Seals pending events into one batch and delivers every sealed batch (one RPC each). */
@@ -254,31 +276,35 @@ export class SiteLive extends DurableObject<Env> {
     // Whatever a capped batch left behind, in full batches (while backing off: only those).
     while (this.#outbox.meta.pendingEvents >= FLUSH_EVENTS) await seal();
     if (backingOff) return;
-    const ok = await this.#outbox.deliver((batch) => this.#send(batch));
+    const ok = await this.#outbox.deliver((batch) => this.#send(batch), this.#deadLetters);
     this.#retryAt = ok ? null : Date.now() + this.#outbox.retryDelayMs();
     if (this.#retryAt !== null) await this.#ensureAlarm(this.#retryAt, 'retry');
   }
 
-  async #send(batch: IngestBatch): Promise<boolean> {
+  /** Null when the batch was applied, else why not (retry it, or split it: flush-failure.ts). */
+  async #send(batch: IngestBatch): Promise<FlushFailure | null> {
     this.#stats.flushes += 1;
-    let error: { message: string } | null;
+    let failure: FlushFailure | null = null;
     try {
       // The compact wire form: a third of the JSON, and Postgres parses it ~3x faster. Stored
       // batches stay in the object form (the database takes both).
-      ({ error } = await postgrest(this.env).rpc('ingest_batch', {
+      const { error, status } = await postgrest(this.env).rpc('ingest_batch', {
         payload: toIngestWire(batch),
-      }));
+      });
+      if (error)
+        failure = classifyFlushFailure({ status, code: error.code, message: error.message });
     } catch (cause) {
-      error = { message: cause instanceof Error ? cause.message : String(cause) };
+      const message = cause instanceof Error ? cause.message : String(cause);
+      failure = classifyFlushFailure({ status: 0, message });
     }
-    if (error) {
-      this.#stats.flushFailures += 1;
-      console.warn(
-        `SiteLive ${this.#site}: ingest_batch ${batch.batch_id} failed (${error.message}); will retry`,
-      );
-      return false;
-    }
-    return true;
+    if (!failure) return null;
+    this.#stats.flushFailures += 1;
+    console.warn(
+      failure.kind === 'retry'
+        ? `SiteLive ${this.#site}: ingest_batch ${batch.batch_id} failed (${failure.reason}: ${failure.message}); will retry`
+        : `SiteLive ${this.#site}: ingest_batch ${batch.batch_id} refused (${failure.reason}: ${failure.message}); ${batch.events.length} events, isolating what the database refuses`,
+    );
+    return failure;
   }
 
   async #rows(
@@ -369,6 +395,9 @@ export class SiteLive extends DurableObject<Env> {
     if (full) this.#lastFullAt = now;
     const message = this.#live.message(this.#site, full, now);
     if (this.#shard.shards > 1) Object.assign(message, this.#shard);
+    const dead = this.#deadLetters.stats;
+    if (full && dead.entries > 0)
+      message.deadLettered = { events: dead.events, entries: dead.entries };
     try {
       this.#stats.pushes += 1;
       if (!(await broadcast(this.env, message))) this.#stats.pushFailures += 1;

@@ -63,6 +63,13 @@ export function newSession(e: EnrichedEvent, returning: boolean): SessionState {
 }
 
 /**
+ * Postgres `integer` (sessions.pageviews, sessions.interactions): a running total past it would
+ * fail every flush of the session (a data exception), so it stops there. Reachable: a heartbeat
+ * may report up to 100,000 interactions.
+ */
+const PG_INT_MAX = 2_147_483_647;
+
+/**
  * Adds one event to the session's totals. Returns true when the score should be recomputed.
  *
  * @example
@@ -72,13 +79,13 @@ export function foldEvent(s: SessionState, e: EnrichedEvent): boolean {
   s.lastSeenMs = Math.max(s.lastSeenMs, e.receivedAt);
   s.last_seen = iso(s.lastSeenMs);
   if (e.type === 'pageview') {
-    s.pageviews += 1;
+    s.pageviews = Math.min(PG_INT_MAX, s.pageviews + 1);
     s.exit_path = e.url;
   } else if (e.type === 'heartbeat') {
     s.heartbeats += 1;
     s.engaged_ms += e.engagedMs;
     s.max_scroll = Math.max(s.max_scroll, e.scroll);
-    s.interactions += e.interactions;
+    s.interactions = Math.min(PG_INT_MAX, s.interactions + e.interactions);
   }
   if (s.scoredScroll < 0) return true;
   if (s.max_scroll !== s.scoredScroll || s.interactions !== s.scoredInteractions) return true;

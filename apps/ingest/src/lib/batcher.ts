@@ -96,5 +96,7 @@ async function send(env: Env, pending: Pending): Promise<void> {
   // Analytics Engine: one point per accepted (non-duplicate) event; never awaited, and absent
   // locally unless bound.
   const ae = env.EVENTS_AE as AnalyticsEngineDataset | undefined;
-  for (const e of pending.events) if (accepted.has(e.id)) ae?.writeDataPoint(toDataPoint(e));
+  // `delete`, not `has`: a repeated event (a retried beacon) may sit twice in one window, and
+  // the object accepts its id once, so it gets one point.
+  for (const e of pending.events) if (accepted.delete(e.id)) ae?.writeDataPoint(toDataPoint(e));
 }

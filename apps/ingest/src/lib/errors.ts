@@ -19,6 +19,7 @@ export type IngestErrorCode =
   | 'site_unavailable'
   | 'not_found'
   | 'not_public'
+  | 'unauthorized'
   | 'internal';
 
 /** An `HTTPException` that carries its machine-readable code and the schema's issues. */

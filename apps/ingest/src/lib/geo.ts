@@ -6,7 +6,7 @@
  * is ignored unless ENVIRONMENT is 'development'.
  */
 
-import type { Enrichment } from '@sightline/schema';
+import { cleanText, type Enrichment } from '@sightline/schema';
 
 /** The geo part of the schema's `Enrichment` (one definition of these fields, not two). */
 export type Geo = Pick<
@@ -17,8 +17,9 @@ export type Geo = Pick<
 export const DEV_GEO_HEADER = 'x-sightline-dev-geo';
 export const DEV_GEO_QUERY = 'dev_geo';
 
+/** Storable text cut to `max` (request.cf is trusted, the development override is not). */
 const str = (value: unknown, max = 128): string =>
-  typeof value === 'string' ? value.slice(0, max) : '';
+  typeof value === 'string' ? cleanText(value, max) : '';
 
 function coordinate(value: unknown, limit: number): number | null {
   const n = typeof value === 'string' ? Number(value) : value;

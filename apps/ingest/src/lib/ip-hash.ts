@@ -1,8 +1,9 @@
 /**
  * The visitor-source key for rate limiting: SHA-256 of a secret salt, the UTC day and the
  * client IP. It rotates at midnight UTC, cannot be reversed without the salt, and is held only
- * in isolate memory (and, past 90 % of a limit, as a KV key that expires within two minutes).
- * The IP itself is never written anywhere.
+ * in isolate memory (the per-source rate-limit count, src/lib/limits.ts): neither it nor the IP
+ * is written anywhere durable — not KV, Durable Object storage, Postgres, Analytics Engine or
+ * logs.
  */
 
 const encoder = new TextEncoder();

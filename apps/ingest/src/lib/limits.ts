@@ -1,6 +1,8 @@
 /**
  * The Worker's two rate limits: beacon requests per visitor source (salted daily IP hash) and
- * events per site, both per minute, from the isolate's `RateLimiter`.
+ * events per site, both per minute, from the isolate's `RateLimiter`. The per-source count is
+ * kept in isolate memory only: the IP hash is never written anywhere durable (KV included), so
+ * a source is limited per isolate; the per-site count is shared through KV past 90 %.
  */
 import { IngestError } from './errors.js';
 import { ipHash } from './ip-hash.js';
@@ -29,7 +31,13 @@ export async function checkRateLimits(
   const rl = isolateLimiter(env.SITES_KV);
   const ip = request.headers.get('cf-connecting-ip') ?? 'unknown';
   const source = await ipHash(ip, env.IP_HASH_SALT);
-  const perIp = await rl.take(`ip:${source}`, 1, Number(env.RATE_LIMIT_IP_PER_MINUTE) || 600);
+  const perIp = await rl.take(
+    `ip:${source}`,
+    1,
+    Number(env.RATE_LIMIT_IP_PER_MINUTE) || 600,
+    Date.now(),
+    { shared: false },
+  );
   const perSite = perIp.ok
     ? await rl.take(`site:${site}`, events, Number(env.RATE_LIMIT_SITE_PER_MINUTE) || 120_000)
     : perIp;

@@ -1,9 +1,11 @@
 /**
  * Fixed-window rate limiting that costs no KV operation for normal traffic. Each isolate counts
- * in memory; only once its estimate passes 90 % of a limit does it sync with KV (read the shared
- * count, add what it accepted since the last sync), at most once a second per key — KV allows
- * about one write per second per key. One isolate alone is exact; isolates that share a key
- * converge within a second once any of them is past 90 %.
+ * in memory; only once its estimate passes 90 % of a limit does it sync a SHARED key with KV
+ * (read the shared count, add what it accepted since the last sync), at most once a second per
+ * key — KV allows about one write per second per key. One isolate alone is exact; isolates that
+ * share a key converge within a second once any of them is past 90 %. A key taken with
+ * `shared: false` never leaves the isolate's memory (keys derived from a visitor's IP: they
+ * must not be written anywhere durable).
  */
 
 export interface RateLimitResult {
@@ -56,9 +58,15 @@ export class RateLimiter {
    * Takes `cost` units from `key`'s budget of `limit` per window.
    *
    * @example
-   * const { ok, retryAfter } = await limiter.take(`ip:${hash}`, 1, 600);
+   * const { ok, retryAfter } = await limiter.take(`site:${id}`, events, 120_000);
    */
-  async take(key: string, cost: number, limit: number, now = Date.now()): Promise<RateLimitResult> {
+  async take(
+    key: string,
+    cost: number,
+    limit: number,
+    now = Date.now(),
+    options: { shared?: boolean } = {},
+  ): Promise<RateLimitResult> {
     const window = Math.floor(now / this.#windowMs);
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * this.#windowMs - now) / 1000));
     let state = this.#states.get(key);
@@ -67,7 +75,11 @@ export class RateLimiter {
       this.#remember(key, state);
     }
     const estimate = state.known + state.local;
-    if (estimate + cost > this.#threshold * limit && now - state.syncedAt >= this.#syncIntervalMs) {
+    if (
+      options.shared !== false &&
+      estimate + cost > this.#threshold * limit &&
+      now - state.syncedAt >= this.#syncIntervalMs
+    ) {
       await this.#sync(key, state, now);
     }
     if (state.known + state.local + cost > limit) return { ok: false, retryAfter };

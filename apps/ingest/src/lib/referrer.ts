@@ -3,7 +3,7 @@
  * the class itself is the schema's `classifyReferrer`, the rule imported history follows too.
  */
 import { classifyReferrer } from '@sightline/schema/dimensions';
-import type { ReferrerClass } from '@sightline/schema';
+import { cleanText, type ReferrerClass } from '@sightline/schema';
 
 export interface Attribution {
   referrerHost: string;
@@ -44,7 +44,8 @@ export function attribute(
   } catch {
     query = new URLSearchParams();
   }
-  const utm = (name: string) => (query.get(`utm_${name}`) ?? '').slice(0, MAX);
+  // Decoded from the query: `%00` or a cut inside a surrogate pair must not reach Postgres.
+  const utm = (name: string) => cleanText(query.get(`utm_${name}`) ?? '', MAX);
   let host = hostOf(referrer);
   const page = pageHost.toLowerCase().replace(/^www\./, '');
   if (host && page && (host === page || host.endsWith(`.${page}`))) host = '';

@@ -15,6 +15,11 @@ export interface SiteConfig {
   public_live: boolean;
   timezone: string;
   store_raw: boolean;
+  /**
+   * Honour Sec-GPC / DNT (default). Absent in configs cached before the column existed and
+   * from a database not yet migrated: treated as true.
+   */
+  respect_privacy_signals?: boolean;
 }
 
 /** In-isolate freshness: short, so a changed domain list applies within seconds. */
@@ -39,9 +44,11 @@ type SiteEnv = Pick<Env, 'SITES_KV' | 'SUPABASE_URL' | 'SUPABASE_SERVICE_ROLE_KE
 export const siteKey = (id: string): string => `site:${id}`;
 
 async function fromPostgres(env: SiteEnv, id: string): Promise<SiteConfig | null> {
+  // `*`, not a column list: a Worker deployed before the database is migrated still reads its
+  // sites (a newer column is then absent, and its default applies).
   const { data, error } = await postgrest(env, 5_000)
     .from('sites')
-    .select('id,name,domains,public_live,timezone,store_raw')
+    .select('*')
     .eq('id', id)
     .maybeSingle<SiteConfig>();
   if (error) throw new Error(`sites lookup failed: ${error.message}`, { cause: error });

@@ -11,6 +11,7 @@ import { readBody } from '../lib/read-body.js';
 import { getSite } from '../lib/site-config.js';
 import { originAllowed, requestOrigin } from '../lib/origin.js';
 import { botReason } from '../lib/bot.js';
+import { privacySignal } from '../lib/privacy-signal.js';
 import { checkRateLimits } from '../lib/limits.js';
 import { enrich } from '../lib/enrich.js';
 import { siteLive } from '../lib/site-live-stub.js';
@@ -59,6 +60,12 @@ events.post('/', async (c) => {
   c.header('Vary', 'Origin');
 
   const stub = siteLive(env, site.id);
+  if (site.respect_privacy_signals !== false && privacySignal(c.req.raw.headers)) {
+    // The visitor asked not to be tracked: nothing is stored, only how many beacons said so.
+    // Same answer as an accepted beacon, so the page learns nothing from it.
+    c.executionCtx.waitUntil(stub.countPrivacySignals(batch.events.length));
+    return c.json({ received: batch.events.length }, 202);
+  }
   if (botReason(c.req.raw.headers, batch.automated)) {
     // Same answer as for people: a bot learns nothing to tune against.
     c.executionCtx.waitUntil(stub.countBots(batch.events.length));

@@ -4,54 +4,10 @@
  * (test/node/fault-proxy.ts); nothing here is mocked.
  */
 import { env } from 'cloudflare:workers';
-import { PostgrestClient } from '@sightline/postgrest';
-import { describe, expect, inject, it } from 'vitest';
-import '../support/e2e-context.js';
-import { batch, eventually, heartbeat, newVisit, pageview, post, uid } from '../support/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { batch, eventually, heartbeat, newVisit, pageview, post } from '../support/helpers.js';
+import { createSite, drain, fault, rows } from '../support/e2e-db.js';
 import { acceptedAtLeast, live, stats } from '../support/site-live.js';
-
-const key = inject('serviceRoleKey');
-const db = new PostgrestClient(`${inject('stackUrl')}/rest/v1`, {
-  headers: { apikey: key, Authorization: `Bearer ${key}` },
-  fetch: (input, init) => fetch(input, init),
-});
-
-async function fault(modes: { rest?: string; realtime?: string }): Promise<void> {
-  const res = await fetch(`${inject('proxyUrl')}/__fault`, {
-    method: 'POST',
-    body: JSON.stringify(modes),
-  });
-  await res.body?.cancel();
-}
-
-async function createSite(): Promise<string> {
-  const id = uid('e2e');
-  const { error } = await db.from('sites').insert({
-    id,
-    name: 'E2E',
-    domains: ['example.com'],
-    public_live: true,
-    timezone: 'Europe/Berlin',
-    store_raw: true,
-  });
-  expect(error).toBeNull();
-  return id;
-}
-
-async function rows<T>(table: string, site: string, columns = '*'): Promise<T[]> {
-  const { data, error } = await db.from(table).select(columns).eq('site_id', site);
-  expect(error).toBeNull();
-  return (data ?? []) as T[];
-}
-
-/** Flushes until the object's outbox is empty (retries included). */
-async function drain(site: string): Promise<void> {
-  await eventually(async () => {
-    await live(site).retryNow();
-    const s = await stats(site);
-    return s.outboxBatches === 0 && s.pendingEvents === 0;
-  }, 15_000);
-}
 
 describe('ingest → devstack', () => {
   it('lands events, session totals and the visitor in Postgres through one ingest_batch', async () => {

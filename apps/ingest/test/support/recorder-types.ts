@@ -7,6 +7,7 @@ export interface RecorderSite {
   public_live: boolean;
   timezone: string;
   store_raw: boolean;
+  respect_privacy_signals?: boolean;
 }
 
 export interface RecordedBatch {

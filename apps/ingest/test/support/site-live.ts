@@ -13,7 +13,7 @@ export const stats = (site: string, shard = 0): Promise<SiteLiveStats> => live(s
 export function acceptedAtLeast(
   site: string,
   n: number,
-  field: keyof SiteLiveStats = 'accepted',
+  field: Exclude<keyof SiteLiveStats, 'deadLetter'> = 'accepted',
 ): Promise<SiteLiveStats> {
   return eventually(async () => {
     const s = await stats(site);

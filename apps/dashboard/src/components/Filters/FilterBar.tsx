@@ -1,6 +1,7 @@
 /** Active filters as removable chips; every report and the live view honour them. */
 import type { Filters } from '../../lib/api.js';
 import { DIMENSION_LABELS, type Dimension } from '../../lib/dimensions.js';
+import { UserText } from '../Text/UserText.js';
 
 export function FilterBar({
   filters,
@@ -21,7 +22,10 @@ export function FilterBar({
           onClick={() => onRemove(dim)}
           title="Remove filter"
         >
-          {DIMENSION_LABELS[dim]}: <strong>{value || '(none)'}</strong>{' '}
+          {DIMENSION_LABELS[dim]}:{' '}
+          <strong>
+            <UserText text={value} empty="(none)" max={60} />
+          </strong>{' '}
           <span aria-hidden="true">×</span>
         </button>
       ))}

@@ -1,5 +1,6 @@
 /** The newest events first, as the Worker accepted them. */
 import type { LiveFeedEvent } from '@sightline/schema/live';
+import { UserText } from '../Text/UserText.js';
 
 const time = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
@@ -7,9 +8,15 @@ const time = new Intl.DateTimeFormat(undefined, {
   second: '2-digit',
 });
 
-function describe(e: LiveFeedEvent): string {
-  if (e.type === 'pageview') return e.path;
-  return e.name ? `${e.type}: ${e.name}` : `${e.type} ${e.path}`;
+/** The event's type as a label (page views need none), then its path or name as text. */
+function Describe({ e }: { e: LiveFeedEvent }) {
+  if (e.type === 'pageview') return <UserText text={e.path} />;
+  return (
+    <>
+      {e.name ? `${e.type}: ` : `${e.type} `}
+      <UserText text={e.name || e.path} />
+    </>
+  );
 }
 
 export function EventFeed({ events }: { events: readonly LiveFeedEvent[] }) {
@@ -23,8 +30,12 @@ export function EventFeed({ events }: { events: readonly LiveFeedEvent[] }) {
           {events.map((e) => (
             <li key={e.id}>
               <time dateTime={new Date(e.at).toISOString()}>{time.format(e.at)}</time>
-              <span className="what">{describe(e)}</span>
-              <span className="where">{[e.city, e.country].filter(Boolean).join(', ')}</span>
+              <span className="what">
+                <Describe e={e} />
+              </span>
+              <span className="where">
+                <UserText text={[e.city, e.country].filter(Boolean).join(', ')} max={60} />
+              </span>
             </li>
           ))}
         </ol>

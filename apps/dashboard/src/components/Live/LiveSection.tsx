@@ -53,6 +53,15 @@ export function LiveSection({ live, filters, realtime, mapboxToken }: Props) {
             Map: the {live.visitors.size.toLocaleString()} most recently active
           </span>
         )}
+        {live.deadLettered > 0 && (
+          <span
+            className="live-note warning"
+            data-testid="live-dead-lettered"
+            title="The database refused these events for their content; the ingest Worker keeps them with the reason (GET /v1/health/sites/<site>)"
+          >
+            {live.deadLettered.toLocaleString()} events could not be stored
+          </span>
+        )}
       </div>
       <div className={realtime ? 'live-grid realtime' : 'live-grid'}>
         <LiveMap visitors={visitors} mapboxToken={mapboxToken} />

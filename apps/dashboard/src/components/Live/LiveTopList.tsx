@@ -1,5 +1,6 @@
 /** Top values among the visitors on the site now (realtime view), computed from live state. */
 import type { LiveVisitor } from '@sightline/schema/live';
+import { UserText } from '../Text/UserText.js';
 
 interface Props {
   title: string;
@@ -22,7 +23,9 @@ export function LiveTopList({ title, visitors, pick, limit = 8 }: Props) {
           <tbody>
             {rows.map(([value, n]) => (
               <tr key={value}>
-                <td>{value || '(unknown)'}</td>
+                <td>
+                  <UserText text={value} empty="(unknown)" />
+                </td>
                 <td className="num">{n}</td>
               </tr>
             ))}

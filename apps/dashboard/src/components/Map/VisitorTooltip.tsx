@@ -1,5 +1,6 @@
 /** Tooltip body for a visitor marker or a cluster. */
 import { formatDuration } from '../../lib/format.js';
+import { UserText } from '../Text/UserText.js';
 import type { VisitorProps } from './visitor-geojson.js';
 
 export type Hovered =
@@ -19,10 +20,18 @@ export function VisitorTooltip({ hovered }: { hovered: Hovered }) {
   const p = hovered.props;
   return (
     <div className="map-tooltip">
-      <strong>{p.path}</strong>
-      <div>{[p.city, p.country].filter(Boolean).join(', ') || 'Unknown place'}</div>
+      <strong>
+        <UserText text={p.path} max={80} />
+      </strong>
       <div>
-        {p.device} · engaged {formatDuration(p.engagedMs)}
+        <UserText
+          text={[p.city, p.country].filter(Boolean).join(', ')}
+          empty="Unknown place"
+          max={80}
+        />
+      </div>
+      <div>
+        <UserText text={p.device} max={20} /> · engaged {formatDuration(p.engagedMs)}
       </div>
       <div>Score {Math.round(p.score)}</div>
     </div>

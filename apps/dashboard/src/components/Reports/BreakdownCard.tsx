@@ -4,6 +4,7 @@ import type { Api, BreakdownRow, Filters } from '../../lib/api.js';
 import { DIMENSION_LABELS, type Dimension } from '../../lib/dimensions.js';
 import { formatCount, formatPercent } from '../../lib/format.js';
 import { useQuery } from '../../hooks/useQuery.js';
+import { UserText } from '../Text/UserText.js';
 
 interface Props {
   api: Api;
@@ -80,7 +81,7 @@ export function BreakdownCard({ api, site, from, to, filters, dimensions, onFilt
               >
                 <td>
                   <button type="button" className="row-filter" title="Filter by this value">
-                    {r.value || '(none)'}
+                    <UserText text={r.value} empty="(none)" />
                   </button>
                 </td>
                 <td className="num">{formatCount(r.visitors)}</td>
