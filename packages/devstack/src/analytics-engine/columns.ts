@@ -30,6 +30,19 @@ export function isDatasetName(name: string): boolean {
   return DATASET_NAME.test(name);
 }
 
+/** Data retention: "stored for three months" (Analytics Engine limits). */
+export const RETENTION_MONTHS = 3;
+
+/**
+ * The oldest time (ms) still kept at `now`. The table's TTL drops older rows only when
+ * ClickHouse next merges its parts, so writes drop them at once (the same cut).
+ */
+export function retentionCutoff(now: number): number {
+  const cutoff = new Date(now);
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - RETENTION_MONTHS);
+  return cutoff.getTime();
+}
+
 /** The table of a dataset, created on its first write as Analytics Engine does. */
 export function createTableSql(dataset: string): string {
   if (!isDatasetName(dataset)) throw new Error(`invalid dataset name ${dataset}`);
@@ -41,7 +54,6 @@ export function createTableSql(dataset: string): string {
     ...BLOB_COLUMNS.map((c) => `${c} String`),
     ...DOUBLE_COLUMNS.map((c) => `${c} Float64`),
   ];
-  // Data retention: "stored for three months" (Analytics Engine limits).
   return `CREATE TABLE IF NOT EXISTS ${DATABASE}.\`${dataset}\` (${columns.join(', ')})
-    ENGINE = MergeTree ORDER BY (index1, timestamp) TTL timestamp + INTERVAL 3 MONTH`;
+    ENGINE = MergeTree ORDER BY (index1, timestamp) TTL timestamp + INTERVAL ${RETENTION_MONTHS} MONTH`;
 }

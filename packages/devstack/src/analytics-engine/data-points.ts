@@ -3,7 +3,7 @@
  * `writeDataPoint` enforces (workerd's analytics-engine-impl.h and Analytics Engine's "Limits"
  * page) and encoded as TabSeparated rows for ClickHouse.
  */
-import { MAX_BLOBS, MAX_DOUBLES } from './columns.js';
+import { MAX_BLOBS, MAX_DOUBLES, retentionCutoff } from './columns.js';
 
 /** A blob or index value: text, or bytes sent as `{ "base64": "…" }` (an ArrayBuffer blob). */
 export type WireBlob = string | null | { base64: string };
@@ -73,7 +73,8 @@ function formatDouble(value: number): string {
 }
 
 /**
- * Checks one point and encodes it as a TabSeparated row (newline included) in table order.
+ * Checks one point and encodes it as a TabSeparated row (newline included) in table order; ''
+ * for a point older than the retention (checked, then dropped as the TTL would drop it).
  * `now` is the write time in ms, stamped on points without a local `timestamp`.
  */
 export function encodeDataPoint(dataset: string, point: WireDataPoint, now: number): string {
@@ -110,6 +111,7 @@ export function encodeDataPoint(dataset: string, point: WireDataPoint, now: numb
   if (!Number.isInteger(interval) || interval < 1 || interval > 0xffffffff) {
     throw new InvalidDataPointError('sampleInterval is a whole number of at least 1');
   }
+  if (timestamp < retentionCutoff(now)) return '';
   const fields = [
     dataset,
     String(Math.floor(timestamp / 1000)),

@@ -184,13 +184,14 @@ export class LocalAnalyticsEngine {
 
   /**
    * Appends points to `dataset` (created on first write) and resolves once they are visible
-   * to queries. Writes that arrive while an insert runs go out together in the next one.
+   * to queries, with the number of points accepted (those past the retention are dropped).
+   * Writes that arrive while an insert runs go out together in the next one.
    */
   async write(dataset: string, points: WireDataPoint[]): Promise<number> {
     if (!isDatasetName(dataset)) throw new InvalidDataPointError(`invalid dataset name ${dataset}`);
     const now = Date.now();
-    const rows = points.map((point) => encodeDataPoint(dataset, point, now));
-    if (rows.length === 0) return 0;
+    const rows = points.map((point) => encodeDataPoint(dataset, point, now)).filter(Boolean);
+    if (rows.length === 0) return points.length;
     await new Promise<void>((resolve, reject) => {
       const queue = this.pending.get(dataset) ?? { rows: [], done: [], failed: [] };
       this.pending.set(dataset, queue);
@@ -201,7 +202,7 @@ export class LocalAnalyticsEngine {
         this.flushing = undefined;
       });
     });
-    return rows.length;
+    return points.length;
   }
 
   private async flush(): Promise<void> {
