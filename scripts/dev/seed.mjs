@@ -20,7 +20,12 @@ export async function seedDemo(stack, root) {
 
 /** A dashboard token for the demo site (the same signer as `pnpm sightline token`), 30 days. */
 export async function mintToken(stack, site) {
-  const { signDashboardToken, parseTtl } = await import('../../supabase/src/token.js');
+  // The signer is TypeScript (supabase/src/token.ts), loaded through tsx as its CLI loads it.
+  const { tsImport } = await import('tsx/esm/api');
+  const { signDashboardToken, parseTtl } = await tsImport(
+    '../../supabase/src/token.ts',
+    import.meta.url,
+  );
   return signDashboardToken({
     siteIds: [site.id],
     secret: stack.jwtSecret,
