@@ -12,7 +12,11 @@ export interface IngestWorker {
 
 export async function startIngestWorker(options: {
   supabaseUrl: string;
-  serviceRoleKey: string;
+  /** The project's secret key (sb_secret_…). */
+  secretKey: string;
+  publishableKey: string;
+  /** The private JWK the Worker mints passes with (the devstack's `signingKey`). */
+  signingKey: object;
   vars?: Record<string, string>;
 }): Promise<IngestWorker> {
   const text = (value: string) => ({ type: 'plain_text' as const, value });
@@ -27,7 +31,9 @@ export async function startIngestWorker(options: {
     env: 'development',
     bindings: {
       SUPABASE_URL: text(options.supabaseUrl),
-      SUPABASE_SERVICE_ROLE_KEY: { type: 'secret_text', value: options.serviceRoleKey },
+      SUPABASE_PUBLISHABLE_KEY: text(options.publishableKey),
+      SUPABASE_SECRET_KEY: { type: 'secret_text', value: options.secretKey },
+      SIGHTLINE_SIGNING_KEY: { type: 'secret_text', value: JSON.stringify(options.signingKey) },
       IP_HASH_SALT: { type: 'secret_text', value: 'e2e-salt' },
       ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, text(v)])),
     },

@@ -5,7 +5,7 @@ import './e2e-context.js';
 import { eventually, uid } from './helpers.js';
 import { live, stats } from './site-live.js';
 
-const key = inject('serviceRoleKey');
+const key = inject('secretKey');
 export const db = new PostgrestClient(`${inject('stackUrl')}/rest/v1`, {
   headers: { apikey: key, Authorization: `Bearer ${key}` },
   fetch: (input, init) => fetch(input, init),
