@@ -1,14 +1,15 @@
 /**
- * The real local stack for the end-to-end tests: devstack (Postgres, PostgREST, Realtime) with
- * the repository's migrations, two sites, seeded traffic and a dashboard token for both.
+ * The real local stack for the end-to-end tests: devstack (Postgres, PostgREST, Auth, Realtime)
+ * with the repository's migrations, the ingest Worker (live passes), two sites, seeded traffic
+ * and a service token for both (`pnpm sightline token`, signed with the project's signing key).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
+import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
 import { PostgrestClient } from '@sightline/postgrest';
-import { SignJWT } from 'jose';
 import { generateTraffic, type GroundTruth } from './seed.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
@@ -18,8 +19,11 @@ export const OTHER_SITE = 'e2e-blog';
 
 export interface SeededStack {
   stack: Devstack;
+  worker: IngestWorker;
+  /** What the built dashboard reads as /config.json. */
+  dashboardConfig: { supabaseUrl: string; publishableKey: string; ingestUrl: string };
   truth: GroundTruth;
-  /** A dashboard token for both sites. */
+  /** A service token for both sites. */
   token: string;
   mintToken: (claims: Record<string, unknown>, expiresIn: string | number) => Promise<string>;
   stop: () => Promise<void>;
@@ -28,9 +32,16 @@ export interface SeededStack {
 export async function startSeededStack(): Promise<SeededStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sightline-dashboard-stack-'));
   const stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS });
+  let worker: IngestWorker | undefined;
   try {
+    worker = await startIngestWorker({
+      supabaseUrl: stack.url,
+      secretKey: stack.secretKey,
+      publishableKey: stack.publishableKey,
+      signingKey: stack.signingKey,
+    });
     const admin = new PostgrestClient(`${stack.url}/rest/v1`, {
-      headers: { apikey: stack.serviceRoleKey, Authorization: `Bearer ${stack.serviceRoleKey}` },
+      headers: { apikey: stack.secretKey, Authorization: `Bearer ${stack.secretKey}` },
     });
     const sites = await admin.from('sites').insert([
       { id: SITE, name: 'E2E Shop', timezone: 'UTC', public_live: false },
@@ -41,32 +52,51 @@ export async function startSeededStack(): Promise<SeededStack> {
     const ingest = await admin.rpc('ingest_batch', { payload: batch });
     if (ingest.error) throw new Error(`ingest_batch: ${ingest.error.message}`);
 
-    const secret = new TextEncoder().encode(stack.jwtSecret);
+    // What `pnpm sightline token --key … --url …` signs: ES256 with the project's signing key.
     const mintToken = (
       claims: Record<string, unknown>,
       expiresIn: string | number,
     ): Promise<string> =>
-      new SignJWT({ role: 'authenticated', ...claims })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setAudience('authenticated')
-        .setSubject('e2e')
-        .setIssuedAt()
-        .setExpirationTime(expiresIn)
-        .sign(secret);
+      stack.signToken(
+        {
+          role: 'authenticated',
+          aud: 'authenticated',
+          iss: stack.authUrl,
+          sub: 'service:e2e',
+          ...claims,
+        },
+        typeof expiresIn === 'number' ? { exp: expiresIn } : { expiresIn: seconds(expiresIn) },
+      );
     const token = await mintToken({ site_ids: [SITE, OTHER_SITE] }, '1h');
+    const running = worker;
     return {
       stack,
+      worker: running,
+      dashboardConfig: {
+        supabaseUrl: stack.url,
+        publishableKey: stack.publishableKey,
+        ingestUrl: running.url,
+      },
       truth,
       token,
       mintToken,
       stop: async () => {
+        await running.stop();
         await stack.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await worker?.stop();
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** `1h`, `30m`, `45s` → seconds. */
+function seconds(span: string): number {
+  const match = /^(\d+)([smh])$/.exec(span);
+  if (!match) throw new Error(`not a span: ${span}`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
 }
