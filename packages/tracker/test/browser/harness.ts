@@ -324,15 +324,23 @@ export async function watchSends(page: Page): Promise<string[]> {
  */
 export async function launchBare(url: string): Promise<{ stop(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'sightline-bare-'));
+  // Its own process group: Chromium's helpers (zygote, GPU, crash handler) outlive the browser
+  // process by a moment and keep writing to the profile unless the whole group is ended.
   const child = spawn(CHROMIUM, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, url], {
     stdio: 'ignore',
+    detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     async stop() {
-      child.kill();
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        child.kill();
+      }
       await exited;
-      await rm(profile, { recursive: true, force: true });
+      // A helper still closing a file makes rmdir fail with ENOTEMPTY; rm retries those.
+      await rm(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
 }
