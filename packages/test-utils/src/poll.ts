@@ -8,8 +8,18 @@
 /** A check's "not yet". */
 type NotYet = undefined | null | false;
 
-/** How often a check runs: often enough not to add latency, rarely enough not to load the machine. */
-const INTERVAL_MS = 50;
+export interface PollOptions {
+  /** Give up after this long (default 10 s). */
+  timeoutMs?: number;
+  /**
+   * Time between checks (default 50 ms: often enough not to add latency, rarely enough not to
+   * load the machine). A benchmark whose checks would count in what it measures (each query is
+   * a transaction) sets its own.
+   */
+  intervalMs?: number;
+  /** The condition, for the timeout's message; a function describes the state at that time. */
+  what?: string | (() => string);
+}
 
 /** A condition not met in time; `code` is stable, the message says what was awaited. */
 export class PollTimeoutError extends Error {
@@ -18,22 +28,19 @@ export class PollTimeoutError extends Error {
 }
 
 /**
- * Runs `check` every 50 ms until it returns a value other than `undefined`, `null` or `false`,
- * and resolves with that value. Rejects with a {@link PollTimeoutError} after `timeoutMs`
- * (`what` names the condition, or describes the state at the time), or with the check's own
- * error as soon as it throws.
+ * Runs `check` until it returns a value other than `undefined`, `null` or `false`, and resolves
+ * with that value. Rejects with a {@link PollTimeoutError} after `timeoutMs`, or with the
+ * check's own error as soon as it throws.
  *
  * @example
  * const row = await pollUntil(
  *   async () => (await db.query('select * from sessions where id = $1', [id])).rows[0],
- *   15_000,
- *   'the session row',
+ *   { timeoutMs: 15_000, what: 'the session row' },
  * );
  */
 export async function pollUntil<T>(
   check: () => T | NotYet | Promise<T | NotYet>,
-  timeoutMs = 10_000,
-  what: string | (() => string) = 'the condition',
+  { timeoutMs = 10_000, intervalMs = 50, what = 'the condition' }: PollOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -44,6 +51,6 @@ export async function pollUntil<T>(
       const described = typeof what === 'function' ? what() : what;
       throw new PollTimeoutError(`${described}: not met within ${timeoutMs} ms`);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(INTERVAL_MS, left)));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, left)));
   }
 }

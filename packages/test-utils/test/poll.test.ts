@@ -26,7 +26,9 @@ describe('pollUntil', () => {
 
   it('fails after the timeout with a stable code and what it waited for', async () => {
     const started = Date.now();
-    const error = await pollUntil(() => false, 200, 'the sentinel row').catch((e: unknown) => e);
+    const error = await pollUntil(() => false, { timeoutMs: 200, what: 'the sentinel row' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PollTimeoutError);
     expect(error).toMatchObject({
       code: 'POLL_TIMEOUT',
@@ -42,18 +44,27 @@ describe('pollUntil', () => {
         seen.push(seen.length);
         return false;
       },
-      120,
-      () => `${seen.length} checks`,
+      { timeoutMs: 120, what: () => `${seen.length} checks` },
     ).catch((e: unknown) => e as Error);
     expect((error as Error).message).toMatch(/^\d+ checks: not met within 120 ms$/);
     expect(seen.length).toBeGreaterThan(1);
+  });
+
+  it('checks every intervalMs', async () => {
+    let calls = 0;
+    await expect(
+      pollUntil(() => (calls++, false), { timeoutMs: 500, intervalMs: 200 }),
+    ).rejects.toThrow(PollTimeoutError);
+    // At 0, 200, 400 and 500 ms (the last check lands on the deadline).
+    expect(calls).toBeLessThanOrEqual(4);
+    expect(calls).toBeGreaterThanOrEqual(2);
   });
 
   it("rejects at once with the check's own error", async () => {
     const started = Date.now();
     const failing = pollUntil(() => {
       throw new Error('query failed');
-    }, 5_000);
+    });
     await expect(failing).rejects.toThrow('query failed');
     expect(Date.now() - started).toBeLessThan(1_000);
   });
