@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { LiveMessage } from '@sightline/schema';
+import { percentile } from '@sightline/test-utils';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -137,10 +138,10 @@ describe('access', () => {
   it('gives expired, forged and siteless tokens a clear screen', async () => {
     const expired = await seeded.mintToken(
       { site_ids: [SITE] },
-      Math.floor(Date.now() / 1000) - 60,
+      { exp: Math.floor(Date.now() / 1000) - 60 },
     );
     const forged = `${seeded.token.slice(0, seeded.token.lastIndexOf('.'))}.AAAA${seeded.token.slice(-20)}`;
-    const siteless = await seeded.mintToken({ site_ids: [] }, '1h');
+    const siteless = await seeded.mintToken({ site_ids: [] });
     for (const [token, reason] of [
       [expired, 'expired'],
       [forged, 'rejected'],
@@ -285,6 +286,7 @@ describe('live', () => {
 
     if (BENCH) {
       await mkdir(repo('docs/images'), { recursive: true });
+      // For the picture only (the benchmark run), not a condition: the map's transitions finish.
       await page.waitForTimeout(500);
       await page.screenshot({ path: repo('docs/images/live-map.png') });
     }
@@ -348,6 +350,7 @@ describe('live', () => {
             }),
           });
           out.push((await shown) - t0);
+          // Pacing between samples (each push's arrival is awaited above): not a condition.
           await new Promise((r) => setTimeout(r, 10));
         }
         return out;
@@ -355,10 +358,7 @@ describe('live', () => {
       { url: seeded.stack.url, key: seeded.stack.serviceRoleKey, site: SITE, n: samples, first },
     );
     const sorted = [...latencies].sort((a, b) => a - b);
-    const at = (q: number): number =>
-      sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-    const p50 = at(0.5);
-    const p95 = at(0.95);
+    const [p50, p95] = [percentile(sorted, 50), percentile(sorted, 95)];
     console.info(
       `event-to-screen latency over ${samples} broadcasts: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`,
       latencies.map((l) => Math.round(l)).join(' '),
