@@ -25,7 +25,8 @@ export interface SeededStack {
   truth: GroundTruth;
   /** A service token for both sites. */
   token: string;
-  mintToken: (claims: Record<string, unknown>, expiresIn: string | number) => Promise<string>;
+  /** A service token with these claims, as `sightline token --key` signs it (ES256). */
+  mintToken: (claims: Record<string, unknown>, options?: { exp?: number }) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -52,11 +53,9 @@ export async function startSeededStack(): Promise<SeededStack> {
     const ingest = await admin.rpc('ingest_batch', { payload: batch });
     if (ingest.error) throw new Error(`ingest_batch: ${ingest.error.message}`);
 
-    // What `pnpm sightline token --key … --url …` signs: ES256 with the project's signing key.
-    const mintToken = (
-      claims: Record<string, unknown>,
-      expiresIn: string | number,
-    ): Promise<string> =>
+    // What `pnpm sightline token --key … --url …` signs: ES256 with the project's signing key
+    // (the Worker mints live passes only from tokens it can verify).
+    const mintToken: SeededStack['mintToken'] = (claims, options = {}) =>
       stack.signToken(
         {
           role: 'authenticated',
@@ -65,9 +64,9 @@ export async function startSeededStack(): Promise<SeededStack> {
           sub: 'service:e2e',
           ...claims,
         },
-        typeof expiresIn === 'number' ? { exp: expiresIn } : { expiresIn: seconds(expiresIn) },
+        { expiresIn: 3600, ...options },
       );
-    const token = await mintToken({ site_ids: [SITE, OTHER_SITE] }, '1h');
+    const token = await mintToken({ site_ids: [SITE, OTHER_SITE] });
     const running = worker;
     return {
       stack,
@@ -92,11 +91,4 @@ export async function startSeededStack(): Promise<SeededStack> {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** `1h`, `30m`, `45s` → seconds. */
-function seconds(span: string): number {
-  const match = /^(\d+)([smh])$/.exec(span);
-  if (!match) throw new Error(`not a span: ${span}`);
-  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
 }
