@@ -8,6 +8,7 @@ import { AuthClient } from '@supabase/auth-js';
 import { PostgrestClient } from '@supabase/postgrest-js';
 import { RealtimeClient, type RealtimeChannel } from '@supabase/realtime-js';
 import WebSocket from 'ws';
+import { pollUntil } from '@sightline/test-utils';
 
 export interface User {
   id: string;
@@ -132,11 +133,7 @@ export function linkOf(mail: Mail): string {
   return link;
 }
 
-/** Polls until `condition` holds, for a condition rather than a fixed sleep. */
+/** Polls until `condition` holds (the shared pollUntil), for a condition rather than a sleep. */
 export async function until(what: string, condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await pollUntil(condition, { what, timeoutMs: ms, intervalMs: 25 });
 }
