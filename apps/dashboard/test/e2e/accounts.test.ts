@@ -177,7 +177,9 @@ describe('a new owner', () => {
     await expect
       .poll(() => ownerPage.getByTestId('members-message').textContent())
       .toBe(`Invitation sent to ${invitee}.`);
-    expect(await ownerPage.getByTestId('invitation-list').textContent()).toContain(invitee);
+    await expect
+      .poll(() => ownerPage.getByTestId('invitation-list').textContent())
+      .toContain(invitee);
     if (SCREENSHOTS) await ownerPage.screenshot({ path: image('account-members.png') });
 
     // The invitee follows Auth's invitation e-mail (their own browser): signed in, site joined.
@@ -215,7 +217,10 @@ describe('a new owner', () => {
     await ownerPage.getByRole('button', { name: 'Create link' }).click();
     const url = await ownerPage.getByTestId('new-share-link').locator('code').textContent();
     expect(url).toMatch(/#share=sl_[A-Za-z0-9_-]{43}$/);
-    // Labels are text, never markup.
+    // The list reloads after the link is shown: wait for its row. Labels are text, never markup.
+    await expect
+      .poll(() => ownerPage.getByTestId('share-list').locator('tr[data-state="active"]').count())
+      .toBe(1);
     expect(await ownerPage.getByTestId('share-list').locator('b').count()).toBe(0);
     expect(await ownerPage.getByTestId('share-list').textContent()).toContain(
       'Board <b>meeting</b>',
