@@ -10,6 +10,7 @@ export const INGEST_TABLES = [
   'daily_rollups',
   'visitors',
   'events',
+  'event_log',
 ] as const;
 
 /**
