@@ -52,13 +52,26 @@ alter table public.session_pages
   add column if not exists max_scroll smallint;
 
 -- Page goals and funnel steps read a page's rows in range (a pattern's paths come from the
--- rollups). Like session_pages_country (0007) it holds only rows that carry their session's
--- country, i.e. were written after their session: their hour is the session's. The others are
--- read per session (session_pages_unknown_country). No measure is in it, so heartbeats still
--- update page rows in place (HOT).
+-- rollups), index-only. Like session_pages_country (0007) it holds only rows that carry their
+-- session's country, i.e. were written after their session: their hour is the session's. The
+-- others are read per session (session_pages_unknown_country). It carries page views and the
+-- first view (they change only when the session views the page again), not engaged time or
+-- scroll depth, so heartbeats still update page rows in place (HOT).
 create index if not exists session_pages_path on public.session_pages (site_id, path, hour)
-  include (session_id, visitor_id, first_viewed_at)
+  include (session_id, visitor_id, pageviews, first_viewed_at)
   where country is not null;
+
+-- Scroll depth per page and local hour: the visits of the page that measured it and the sum of
+-- their deepest points, so that a page's average over any range of hours is one small sum
+-- (additive: no unique counts). ingest_batch adds what each flush changes.
+create table if not exists public.page_scroll (
+  site_id text not null, -- no FK: see sites_cleanup
+  path text not null,
+  hour timestamptz not null,
+  visits bigint not null default 0,
+  scroll_sum bigint not null default 0,
+  primary key (site_id, path, hour)
+);
 
 -- 3. What a session did besides viewing pages: one row per custom event (with its properties
 --    and revenue), outbound click, download and web-vitals report.
@@ -89,8 +102,9 @@ create table if not exists public.event_log (
   check ((revenue is null) = (currency is null)),
   primary key (site_id, session_id, event_id)
 );
+-- Event goals, links and funnel steps, index-only (rows never change once written).
 create index if not exists event_log_name on public.event_log (site_id, type, name, hour)
-  include (session_id, visitor_id)
+  include (session_id, visitor_id, at, revenue, currency)
   where hour is not null and type <> 'vitals';
 -- Web vitals per page: an index-only read of a page's metrics (vitals rows never change).
 create index if not exists event_log_vitals on public.event_log (site_id, name, hour)
@@ -435,6 +449,12 @@ from (
 ) v
 where p.site_id = v.site_id and p.session_id = v.session_id and p.path = v.path
   and p.first_viewed_at is null and p.max_scroll is null;
+
+insert into public.page_scroll (site_id, path, hour, visits, scroll_sum)
+select p.site_id, p.path, p.hour, count(*), sum(p.max_scroll)
+from public.session_pages p
+where p.max_scroll is not null
+group by 1, 2, 3;
 
 insert into public.event_log (site_id, session_id, event_id, visitor_id, hour, at, type, name,
                               path, props)

@@ -28,6 +28,7 @@ begin
   delete from public.visitor_days where site_id = old.id;
   delete from public.events where site_id = old.id;
   delete from public.event_log where site_id = old.id;
+  delete from public.page_scroll where site_id = old.id;
   return old;
 end
 $$;

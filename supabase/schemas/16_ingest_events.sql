@@ -56,7 +56,9 @@ begin
     -- One row per (session, page) and (session, custom event), with its session's bucket and
     -- country (null for a session never flushed: see session_pages.country in 0007).
     select g.*, coalesce(s.hour, date_trunc('hour', g.first_at, p_tz)) as bucket,
-      s.country, coalesce(s.country, g.own_country) as rollup_country
+      s.country, coalesce(s.country, g.own_country) as rollup_country,
+      -- The page row as stored before this flush (scroll depth: what this flush adds to it).
+      o.hour as old_hour, o.max_scroll as old_scroll
     from (
       select e.session_id, (e.type = 'custom') as custom,
         case when e.type = 'custom' then e.name else e.path end as key,
@@ -74,6 +76,24 @@ begin
       group by 1, 2, 3
     ) g
     left join public.sessions s on s.site_id = p_site and s.session_id = g.session_id
+    left join public.session_pages o on not g.custom and o.site_id = p_site
+      and o.session_id = g.session_id and o.path = g.key
+  ),
+  page_scroll_added as (
+    -- A visit of the page measures its scroll depth for the first time (+1 visit), or goes
+    -- deeper than stored (+ the difference), in the page row's hour.
+    insert into public.page_scroll as ps (site_id, path, hour, visits, scroll_sum)
+    select p_site, i.key, coalesce(i.old_hour, i.bucket),
+      sum((i.old_scroll is null)::integer),
+      sum(greatest(coalesce(i.old_scroll, 0), i.max_scroll) - coalesce(i.old_scroll, 0))
+    from grouped i
+    where not i.custom and i.max_scroll is not null
+      and (i.old_scroll is null or i.max_scroll > i.old_scroll)
+    group by 2, 3
+    order by 2, 3
+    on conflict (site_id, path, hour) do update set
+      visits = ps.visits + excluded.visits,
+      scroll_sum = ps.scroll_sum + excluded.scroll_sum
   ),
   session_pages_upserted as (
     insert into public.session_pages as p (

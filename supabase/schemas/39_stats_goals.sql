@@ -20,18 +20,24 @@ begin
   from private.range_totals(p_site, v_tz, p_from, p_to, p_filters) t;
   for v_goal in select * from public.goals g where g.site_id = p_site order by g.name, g.id loop
     return query
+      with h as (
+        select g.visitor_id, g.conversions, g.revenue, g.currency
+        from private.goal_hits(p_site, v_goal,
+               case when v_goal.page_path is not null
+                 then private.matching_paths(p_site, v_tz, v_goal.page_path, p_from, p_to) end,
+               p_from, p_to) g
+        where p_filters = '{}' or exists (
+          select 1 from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
+          where f.session_id = g.session_id)
+      )
       select v_goal.id, v_goal.name, v_goal.event_name, v_goal.page_path, v_goal.prop_key,
         v_goal.prop_value, count(distinct h.visitor_id),
         coalesce(sum(h.conversions), 0)::bigint,
         coalesce(count(distinct h.visitor_id)::float8 / nullif(v_visitors, 0), 0),
-        private.revenue_json(array_agg(h.currency), array_agg(h.revenue))
-      from private.goal_hits(p_site, v_goal,
-             case when v_goal.page_path is not null
-               then private.matching_paths(p_site, v_tz, v_goal.page_path, p_from, p_to) end,
-             p_from, p_to) h
-      where p_filters = '{}' or exists (
-        select 1 from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
-        where f.session_id = h.session_id);
+        coalesce((select jsonb_object_agg(x.currency, x.amount order by x.currency)
+                  from (select y.currency, sum(y.revenue) as amount from h y
+                        where y.currency is not null group by 1) x), '{}')
+      from h;
   end loop;
 end
 $$;

@@ -1,7 +1,8 @@
 -- stats_page_engagement: per page of a range, how far visits scrolled and its web vitals.
 -- * scroll: the deepest point each visit of the page reached (percent), averaged over the visits
 --   that measured it (the tracker's core build measures none: those visits count in `visits`,
---   not in `scroll_visits`);
+--   not in `scroll_visits`); without filters from the hourly rollups and page_scroll (a few
+--   rows per page and hour), with filters from the matching sessions' page rows;
 -- * vitals: `loads` page loads reported some; the 75th percentile of each metric over the
 --   loads that reported it (continuous percentile: the web-vitals convention's p75; ms, CLS
 --   unitless).
@@ -31,27 +32,44 @@ begin
   end if;
   return query
     with pages as (
+      -- With filters: the matching sessions' rows of these pages.
       select sp.path, sp.max_scroll
       from public.session_pages sp
-      where sp.site_id = p_site and sp.path = any (v_paths) and sp.country is not null
-        and sp.hour >= p_from and sp.hour < p_to
-        and (p_filters = '{}' or exists (
+      where p_filters <> '{}' and sp.site_id = p_site and sp.path = any (v_paths)
+        and sp.country is not null and sp.hour >= p_from and sp.hour < p_to
+        and exists (
           select 1 from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
-          where f.session_id = sp.session_id))
+          where f.session_id = sp.session_id)
       union all
       select sp.path, sp.max_scroll
       from public.session_pages sp
       join public.sessions s on s.site_id = sp.site_id and s.session_id = sp.session_id
-      where sp.site_id = p_site and sp.country is null and sp.path = any (v_paths)
-        and s.hour >= p_from and s.hour < p_to
-        and (p_filters = '{}' or exists (
+      where p_filters <> '{}' and sp.site_id = p_site and sp.country is null
+        and sp.path = any (v_paths) and s.hour >= p_from and s.hour < p_to
+        and exists (
           select 1 from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
-          where f.session_id = sp.session_id))
+          where f.session_id = sp.session_id)
     ),
-    page_scroll as (
+    scroll_by_page as (
       select p.path, count(*) as visits, count(p.max_scroll) as scroll_visits,
         avg(p.max_scroll)::float8 as scroll_avg
       from pages p group by 1
+      union all
+      -- Without filters: the pages' hourly visits and scroll sums (any range of whole hours).
+      select v.path, v.visits, coalesce(d.visits, 0), d.scroll_sum::float8 / nullif(d.visits, 0)
+      from (
+        select r.value as path, sum(r.visits)::bigint as visits from public.rollups r
+        where p_filters = '{}' and r.site_id = p_site and r.dimension = 'page'
+          and r.value = any (v_paths) and r.hour >= p_from and r.hour < p_to
+        group by 1
+      ) v
+      left join (
+        select ps.path, sum(ps.visits)::bigint as visits, sum(ps.scroll_sum) as scroll_sum
+        from public.page_scroll ps
+        where p_filters = '{}' and ps.site_id = p_site and ps.path = any (v_paths)
+          and ps.hour >= p_from and ps.hour < p_to
+        group by 1
+      ) d on d.path = v.path
     ),
     page_loads as (
       select el.name as path, el.lcp, el.inp, el.cls, el.ttfb, el.fcp
@@ -83,7 +101,7 @@ begin
     select u.path, coalesce(s.visits, 0), coalesce(s.scroll_visits, 0), s.scroll_avg,
       coalesce(v.n_loads, 0), v.lcp, v.inp, v.cls, v.ttfb, v.fcp
     from unnest(v_paths) with ordinality u(path, n)
-    left join page_scroll s on s.path = u.path
+    left join scroll_by_page s on s.path = u.path
     left join page_vitals v on v.path = u.path
     order by u.n;
 end

@@ -51,14 +51,20 @@ begin
     ),
     ranked as (
       select p.key, p.value, count(distinct p.visitor_id) as visitors, count(*) as events,
-        private.revenue_json(array_agg(p.currency), array_agg(p.revenue)) as revenue,
         row_number() over (partition by p.key
                            order by count(distinct p.visitor_id) desc, count(*) desc, p.value)
           as n
       from pairs p
       group by p.key, p.value
+    ),
+    pair_revenue as (
+      select p.key, p.value, p.currency, sum(p.revenue) as amount
+      from pairs p where p.currency is not null
+      group by 1, 2, 3
     )
-    select r.key, r.value, r.visitors, r.events, r.revenue
+    select r.key, r.value, r.visitors, r.events,
+      coalesce((select jsonb_object_agg(x.currency, x.amount order by x.currency)
+                from pair_revenue x where x.key = r.key and x.value = r.value), '{}')
     from ranked r
     where r.n <= p_limit
     order by r.key, r.n;

@@ -3,7 +3,7 @@
 // ground truth computed from the generated events (support/truth-conversions.ts), for traffic
 // flushed in order and in a random order, over whole days (rollup path for the denominators)
 // and over hours, with and without filters.
-import type { Goal, IngestBatch } from '@sightline/schema';
+import { matchesPath, type Goal, type IngestBatch, type IngestEvent } from '@sightline/schema';
 import type { PostgrestClient } from '@supabase/postgrest-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rpc, rpcError } from './support/rpc.js';
@@ -365,6 +365,192 @@ describe.each(SITES)('the %s site', (site) => {
         else expect(row[key] as number, key).toBeCloseTo(w[key], 6);
       }
     });
+  });
+});
+
+describe('path patterns mean the same in the database as in TypeScript', () => {
+  const CASES: [string, string][] = [
+    ['/checkout/*/done', '/checkout/42/done'],
+    ['/checkout/*/done', '/checkout/a/b/done'],
+    ['/blog/**', '/blog/2026/hello'],
+    ['/blog/**', '/blog'],
+    ['/product**', '/products/mug'],
+    ['/product*', '/products/mug'],
+    ['/a.b', '/aXb'],
+    ['/a+(b)|c', '/a+(b)|c'],
+    ['/[x]{2}', '/[x]{2}'],
+    ['/$1^', '/$1^'],
+    ['/c\\d', '/c\\d'],
+    ['/**/end', '/x/y/end'],
+    ['/#/orders/*', '/#/orders/7'],
+  ];
+  // And generated ones: every metacharacter in patterns and paths.
+  const random = rng(3);
+  const alphabet = [
+    '/',
+    'a',
+    '*',
+    '**',
+    '.',
+    '+',
+    '?',
+    '(',
+    ')',
+    '[',
+    ']',
+    '{',
+    '}',
+    '|',
+    '^',
+    '$',
+    '\\',
+  ];
+  const word = (n: number) =>
+    '/' +
+    Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  for (let i = 0; i < 300; i++)
+    CASES.push([word(1 + (i % 6)), word(1 + (i % 5)).replaceAll('*', 'x')]);
+
+  it('matches exactly the same paths', async () => {
+    const { rows } = await t.db.query<{ pattern: string; path: string; match: boolean }>(
+      `select c.pattern, c.path, c.path ~ private.path_pattern_regex(c.pattern) as match
+       from unnest($1::text[], $2::text[]) c(pattern, path)`,
+      [CASES.map((c) => c[0]), CASES.map((c) => c[1])],
+    );
+    expect(rows.map((r) => [r.pattern, r.path, r.match])).toEqual(
+      CASES.map(([pattern, path]) => [pattern, path, matchesPath(pattern, path)]),
+    );
+    expect(rows.filter((r) => r.match).length).toBeGreaterThan(10);
+  });
+});
+
+describe('funnels: out-of-order and repeated steps, by hand', () => {
+  // One session each, events a minute apart; the funnel /a -> /b -> purchase.
+  const SITE = 'conv-cases';
+  const T = Date.parse('2026-02-02T10:00:00Z');
+  const sessions: Record<string, [IngestEvent['type'], string, string?][]> = {
+    // In order: reaches all three.
+    inOrder: [
+      ['pageview', '/a'],
+      ['pageview', '/b'],
+      ['custom', '/b', 'purchase'],
+    ],
+    // /b before /a, then /b again after /a: the second view of /b counts (a later view of a page
+    // first seen before the previous step).
+    backAgain: [
+      ['pageview', '/b'],
+      ['pageview', '/a'],
+      ['pageview', '/b'],
+      ['custom', '/b', 'purchase'],
+    ],
+    // /b only before /a: stops at step 1; the purchase after /a does not skip step 2.
+    outOfOrder: [
+      ['pageview', '/b'],
+      ['pageview', '/a'],
+      ['custom', '/a', 'purchase'],
+    ],
+    // /a twice, /b once between: starts at the first /a; repeats change nothing.
+    repeated: [
+      ['pageview', '/a'],
+      ['pageview', '/b'],
+      ['pageview', '/a'],
+      ['pageview', '/b'],
+    ],
+    // The purchase came before /b: step 3 not reached.
+    earlyPurchase: [
+      ['pageview', '/a'],
+      ['custom', '/a', 'purchase'],
+      ['pageview', '/b'],
+    ],
+  };
+  let funnel = 0;
+  let limited = 0;
+
+  beforeAll(async () => {
+    await createSite(t.db, { id: SITE });
+    const events: IngestEvent[] = [];
+    const stateOf: IngestBatch['sessions'] = [];
+    Object.entries(sessions).forEach(([name, steps], s) => {
+      const own = steps.map(([type, path, eventName], i): IngestEvent => ({
+        id: `${name}-${i}`,
+        site_id: SITE,
+        type,
+        at: new Date(T + s * 3_600_000 + i * 60_000).toISOString(),
+        session_id: `s-${name}`,
+        visitor_id: `v-${name}`,
+        path,
+        referrer_host: '',
+        referrer_class: 'direct',
+        utm_source: '',
+        utm_medium: '',
+        utm_campaign: '',
+        name: eventName ?? '',
+        props: null,
+        engaged_ms: 0,
+        scroll: null,
+        interactions: 0,
+        country: 'DE',
+        region: '',
+        city: '',
+        latitude: null,
+        longitude: null,
+        device: 'desktop',
+        browser: 'Firefox',
+        os: 'Linux',
+      }));
+      events.push(...own);
+      const views = own.filter((e) => e.type === 'pageview');
+      stateOf.push({
+        ...own[0]!,
+        session_id: `s-${name}`,
+        started_at: own[0]!.at,
+        last_seen: own[own.length - 1]!.at,
+        entry_path: views[0]!.path,
+        exit_path: views[views.length - 1]!.path,
+        pageviews: views.length,
+        engaged_ms: 0,
+        max_scroll: 0,
+        interactions: 0,
+        returning: false,
+      });
+    });
+    await rpc(t.service, 'ingest_batch', {
+      payload: { batch_id: 'cases', store_raw: false, events, sessions: stateOf, visitors: [] },
+    });
+    const { rows: g } = await t.db.query<{ id: number }>(
+      `insert into public.goals (site_id, name, event_name) values ($1, 'Bought', 'purchase')
+       returning id::int`,
+      [SITE],
+    );
+    const steps = JSON.stringify([{ page: '/a' }, { page: '/b' }, { goal: g[0]!.id }]);
+    const { rows: f } = await t.db.query<{ id: number; limited: number }>(
+      `insert into public.funnels (site_id, name, steps, window_seconds)
+       values ($1, 'a-b-buy', $2, null), ($1, 'a-b-buy in 90 s', $2, 90) returning id::int`,
+      [SITE, steps],
+    );
+    funnel = f[0]!.id;
+    limited = f[1]!.id;
+  });
+
+  const run = async (id: number) =>
+    (
+      await rpc<{ visitors: number }[]>(await t.dashboard([SITE]), 'stats_funnel', {
+        p_site: SITE,
+        p_funnel: id,
+        p_from: new Date(T - 3_600_000).toISOString(),
+        p_to: new Date(T + 10 * 3_600_000).toISOString(),
+      })
+    ).map((r) => r.visitors);
+
+  it('counts step by step as defined', async () => {
+    // step 1: all five; step 2: all but outOfOrder; step 3: inOrder and backAgain.
+    expect(await run(funnel)).toEqual([5, 4, 2]);
+  });
+
+  it('with a time limit, only steps within it of the start', async () => {
+    // 90 s from the first /a: inOrder reaches /b (60 s) but buys at 120 s; backAgain starts at
+    // 60 s and reaches /b at 120 s (60 s later), buys at 180 s (120 s after the start).
+    expect(await run(limited)).toEqual([5, 3, 0]);
   });
 });
 

@@ -79,6 +79,8 @@ async function contents(db: pg.Client, site: string): Promise<Record<string, unk
     visitors: `select * from public.visitors where site_id = $1 order by visitor_id`,
     events: `select * from public.events where site_id = $1 order by id`,
     event_log: `select * from public.event_log where site_id = $1 order by event_id`,
+    page_scroll: `select * from public.page_scroll where site_id = $1 and visits <> 0
+      order by path, hour`,
   };
   const out: Record<string, unknown[]> = {};
   for (const [table, sql] of Object.entries(tables)) {

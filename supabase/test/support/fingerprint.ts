@@ -11,6 +11,7 @@ export const INGEST_TABLES = [
   'visitors',
   'events',
   'event_log',
+  'page_scroll',
 ] as const;
 
 /**
