@@ -4,6 +4,7 @@
  * instead of an error box.
  */
 import { PostgrestClient } from '@sightline/postgrest';
+import { createConversionsApi, type ConversionsApi } from './conversions-api.js';
 import type { Dimension } from './dimensions.js';
 
 export interface Site {
@@ -129,6 +130,8 @@ export interface Api {
   ): Promise<ApiResult<BreakdownRow[]>>;
   timeseries(q: StatsQuery & { resolution: 'hour' | 'day' }): Promise<ApiResult<TimeseriesRow[]>>;
   liveVisitors(site: string, windowSeconds: number): Promise<ApiResult<LiveVisitorRow[]>>;
+  /** Goals, funnels and custom-event properties (conversions-api.ts). */
+  conversions: ConversionsApi;
 }
 
 export function createApi(supabaseUrl: string, anonKey: string, token: string): Api {
@@ -146,6 +149,7 @@ export function createApi(supabaseUrl: string, anonKey: string, token: string): 
     toResult<T>(await db.rpc(name, params));
 
   return {
+    conversions: createConversionsApi(db, toResult),
     async sites() {
       return toResult<Site[]>(
         (await db.from('sites').select('id,name,timezone,public_live').order('name')) as RawResult,

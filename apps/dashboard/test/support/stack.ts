@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { PostgrestClient } from '@sightline/postgrest';
 import { SignJWT } from 'jose';
+import type { IngestBatch } from '@sightline/schema';
 import { generateTraffic, type GroundTruth } from './seed.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
@@ -19,6 +20,8 @@ export const OTHER_SITE = 'e2e-blog';
 export interface SeededStack {
   stack: Devstack;
   truth: GroundTruth;
+  /** The seeded traffic as it was written (tests derive further ground truth from it). */
+  batch: IngestBatch;
   /** A dashboard token for both sites. */
   token: string;
   mintToken: (claims: Record<string, unknown>, expiresIn: string | number) => Promise<string>;
@@ -57,6 +60,7 @@ export async function startSeededStack(): Promise<SeededStack> {
     return {
       stack,
       truth,
+      batch,
       token,
       mintToken,
       stop: async () => {
