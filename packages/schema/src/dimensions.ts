@@ -6,7 +6,7 @@
 export { LIMITS } from './limits.js';
 export { REFERRER_CLASSES, DEVICE_TYPES } from './enriched.js';
 export type { ReferrerClass, DeviceType } from './enriched.js';
-export { classifyReferrer } from './referrer-class.js';
+export { classifyReferrer, referrerSource, type ReferrerSource } from './referrer-class.js';
 export { CLICK_ID_PARAMS, UTM_PARAMS, clickIdLabel } from './click-ids.js';
 
 /**
