@@ -8,7 +8,8 @@ import type { PostgrestClient } from '@supabase/postgrest-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rpc, rpcError } from './support/rpc.js';
 import { createSite, startTestStack, type TestStack } from './support/stack.js';
-import { generateTraffic, rng, toBatches, type Traffic } from './support/traffic.js';
+import { mulberry32 } from '@sightline/test-utils';
+import { generateTraffic, toBatches, type Traffic } from './support/traffic.js';
 import type { Filters } from './support/truth.js';
 import {
   truthFunnel,
@@ -71,7 +72,7 @@ beforeAll(async () => {
     traffic.set(site, data);
     let batches: IngestBatch[] = toBatches(data, 25, site);
     if (site === 'conv-shuffled') {
-      const random = rng(9);
+      const random = mulberry32(9);
       batches = batches.sort(() => random() - 0.5);
     }
     for (const batch of batches) await rpc(t.service, 'ingest_batch', { payload: batch });
@@ -385,7 +386,7 @@ describe('path patterns mean the same in the database as in TypeScript', () => {
     ['/#/orders/*', '/#/orders/7'],
   ];
   // And generated ones: every metacharacter in patterns and paths.
-  const random = rng(3);
+  const random = mulberry32(3);
   const alphabet = [
     '/',
     'a',

@@ -13,7 +13,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASES_DIR, SCHEMAS_DIR } from '../src/paths.js';
 import { startTestStack, type TestStack } from './support/stack.js';
-import { generateTraffic, rng, toBatches, type Traffic } from './support/traffic.js';
+import { mulberry32 } from '@sightline/test-utils';
+import { generateTraffic, toBatches, type Traffic } from './support/traffic.js';
 
 const RELEASE = readdirSync(RELEASES_DIR).sort().at(-1)!;
 const SUFFIXES = [
@@ -35,7 +36,7 @@ function fold(url: string): string {
 
 /** The traffic with a query string on half the page views (and the events of their page view). */
 function dirty(traffic: Traffic): Traffic {
-  const random = rng(5);
+  const random = mulberry32(5);
   const sessions = traffic.sessions.map((s) => {
     let url = '';
     const events = s.events.map((e): IngestEvent => {

@@ -4,17 +4,9 @@
  * kind, goals and revenue in the live feed (which shows what a person cares about, no
  * heartbeats), revenue, vitals and unmeasured scroll depth in the flush.
  */
+import { pollUntil } from '@sightline/test-utils';
 import { describe, expect, it } from 'vitest';
-import {
-  addSite,
-  batch,
-  eventually,
-  heartbeat,
-  newVisit,
-  pageview,
-  post,
-  uid,
-} from './support/helpers.js';
+import { addSite, batch, heartbeat, newVisit, pageview, post, uid } from './support/helpers.js';
 import { acceptedAtLeast, batchesOf, live, messagesOf } from './support/site-live.js';
 
 /** What a query string may carry that must never be stored or shown. */
@@ -153,10 +145,13 @@ describe('the live feed', () => {
       ]),
     );
     await acceptedAtLeast(site.id, 6);
-    const feed = await eventually(async () => {
-      const events = (await messagesOf(site.id)).flatMap((m) => m.events);
-      return events.length >= 4 ? events : null;
-    });
+    const feed = await pollUntil(
+      async () => {
+        const events = (await messagesOf(site.id)).flatMap((m) => m.events);
+        return events.length >= 4 ? events : null;
+      },
+      { what: 'four events in the live feed' },
+    );
     expect(feed.map((e) => [e.type, e.name, e.goals ?? [], e.revenue ?? null])).toEqual([
       ['pageview', '', ['Checkout done'], null],
       ['custom', 'purchase', ['Bought'], { amount: 29.9, currency: 'EUR' }],

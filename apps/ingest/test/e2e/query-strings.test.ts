@@ -7,10 +7,11 @@
  */
 import { env } from 'cloudflare:workers';
 import { AE_BLOBS } from '@sightline/schema';
+import { pollUntil } from '@sightline/test-utils';
 import { describe, expect, inject, it } from 'vitest';
 import { getSite, clearSiteCache } from '../../src/lib/site-config.js';
 import { createSite, db, drain, rows } from '../support/e2e-db.js';
-import { batch, eventually, heartbeat, newVisit, pageview, post } from '../support/helpers.js';
+import { batch, heartbeat, newVisit, pageview, post } from '../support/helpers.js';
 import { acceptedAtLeast } from '../support/site-live.js';
 
 const SECRETS = ['jane.doe', 's3cr3t-t0k3n', 'Cj0KCQ-click-value'];
@@ -74,10 +75,13 @@ describe('query strings stay with the Worker', () => {
       utm_source: 'newsletter',
       click_id: 'gclid',
     });
-    const points = await eventually(async () => {
-      const found = await aeRows(site).catch(() => []);
-      return found.length >= events.length && found;
-    });
+    const points = await pollUntil(
+      async () => {
+        const found = await aeRows(site).catch(() => []);
+        return found.length >= events.length && found;
+      },
+      { what: 'every event as a data point in the local Analytics Engine' },
+    );
     const written = JSON.stringify(points);
     for (const secret of SECRETS) expect(written).not.toContain(secret);
     expect(written).toContain('/products/mug?q=mugs');
