@@ -380,7 +380,9 @@ export async function generate(
   // Skip the per-row triggers (superuser only).
   await db.query('set session_replication_role = replica');
   // Bulk loads build a B-tree faster at the end (one sort) than row by row.
-  const { rows: eventLog } = await db.query(`select to_regclass('public.event_log') as t`);
+  const { rows: eventLog } = await db.query<{ t: string | null }>(
+    `select to_regclass('public.event_log') as t`,
+  );
   // The schema from 0010 on: the conversion tables and columns.
   const withConversions = eventLog[0]?.t != null;
   const bulkLoaded = BULK_LOADED.filter((t) => t !== 'event_log' || withConversions);

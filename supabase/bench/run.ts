@@ -257,7 +257,9 @@ async function conversionCases(
   d7: object,
   last24h: object,
 ): Promise<Case[]> {
-  const { rows: schema } = await db.query(`select to_regclass('public.goals') as t`);
+  const { rows: schema } = await db.query<{ t: string | null }>(
+    `select to_regclass('public.goals') as t`,
+  );
   if (schema[0]?.t == null) return [];
   await db.query('delete from public.funnels where site_id = $1', [site]);
   await db.query('delete from public.goals where site_id = $1', [site]);

@@ -50,6 +50,14 @@ export interface PropertyRow {
   revenue: Revenue;
 }
 
+/** Outbound links and downloads by target, 404 pages by path. */
+export type LinkKind = 'outbound' | 'download' | '404';
+export interface LinkRow {
+  value: string;
+  visitors: number;
+  events: number;
+}
+
 export interface NewGoal {
   name: string;
   /** Exactly one of event_name and page_path. */
@@ -79,6 +87,7 @@ export interface ConversionsApi {
   funnels(site: string): Promise<ApiResult<FunnelDef[]>>;
   funnel(q: RangeQuery & { funnel: number }): Promise<ApiResult<FunnelStepRow[]>>;
   properties(q: RangeQuery & { goal: number; limit: number }): Promise<ApiResult<PropertyRow[]>>;
+  links(q: RangeQuery & { kind: LinkKind; limit: number }): Promise<ApiResult<LinkRow[]>>;
   createGoal(site: string, goal: NewGoal): Promise<ApiResult<null>>;
   createFunnel(site: string, funnel: NewFunnel): Promise<ApiResult<null>>;
 }
@@ -163,6 +172,22 @@ export function createConversionsApi(db: PostgrestClient, toResult: ToResult): C
           visitors: num(p.visitors),
           events: num(p.events),
           revenue: revenue(p.revenue),
+        })),
+        error: null,
+      };
+    },
+    async links(q) {
+      const res = await rpc<LinkRow>('stats_links', {
+        ...args(q),
+        p_kind: q.kind,
+        p_limit: q.limit,
+      });
+      if (res.error) return res;
+      return {
+        data: (res.data ?? []).map((l) => ({
+          ...l,
+          visitors: num(l.visitors),
+          events: num(l.events),
         })),
         error: null,
       };

@@ -1,5 +1,5 @@
 /**
- * Goals, properties and a funnel in the built dashboard, in real Chromium against the real
+ * Goals, properties, a funnel and outbound links in the built dashboard, in real Chromium against the real
  * local stack. The numbers on screen must equal a ground truth computed here from the seeded
  * raw events (not from the database): a page goal's and an event goal's conversion rate and
  * revenue, the event's property values, and the visitors at each step of an ordered funnel.
@@ -48,6 +48,15 @@ function purchases(batch: IngestBatch): { batch: IngestBatch; buyers: Set<string
       props: { plan: buyers.size % 2 === 1 ? 'gift' : 'pro' },
       at: new Date(Date.parse(first.at) + 1_000).toISOString(),
       revenue: { amount: 49, currency: 'EUR' },
+    });
+    // Buyers follow a link to the payment provider first (an outbound click, by target).
+    events.push({
+      ...first,
+      id: `${session}-outbound`,
+      type: 'outbound',
+      name: 'https://pay.example/checkout',
+      props: null,
+      at: new Date(Date.parse(first.at) + 500).toISOString(),
     });
   }
   const sessionIds = new Set(events.map((e) => e.session_id));
@@ -191,6 +200,17 @@ describe('conversions', () => {
     expect(await funnel.getByTestId('funnel-step-2').textContent()).toContain(
       `${percent(truth.funnel[1] / truth.funnel[0])} · −${truth.funnel[0] - truth.funnel[1]}`,
     );
+
+    // Outbound links by target: every buyer clicked once.
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('links-outbound')
+          .locator('tbody tr', { hasText: 'https://pay.example/checkout' })
+          .locator('td')
+          .allTextContents(),
+      )
+      .toEqual(['https://pay.example/checkout', String(truth.buyers), String(truth.buyers)]);
 
     if (SCREENSHOT) {
       await mkdir(repo('docs/images'), { recursive: true });
