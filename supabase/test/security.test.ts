@@ -172,6 +172,88 @@ describe('a service token (role authenticated, claim site_ids, no user)', () => 
   });
 });
 
+describe("a site's settings: goals, funnels, content groups", () => {
+  it('a token reads and writes those of its sites, and none of another site', async () => {
+    const beta = await t.dashboard(['beta']);
+    const made = await alpha
+      .from('goals')
+      .insert({ site_id: 'alpha', name: 'Signed up', event_name: 'signup' })
+      .select('id')
+      .single();
+    expect(made.error).toBeNull();
+    const id = (made.data as { id: number }).id;
+    const theirs = await beta
+      .from('goals')
+      .insert({ site_id: 'beta', name: 'Theirs', page_path: '/thanks' })
+      .select('id')
+      .single();
+    expect(theirs.error).toBeNull();
+    // Not another site's: invisible, and a row for it is refused by the policy.
+    expect((await alpha.from('goals').select('name')).data).toEqual([{ name: 'Signed up' }]);
+    const foreign = await alpha
+      .from('goals')
+      .insert({ site_id: 'beta', name: 'x', event_name: 'x' });
+    expect([foreign.status, foreign.error?.code]).toEqual([403, '42501']);
+    const moved = await alpha
+      .from('goals')
+      .update({ name: 'Stolen' })
+      .eq('site_id', 'beta')
+      .select();
+    expect(moved.data).toEqual([]);
+    // A funnel may not use another site's goal; a goal a funnel uses stays until it does not.
+    const bad = await alpha.from('funnels').insert({
+      site_id: 'alpha',
+      name: 'Cross',
+      steps: [{ page: '/' }, { goal: (theirs.data as { id: number }).id }],
+    });
+    expect([bad.status, bad.error?.code]).toEqual([400, '22023']);
+    const funnel = await alpha
+      .from('funnels')
+      .insert({ site_id: 'alpha', name: 'Signup', steps: [{ page: '/' }, { goal: id }] });
+    expect(funnel.error).toBeNull();
+    const gone = await alpha.from('goals').delete().eq('id', id);
+    expect([gone.status, gone.error?.code, gone.error?.message]).toEqual([
+      400,
+      '22023',
+      'goal "Signed up" is a step of funnel "Signup": change the funnel first',
+    ]);
+    const group = await alpha
+      .from('content_groups')
+      .insert({ site_id: 'alpha', content_group: 'product', path_pattern: '/shop/**' });
+    expect(group.error).toBeNull();
+    expect((await beta.from('content_groups').select('*')).data).toEqual([]);
+  });
+
+  it('refuses what the reports could not read, with a reason', async () => {
+    for (const [table, row, message] of [
+      ['goals', { site_id: 'alpha', name: 'q', page_path: '/a?b=1' }, /page_path must be a path/],
+      ['goals', { site_id: 'alpha', name: 'both', event_name: 'x', page_path: '/x' }, /check/],
+      ['funnels', { site_id: 'alpha', name: 'one', steps: [{ page: '/' }] }, /check/],
+      [
+        'funnels',
+        { site_id: 'alpha', name: 'odd', steps: [{ page: '/' }, { url: '/x' }] },
+        /step 2/,
+      ],
+      ['content_groups', { site_id: 'alpha', content_group: 'toys', path_pattern: '/t' }, /check/],
+    ] as const) {
+      const { error, status } = await alpha.from(table).insert(row);
+      expect(status, table).toBe(400);
+      expect(error?.message, table).toMatch(message);
+    }
+  });
+
+  it('anon reads and writes none of them', async () => {
+    for (const table of ['goals', 'funnels', 'content_groups']) {
+      const read = await t.anon.from(table).select('*');
+      expect(read.data ?? []).toEqual([]);
+      const write = await t.anon
+        .from(table)
+        .insert({ site_id: 'open', name: 'x', event_name: 'x' });
+      expect(write.status).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
+
 describe('anon (the public key alone)', () => {
   it.each(TABLES.map((table) => [table]))(
     'reads nothing from %s, not even of a public_live site',

@@ -212,7 +212,8 @@ describe('SiteLive: Postgres flush', () => {
     });
     expect(b!.visitors[0]).toMatchObject({
       visitor_id: visit.visitor,
-      last_path: visit ? '/pricing?utm_source=newsletter&utm_medium=email' : '',
+      // The page: its query string stays with the Worker (utm_source above came from it).
+      last_path: '/pricing',
     });
     expect(typeof b!.visitors[0]!.value_score).toBe('number');
   });

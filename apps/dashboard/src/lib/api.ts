@@ -4,6 +4,7 @@
  * instead of showing an error box.
  */
 import { PostgrestClient } from '@sightline/postgrest';
+import { createConversionsApi, type ConversionsApi } from './conversions-api.js';
 import type { Dimension } from './dimensions.js';
 
 export interface Site {
@@ -146,6 +147,8 @@ export interface Api {
   ): Promise<ApiResult<BreakdownRow[]>>;
   timeseries(q: StatsQuery & { resolution: 'hour' | 'day' }): Promise<ApiResult<TimeseriesRow[]>>;
   liveVisitors(site: string, windowSeconds: number): Promise<ApiResult<LiveVisitorRow[]>>;
+  /** Goals, funnels and custom-event properties (conversions-api.ts). */
+  conversions: ConversionsApi;
 }
 
 /** Who a request runs as: a fixed token, or a getter read at each request (sessions, passes). */
@@ -180,6 +183,7 @@ export function createApi(db: PostgrestClient): Api {
     toResult<T>(await db.rpc(name, params));
 
   return {
+    conversions: createConversionsApi(db, toResult),
     async overview(q) {
       const res = await rpc<Overview | Overview[]>('stats_overview', args(q));
       if (res.error) return res;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
 import { PostgrestClient } from '@sightline/postgrest';
+import type { IngestBatch } from '@sightline/schema';
 import { generateTraffic, type GroundTruth } from './seed.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
@@ -23,6 +24,8 @@ export interface SeededStack {
   /** What the built dashboard reads as /config.json. */
   dashboardConfig: { supabaseUrl: string; publishableKey: string; ingestUrl: string };
   truth: GroundTruth;
+  /** The seeded traffic as it was written (tests derive further ground truth from it). */
+  batch: IngestBatch;
   /** A service token for both sites. */
   token: string;
   /** A service token with these claims, as `sightline token --key` signs it (ES256). */
@@ -77,6 +80,7 @@ export async function startSeededStack(): Promise<SeededStack> {
         ingestUrl: running.url,
       },
       truth,
+      batch,
       token,
       mintToken,
       stop: async () => {

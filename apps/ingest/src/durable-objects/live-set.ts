@@ -3,7 +3,13 @@
  * configurable silence or at once on a final heartbeat (page hidden or closed). It records what
  * changed since the last message so pushes carry deltas, with a full snapshot now and then.
  */
-import type { EnrichedEvent, LiveFeedEvent, LiveMessage, LiveVisitor } from '@sightline/schema';
+import {
+  LIVE_FEED_TYPES,
+  type EnrichedEvent,
+  type LiveFeedEvent,
+  type LiveMessage,
+  type LiveVisitor,
+} from '@sightline/schema';
 import type { SessionState } from './visit-state.js';
 
 /** Feed entries kept between two messages; a burst beyond this keeps the newest. */
@@ -35,24 +41,32 @@ export class LiveSet {
     return this.#changed.size > 0 || this.#left.size > 0 || this.#feed.length > 0;
   }
 
-  /** Records an accepted event of `session` whose visitor now scores `score`. */
-  see(e: EnrichedEvent, session: SessionState, score: number): void {
-    this.#feed.push({
-      id: e.id,
-      type: e.type,
-      visitor: e.visitor,
-      path: e.url,
-      name:
-        e.type === 'custom'
-          ? e.name
-          : e.type === 'outbound' || e.type === 'download'
-            ? e.target
-            : '',
-      country: e.country,
-      city: e.city,
-      at: e.receivedAt,
-    });
-    if (this.#feed.length > MAX_FEED) this.#feed = this.#feed.slice(-MAX_FEED);
+  /**
+   * Records an accepted event of `session` whose visitor now scores `score`; `goals`: the names
+   * of the goals it completes. Heartbeats and vitals move visitors but stay out of the feed.
+   */
+  see(e: EnrichedEvent, session: SessionState, score: number, goals: string[] = []): void {
+    if (LIVE_FEED_TYPES.includes(e.type)) {
+      const entry: LiveFeedEvent = {
+        id: e.id,
+        type: e.type,
+        visitor: e.visitor,
+        path: e.url,
+        name:
+          e.type === 'custom'
+            ? e.name
+            : e.type === 'outbound' || e.type === 'download'
+              ? e.target
+              : '',
+        country: e.country,
+        city: e.city,
+        at: e.receivedAt,
+      };
+      if (goals.length > 0) entry.goals = goals;
+      if (e.type === 'custom' && e.revenue) entry.revenue = { ...e.revenue };
+      this.#feed.push(entry);
+      if (this.#feed.length > MAX_FEED) this.#feed = this.#feed.slice(-MAX_FEED);
+    }
     if (e.type === 'heartbeat' && e.final) {
       this.#leave(e.visitor);
       return;

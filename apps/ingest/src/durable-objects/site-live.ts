@@ -11,8 +11,12 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
+  DEFAULT_CONTENT_GROUPS,
+  goalMatches,
   toIngestWire,
+  type ContentGroupRule,
   type EnrichedEvent,
+  type Goal,
   type IngestBatch,
   type IngestSession,
   type IngestVisitor,
@@ -45,7 +49,21 @@ export interface IngestCall {
   shards?: number;
   timezone: string;
   storeRaw: boolean;
+  /** The site's goals: events that complete one are marked in the live feed. */
+  goals?: Goal[];
+  /** The site's content groups, for the value score (absent: the defaults). */
+  contentGroups?: ContentGroupRule[];
   events: EnrichedEvent[];
+}
+
+/** The names of the goals an event completes. */
+function goalsOf(goals: readonly Goal[], e: EnrichedEvent): string[] {
+  if (goals.length === 0 || (e.type !== 'custom' && e.type !== 'pageview')) return [];
+  const candidate =
+    e.type === 'custom'
+      ? { type: e.type, path: e.url, name: e.name, props: e.props ?? null }
+      : { type: e.type, path: e.url };
+  return goals.filter((g) => goalMatches(g, candidate)).map((g) => g.name);
 }
 
 export interface SiteLiveStats {
@@ -166,13 +184,13 @@ export class SiteLive extends DurableObject<Env> {
       }
       accepted.push(e);
       const session = await this.#session(e);
-      const rescore = foldEvent(session, e);
+      const rescore = foldEvent(session, e, call.contentGroups ?? DEFAULT_CONTENT_GROUPS);
       const prior = await this.#visitor(e.visitor);
       if (!prior) void this.ctx.storage.put(indexKey('v', e.visitor, e.receivedAt), 1);
       const visitor = foldVisitor(prior, session, e);
       if (rescore) visitor.value_score = score(session, this.#timezone);
       this.#cache(this.#visitors, e.visitor, visitor);
-      this.#live.see(e, session, visitor.value_score);
+      this.#live.see(e, session, visitor.value_score, goalsOf(call.goals ?? [], e));
       sessions.set(session.session_id, session);
       visitors.set(visitor.visitor_id, visitor);
     }

@@ -7,7 +7,13 @@
  * promise or I/O is shared between request contexts; later requests only append to a plain
  * array. Costs up to WINDOW_MS of latency on the live layer, none on the beacon's answer.
  */
-import { liveShard, toDataPoint, type EnrichedEvent } from '@sightline/schema';
+import {
+  liveShard,
+  toDataPoint,
+  type ContentGroupRule,
+  type EnrichedEvent,
+  type Goal,
+} from '@sightline/schema';
 import { liveShardCount, siteLive } from './site-live-stub.js';
 
 /** Short against the 100 ms event-to-screen budget. */
@@ -23,7 +29,18 @@ interface Pending {
   shards: number;
   timezone: string;
   storeRaw: boolean;
+  goals: readonly Goal[];
+  contentGroups: readonly ContentGroupRule[];
   events: EnrichedEvent[];
+}
+
+/** What the object needs to know about the site besides its events. */
+export interface BatchSite {
+  id: string;
+  timezone: string;
+  storeRaw: boolean;
+  goals: readonly Goal[];
+  contentGroups: readonly ContentGroupRule[];
 }
 
 const open = new Map<string, Pending>();
@@ -37,11 +54,7 @@ const open = new Map<string, Pending>();
  * const sending = enqueue(env, site, enriched);
  * if (sending) c.executionCtx.waitUntil(sending);
  */
-export function enqueue(
-  env: Env,
-  site: { id: string; timezone: string; storeRaw: boolean },
-  events: EnrichedEvent[],
-): Promise<void> | null {
+export function enqueue(env: Env, site: BatchSite, events: EnrichedEvent[]): Promise<void> | null {
   const shards = liveShardCount(env, site.id);
   if (shards === 1) return add(env, site, 0, 1, events);
   const byShard = new Map<number, EnrichedEvent[]>();
@@ -62,7 +75,7 @@ export function enqueue(
 
 function add(
   env: Env,
-  site: { id: string; timezone: string; storeRaw: boolean },
+  site: BatchSite,
   shard: number,
   shards: number,
   events: EnrichedEvent[],
@@ -80,6 +93,8 @@ function add(
     shards,
     timezone: site.timezone,
     storeRaw: site.storeRaw,
+    goals: site.goals,
+    contentGroups: site.contentGroups,
     events: [...events],
   };
   open.set(key, pending);
@@ -89,9 +104,18 @@ function add(
 async function send(env: Env, pending: Pending): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
   if (open.get(pending.key) === pending) open.delete(pending.key);
-  const { site, shard, shards, timezone, storeRaw, events } = pending;
+  const { site, shard, shards, timezone, storeRaw, goals, contentGroups, events } = pending;
   const accepted = new Set(
-    await siteLive(env, site, shard).ingest({ site, shard, shards, timezone, storeRaw, events }),
+    await siteLive(env, site, shard).ingest({
+      site,
+      shard,
+      shards,
+      timezone,
+      storeRaw,
+      goals: [...goals],
+      contentGroups: [...contentGroups],
+      events,
+    }),
   );
   // Analytics Engine: one point per accepted (non-duplicate) event; never awaited, and absent
   // locally unless bound.

@@ -8,6 +8,17 @@ export interface RecorderSite {
   timezone: string;
   store_raw: boolean;
   respect_privacy_signals?: boolean;
+  allowed_query_params?: string[];
+  /** Embedded as PostgREST embeds them (`select=*,goals(...),content_groups(...)`). */
+  goals?: {
+    id: number;
+    name: string;
+    event_name: string | null;
+    page_path: string | null;
+    prop_key: string | null;
+    prop_value: string | null;
+  }[];
+  content_groups?: { content_group: string; path_pattern: string }[];
 }
 
 export interface RecordedBatch {

@@ -5,6 +5,7 @@ import type { ResolvedRange } from '../../lib/date-range.js';
 import { cardOf, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
+import { Conversions } from './Conversions.js';
 import { OverviewCards } from './OverviewCards.js';
 import { TimeseriesChart } from './TimeseriesChart.js';
 import { METRICS, type MetricKey } from './metrics.js';
@@ -64,6 +65,7 @@ export function Reports({ api, site, timeZone, range, filters, onFilter, hidden 
           />
         ))}
       </div>
+      <Conversions api={api} site={site} from={from} to={to} filters={filters} />
     </div>
   );
 }
