@@ -60,6 +60,13 @@ language sql stable security definer set search_path = '' as $$
          then 'service' end)
 $$;
 
+-- Who may change a site's settings rows (goals, funnels, content groups): its owners and
+-- admins, and a service token for it; not a viewer.
+create or replace function private.may_change_settings(p_site text) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select coalesce(private.site_role(p_site) in ('owner', 'admin', 'service'), false)
+$$;
+
 -- Role order for checks such as "admin or more".
 create or replace function private.role_rank(p_role text) returns integer
 language sql immutable parallel safe as $$
@@ -94,6 +101,9 @@ language sql immutable parallel safe as $$
     when 'utm_source' then 'campaigns'
     when 'utm_medium' then 'campaigns'
     when 'utm_campaign' then 'campaigns'
+    when 'utm_term' then 'campaigns'
+    when 'utm_content' then 'campaigns'
+    when 'click_id' then 'campaigns'
     when 'event' then 'events'
     -- end for
   end

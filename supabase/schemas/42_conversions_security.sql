@@ -27,15 +27,29 @@ drop policy if exists page_scroll_read_own on public.page_scroll;
 create policy page_scroll_read_own on public.page_scroll for select to authenticated
   using (site_id = any ((select private.jwt_site_ids())::text[]));
 
+-- Everyone who may read the site reads its goals, funnels and content groups; changing them is
+-- for its owners and admins (a viewer may not), and for a service token of the site.
 drop policy if exists goals_own on public.goals;
-create policy goals_own on public.goals for all to authenticated
-  using (site_id = any ((select private.jwt_site_ids())::text[]))
-  with check (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists goals_read on public.goals;
+create policy goals_read on public.goals for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists goals_write on public.goals;
+create policy goals_write on public.goals for all to authenticated
+  using (private.may_change_settings(site_id))
+  with check (private.may_change_settings(site_id));
 drop policy if exists funnels_own on public.funnels;
-create policy funnels_own on public.funnels for all to authenticated
-  using (site_id = any ((select private.jwt_site_ids())::text[]))
-  with check (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists funnels_read on public.funnels;
+create policy funnels_read on public.funnels for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists funnels_write on public.funnels;
+create policy funnels_write on public.funnels for all to authenticated
+  using (private.may_change_settings(site_id))
+  with check (private.may_change_settings(site_id));
 drop policy if exists content_groups_own on public.content_groups;
-create policy content_groups_own on public.content_groups for all to authenticated
-  using (site_id = any ((select private.jwt_site_ids())::text[]))
-  with check (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists content_groups_read on public.content_groups;
+create policy content_groups_read on public.content_groups for select to authenticated
+  using (site_id = any ((select private.jwt_site_ids())::text[]));
+drop policy if exists content_groups_write on public.content_groups;
+create policy content_groups_write on public.content_groups for all to authenticated
+  using (private.may_change_settings(site_id))
+  with check (private.may_change_settings(site_id));

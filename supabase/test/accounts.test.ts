@@ -226,6 +226,26 @@ describe('roles', () => {
     }
   });
 
+  it("lets a viewer read the site's goals but not add or change them; an admin may", async () => {
+    // Regression: the goals, funnels and content groups policies admitted every reader as a writer.
+    const goal = { site_id: 'acme', name: 'Signed up', page_path: '/welcome' };
+    const refused = await viewer.rest.from('goals').insert(goal);
+    expect([refused.status, refused.error?.code]).toEqual([403, '42501']);
+    const added = await admin.rest.from('goals').insert(goal).select('id').single();
+    expect(added.error).toBeNull();
+    const id = (added.data as { id: unknown }).id;
+    expect((await viewer.rest.from('goals').select('name').eq('site_id', 'acme')).data).toEqual([
+      { name: 'Signed up' },
+    ]);
+    const renamed = await viewer.rest.from('goals').update({ name: 'Hacked' }).eq('id', id);
+    expect(renamed.error).toBeNull();
+    await viewer.rest.from('goals').delete().eq('id', id);
+    expect((await t.db.query(`select name from public.goals where site_id = 'acme'`)).rows).toEqual(
+      [{ name: 'Signed up' }],
+    );
+    expect((await admin.rest.from('goals').delete().eq('id', id)).error).toBeNull();
+  });
+
   it('lets an admin change settings and manage admins and viewers, not owners', async () => {
     const update = await admin.rest
       .from('sites')
