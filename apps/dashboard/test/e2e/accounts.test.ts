@@ -267,7 +267,10 @@ describe('a new owner', () => {
     await ownerPage.getByLabel(/Public dashboard/).check();
     await ownerPage.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => ownerPage.getByTestId('settings-message').textContent()).toBe('Saved.');
-    expect(await ownerPage.locator('.settings').textContent()).toContain('#public=launch-blog');
+    // The public address shows once the site list has been read again after the save.
+    await expect
+      .poll(() => ownerPage.locator('.settings').textContent())
+      .toContain('#public=launch-blog');
     if (SCREENSHOTS)
       await ownerPage.screenshot({ path: image('account-settings.png'), fullPage: true });
 
