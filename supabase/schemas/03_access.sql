@@ -60,13 +60,6 @@ language sql stable security definer set search_path = '' as $$
          then 'service' end)
 $$;
 
--- Who may change a site's settings rows (goals, funnels, content groups): its owners and
--- admins, and a service token for it; not a viewer.
-create or replace function private.may_change_settings(p_site text) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select coalesce(private.site_role(p_site) in ('owner', 'admin', 'service'), false)
-$$;
-
 -- Role order for checks such as "admin or more".
 create or replace function private.role_rank(p_role text) returns integer
 language sql immutable parallel safe as $$
@@ -112,7 +105,8 @@ $$;
 -- Every card a share link may hide.
 create or replace function private.report_cards() returns text[]
 language sql immutable parallel safe as $$
-  select array(select distinct private.dimension_card(d) from unnest(private.dimensions()) d) || 'live'::text
+  select array(select distinct private.dimension_card(d) from unnest(private.dimensions()) d)
+      || array['conversions', 'live']
 $$;
 
 -- The cards hidden by the open share link the caller's pass names, when it is a link of this
@@ -168,6 +162,39 @@ begin
   end if;
   return (select s.timezone from public.sites s where s.id = p_site);
 end
+$$;
+
+-- authorize_report for the reports that are a card rather than a dimension (goals, funnels,
+-- properties, outbound links: card 'conversions'; page engagement: 'pages'): the same refusal
+-- for a caller who may not read the site, and report_hidden when a share link hides the card.
+create or replace function private.authorize_card(p_site text, p_card text,
+                                                  p_filters jsonb default '{}')
+returns text
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_tz text := private.authorize_report(p_site, p_filters);
+begin
+  if p_card = any (private.hidden_reports(p_site)) then
+    raise exception 'the report "%" is hidden on this shared dashboard', p_card
+      using errcode = '42501', detail = 'report_hidden';
+  end if;
+  return v_tz;
+end
+$$;
+
+-- Who may read a site's goal and funnel definitions: whoever may see its conversion reports
+-- (members, service tokens, a share link that does not hide them, a public dashboard).
+create or replace function private.can_read_conversions(p_site text) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select coalesce(not ('conversions' = any (private.hidden_reports(p_site))), false)
+$$;
+
+-- Who may define a site's goals, funnels and content groups: its owners and admins, and service
+-- tokens for it (automation); viewers, share links and public dashboards only read the reports.
+create or replace function private.can_edit_conversions(p_site text) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select private.role_rank(private.site_role(p_site)) >= private.role_rank('admin')
+      or private.site_role(p_site) = 'service'
 $$;
 
 -- Who may watch a site's live view (the private Realtime topic site:<id>, live_visitors): a

@@ -53,7 +53,7 @@ create or replace function public.stats_funnel(p_site text, p_funnel bigint,
                                                p_filters jsonb default '{}')
 returns table (step integer, label text, visitors bigint, sessions bigint, dropoff bigint,
                conversion_rate double precision)
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan as $$
 declare
   v_tz text;
@@ -76,7 +76,7 @@ declare
 begin
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  v_tz := private.site_timezone(p_site);
+  v_tz := private.authorize_card(p_site, 'conversions', p_filters);
   select * into v_funnel from public.funnels f where f.site_id = p_site and f.id = p_funnel;
   if not found then
     raise exception 'funnel % is not a funnel of site "%"', p_funnel, p_site

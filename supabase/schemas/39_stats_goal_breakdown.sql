@@ -12,7 +12,7 @@ create or replace function public.stats_goal_breakdown(p_site text, p_goal bigin
                                                        p_limit integer default 10,
                                                        p_values text[] default null)
 returns table (value text, visitors bigint, conversions bigint, revenue jsonb)
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan as $$
 declare
   v_tz text;
@@ -27,7 +27,7 @@ begin
   end if;
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  v_tz := private.site_timezone(p_site);
+  v_tz := private.authorize_card(p_site, 'conversions', p_filters);
   v_goal := private.site_goal(p_site, p_goal);
   return query
     with hits as (

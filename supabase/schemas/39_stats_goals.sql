@@ -6,7 +6,7 @@ create or replace function public.stats_goals(p_site text, p_from timestamptz, p
 returns table (goal_id bigint, name text, event_name text, page_path text, prop_key text,
                prop_value text, visitors bigint, conversions bigint,
                conversion_rate double precision, revenue jsonb)
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan as $$
 declare
   v_tz text;
@@ -15,7 +15,7 @@ declare
 begin
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  v_tz := private.site_timezone(p_site);
+  v_tz := private.authorize_card(p_site, 'conversions', p_filters);
   select t.visitors into v_visitors
   from private.range_totals(p_site, v_tz, p_from, p_to, p_filters) t;
   for v_goal in select * from public.goals g where g.site_id = p_site order by g.name, g.id loop

@@ -6,7 +6,7 @@ create or replace function public.stats_links(p_site text, p_kind text, p_from t
                                               p_to timestamptz, p_filters jsonb default '{}',
                                               p_limit integer default 10)
 returns table (value text, visitors bigint, events bigint)
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan as $$
 begin
   if p_kind is null or p_kind not in ('outbound', 'download', '404') then
@@ -17,7 +17,7 @@ begin
   end if;
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  perform private.site_timezone(p_site);
+  perform private.authorize_card(p_site, 'conversions', p_filters);
   return query
     select x.value, count(distinct x.visitor_id), count(*)
     from (

@@ -15,7 +15,7 @@ create or replace function public.stats_page_engagement(p_site text, p_from time
 returns table (path text, visits bigint, scroll_visits bigint, scroll_avg double precision,
                loads bigint, lcp_p75 double precision, inp_p75 double precision,
                cls_p75 double precision, ttfb_p75 double precision, fcp_p75 double precision)
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan as $$
 declare
   v_paths text[] := p_paths;
@@ -25,7 +25,7 @@ begin
   end if;
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  perform private.site_timezone(p_site);
+  perform private.authorize_card(p_site, 'pages', p_filters);
   if v_paths is null then
     v_paths := array(select b.value from public.stats_breakdown(p_site, 'page', p_from, p_to,
                                                                 p_filters, p_limit) b);

@@ -10,7 +10,7 @@ create or replace function public.stats_properties(p_site text, p_from timestamp
                                                    p_filters jsonb default '{}',
                                                    p_limit integer default 10)
 returns table (key text, value text, visitors bigint, events bigint, revenue jsonb)
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan as $$
 declare
   v_goal public.goals;
@@ -24,7 +24,7 @@ begin
   end if;
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  perform private.site_timezone(p_site);
+  perform private.authorize_card(p_site, 'conversions', p_filters);
   if p_goal is not null then
     v_goal := private.site_goal(p_site, p_goal);
     if v_goal.event_name is null then

@@ -2,8 +2,10 @@
 -- (40_security.sql): a dashboard token reads the rows of its sites, through the same helper,
 -- private.jwt_site_ids(), so a change of who may read a site covers these tables too.
 -- event_log and page_scroll are written by ingest_batch only (service_role). Goals, funnels and
--- content groups are the site's settings: a token for the site may also write them (the
--- dashboard's Goals screen); the checks on their content are triggers (03_goals.sql).
+-- content groups are the site's settings: whoever may see the site's conversion reports reads
+-- them (members, service tokens, share links that show them, public dashboards), owners and admins (and service
+-- tokens, which automate a site) write them (the dashboard's Goals screen); the checks on their
+-- content are triggers (03_goals.sql).
 
 alter table public.event_log enable row level security;
 alter table public.page_scroll enable row level security;
@@ -13,7 +15,9 @@ alter table public.content_groups enable row level security;
 
 revoke insert, update, delete, truncate, references, trigger on public.event_log,
   public.page_scroll from anon, authenticated;
-revoke all on public.goals, public.funnels, public.content_groups from anon;
+revoke insert, update, delete, truncate, references, trigger
+  on public.goals, public.funnels, public.content_groups from anon;
+grant select on public.goals, public.funnels, public.content_groups to anon;
 revoke truncate, references, trigger on public.goals, public.funnels, public.content_groups
   from authenticated;
 grant select, insert, update, delete on public.goals, public.funnels, public.content_groups
@@ -27,29 +31,27 @@ drop policy if exists page_scroll_read_own on public.page_scroll;
 create policy page_scroll_read_own on public.page_scroll for select to authenticated
   using (site_id = any ((select private.jwt_site_ids())::text[]));
 
--- Everyone who may read the site reads its goals, funnels and content groups; changing them is
--- for its owners and admins (a viewer may not), and for a service token of the site.
 drop policy if exists goals_own on public.goals;
 drop policy if exists goals_read on public.goals;
-create policy goals_read on public.goals for select to authenticated
-  using (site_id = any ((select private.jwt_site_ids())::text[]));
+create policy goals_read on public.goals for select to anon, authenticated
+  using (private.can_read_conversions(site_id));
 drop policy if exists goals_write on public.goals;
 create policy goals_write on public.goals for all to authenticated
-  using (private.may_change_settings(site_id))
-  with check (private.may_change_settings(site_id));
+  using (private.can_edit_conversions(site_id))
+  with check (private.can_edit_conversions(site_id));
 drop policy if exists funnels_own on public.funnels;
 drop policy if exists funnels_read on public.funnels;
-create policy funnels_read on public.funnels for select to authenticated
-  using (site_id = any ((select private.jwt_site_ids())::text[]));
+create policy funnels_read on public.funnels for select to anon, authenticated
+  using (private.can_read_conversions(site_id));
 drop policy if exists funnels_write on public.funnels;
 create policy funnels_write on public.funnels for all to authenticated
-  using (private.may_change_settings(site_id))
-  with check (private.may_change_settings(site_id));
+  using (private.can_edit_conversions(site_id))
+  with check (private.can_edit_conversions(site_id));
 drop policy if exists content_groups_own on public.content_groups;
 drop policy if exists content_groups_read on public.content_groups;
-create policy content_groups_read on public.content_groups for select to authenticated
-  using (site_id = any ((select private.jwt_site_ids())::text[]));
+create policy content_groups_read on public.content_groups for select to anon, authenticated
+  using (private.can_read_conversions(site_id));
 drop policy if exists content_groups_write on public.content_groups;
 create policy content_groups_write on public.content_groups for all to authenticated
-  using (private.may_change_settings(site_id))
-  with check (private.may_change_settings(site_id));
+  using (private.can_edit_conversions(site_id))
+  with check (private.can_edit_conversions(site_id));

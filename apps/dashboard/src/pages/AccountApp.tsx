@@ -163,6 +163,7 @@ function SignedIn({ auth, config, email }: SignedInProps) {
           sites={sites}
           nav={nav}
           viewState={viewState}
+          canEditConversions={site.role === 'owner' || site.role === 'admin'}
         />
       </AuthFailureContext.Provider>
     );

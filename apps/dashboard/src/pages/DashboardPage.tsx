@@ -23,6 +23,8 @@ interface Props {
   sites: Site[];
   /** Cards not shown (a share link's hidden reports; 'live' hides the live view). */
   hidden?: readonly string[];
+  /** Whether the caller may define goals and funnels (owners, admins, service tokens). */
+  canEditConversions?: boolean;
   /** The header's right side: the account's navigation, or a sign-out button. */
   nav?: ReactNode;
   onSignOut?: () => void;
@@ -48,6 +50,7 @@ export function DashboardPage({
   passesFor,
   sites,
   hidden = NONE,
+  canEditConversions = false,
   nav,
   onSignOut,
   viewState,
@@ -132,6 +135,7 @@ export function DashboardPage({
               filters={filters}
               onFilter={filter}
               hidden={hiddenCards}
+              canEditConversions={canEditConversions}
             />
           </ErrorBoundary>
         )}

@@ -22,6 +22,7 @@ const CARDS = [
     card: cardOf(group[0]!),
     label: group.map((d) => DIMENSION_LABELS[d]).join(', '),
   })),
+  { card: 'conversions', label: 'Goals, funnels, properties and links' },
   { card: 'live', label: 'Live map and feed' },
 ];
 

@@ -50,6 +50,7 @@ export function TokenApp({ config, token, onToken }: Props) {
       config={config}
       passesFor={passesFor}
       sites={sites.data}
+      canEditConversions
       onSignOut={() => onToken(null)}
     />
   );

@@ -12,9 +12,11 @@ interface Props {
   from: Date;
   to: Date;
   filters: Filters;
+  /** Show the forms that define goals and funnels (owners, admins, service tokens). */
+  canEdit: boolean;
 }
 
-export function Conversions({ api, site, from, to, filters }: Props) {
+export function Conversions({ api, site, from, to, filters, canEdit }: Props) {
   // Bumped by the forms so that the reports read the new definitions.
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
@@ -23,7 +25,7 @@ export function Conversions({ api, site, from, to, filters }: Props) {
       <GoalsCard api={api} site={site} from={from} to={to} filters={filters} version={version} />
       <FunnelCard api={api} site={site} from={from} to={to} filters={filters} version={version} />
       <LinksCard api={api} site={site} from={from} to={to} filters={filters} />
-      <ConversionSettings api={api} site={site} version={version} onChange={bump} />
+      {canEdit && <ConversionSettings api={api} site={site} version={version} onChange={bump} />}
     </div>
   );
 }

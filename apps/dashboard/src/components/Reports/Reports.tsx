@@ -19,9 +19,20 @@ interface Props {
   onFilter: (dimension: Dimension, value: string) => void;
   /** Cards not shown (a share link's hidden reports). */
   hidden?: ReadonlySet<string>;
+  /** Whether the caller may define goals and funnels (owners, admins, service tokens). */
+  canEditConversions?: boolean;
 }
 
-export function Reports({ api, site, timeZone, range, filters, onFilter, hidden }: Props) {
+export function Reports({
+  api,
+  site,
+  timeZone,
+  range,
+  filters,
+  onFilter,
+  hidden,
+  canEditConversions = false,
+}: Props) {
   const [metric, setMetric] = useState<MetricKey>('visitors');
   const { from, to, resolution, previous } = range;
   const key = JSON.stringify([site, from, to, filters]);
@@ -65,7 +76,16 @@ export function Reports({ api, site, timeZone, range, filters, onFilter, hidden 
           />
         ))}
       </div>
-      <Conversions api={api} site={site} from={from} to={to} filters={filters} />
+      {!hidden?.has('conversions') && (
+        <Conversions
+          api={api}
+          site={site}
+          from={from}
+          to={to}
+          filters={filters}
+          canEdit={canEditConversions}
+        />
+      )}
     </div>
   );
 }
