@@ -1,12 +1,14 @@
 /**
  * The live layer for one site: the initial state from `live_visitors`, then the SiteLive Durable
- * Object's broadcasts on `site:<id>` (pushed, not polled), plus `visitors` row changes for detail.
+ * Object's broadcasts on `site:<id>` (pushed, not polled), plus `visitors` row changes for detail
+ * (members only: row-level security sends a share link's pass none).
  * realtime-js rejoins by itself after a drop; we only surface its state.
  */
 import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
 import { LIVE_EVENT, liveTopic } from '@sightline/schema/live';
 import { useEffect, useReducer, useState } from 'react';
 import type { Api } from '../lib/api.js';
+import type { PassKeeper } from '../lib/passes.js';
 import {
   applyLiveMessage,
   applyVisitorRow,
@@ -46,11 +48,16 @@ export interface LiveConnection {
   connection: ConnectionState;
 }
 
+/**
+ * @param passes where the channel's token comes from (null: no live view): short-lived passes from the ingest Worker
+ * (the live topic admits nothing else), renewed before they expire (realtime-js asks at every
+ * heartbeat) and at once when the topic says access changed (event `access`).
+ */
 export function useLive(
   api: Api,
   realtimeUrl: string,
-  anonKey: string,
-  token: string,
+  apikey: string,
+  passes: PassKeeper | null,
   site: string,
 ): LiveConnection {
   const [state, dispatch] = useReducer(reducer, emptyLiveState);
@@ -58,24 +65,30 @@ export function useLive(
 
   useEffect(() => {
     dispatch({ type: 'reset' });
+    // No passes, no live view (a public dashboard publishes reports only).
+    if (!passes) return setConnection('offline');
     setConnection('connecting');
+    let cancelled = false;
     const client = new RealtimeClient(`${realtimeUrl}/realtime/v1`, {
-      params: { apikey: anonKey },
+      params: { apikey },
+      accessToken: () => passes.current().catch(() => null),
     });
-    void client.setAuth(token);
 
     // Two channels so that a failing postgres_changes join (e.g. a table missing from the
     // publication) can never take the live broadcasts down with it.
     const live = client
-      // Private: joined with the dashboard token (supabase/schemas/41_realtime.sql).
+      // Private: joined with a pass (supabase/schemas/42_live_access.sql).
       .channel(liveTopic(site), { config: { private: true, broadcast: { self: false } } })
       .on('broadcast', { event: LIVE_EVENT }, (msg: { payload?: unknown }) =>
         dispatch({ type: 'message', payload: msg.payload }),
       )
-      .subscribe((status) => {
-        if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) setConnection('live');
-        else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) setConnection('offline');
-        else setConnection('reconnecting');
+      // A member was removed or a share link revoked: renew now, so that Realtime authorises
+      // this channel again at once (a refused renewal ends the view, see PassKeeper.onEnded).
+      .on('broadcast', { event: 'access' }, () => {
+        passes.renew().then(
+          () => client.setAuth(),
+          () => undefined,
+        );
       });
     const detail = client
       .channel(`visitors:${site}`)
@@ -85,10 +98,18 @@ export function useLive(
         (change: { new?: Record<string, unknown> }) => {
           if (change.new) dispatch({ type: 'row', row: change.new });
         },
-      )
-      .subscribe();
+      );
+    // The first pass before the first join: a join without one would be refused.
+    void client.setAuth().then(() => {
+      if (cancelled) return;
+      live.subscribe((status) => {
+        if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) setConnection('live');
+        else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) setConnection('offline');
+        else setConnection('reconnecting');
+      });
+      detail.subscribe();
+    });
 
-    let cancelled = false;
     void api.liveVisitors(site, LIVE_WINDOW_SECONDS).then((res) => {
       if (!cancelled && res.data) dispatch({ type: 'snapshot', rows: res.data });
     });
@@ -105,7 +126,7 @@ export function useLive(
       void client.removeChannel(detail);
       void client.disconnect();
     };
-  }, [api, realtimeUrl, anonKey, token, site]);
+  }, [api, realtimeUrl, apikey, passes, site]);
 
   // A sequence gap means a delta was missed: re-read the current set once.
   useEffect(() => {

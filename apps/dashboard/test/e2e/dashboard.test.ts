@@ -28,7 +28,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   seeded = await startSeededStack();
-  web = await serveDist(dist, { supabaseUrl: seeded.stack.url, anonKey: seeded.stack.anonKey });
+  web = await serveDist(dist, seeded.dashboardConfig);
   browser = await launchChromium();
 });
 

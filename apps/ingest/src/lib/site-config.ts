@@ -65,7 +65,7 @@ const inflight = new Set<string>();
 /** How long a request waits for another request's lookup before doing its own. */
 const WAIT_FOR_LOOKUP_MS = 2_000;
 
-type SiteEnv = Pick<Env, 'SITES_KV' | 'SUPABASE_URL' | 'SUPABASE_SERVICE_ROLE_KEY'>;
+type SiteEnv = Pick<Env, 'SITES_KV' | 'SUPABASE_URL' | 'SUPABASE_SECRET_KEY'>;
 
 /** KV key of a site's cached config. */
 export const siteKey = (id: string): string => `site:${id}`;

@@ -6,7 +6,7 @@ import { pollUntil } from '@sightline/test-utils';
 import { uid } from './helpers.js';
 import { live, stats } from './site-live.js';
 
-const key = inject('serviceRoleKey');
+const key = inject('secretKey');
 export const db = new PostgrestClient(`${inject('stackUrl')}/rest/v1`, {
   headers: { apikey: key, Authorization: `Bearer ${key}` },
   fetch: (input, init) => fetch(input, init),

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { Api, Filters } from '../../lib/api.js';
 import type { ResolvedRange } from '../../lib/date-range.js';
-import { REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
+import { cardOf, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
 import { Conversions } from './Conversions.js';
@@ -17,9 +17,11 @@ interface Props {
   range: ResolvedRange;
   filters: Filters;
   onFilter: (dimension: Dimension, value: string) => void;
+  /** Cards not shown (a share link's hidden reports). */
+  hidden?: ReadonlySet<string>;
 }
 
-export function Reports({ api, site, timeZone, range, filters, onFilter }: Props) {
+export function Reports({ api, site, timeZone, range, filters, onFilter, hidden }: Props) {
   const [metric, setMetric] = useState<MetricKey>('visitors');
   const { from, to, resolution, previous } = range;
   const key = JSON.stringify([site, from, to, filters]);
@@ -50,7 +52,7 @@ export function Reports({ api, site, timeZone, range, filters, onFilter }: Props
         />
       )}
       <div className="breakdowns">
-        {REPORT_GROUPS.map((group) => (
+        {REPORT_GROUPS.filter((group) => !hidden?.has(cardOf(group[0]!))).map((group) => (
           <BreakdownCard
             key={group[0]}
             api={api}
