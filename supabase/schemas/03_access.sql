@@ -94,6 +94,9 @@ language sql immutable parallel safe as $$
     when 'utm_source' then 'campaigns'
     when 'utm_medium' then 'campaigns'
     when 'utm_campaign' then 'campaigns'
+    when 'utm_term' then 'campaigns'
+    when 'utm_content' then 'campaigns'
+    when 'click_id' then 'campaigns'
     when 'event' then 'events'
     -- end for
   end
