@@ -4,7 +4,7 @@
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { trackerAsText, zodAlias } from './test/node/vitest-shared.js';
+import { trackerAsText } from './test/node/vitest-shared.js';
 
 export default defineConfig({
   plugins: [
@@ -34,7 +34,6 @@ export default defineConfig({
       },
     })),
   ],
-  resolve: { alias: zodAlias },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**'],

@@ -4,7 +4,7 @@
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { trackerAsText, zodAlias } from './test/node/vitest-shared.js';
+import { trackerAsText } from './test/node/vitest-shared.js';
 
 export default defineConfig({
   plugins: [
@@ -24,7 +24,6 @@ export default defineConfig({
       },
     })),
   ],
-  resolve: { alias: zodAlias },
   test: {
     include: ['test/e2e/**/*.test.ts'],
     setupFiles: ['./test/support/no-console-error.ts'],

@@ -6,7 +6,7 @@
  * (events.ts), so everything downstream of it sees one format. Field limits are the v1 ones
  * (fields.ts), position by position.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Batch, Event, EventType } from './events.js';
 import {
   Count,
@@ -30,7 +30,7 @@ import {
 import { COMPACT_WIRE_VERSION, LIMITS, MAX_EVENTS_PER_BATCH, WIRE_VERSION } from './limits.js';
 
 /** An optional position: `null`, or left out when no later position follows. */
-const opt = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+const opt = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
 /** The five positions every v2 event starts with. */
 const head = <C extends number>(code: C) =>
@@ -42,7 +42,7 @@ export const PageviewV2 = z.tuple([...head(0), opt(Title)]);
 export const HeartbeatV2 = z.tuple([
   ...head(1),
   Count(LIMITS.engagedMs),
-  Count(100).nullable(),
+  z.nullable(Count(100)),
   Count(LIMITS.interactions),
   opt(z.boolean()),
 ]);
@@ -73,7 +73,7 @@ export const KINDS_V2 = [
   ['outbound', OutboundV2, ['target']],
   ['download', DownloadV2, ['target']],
   ['vitals', VitalsV2, ['lcp', 'inp', 'cls', 'ttfb', 'fcp']],
-] as const satisfies readonly (readonly [EventType, z.ZodType, readonly string[]])[];
+] as const satisfies readonly (readonly [EventType, z.ZodMiniType, readonly string[]])[];
 
 /** v2 type codes by v1 type. */
 export const TYPE_CODES_V2 = Object.fromEntries(KINDS_V2.map(([type], code) => [type, code])) as {
@@ -94,13 +94,13 @@ const envelope = {
   /** Page-load id: event ids are `<p>-<sequence>`. */
   p: id(LIMITS.loadId),
   /** Screen `[width, height]` (every event's `screen`). */
-  w: Screen.optional(),
+  w: z.optional(Screen),
   /** Language (every event's `language`). */
-  l: Language.optional(),
+  l: z.optional(Language),
   /** IANA time zone (every event's `timeZone`). */
-  z: TimeZone.optional(),
+  z: z.optional(TimeZone),
   /** The batch's `automated`. */
-  a: z.boolean().optional(),
+  a: z.optional(z.boolean()),
 };
 
 export const EventV2 = z.union(KINDS_V2.map(([, schema]) => schema));
@@ -108,7 +108,7 @@ export const EventV2 = z.union(KINDS_V2.map(([, schema]) => schema));
 /** A v2 batch: `{ v: 2, s, i, u, k, p, w?, l?, z?, a?, e }`. */
 export const BatchV2 = z.strictObject({
   ...envelope,
-  e: z.array(EventV2).min(1).max(MAX_EVENTS_PER_BATCH),
+  e: z.array(EventV2).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
 });
 
 /**
@@ -118,7 +118,7 @@ export const BatchV2 = z.strictObject({
  */
 export const BatchV2Envelope = z.strictObject({
   ...envelope,
-  e: z.array(z.array(z.unknown())).min(1).max(MAX_EVENTS_PER_BATCH),
+  e: z.array(z.array(z.unknown())).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
 });
 
 export type EventV2 = z.infer<typeof EventV2>;

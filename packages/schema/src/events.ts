@@ -3,7 +3,7 @@
  * batch that carries them. Field names are short but whole words: the beacon stays small without
  * becoming a cipher for people writing their own senders.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   Count,
   EventName,
@@ -41,23 +41,23 @@ export const BaseEvent = z.strictObject({
   visitor: id(LIMITS.visitorId),
   url: Path,
   /** Full referrer URL, empty for direct visits. */
-  referrer: Referrer.optional(),
+  referrer: z.optional(Referrer),
   /** Screen width and height in CSS pixels. */
-  screen: Screen.optional(),
-  language: Language.optional(),
+  screen: z.optional(Screen),
+  language: z.optional(Language),
   /** The browser's IANA time zone. */
-  timeZone: TimeZone.optional(),
+  timeZone: z.optional(TimeZone),
   /** False when storage was unavailable: ids then live only as long as the page. */
   storage: z.boolean(),
 });
 
-export const PageviewEvent = BaseEvent.extend({
+export const PageviewEvent = z.extend(BaseEvent, {
   type: z.literal('pageview'),
-  title: Title.optional(),
+  title: z.optional(Title),
 });
 
 /** Engagement since the previous heartbeat of the same page view. */
-export const HeartbeatEvent = BaseEvent.extend({
+export const HeartbeatEvent = z.extend(BaseEvent, {
   type: z.literal('heartbeat'),
   engagedMs: Count(LIMITS.engagedMs),
   /**
@@ -65,31 +65,31 @@ export const HeartbeatEvent = BaseEvent.extend({
    * sender does not measure scrolling (the tracker's core build): reports then leave the page
    * view out of scroll depth instead of counting it as 0.
    */
-  scroll: Count(100).optional(),
+  scroll: z.optional(Count(100)),
   interactions: Count(LIMITS.interactions),
   /** Sent when the page is hidden or closed, so live counts drop at once. */
-  final: z.boolean().optional(),
+  final: z.optional(z.boolean()),
 });
 
-export const CustomEvent = BaseEvent.extend({
+export const CustomEvent = z.extend(BaseEvent, {
   type: z.literal('custom'),
   name: EventName,
-  props: Props.optional(),
+  props: z.optional(Props),
   /** A payment this event stands for (a purchase, a subscription). */
-  revenue: Revenue.optional(),
+  revenue: z.optional(Revenue),
 });
 
-export const OutboundEvent = BaseEvent.extend({ type: z.literal('outbound'), target: Target });
-export const DownloadEvent = BaseEvent.extend({ type: z.literal('download'), target: Target });
+export const OutboundEvent = z.extend(BaseEvent, { type: z.literal('outbound'), target: Target });
+export const DownloadEvent = z.extend(BaseEvent, { type: z.literal('download'), target: Target });
 
 /** Core Web Vitals, as the browser reported them (ms, CLS unitless). */
-export const VitalsEvent = BaseEvent.extend({
+export const VitalsEvent = z.extend(BaseEvent, {
   type: z.literal('vitals'),
-  lcp: Metric(MAX_VITAL_MS).optional(),
-  inp: Metric(MAX_VITAL_MS).optional(),
-  cls: Metric(MAX_CLS).optional(),
-  ttfb: Metric(MAX_VITAL_MS).optional(),
-  fcp: Metric(MAX_VITAL_MS).optional(),
+  lcp: z.optional(Metric(MAX_VITAL_MS)),
+  inp: z.optional(Metric(MAX_VITAL_MS)),
+  cls: z.optional(Metric(MAX_CLS)),
+  ttfb: z.optional(Metric(MAX_VITAL_MS)),
+  fcp: z.optional(Metric(MAX_VITAL_MS)),
 });
 
 export const Event = z.discriminatedUnion('type', [
@@ -105,9 +105,9 @@ export const Event = z.discriminatedUnion('type', [
 export const Batch = z.strictObject({
   v: z.literal(WIRE_VERSION, { error: 'expected 1 or 2 (the compact format, see BatchV2)' }),
   site: SiteId,
-  events: z.array(Event).min(1).max(MAX_EVENTS_PER_BATCH),
+  events: z.array(Event).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
   /** Set by the tracker when it sees automation (navigator.webdriver and similar). */
-  automated: z.boolean().optional(),
+  automated: z.optional(z.boolean()),
 });
 
 export type SiteId = z.infer<typeof SiteId>;

@@ -2,7 +2,7 @@
  * The batch as JSON Schema (draft 2020-12), for senders that do not use TypeScript.
  * A separate entry point so that importing the schema does not pay for the conversion.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Batch } from './events.js';
 import { BatchV2 } from './events-v2.js';
 

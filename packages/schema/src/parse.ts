@@ -3,7 +3,7 @@
  * Accepts wire format v1 and v2 and always returns the canonical v1 batch. Never throws: the
  * Worker maps `error.code` straight onto its HTTP answer.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { Batch } from './events.js';
 import { BatchV2Envelope, expandBatchV2, KINDS_V2, type BatchV2 } from './events-v2.js';
 import { COMPACT_WIRE_VERSION, MAX_BODY_BYTES } from './limits.js';

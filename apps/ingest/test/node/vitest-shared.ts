@@ -1,7 +1,6 @@
 /** What the unit and end-to-end vitest configs share: the tracker-as-text plugin and the zod alias. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -32,11 +31,3 @@ export const trackerAsText: Plugin = {
     return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
   },
 };
-
-/** Same zod subset as the deployed bundle (see src/vendor/zod-slim.ts). */
-export const zodAlias = [
-  {
-    find: /^zod$/,
-    replacement: fileURLToPath(new URL('../../src/vendor/zod-slim.ts', import.meta.url)),
-  },
-];
