@@ -60,7 +60,10 @@ describe('the SQL generated from it', () => {
     const columns = DIMENSIONS.filter((d) => 'column' in d);
     expect(lines).toHaveLength(4 + columns.length);
     expect(lines[2]).toBe(`    'entry_page' || s.entry_path,`);
-    expect(lines[1 + columns.length]).toBe(`    'utm_campaign' || s.utm_campaign`);
+    const last = columns.at(-1)!;
+    // The separator goes on every line but the last.
+    expect(lines[1 + columns.length]).toBe(`    '${last.name}' || s.${last.column}`);
+    expect(lines[columns.length]).toMatch(/,$/);
     expect(lines.at(-2)).toBe('    -- end for');
   });
 

@@ -70,6 +70,7 @@ describe('apply_retention', () => {
     );
     expect(Object.fromEntries(rows.map((r) => [r.table_name, r.keep]))).toEqual({
       applied_batches: '30 days',
+      event_log: '400 days',
       events: '90 days',
       session_events: '400 days',
       session_pages: '400 days',
