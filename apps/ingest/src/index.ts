@@ -9,6 +9,7 @@ import { applyRetention } from './lib/retention.js';
 import { events } from './routes/events.js';
 import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/tracker-script.js';
 import { live } from './routes/live.js';
+import { watch } from './routes/watch.js';
 import { health } from './routes/health.js';
 
 export { SiteLive } from './durable-objects/site-live.js';
@@ -20,6 +21,7 @@ app.route('/s.js', trackerScript);
 app.route('/s.core.js', trackerCoreScript);
 app.route('/s.vitals.js', trackerVitalsScript);
 app.route('/v1/sites', live);
+app.route('/v1/sites', watch);
 app.route('/v1/health', health);
 app.notFound(() => {
   throw new IngestError(404, 'not_found', 'no such route');

@@ -6,14 +6,20 @@
  * request that opens a window owns it: it sends the batch from its own `waitUntil`, so no
  * promise or I/O is shared between request contexts; later requests only append to a plain
  * array. Costs up to WINDOW_MS of latency on the live layer, none on the beacon's answer.
+ * The object writes the Analytics Engine points (it alone knows their measures), at most one per
+ * event, so a call's events stay within Analytics Engine's points per invocation.
  */
-import { liveShard, toDataPoint, type EnrichedEvent } from '@sightline/schema';
+import { AE_LIMITS, liveShard, type EnrichedEvent } from '@sightline/schema';
 import { liveShardCount, siteLive } from './site-live-stub.js';
 
 /** Short against the 100 ms event-to-screen budget. */
 const WINDOW_MS = 10;
-/** Events per call: one call stays far below RPC and storage limits. */
-const MAX_EVENTS = 500;
+/**
+ * Events per call: the object writes up to one data point per event in that one invocation, and
+ * Analytics Engine takes at most 250 per invocation (developers.cloudflare.com/analytics/
+ * analytics-engine/limits); far below RPC and storage limits too.
+ */
+const MAX_EVENTS = AE_LIMITS.pointsPerInvocation;
 
 interface Pending {
   /** `<site>#<shard>`: the window's key. */
@@ -23,6 +29,7 @@ interface Pending {
   shards: number;
   timezone: string;
   storeRaw: boolean;
+  publicLive: boolean;
   events: EnrichedEvent[];
 }
 
@@ -37,11 +44,14 @@ const open = new Map<string, Pending>();
  * const sending = enqueue(env, site, enriched);
  * if (sending) c.executionCtx.waitUntil(sending);
  */
-export function enqueue(
-  env: Env,
-  site: { id: string; timezone: string; storeRaw: boolean },
-  events: EnrichedEvent[],
-): Promise<void> | null {
+export interface WindowSite {
+  id: string;
+  timezone: string;
+  storeRaw: boolean;
+  publicLive: boolean;
+}
+
+export function enqueue(env: Env, site: WindowSite, events: EnrichedEvent[]): Promise<void> | null {
   const shards = liveShardCount(env, site.id);
   if (shards === 1) return add(env, site, 0, 1, events);
   const byShard = new Map<number, EnrichedEvent[]>();
@@ -62,14 +72,19 @@ export function enqueue(
 
 function add(
   env: Env,
-  site: { id: string; timezone: string; storeRaw: boolean },
+  site: WindowSite,
   shard: number,
   shards: number,
   events: EnrichedEvent[],
 ): Promise<void> | null {
   const key = `${site.id}#${shard}`;
   const current = open.get(key);
-  if (current && current.shards === shards && current.events.length + events.length <= MAX_EVENTS) {
+  if (
+    current &&
+    current.shards === shards &&
+    current.publicLive === site.publicLive &&
+    current.events.length + events.length <= MAX_EVENTS
+  ) {
     for (const e of events) current.events.push(e);
     return null;
   }
@@ -80,6 +95,7 @@ function add(
     shards,
     timezone: site.timezone,
     storeRaw: site.storeRaw,
+    publicLive: site.publicLive,
     events: [...events],
   };
   open.set(key, pending);
@@ -89,14 +105,14 @@ function add(
 async function send(env: Env, pending: Pending): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
   if (open.get(pending.key) === pending) open.delete(pending.key);
-  const { site, shard, shards, timezone, storeRaw, events } = pending;
-  const accepted = new Set(
-    await siteLive(env, site, shard).ingest({ site, shard, shards, timezone, storeRaw, events }),
-  );
-  // Analytics Engine: one point per accepted (non-duplicate) event; never awaited, and absent
-  // locally unless bound.
-  const ae = env.EVENTS_AE as AnalyticsEngineDataset | undefined;
-  // `delete`, not `has`: a repeated event (a retried beacon) may sit twice in one window, and
-  // the object accepts its id once, so it gets one point.
-  for (const e of pending.events) if (accepted.delete(e.id)) ae?.writeDataPoint(toDataPoint(e));
+  const { site, shard, shards, timezone, storeRaw, publicLive, events } = pending;
+  await siteLive(env, site, shard).ingest({
+    site,
+    shard,
+    shards,
+    timezone,
+    storeRaw,
+    publicLive,
+    events,
+  });
 }

@@ -20,6 +20,7 @@ export type IngestErrorCode =
   | 'not_found'
   | 'not_public'
   | 'unauthorized'
+  | 'forbidden'
   | 'internal';
 
 /** An `HTTPException` that carries its machine-readable code and the schema's issues. */

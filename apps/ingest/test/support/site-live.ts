@@ -1,4 +1,5 @@
 /** Reaching a site's SiteLive object from a test, the way the Worker addresses it. */
+import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { LiveMessage } from '@sightline/schema';
 import type { SiteLiveStats } from '../../src/durable-objects/site-live.js';
@@ -9,11 +10,27 @@ export const live = (site: string, shard = 0) => siteLive(env, site, shard);
 
 export const stats = (site: string, shard = 0): Promise<SiteLiveStats> => live(site, shard).stats();
 
+/** A dashboard-like token (unsigned: the recorder reads its claims as RLS would). */
+export function dashboardToken(sites: string[], expiresInS = 3_600): string {
+  const part = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const exp = Math.floor(Date.now() / 1000) + expiresInS;
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ role: 'authenticated', site_ids: sites, exp })}.signature`;
+}
+
+/** POST /v1/sites/:id/watch as a dashboard with a token for the site (or `token`). */
+export function watchSite(site: string, token = dashboardToken([site])): Promise<Response> {
+  return SELF.fetch(`https://ingest.test/v1/sites/${site}/watch`, {
+    method: 'POST',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+}
+
 /** Waits until the object has seen `n` accepted events (the Worker hands them over in waitUntil). */
 export function acceptedAtLeast(
   site: string,
   n: number,
-  field: Exclude<keyof SiteLiveStats, 'deadLetter'> = 'accepted',
+  field: Exclude<keyof SiteLiveStats, 'deadLetter' | 'watched'> = 'accepted',
 ): Promise<SiteLiveStats> {
   return eventually(async () => {
     const s = await stats(site);
