@@ -209,7 +209,12 @@ try {
       ['exec', 'vite', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
       {
         cwd: join(root, 'apps/dashboard'),
-        env: { VITE_SUPABASE_URL: stack.url, VITE_SUPABASE_ANON_KEY: stack.anonKey },
+        env: {
+          VITE_SUPABASE_URL: stack.url,
+          VITE_SUPABASE_ANON_KEY: stack.anonKey,
+          // The live view asks the Worker to push while it is open.
+          ...(ingestUrl ? { VITE_INGEST_URL: ingestUrl } : {}),
+        },
         ready: /Local:|ready in/,
       },
     );

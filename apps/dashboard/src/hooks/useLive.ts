@@ -1,6 +1,8 @@
 /**
  * The live layer for one site: the initial state from `live_visitors`, then the SiteLive Durable
  * Object's broadcasts on `site:<id>` (pushed, not polled), plus `visitors` row changes for detail.
+ * The Worker pushes only while a dashboard watches the site, so the view keeps a watch on it
+ * (lib/watch.ts) and applies the full snapshot each watch call answers.
  * realtime-js rejoins by itself after a drop; we only surface its state.
  */
 import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
@@ -16,6 +18,7 @@ import {
   type LiveState,
 } from '../lib/live-state.js';
 import type { LiveVisitorRow } from '../lib/api.js';
+import { keepWatching } from '../lib/watch.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -52,6 +55,7 @@ export function useLive(
   anonKey: string,
   token: string,
   site: string,
+  ingestUrl = '',
 ): LiveConnection {
   const [state, dispatch] = useReducer(reducer, emptyLiveState);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
@@ -98,14 +102,22 @@ export function useLive(
       if (!client.isConnected()) setConnection((c) => (c === 'connecting' ? c : 'reconnecting'));
     }, 1000);
 
+    // Without an ingest URL nobody asks the Worker to push: the first snapshot only.
+    const stopWatching = ingestUrl
+      ? keepWatching(ingestUrl, token, site, (messages) => {
+          for (const payload of messages) dispatch({ type: 'message', payload });
+        })
+      : () => {};
+
     return () => {
       cancelled = true;
+      stopWatching();
       clearInterval(poll);
       void client.removeChannel(live);
       void client.removeChannel(detail);
       void client.disconnect();
     };
-  }, [api, realtimeUrl, anonKey, token, site]);
+  }, [api, realtimeUrl, anonKey, token, site, ingestUrl]);
 
   // A sequence gap means a delta was missed: re-read the current set once.
   useEffect(() => {

@@ -10,6 +10,11 @@ export interface DashboardConfig {
   mapboxToken: string;
   /** Optional default dashboard token (the local stack's demo token); a user token wins. */
   token: string;
+  /**
+   * The ingest Worker's origin. The live view asks it to push (POST /v1/sites/:id/watch, renewed
+   * while open): without it the live view shows the first snapshot but receives no pushes.
+   */
+  ingestUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -26,6 +31,7 @@ function pick(source: Record<string, unknown>): Partial {
     anonKey: str(source.anonKey),
     mapboxToken: str(source.mapboxToken),
     token: str(source.token),
+    ingestUrl: str(source.ingestUrl),
   };
 }
 
@@ -43,6 +49,7 @@ export function resolveConfig(env: Partial, runtime: Partial): DashboardConfig {
     anonKey,
     mapboxToken: env.mapboxToken ?? runtime.mapboxToken ?? '',
     token: runtime.token ?? '',
+    ingestUrl: (env.ingestUrl ?? runtime.ingestUrl ?? '').replace(/\/+$/, ''),
   };
 }
 
@@ -63,6 +70,7 @@ export async function loadConfig(): Promise<DashboardConfig> {
     supabaseUrl: import.meta.env.VITE_SUPABASE_URL,
     anonKey: import.meta.env.VITE_SUPABASE_ANON_KEY,
     mapboxToken: import.meta.env.VITE_MAPBOX_TOKEN,
+    ingestUrl: import.meta.env.VITE_INGEST_URL,
   });
   // Always asked: besides the URL and key, the runtime file may carry the local demo token.
   const runtime = await fetchRuntimeConfig();

@@ -35,7 +35,7 @@ function useMinuteTick(): number {
 export function DashboardPage({ api, config, token, sites, onSignOut }: Props) {
   const [view, setView] = useViewState();
   const site = sites.find((s) => s.id === view.site) ?? sites[0]!;
-  const live = useLive(api, config.supabaseUrl, config.anonKey, token, site.id);
+  const live = useLive(api, config.supabaseUrl, config.anonKey, token, site.id, config.ingestUrl);
   const tick = useMinuteTick();
   const range = useMemo(
     () =>

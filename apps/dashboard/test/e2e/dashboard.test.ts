@@ -4,6 +4,8 @@
  * computed from the generated sessions; a pushed broadcast must reach the screen within 1 s.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { LiveMessage } from '@sightline/schema';
 import type { Browser, Page } from 'playwright-core';
@@ -379,6 +381,56 @@ describe('live', () => {
       );
     }
     await page.context().close();
+  });
+
+  it('asks the ingest Worker to push while the live view is open, and shows the snapshot it answers', async () => {
+    // A recorder on 127.0.0.1 plays the Worker's POST /v1/sites/:id/watch (same CORS and answer
+    // shape; the route itself is tested under Miniflare in apps/ingest). renewMs is short so
+    // the renewal shows within the test.
+    const calls: { url: string; authorization: string | undefined }[] = [];
+    const worker = createServer((req, res) => {
+      res.setHeader('access-control-allow-origin', '*');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+        res.setHeader('access-control-allow-headers', 'authorization, content-type');
+        res.writeHead(204).end();
+        return;
+      }
+      calls.push({ url: req.url!, authorization: req.headers.authorization });
+      const snapshot = message(777, { seq: 1, full: true });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ site: SITE, watchMs: 75_000, renewMs: 1_000, messages: [snapshot] }),
+      );
+    });
+    await new Promise<void>((resolve) => worker.listen(0, '127.0.0.1', resolve));
+    const ingestUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+    const watched = await serveDist(dist, {
+      supabaseUrl: seeded.stack.url,
+      anonKey: seeded.stack.anonKey,
+      ingestUrl,
+    });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${watched.url}/?site=${SITE}&range=realtime#token=${seeded.token}`);
+      await expect.poll(() => page.getByTestId('visitors-now').textContent()).toBe('777');
+      await expect.poll(() => calls.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      expect(calls[0]).toEqual({
+        url: `/v1/sites/${SITE}/watch`,
+        authorization: `Bearer ${seeded.token}`,
+      });
+      // Leaving the page ends the watch: no renewal after the context closes.
+      await context.close();
+      const after = calls.length;
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(calls.length).toBeLessThanOrEqual(after + 1);
+    } finally {
+      await watched.close();
+      worker.closeAllConnections();
+      await new Promise((resolve) => worker.close(resolve));
+    }
   });
 });
 

@@ -34,7 +34,21 @@ describe('config', () => {
       { supabaseUrl: 'http://a/' },
       { supabaseUrl: 'http://b', anonKey: 'k', token: 't' },
     );
-    expect(c).toEqual({ supabaseUrl: 'http://a', anonKey: 'k', mapboxToken: '', token: 't' });
+    expect(c).toEqual({
+      supabaseUrl: 'http://a',
+      anonKey: 'k',
+      mapboxToken: '',
+      token: 't',
+      ingestUrl: '',
+    });
+  });
+
+  it('takes the ingest Worker URL (for the live view’s watch) from either source', () => {
+    const base = { supabaseUrl: 'http://a', anonKey: 'k' };
+    expect(resolveConfig(base, { ingestUrl: 'http://w/' }).ingestUrl).toBe('http://w');
+    expect(
+      resolveConfig({ ...base, ingestUrl: 'http://v' }, { ingestUrl: 'http://w' }),
+    ).toMatchObject({ ingestUrl: 'http://v' });
   });
 
   it('explains what is missing', () => {
