@@ -59,18 +59,18 @@ describe('ingest → local Analytics Engine', () => {
 
     const rows = await eventually(async () => {
       const found = await sql<Record<string, string | number>>(
-        `SELECT index1, ${blob('format')} AS format, ${blob('type')} AS type, ${blob('path')} AS path,
+        `SELECT index1, ${blob('format')} AS tag, ${blob('type')} AS type, ${blob('path')} AS path,
            ${blob('visitor')} AS visitor, ${blob('entry_page')} AS entry,
            ${double('format_version')} AS version, ${double('pageviews')} AS pageviews,
            ${double('visits')} AS visits, ${double('bounces')} AS bounces,
            ${double('engaged_ms')} AS engaged, _sample_interval
          FROM sightline_events WHERE index1 = '${site}' ORDER BY type DESC`,
-      ).catch(() => []);
+      );
       return found.length >= 2 && found;
     });
     const common = {
       index1: site,
-      format: AE_FORMAT_TAG,
+      tag: AE_FORMAT_TAG,
       path: '/pricing',
       visitor: visit.visitor,
       entry: '/pricing',

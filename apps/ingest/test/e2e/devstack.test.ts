@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { batch, eventually, heartbeat, newVisit, pageview, post } from '../support/helpers.js';
-import { createSite, drain, fault, rows } from '../support/e2e-db.js';
+import { createSite, drain, fault, rows, watch } from '../support/e2e-db.js';
 import { acceptedAtLeast, live, stats } from '../support/site-live.js';
 
 describe('ingest → devstack', () => {
@@ -91,6 +91,7 @@ describe('ingest → devstack', () => {
 
   it('keeps ingesting while Realtime is down', async () => {
     const site = await createSite();
+    expect((await watch(site)).status).toBe(200);
     await fault({ realtime: 'down' });
     try {
       for (let i = 0; i < 3; i++)
@@ -104,8 +105,18 @@ describe('ingest → devstack', () => {
     }
   });
 
-  it('pushes live messages through the real Realtime broadcast endpoint', async () => {
+  it('sends no Realtime message for a site nobody watches, then pushes through the real broadcast endpoint once a dashboard watches', async () => {
     const site = await createSite();
+    await post(batch(site, [pageview(newVisit())]));
+    await acceptedAtLeast(site, 1);
+    await drain(site);
+    expect((await stats(site)).pushes).toBe(0);
+
+    // A real dashboard token, checked by the real PostgREST: the answer is a full snapshot.
+    const res = await watch(site);
+    expect(res.status).toBe(200);
+    const body = await res.json<{ messages: { full: boolean; visitorsNow: number }[] }>();
+    expect(body.messages).toMatchObject([{ full: true, visitorsNow: 1 }]);
     const before = (await stats(site)).pushes;
     await post(batch(site, [pageview(newVisit())]));
     const s = await eventually(async () => {
@@ -115,7 +126,7 @@ describe('ingest → devstack', () => {
     expect(s.pushFailures).toBe(0);
     await eventually(async () => {
       const snapshot = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site}`, 'json');
-      return snapshot?.visitorsNow === 1;
+      return snapshot?.visitorsNow === 2;
     });
   });
 });

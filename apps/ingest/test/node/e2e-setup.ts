@@ -19,6 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('stackUrl', stack.url);
   project.provide('proxyUrl', proxy.url);
   project.provide('serviceRoleKey', stack.serviceRoleKey);
+  project.provide('jwtSecret', stack.jwtSecret);
   const engine = stack.analyticsEngine;
   if (!engine.available) throw new Error(`the local Analytics Engine is needed: ${engine.reason}`);
   // Read by the devstack's Miniflare plugin behind EVENTS_AE (wrangler.jsonc) when the pool

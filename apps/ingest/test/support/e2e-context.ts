@@ -8,6 +8,8 @@ declare module 'vitest' {
     /** The fault proxy in front of it (what the Worker talks to). */
     proxyUrl: string;
     serviceRoleKey: string;
+    /** The devstack's legacy JWT secret (HS256): signs dashboard tokens as `sightline token` does. */
+    jwtSecret: string;
     /** The devstack's local Analytics Engine: Cloudflare's SQL API endpoint and its token. */
     analyticsEngineSqlUrl: string;
     analyticsEngineApiToken: string;

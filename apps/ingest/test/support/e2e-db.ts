@@ -1,4 +1,5 @@
 /** The devstack's database as the end-to-end tests read it (service role, through PostgREST). */
+import { SELF } from 'cloudflare:test';
 import { PostgrestClient } from '@sightline/postgrest';
 import { expect, inject } from 'vitest';
 import './e2e-context.js';
@@ -49,4 +50,34 @@ export async function drain(site: string): Promise<void> {
     const s = await stats(site);
     return s.outboxBatches === 0 && s.pendingEvents === 0;
   }, 15_000);
+}
+
+const base64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+/** A dashboard token for `sites`, signed as `pnpm sightline token` signs it (HS256, site_ids). */
+export async function dashboardToken(sites: string[]): Promise<string> {
+  const part = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+  const exp = Math.floor(Date.now() / 1000) + 3_600;
+  const input = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ role: 'authenticated', site_ids: sites, exp })}`;
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(inject('jwtSecret')),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input));
+  return `${input}.${base64url(new Uint8Array(signature))}`;
+}
+
+/** POST /v1/sites/:id/watch through the Worker with a real token, checked by the real PostgREST. */
+export async function watch(site: string): Promise<Response> {
+  return SELF.fetch(`https://ingest.test/v1/sites/${site}/watch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await dashboardToken([site])}` },
+  });
 }
