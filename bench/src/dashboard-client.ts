@@ -9,7 +9,7 @@ import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js
 import { signDashboardToken } from '@sightline/database/token';
 import WebSocket from 'ws';
 import type { Devstack } from '@sightline/devstack';
-import { waitFor } from './wait.js';
+import { pollUntil } from '@sightline/test-utils';
 
 export interface DashboardClient {
   client: RealtimeClient;
@@ -63,11 +63,10 @@ export async function connectDashboard(
         })
     : undefined;
   const joined = REALTIME_SUBSCRIBE_STATES.SUBSCRIBED as string;
-  await waitFor(
-    () => status.live === joined && (!options.changes || status.detail === joined),
-    30_000,
-    'Realtime channels joined',
-  );
+  await pollUntil(() => status.live === joined && (!options.changes || status.detail === joined), {
+    timeoutMs: 30_000,
+    what: 'Realtime channels joined',
+  });
   return {
     client,
     onLive: (cb) => liveCbs.push(cb),

@@ -8,7 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { sleep, waitFor } from './wait.js';
+import { pollUntil } from '@sightline/test-utils';
+import { sleep } from './wait.js';
 
 export interface PostgresControl {
   stop(): Promise<void>;
@@ -54,7 +55,7 @@ export async function postgresControl(dataDir: string, dbUrl: string): Promise<P
     async stop() {
       // SIGINT: Postgres' fast shutdown (disconnects clients, removes postmaster.pid).
       process.kill(current, 'SIGINT');
-      await waitFor(() => !alive(current), 30_000, 'Postgres stopped');
+      await pollUntil(() => !alive(current), { timeoutMs: 30_000, what: 'Postgres stopped' });
     },
     async start() {
       child = spawn(argv[0]!, argv.slice(1), {
@@ -63,16 +64,17 @@ export async function postgresControl(dataDir: string, dbUrl: string): Promise<P
         env: { ...process.env, LC_ALL: 'C' },
         stdio: 'ignore',
       });
-      await waitFor(canConnect, 30_000, 'Postgres accepting connections');
+      await pollUntil(canConnect, { timeoutMs: 30_000, what: 'Postgres accepting connections' });
       current = child.pid!;
       await sleep(200);
     },
     async dispose() {
       if (child?.pid && alive(child.pid)) {
         child.kill('SIGINT');
-        await waitFor(() => !alive(child!.pid!), 20_000, 'Postgres stopped').catch(() =>
-          child?.kill('SIGKILL'),
-        );
+        await pollUntil(() => !alive(child!.pid!), {
+          timeoutMs: 20_000,
+          what: 'Postgres stopped',
+        }).catch(() => child?.kill('SIGKILL'));
       }
     },
   };

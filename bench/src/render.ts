@@ -149,6 +149,8 @@ export async function renderBenchmarks(): Promise<string> {
     '',
     'Absolute numbers on a shared 2-core machine are noisy: read the ratios against baselines measured in the same run. Each area lists when and where its figures were measured.',
     '',
+    'Every percentile (p50, p95, p99) is nearest-rank: the sample of rank ⌈p/100 · n⌉, a measured value, never an interpolation (`percentile` of @sightline/test-utils, used by every benchmark). A median of runs is the middle run (the mean of the two middle ones for an even count).',
+    '',
   ];
   const system = results.filter((r) => isSystem(r.data));
   const targeted = system.flatMap(({ data }) =>

@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batch, beaconHeaders, heartbeat, newVisit, pageview } from '../src/beacons.js';
 import { startCountingProxy, type CountingProxy } from '../src/counting-proxy.js';
-import { waitFor } from '../src/wait.js';
+import { pollUntil } from '@sightline/test-utils';
 import { connectDb, createSite, send, siteStats, startWorker } from './support/env.js';
 
 describe('SiteLive restarted mid-flush', () => {
@@ -73,7 +73,10 @@ describe('SiteLive restarted mid-flush', () => {
           sent.push(e.id);
           await post([e]);
         }
-        await waitFor(async () => (await landed(site)).ids.length === 5, 20_000, 'first flush');
+        await pollUntil(async () => (await landed(site)).ids.length === 5, {
+          timeoutMs: 20_000,
+          what: 'first flush',
+        });
 
         // Then a batch whose flush is held at the proxy.
         proxy.setMode('rest', 'hold');
@@ -82,7 +85,7 @@ describe('SiteLive restarted mid-flush', () => {
           sent.push(...events.map((e) => e.id));
           await post(events);
         }
-        await waitFor(() => proxy.held() > 0, 20_000, 'a held ingest_batch');
+        await pollUntil(() => proxy.held() > 0, { timeoutMs: 20_000, what: 'a held ingest_batch' });
         const before = await siteStats(worker, site);
         expect(before.accepted).toBe(15);
 
@@ -92,25 +95,32 @@ describe('SiteLive restarted mid-flush', () => {
         proxy.setMode('rest', 'up');
         worker = await startWorker({ supabaseUrl: proxy.url, persistDir });
 
-        // The restarted object retries its stored batch by itself (its alarm survives), and a
-        // later beacon flushes together with it either way.
-        let recoveredAlone = true;
-        try {
-          await waitFor(async () => (await landed(site)).ids.length === 15, 15_000, 'recovery');
-        } catch {
-          recoveredAlone = false;
-        }
+        // The restarted object retries its stored batch by itself: its alarm survives.
+        await pollUntil(async () => (await landed(site)).ids.length === 15, {
+          timeoutMs: 15_000,
+          what: 'recovery',
+        });
         const late = pageview(newVisit());
         sent.push(late.id);
         await post([late]);
-        await waitFor(async () => (await landed(site)).ids.length === 16, 20_000, 'all events');
-        await new Promise((r) => setTimeout(r, 1_500)); // a doubled batch would land by now
+        await pollUntil(async () => (await landed(site)).ids.length === 16, {
+          timeoutMs: 20_000,
+          what: 'all events',
+        });
+        // Flushes leave the object in order: once a later event has landed, no earlier batch
+        // (a retried copy of the held one included) is still on its way.
+        const sentinel = pageview(newVisit());
+        sent.push(sentinel.id);
+        await post([sentinel]);
+        await pollUntil(async () => (await landed(site)).ids.length === 17, {
+          timeoutMs: 20_000,
+          what: 'the sentinel',
+        });
 
         const result = await landed(site);
-        console.info(`${how}: recovered without a new beacon: ${recoveredAlone}`);
         expect(result.ids).toEqual([...sent].sort());
-        // Additive rollups: each of the 11 page views counted once.
-        expect(result.rollupPageviews).toBe(11);
+        // Additive rollups: each of the 12 page views counted once.
+        expect(result.rollupPageviews).toBe(12);
         expect(result.sessionEngagedMs).toBe(5 * 15_000);
         const after = await siteStats(worker, site);
         expect(after.outboxBatches + after.pendingEvents).toBe(0);

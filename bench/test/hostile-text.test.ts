@@ -8,6 +8,7 @@
  * dead-lettered with a reason), the outbox drains, and a page view sent afterwards lands.
  */
 import { Agent } from 'node:http';
+import { mulberry32 } from '@sightline/test-utils';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batch, beaconHeaders, newVisit, pageview, uid } from '../src/beacons.js';
@@ -15,18 +16,6 @@ import type { WorkerHandle } from '../src/ingest-worker.js';
 import { connectDb, createSite, pool, send, siteStats, startWorker } from './support/env.js';
 
 const COUNT = 2_000;
-
-/** mulberry32: deterministic, so a failure replays by its index. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UNITS = [
   ...['\u0000', '\u0001', '\u001f', '\u007f', '\u0085', '\u009f', '\t', '\n'],
@@ -53,7 +42,7 @@ describe('schema-valid beacons with hostile text', () => {
   });
 
   it(`stores every accepted event of ${COUNT.toLocaleString('en-US')} and never blocks the site`, async () => {
-    const random = rng(17);
+    const random = mulberry32(17); // seeded: a failure replays by its index
     const text = (max: number): string => {
       const length = random() < 0.1 ? max : Math.floor(random() * 24);
       let s = '';

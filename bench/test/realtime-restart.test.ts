@@ -10,7 +10,8 @@ import { batch, beaconHeaders, newVisit, pageview, heartbeat, type Visit } from 
 import { connectDashboard, type DashboardClient } from '../src/dashboard-client.js';
 import { startIngestMiniflare, type WorkerHandle } from '../src/ingest-worker.js';
 import { startDbStack, type DbStack } from '../src/stack.js';
-import { sleep, waitFor } from '../src/wait.js';
+import { pollUntil } from '@sightline/test-utils';
+import { sleep } from '../src/wait.js';
 import { inject } from 'vitest';
 import { createSite, rowCounts, send } from './support/env.js';
 
@@ -52,7 +53,7 @@ describe('Realtime restarted under steady ingest', () => {
       sent += events.length;
     };
     // Steady traffic: a new visitor every 100 ms and heartbeats from earlier ones, for 12 s,
-    // with Realtime restarted after 4 s.
+    // with Realtime restarted a third of the way in, once the dashboard is receiving it.
     const traffic = (async () => {
       for (let i = 0; i < 120; i++) {
         const v = newVisit();
@@ -61,7 +62,10 @@ describe('Realtime restarted under steady ingest', () => {
         await sleep(100);
       }
     })();
-    await sleep(4_000);
+    await pollUntil(() => visits.length >= 40 && messages.length > 0, {
+      timeoutMs: 30_000,
+      what: 'a third of the traffic sent and live messages on the dashboard',
+    });
     const beforeRestart = messages.length;
     await stack.devstack.restartRealtime();
     await traffic;
@@ -69,11 +73,10 @@ describe('Realtime restarted under steady ingest', () => {
     expect(beforeRestart).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 202)).toBe(true);
     // Every event in Postgres, once.
-    await waitFor(
-      async () => (await rowCounts(stack.db, site)).events === sent,
-      20_000,
-      'all events in Postgres',
-    );
+    await pollUntil(async () => (await rowCounts(stack.db, site)).events === sent, {
+      timeoutMs: 20_000,
+      what: 'all events in Postgres',
+    });
     const { rows } = await stack.db.query<{ n: string; distinct: string }>(
       'select count(*) as n, count(distinct id) as distinct from public.events where site_id = $1',
       [site],
@@ -83,10 +86,9 @@ describe('Realtime restarted under steady ingest', () => {
     expect((await rowCounts(stack.db, site)).visitors).toBe(visits.length);
 
     // The client rejoined by itself and receives the live count of all 120 visitors.
-    const converged = await waitFor(
+    const converged = await pollUntil(
       () => messages.slice(beforeRestart).find((m) => m.visitorsNow === visits.length),
-      20_000,
-      'a live message with every visitor after the restart',
+      { timeoutMs: 20_000, what: 'a live message with every visitor after the restart' },
     );
     expect(converged.visitorsNow).toBe(120);
     expect(dashboard.client.isConnected()).toBe(true);

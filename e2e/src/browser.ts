@@ -19,6 +19,11 @@ export async function launchBrowser(): Promise<{
     userAgent: DESKTOP_UA,
     viewport: { width: 1280, height: 800 },
   });
+  // Hang guards, not speed checks: on a 2-core machine that runs other suites beside this one,
+  // a first page load (the Worker compiling its first request) can take longer than
+  // Playwright's 30 s default.
+  context.setDefaultNavigationTimeout(90_000);
+  context.setDefaultTimeout(60_000);
   // playwright gives every launch a fresh temporary profile and removes it on close.
   return { browser, context, close: () => browser.close() };
 }

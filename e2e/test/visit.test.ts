@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBatch, type Batch } from '@sightline/schema';
+import { pollUntil } from '@sightline/test-utils';
 import { launchBrowser } from '../src/browser.js';
 import { fromRoot } from '../src/paths.js';
 import { startStack, type Stack } from '../src/stack.js';
@@ -24,20 +25,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('a visit, end to end', () => {
   it('lands in Postgres exactly and shows on the dashboard with a live marker', async () => {
@@ -72,9 +59,10 @@ describe('a visit, end to end', () => {
 
     // Ground truth from what the browser actually sent.
     const sent = () => beacons.flatMap((b) => b.events);
-    await waitFor<boolean>('the outbound event', () =>
-      sent().some((e) => e.type === 'outbound') ? true : undefined,
-    );
+    await pollUntil(() => sent().some((e) => e.type === 'outbound'), {
+      timeoutMs: 20_000,
+      what: 'the outbound event',
+    });
     const pageviews = sent().filter((e) => e.type === 'pageview');
     expect(pageviews.map((e) => e.url.split('?')[0])).toEqual([
       '/',
@@ -86,16 +74,19 @@ describe('a visit, end to end', () => {
     expect(new Set(sent().map((e) => e.session)).size).toBe(1);
 
     // Postgres (through ingest_batch) holds exactly that visit.
-    const session = await waitFor('the session row', async () => {
-      const { rows } = await stack.db.query<{
-        pageviews: number;
-        entry_path: string;
-        utm_source: string;
-      }>('select pageviews, entry_path, utm_source from public.sessions where site_id = $1', [
-        stack.site,
-      ]);
-      return rows.length === 1 && rows[0]!.pageviews === pageviews.length ? rows[0] : undefined;
-    });
+    const session = await pollUntil(
+      async () => {
+        const { rows } = await stack.db.query<{
+          pageviews: number;
+          entry_path: string;
+          utm_source: string;
+        }>('select pageviews, entry_path, utm_source from public.sessions where site_id = $1', [
+          stack.site,
+        ]);
+        return rows.length === 1 && rows[0]!.pageviews === pageviews.length ? rows[0] : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the session row' },
+    );
     expect(session.entry_path.split('?')[0]).toBe('/');
     expect(session.utm_source).toBe('e2e');
 

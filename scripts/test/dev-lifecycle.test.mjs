@@ -33,15 +33,24 @@ async function startDev() {
   const run = { child, output: '', exited: once(child, 'exit'), processes: undefined };
   runs.push(run);
   await new Promise((resolve, reject) => {
+    // A bound, so a start that hangs fails with what it printed rather than the test's timeout.
+    const timer = setTimeout(
+      () => reject(new Error(`pnpm dev was not ready within 4 minutes:\n${run.output}`)),
+      240_000,
+    );
     const onData = (chunk) => {
       run.output += chunk;
-      if (run.output.includes('Press Ctrl-C')) resolve();
+      if (run.output.includes('Press Ctrl-C')) {
+        clearTimeout(timer);
+        resolve();
+      }
     };
     child.stdout.setEncoding('utf8').on('data', onData);
     child.stderr.setEncoding('utf8').on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`pnpm dev exited (${code}) before it was ready:\n${run.output}`)),
-    );
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`pnpm dev exited (${code}) before it was ready:\n${run.output}`));
+    });
   });
   run.processes = descendants(child.pid);
   return run;

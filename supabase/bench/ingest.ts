@@ -35,6 +35,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deployDatabase, startDevstack } from '@sightline/devstack';
 import { toIngestWire, type IngestBatch } from '@sightline/schema';
+import { percentile } from '@sightline/test-utils';
 import pg from 'pg';
 import { generateTraffic, toBatches } from '../test/support/traffic.js';
 import { generate } from './generate.js';
@@ -61,14 +62,10 @@ interface Series {
   cpu: number[];
 }
 
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, index)]! * 10) / 10;
-}
-
 function summary(samples: number[]): { p50_ms: number; p95_ms: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50_ms: percentile(sorted, 50), p95_ms: percentile(sorted, 95) };
+  const at = (p: number) => Math.round(percentile(sorted, p) * 10) / 10;
+  return { p50_ms: at(50), p95_ms: at(95) };
 }
 
 /**

@@ -18,6 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevstack } from '@sightline/devstack';
+import { callRpc, percentile } from '@sightline/test-utils';
 import pg from 'pg';
 import { signDashboardToken } from '../src/token.js';
 import { generateTraffic, toBatches } from '../test/support/traffic.js';
@@ -38,11 +39,6 @@ const RUNS = 40;
 const KEEP_DIR = process.env.SIGHTLINE_BENCH_DATA_DIR;
 const log = (line: string) => process.stdout.write(line + '\n');
 
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, index)]! * 10) / 10;
-}
-
 async function time(
   runs: number,
   call: (i: number) => Promise<void>,
@@ -55,7 +51,8 @@ async function time(
     samples.push(performance.now() - started);
   }
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+  const at = (p: number) => Math.round(percentile(samples, p) * 10) / 10;
+  return { p50: at(50), p95: at(95) };
 }
 
 const GENERATED_TABLES = [
@@ -271,18 +268,8 @@ async function main(): Promise<void> {
   const db = new pg.Client({ connectionString: stack.dbUrl });
   await db.connect();
   try {
-    const post = async (fn: string, body: object, bearer: string): Promise<void> => {
-      const response = await fetch(`${stack.url}/rest/v1/rpc/${fn}`, {
-        method: 'POST',
-        headers: {
-          apikey: stack.anonKey,
-          Authorization: `Bearer ${bearer}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${fn}: ${response.status} ${text}`);
+    const post = async (fn: string, body: object, token: string): Promise<void> => {
+      await callRpc({ url: stack.url, apikey: stack.anonKey, token }, fn, body);
     };
 
     // One site per volume, in the same database (smallest first): every level is measured

@@ -9,10 +9,11 @@ import {
   type IngestBatchResult,
   type IngestWire,
 } from '@sightline/schema';
+import { mulberry32 } from '@sightline/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite, startTestStack, type TestStack } from './support/stack.js';
 import { rpc } from './support/rpc.js';
-import { generateTraffic, rng, toBatches } from './support/traffic.js';
+import { generateTraffic, toBatches } from './support/traffic.js';
 import { fingerprint } from './support/fingerprint.js';
 
 const DAY = 86_400_000;
@@ -33,7 +34,7 @@ function flushes(siteId: string): IngestBatch[] {
     visitors: 30,
     sessions: 160,
   });
-  const random = rng(3);
+  const random = mulberry32(3);
   const batches = toBatches(traffic, 40, 'wire').map((batch, i) => ({
     ...batch,
     // A phone that changed cells: some events carry another place than their session.

@@ -3,12 +3,13 @@
 // out-of-order and repeated session states.
 import type { IngestBatch, IngestBatchResult } from '@sightline/schema';
 import type { PostgrestClient } from '@supabase/postgrest-js';
+import { mulberry32 } from '@sightline/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIMENSIONS as REGISTRY } from '../src/dimensions.js';
 import { createSite, startTestStack, type TestStack } from './support/stack.js';
 import { rpc, rpcError } from './support/rpc.js';
 import { fingerprint } from './support/fingerprint.js';
-import { generateTraffic, rng, toBatches, type Traffic } from './support/traffic.js';
+import { generateTraffic, toBatches, type Traffic } from './support/traffic.js';
 import {
   truthBreakdown,
   truthOverview,
@@ -75,7 +76,7 @@ beforeAll(async () => {
   }
   // The same flushes in a random order, some twice under new batch ids (a retry the Worker
   // could not recognise), and stale session states replayed at the end.
-  const random = rng(7);
+  const random = mulberry32(7);
   const batches = toBatches(shuffled, 25).sort(() => random() - 0.5);
   for (const batch of batches) await ingest(batch);
   for (const batch of batches.slice(0, 5)) {

@@ -27,7 +27,6 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'sightlin
 let t: TestStack;
 let alpha: PostgrestClient;
 const liveVisitors: Record<string, number> = {};
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Ingests a few sessions of the last two minutes; returns how many visitors they had. */
 async function ingestRecent(siteId: string, seed: number, batchPrefix: string): Promise<number> {
@@ -189,6 +188,28 @@ describe('Realtime postgres_changes on visitors', () => {
     new: { site_id?: string };
   }
 
+  /** Joins a fresh public topic on each client, broadcasts to it from Postgres, awaits it on each. */
+  async function sentinel(subscribers: { client: RealtimeClient }[]): Promise<void> {
+    const topic = `sentinel-${Date.now()}`;
+    const joined = await Promise.all(
+      subscribers.map(({ client }) => {
+        let arrived = () => {};
+        const arrival = new Promise<void>((resolve) => (arrived = resolve));
+        const channel = client
+          .channel(topic)
+          .on('broadcast', { event: 'sentinel' }, () => arrived());
+        return new Promise<{ arrival: Promise<void> }>((resolve, reject) =>
+          channel.subscribe((status, error) => {
+            if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) resolve({ arrival });
+            else reject(new Error(`${status}: ${error?.message ?? ''}`));
+          }),
+        );
+      }),
+    );
+    await t.db.query(`select realtime.send('{}'::jsonb, 'sentinel', $1, false)`, [topic]);
+    await Promise.all(joined.map(({ arrival }) => arrival));
+  }
+
   async function subscribe(
     bearer: string,
     topic: string,
@@ -226,10 +247,10 @@ describe('Realtime postgres_changes on visitors', () => {
       await ingestRecent('beta', 12, 'second');
       await ingestRecent('open', 13, 'second');
       await ingestRecent('alpha', 11, 'second');
-      const deadline = Date.now() + 5_000;
-      while (all.changes.length === 0 && Date.now() < deadline) await sleep(50);
-      // Changes of beta, had they leaked, were committed before alpha's: give them time anyway.
-      await sleep(500);
+      // The sentinel: a broadcast from Postgres after every ingest, which Realtime handles in
+      // commit order with the row changes, on each of the three sockets (anon's and the spying
+      // one receive nothing else). When it has arrived, a leaked change would have come first.
+      await sentinel([all, spying, anon]);
       expect(all.changes.length).toBeGreaterThan(0);
       expect(new Set(all.changes.map((c) => c.new.site_id))).toEqual(new Set(['alpha']));
       expect(spying.changes).toEqual([]);

@@ -1,5 +1,6 @@
 /** A closed-loop HTTP load generator: `connections` keep-alive sockets, each sending back to back. */
 import { Agent, request } from 'node:http';
+import { percentile } from '@sightline/test-utils';
 
 export interface LoadResult {
   connections: number;
@@ -10,11 +11,6 @@ export interface LoadResult {
   requestsPerS: number;
   p50Ms: number;
   p99Ms: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 function once(

@@ -7,7 +7,8 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { liveShard, type LiveMessage } from '@sightline/schema';
 import { liveShardCount, liveSnapshotKey } from '../src/lib/site-live-stub.js';
-import { addSite, batch, eventually, newVisit, pageview, post } from './support/helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { addSite, batch, newVisit, pageview, post } from './support/helpers.js';
 import { batchesOf, live, messagesOf, stats, watchSite } from './support/site-live.js';
 
 const SHARDS = 4;
@@ -80,7 +81,7 @@ describe('a site with 4 live shards', () => {
     expect((await post(batch(site.id, events))).status).toBe(202);
 
     // Live messages carry their shard, and the shards' latest counts sum to the exact total.
-    await eventually(async () => {
+    await pollUntil(async () => {
       const latest = new Map<number, LiveMessage>();
       for (const m of await messagesOf(site.id)) {
         expect(m.shards).toBe(SHARDS);
@@ -92,7 +93,7 @@ describe('a site with 4 live shards', () => {
       return true;
     });
     // /live sums the shards' KV snapshots (one key per shard that saw visitors).
-    await eventually(async () => {
+    await pollUntil(async () => {
       const res = await SELF.fetch(`https://ingest.test/v1/sites/${site.id}/live`);
       const body = await res.json<{ visitorsNow: number }>();
       return body.visitorsNow === visits.length;
@@ -103,7 +104,7 @@ describe('a site with 4 live shards', () => {
     // Every event again, in smaller requests (retried beacons): counted once.
     for (let i = 0; i < events.length; i += 5)
       expect((await post(batch(site.id, events.slice(i, i + 5)))).status).toBe(202);
-    const perShard = await eventually(async () => {
+    const perShard = await pollUntil(async () => {
       const all = await Promise.all(Array.from({ length: SHARDS }, (_, k) => stats(site.id, k)));
       const done = all.every(
         (s, k) => s.accepted === (expected.get(k) ?? 0) && s.duplicates === (expected.get(k) ?? 0),
@@ -137,13 +138,13 @@ describe('a site with 4 live shards', () => {
           visits.map((v) => pageview(v)),
         ),
       );
-      const s = await eventually(async () => {
+      const s = await pollUntil(async () => {
         const s = await stats(site.id);
         return s.accepted === 6 ? s : null;
       });
       expect(s.visitorsNow).toBe(6);
       for (let k = 1; k < SHARDS; k++) expect((await stats(site.id, k)).calls).toBe(0);
-      const messages = await eventually(async () => {
+      const messages = await pollUntil(async () => {
         const m = await messagesOf(site.id);
         return m.some((x) => x.visitorsNow === 6) ? m : null;
       });
@@ -151,7 +152,7 @@ describe('a site with 4 live shards', () => {
         expect(m).not.toHaveProperty('shard');
         expect(m).not.toHaveProperty('shards');
       }
-      await eventually(async () => {
+      await pollUntil(async () => {
         const snap = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site.id}`, 'json');
         return snap?.visitorsNow === 6;
       });

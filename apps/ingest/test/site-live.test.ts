@@ -1,15 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import {
-  addSite,
-  batch,
-  control,
-  eventually,
-  heartbeat,
-  newVisit,
-  pageview,
-  post,
-} from './support/helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { addSite, batch, control, heartbeat, newVisit, pageview, post } from './support/helpers.js';
 import {
   acceptedAtLeast,
   batchesOf,
@@ -161,7 +153,7 @@ describe('SiteLive: live visitors and pushes', () => {
     expect((await stats(site.id)).watched).toBe(true);
 
     await post(batch(site.id, [heartbeat(a, { final: true })]));
-    const after = await eventually(async () =>
+    const after = await pollUntil(async () =>
       (await messagesOf(site.id)).find((m) => m.left.includes(a.visitor)),
     );
     expect(after.visitorsNow).toBe(1);
@@ -176,9 +168,9 @@ describe('SiteLive: live visitors and pushes', () => {
     const o = live(site.id);
     await o.watch({ site: site.id, ttlMs: 5_000 });
     await post(batch(site.id, [pageview(newVisit())]));
-    await eventually(async () => (await messagesOf(site.id)).length > 0);
+    await pollUntil(async () => (await messagesOf(site.id)).length > 0);
     // The watch lapses at its alarm; nothing is pushed after that.
-    await eventually(async () => !(await stats(site.id)).watched || null, 15_000);
+    await pollUntil(async () => !(await stats(site.id)).watched || null, { timeoutMs: 15_000 });
     const before = (await stats(site.id)).pushes;
     await post(batch(site.id, [pageview(newVisit()), pageview(newVisit())]));
     await acceptedAtLeast(site.id, 3);
@@ -211,7 +203,7 @@ describe('SiteLive: live visitors and pushes', () => {
     for (let i = 0; i < 40; i++) await post(batch(site.id, [pageview(newVisit())]));
     await acceptedAtLeast(site.id, 40);
     const elapsed = (Date.now() - started) / 1000;
-    await eventually(async () => (await messagesOf(site.id)).some((m) => m.visitorsNow === 40));
+    await pollUntil(async () => (await messagesOf(site.id)).some((m) => m.visitorsNow === 40));
     const pushes = (await messagesOf(site.id)).length;
     expect(pushes).toBeLessThanOrEqual(Math.ceil(elapsed * 20) + 2);
   });
@@ -221,7 +213,7 @@ describe('SiteLive: live visitors and pushes', () => {
     const hidden = await addSite({ public_live: false });
     await post(batch(site.id, [pageview(newVisit()), pageview(newVisit()), pageview(newVisit())]));
     await post(batch(hidden.id, [pageview(newVisit())]));
-    await eventually(async () => {
+    await pollUntil(async () => {
       const snap = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site.id}`, 'json');
       return snap?.visitorsNow === 3;
     });
@@ -246,7 +238,7 @@ describe('SiteLive: live visitors and pushes', () => {
       const res = await post(batch(site.id, [pageview(newVisit())]));
       expect(res.status).toBe(202);
       await acceptedAtLeast(site.id, 2);
-      await eventually(async () => ((await stats(site.id)).pushFailures > 0 ? true : null));
+      await pollUntil(async () => ((await stats(site.id)).pushFailures > 0 ? true : null));
       await live(site.id).flush();
       expect((await batchesOf(site.id)).flatMap((b) => b.events)).toHaveLength(2);
     } finally {

@@ -10,7 +10,8 @@ import { runLoad } from '../load.js';
 import { postgresControl } from '../postgres-process.js';
 import { round } from '../stats.js';
 import { startDbStack } from '../stack.js';
-import { sleep, waitFor } from '../wait.js';
+import { pollUntil } from '@sightline/test-utils';
+import { sleep } from '../wait.js';
 import { UNLIMITED } from './ingest.js';
 
 export async function benchPostgresOutage(downSeconds: number, log: (s: string) => void) {
@@ -76,11 +77,10 @@ export async function benchPostgresOutage(downSeconds: number, log: (s: string) 
     await stack.db.connect();
     let drained = true;
     try {
-      await waitFor(
-        async () => (await count()) >= accepted.size,
-        180_000,
-        'every accepted event in Postgres',
-      );
+      await pollUntil(async () => (await count()) >= accepted.size, {
+        timeoutMs: 180_000,
+        what: 'every accepted event in Postgres',
+      });
     } catch {
       drained = false;
     }

@@ -10,6 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevstack } from '@sightline/devstack';
+import { callRpc } from '@sightline/test-utils';
 import pg from 'pg';
 import { generate } from '../../../supabase/bench/generate.js';
 import { dashboardToken } from '../dashboard-client.js';
@@ -49,19 +50,8 @@ export async function benchQueries(volumes: number[], runs: number, log: (s: str
       );
 
       const token = await dashboardToken(devstack, site);
-      const call = async (fn: string, body: object) => {
-        const res = await fetch(`${devstack.url}/rest/v1/rpc/${fn}`, {
-          method: 'POST',
-          headers: {
-            apikey: devstack.anonKey,
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify(body),
-        });
-        const text = await res.text();
-        if (!res.ok) throw new Error(`${fn}: ${res.status} ${text.slice(0, 200)}`);
-      };
+      const target = { url: devstack.url, apikey: devstack.anonKey, token };
+      const call = (fn: string, body: object) => callRpc(target, fn, body);
       // As apps/dashboard/src/lib/date-range.ts: whole local days ending with today ("Today",
       // "30 days"), and "24 h" as whole hours ending with the current one.
       const { rows } = await db.query<{ tomorrow: Date; today: Date; d30: Date }>(

@@ -6,7 +6,7 @@
 import { startBenchWorker } from '../bench-workers.js';
 import { median, round } from '../stats.js';
 import { countRows, type DbStack } from '../stack.js';
-import { waitFor } from '../wait.js';
+import { pollUntil } from '@sightline/test-utils';
 
 interface Stats {
   accepted: number;
@@ -68,13 +68,12 @@ export async function benchShard(
       levels.push({ eventsPerCall: batch, eventsPerSecond: median(rates), runs: rates });
     }
     // Everything accepted reaches Postgres (the flush keeps up or catches up).
-    const final = await waitFor(
+    const final = await pollUntil(
       async () => {
         const s = await stats();
         return s.pendingEvents === 0 && s.outboxBatches === 0 ? s : null;
       },
-      120_000,
-      'the shard drained to Postgres',
+      { timeoutMs: 120_000, what: 'the shard drained to Postgres' },
     );
     const rows = await countRows(stack.db, 'events', site);
     return { site, eventsPerRun: options.events, levels, final, rowsInPostgres: rows };

@@ -3,6 +3,7 @@
  * and counted as a bot — never a 5xx and never a write. Deterministic (seeded) so a failure can
  * be replayed by its index.
  */
+import { mulberry32 } from '@sightline/test-utils';
 import { CHROME_UA } from '../../src/beacons.js';
 
 export interface Hostile {
@@ -11,18 +12,6 @@ export interface Hostile {
   headers: Record<string, string>;
   /** Bot traffic is accepted with 202 and counted as bots (nothing written). */
   bot?: boolean;
-}
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const UNICODE_EDGES = [
@@ -64,7 +53,7 @@ const BOT_UAS = [
 ];
 
 export function hostilePayloads(site: string, count: number, seed = 10): Hostile[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
   const n = (max: number) => Math.floor(r() * max);
   const okHeaders = (): Record<string, string> => ({

@@ -8,9 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { TextEncoder } from 'node:util';
 import { RealtimeClient } from '@supabase/realtime-js';
-import { SignJWT } from 'jose';
+import { percentile } from '@sightline/test-utils';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { startDevstack } from '../dist/index.js';
@@ -27,11 +26,6 @@ create policy "by claim" on public.live_events for select to authenticated
 alter publication supabase_realtime add table public.live_events;
 `;
 
-function percentile(sorted, p) {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)];
-}
-
 const round = (value) => Math.round(value * 100) / 100;
 
 async function timedStart(options) {
@@ -41,10 +35,12 @@ async function timedStart(options) {
 }
 
 async function measureLatency(stack) {
-  const token = await new SignJWT({ role: 'authenticated', site_ids: [1] })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(stack.jwtSecret));
+  // HS256 with the legacy secret, as the published figures were measured (and as dashboard
+  // tokens from `sightline token` are signed).
+  const token = await stack.signToken(
+    { role: 'authenticated', site_ids: [1] },
+    { algorithm: 'HS256' },
+  );
   const client = new RealtimeClient(`${stack.url}/realtime/v1`, {
     params: { apikey: stack.anonKey },
     transport: WebSocket,

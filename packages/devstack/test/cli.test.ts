@@ -138,9 +138,7 @@ it(
     await exited;
     expect([postgresPid, postgrestPid].every(isAlive)).toBe(true);
     // The engine process notices its devstack is gone (the IPC channel closes) and exits itself.
-    for (let waited = 0; isAlive(enginePid) && waited < 10_000; waited += 50)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(isAlive(enginePid)).toBe(false);
+    await expect.poll(() => isAlive(enginePid), { timeout: 10_000 }).toBe(false);
 
     const { startDevstack } = await import('../src/index.js');
     const stack = await startDevstack({ dataDir });

@@ -4,17 +4,31 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { startDevstack, type Devstack, type DevstackOptions } from '../src/index.js';
 
-/** A user token signed with the stack's secret, as Supabase Auth would issue it. */
-export async function signToken(
+/**
+ * A user token as the stack's Auth issues it (role and audience `authenticated`, the stack's
+ * issuer), signed by the stack itself: ES256 with its signing key unless `options` says HS256.
+ */
+export function userToken(
   stack: Devstack,
   claims: Record<string, unknown>,
-  expiresIn = '1h',
+  options?: Parameters<Devstack['signToken']>[1],
+): Promise<string> {
+  return stack.signToken(
+    { role: 'authenticated', aud: 'authenticated', iss: stack.authUrl, ...claims },
+    options,
+  );
+}
+
+/** A user token signed with a secret the stack does NOT know: a forgery to be refused. */
+export async function forgedToken(
+  secret: string,
+  claims: Record<string, unknown>,
 ): Promise<string> {
   return new SignJWT({ role: 'authenticated', ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(stack.jwtSecret));
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
 }
 
 export interface TestStack {

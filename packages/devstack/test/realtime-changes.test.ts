@@ -1,8 +1,8 @@
 import type { RealtimeClient, RealtimePostgresChangesPayload } from '@supabase/realtime-js';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SITES_MIGRATION, signToken, startTestStack, type TestStack } from './helpers.js';
-import { Inbox, realtimeClient, sleep, subscribed, type Vsn } from './realtime-helpers.js';
+import { SITES_MIGRATION, startTestStack, userToken, type TestStack } from './helpers.js';
+import { Inbox, realtimeClient, sentinel, subscribed, type Vsn } from './realtime-helpers.js';
 
 type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
 
@@ -52,7 +52,7 @@ async function watch(
 
 describe.each(['2.0.0', '1.0.0'] as const)('postgres_changes under vsn %s', (vsn) => {
   it('delivers INSERT, UPDATE and DELETE with typed columns and a filter', async () => {
-    const c = await client(vsn, await signToken(t.stack, { site_ids: [1, 2] }));
+    const c = await client(vsn, await userToken(t.stack, { site_ids: [1, 2] }));
     const inbox = await watch(c, `visits-${vsn}`, {
       event: '*',
       table: 'visits',
@@ -94,8 +94,8 @@ describe.each(['2.0.0', '1.0.0'] as const)('postgres_changes under vsn %s', (vsn
 
 describe('RLS', () => {
   it('gives each subscriber only the rows its own JWT may read', async () => {
-    const siteOne = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
-    const siteTwo = await client('1.0.0', await signToken(t.stack, { site_ids: [2] }));
+    const siteOne = await client('2.0.0', await userToken(t.stack, { site_ids: [1] }));
+    const siteTwo = await client('1.0.0', await userToken(t.stack, { site_ids: [2] }));
     const anon = await client('2.0.0');
     const service = await client('2.0.0');
     await service.setAuth(t.stack.serviceRoleKey);
@@ -108,15 +108,17 @@ describe('RLS', () => {
     await two.next((change) => (change.new as { path: string }).path === '/rls-b');
     await one.next((change) => (change.new as { path: string }).path === '/rls-a');
     await all.next((change) => (change.new as { path: string }).path === '/rls-b');
-    await sleep(200);
+    // Then a sentinel on the three sockets that must not see a row: anon's included, which
+    // receives nothing at all otherwise.
+    await sentinel(db, siteOne, siteTwo, anon);
     expect(one.items.map((change) => (change.new as { path: string }).path)).toEqual(['/rls-a']);
     expect(two.items.map((change) => (change.new as { path: string }).path)).toEqual(['/rls-b']);
     expect(nobody.items).toEqual([]);
   });
 
   it('authorises a burst from one transaction per subscriber and keeps commit order', async () => {
-    const siteOne = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
-    const siteTwo = await client('1.0.0', await signToken(t.stack, { site_ids: [2] }));
+    const siteOne = await client('2.0.0', await userToken(t.stack, { site_ids: [1] }));
+    const siteTwo = await client('1.0.0', await userToken(t.stack, { site_ids: [2] }));
     const one = await watch(siteOne, 'burst-1', { event: 'INSERT', table: 'visits' });
     const two = await watch(siteTwo, 'burst-2', { event: 'INSERT', table: 'visits' });
     await db.query(
@@ -145,7 +147,7 @@ describe('RLS', () => {
       set session_replication_role = origin;
       analyze public.members;`);
     try {
-      const c = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
+      const c = await client('2.0.0', await userToken(t.stack, { site_ids: [1] }));
       const inbox = await watch(c, 'large', { event: 'UPDATE', table: 'members' });
       // The table's last rows: a scan per change would compare each with every row.
       await db.query(
@@ -161,10 +163,12 @@ describe('RLS', () => {
   });
 
   it('re-authorises with a refreshed access_token, and closes the channel on an invalid one', async () => {
-    const c = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
+    const c = await client('2.0.0', await userToken(t.stack, { site_ids: [1] }));
     const inbox = await watch(c, 'refresh', { event: 'INSERT', table: 'visits' });
-    await c.setAuth(await signToken(t.stack, { site_ids: [2] }));
-    await sleep(100);
+    await c.setAuth(await userToken(t.stack, { site_ids: [2] }));
+    // The server handles a socket's frames in order: the reply to a join sent after the new
+    // token shows the token is in force before the rows are written.
+    await subscribed(c.channel('refresh-after-token'));
     await db.query(
       `insert into public.visits (site_id, path) values (1, '/before'), (2, '/after')`,
     );
@@ -203,7 +207,7 @@ describe('change feed', () => {
       `insert into public.visits (site_id, path) values (1, '/in-1'), (2, '/in-2'), (2, '/in-3')`,
     );
     await neq.next((change) => (change.new as { path: string }).path === '/in-3');
-    await sleep(100);
+    await sentinel(db, c); // every channel of c has had each row by now
     const paths = (inbox: Inbox<Change>): string[] =>
       inbox.items.map((change) => (change.new as { path: string }).path);
     expect(paths(inIn)).toEqual(['/in-1', '/in-3']);
@@ -213,7 +217,7 @@ describe('change feed', () => {
   });
 
   it('delivers a 20 KB row whole although pg_notify stops at 8,000 bytes', async () => {
-    const c = await client('2.0.0', await signToken(t.stack, { site_ids: [1] }));
+    const c = await client('2.0.0', await userToken(t.stack, { site_ids: [1] }));
     const inbox = await watch(c, 'big', { event: 'INSERT', table: 'visits' });
     const body = 'x'.repeat(20_000) + 'end';
     await db.query(`insert into public.visits (site_id, path, body) values (1, '/big', $1)`, [
@@ -366,7 +370,7 @@ describe('statement-level capture', () => {
       await inbox.next(() => inbox.items.length === 4);
       await db.query(`delete from public.tallies where id in (3, 4)`);
       await inbox.next(() => inbox.items.length === 6);
-      await sleep(200);
+      await sentinel(db, c); // a seventh change would have come before it
       const seen = inbox.items.map((change) => {
         const row = (change.eventType === 'DELETE' ? change.old : change.new) as {
           id: number;

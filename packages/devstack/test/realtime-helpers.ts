@@ -1,4 +1,5 @@
 import { RealtimeClient, type RealtimeChannel } from '@supabase/realtime-js';
+import type pg from 'pg';
 import WebSocket from 'ws';
 import type { Devstack } from '../src/index.js';
 
@@ -63,5 +64,28 @@ export class Inbox<T> {
   }
 }
 
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
+let sentinels = 0;
+
+/**
+ * Waits for a sentinel on each client's socket: every client joins a fresh public topic, then
+ * Postgres broadcasts to it (`realtime.send`), which Realtime handles in commit order with the
+ * row changes, and each socket sends in order. Once it has arrived everywhere, every change
+ * committed before the call has been delivered to, or withheld from, these sockets: a change
+ * that must not reach one of their channels would have arrived first.
+ */
+export async function sentinel(db: pg.Client, ...clients: RealtimeClient[]): Promise<void> {
+  const topic = `sentinel-${++sentinels}`;
+  const joined = await Promise.all(
+    clients.map(async (client) => {
+      const inbox = new Inbox<unknown>();
+      const channel = client.channel(topic).on('broadcast', { event: 'sentinel' }, inbox.push);
+      await subscribed(channel);
+      return { client, channel, inbox };
+    }),
+  );
+  await db.query(`select realtime.send('{}'::jsonb, 'sentinel', $1, false)`, [topic]);
+  for (const { client, channel, inbox } of joined) {
+    await inbox.next();
+    await client.removeChannel(channel);
+  }
+}

@@ -2,8 +2,8 @@ import type { RealtimeClient } from '@supabase/realtime-js';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { signToken, startTestStack, type TestStack } from './helpers.js';
-import { Inbox, realtimeClient, sleep, subscribed, type Vsn } from './realtime-helpers.js';
+import { startTestStack, userToken, type TestStack } from './helpers.js';
+import { Inbox, realtimeClient, subscribed, type Vsn } from './realtime-helpers.js';
 
 type Broadcast = { type: string; event: string; payload: unknown };
 
@@ -65,7 +65,10 @@ describe('broadcast', () => {
     expect((await quiet.inbox.next((message) => message.event === 'back')).payload).toEqual({
       n: 2,
     });
-    await sleep(100);
+    // The sentinel: a broadcast the server handles after `back` (which had reached quiet), on
+    // the same topic; when `other` has it, its own `back` would have come first.
+    await sender.channel.send({ type: 'broadcast', event: 'sentinel', payload: {} });
+    await other.inbox.next((message) => message.event === 'sentinel');
     expect(other.inbox.items.filter((message) => message.event === 'back')).toEqual([]);
   });
 
@@ -146,7 +149,7 @@ describe('private channels', () => {
   }
 
   it('are authorised by RLS on realtime.messages, as on hosted Realtime', async () => {
-    const token = await signToken(t.stack, { site_ids: [1] });
+    const token = await userToken(t.stack, { site_ids: [1] });
     await joinPrivate(token, 'site:1');
     await expect(joinPrivate(token, 'site:2')).rejects.toThrow(/CHANNEL_ERROR.*Unauthorized/);
     await expect(joinPrivate(t.stack.anonKey, 'site:1')).rejects.toThrow(/CHANNEL_ERROR/);
@@ -189,8 +192,9 @@ describe('private channels', () => {
     expect((await send(false, t.stack.serviceRoleKey)).status).toBe(202);
     expect((await send(true, t.stack.anonKey)).status).toBe(202);
     expect((await send(true, t.stack.serviceRoleKey)).status).toBe(202);
+    // The last send is the sentinel: each send was delivered before it was answered, so the
+    // first two, had they reached this socket, would have arrived before it.
     await inbox.next((message) => message.event === 'private');
-    await sleep(100);
     expect(inbox.items.map((message) => message.event)).toEqual(['private']);
   });
 });
@@ -243,7 +247,7 @@ describe('bad input', () => {
 
   it('refuses the upgrade with 401 for a missing or unknown apikey', async () => {
     await expect(raw('vsn=2.0.0')).rejects.toThrow(/401/);
-    await expect(raw(`apikey=${await signToken(t.stack, {})}&vsn=2.0.0`)).rejects.toThrow(/401/);
+    await expect(raw(`apikey=${await userToken(t.stack, {})}&vsn=2.0.0`)).rejects.toThrow(/401/);
   });
 
   it('answers heartbeats, unknown events, unjoined topics and bad tokens with replies', async () => {
@@ -287,7 +291,7 @@ describe('bad input', () => {
     expect(joinReply[4].status).toBe('error');
     expect(joinReply[4].response.reason).toMatch(/^InvalidJWTToken: /);
 
-    const expired = await signToken(t.stack, {}, '-1m');
+    const expired = await userToken(t.stack, {}, { exp: Math.floor(Date.now() / 1000) - 60 });
     ws.send(
       JSON.stringify(['4', '4', 'realtime:x', 'phx_join', { config: {}, access_token: expired }]),
     );
@@ -319,13 +323,13 @@ describe('bad input', () => {
     ws.on('message', (data) =>
       frames.push(JSON.parse((data as Buffer).toString('utf8')) as unknown[]),
     );
-    const token = await signToken(t.stack, {}, '2s');
+    const token = await userToken(t.stack, {}, { expiresIn: 2 });
     ws.send(
       JSON.stringify(['1', '1', 'realtime:short', 'phx_join', { config: {}, access_token: token }]),
     );
-    const deadline = Date.now() + 8_000;
-    while (!frames.some((frame) => frame[3] === 'phx_close') && Date.now() < deadline)
-      await sleep(50);
+    await expect
+      .poll(() => frames.some((frame) => frame[3] === 'phx_close'), { timeout: 8_000 })
+      .toBe(true);
     expect(frames.map((frame) => frame[3])).toEqual(['phx_reply', 'system', 'phx_close']);
     expect(frames[1]![4]).toMatchObject({
       status: 'error',

@@ -5,7 +5,13 @@ import { PostgrestClient } from '@supabase/postgrest-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployDatabase, startDevstack } from '../src/index.js';
-import { SITES_MIGRATION, signToken, startTestStack, type TestStack } from './helpers.js';
+import {
+  forgedToken,
+  SITES_MIGRATION,
+  startTestStack,
+  userToken,
+  type TestStack,
+} from './helpers.js';
 
 let t: TestStack;
 let db: pg.Client;
@@ -93,7 +99,7 @@ describe('startDevstack', () => {
     expect(anon.error).toBeNull();
     expect(anon.data).toEqual([]);
 
-    const token = await signToken(t.stack, { sub: 'u1', site_ids: [1] });
+    const token = await userToken(t.stack, { sub: 'u1', site_ids: [1] });
     const user = await rest(t.stack.anonKey, token).from('visits').select('path').order('path');
     expect(user.data).toEqual([{ path: '/a' }, { path: '/b' }]);
 
@@ -114,17 +120,14 @@ describe('startDevstack', () => {
     const missing = await fetch(`${t.stack.url}/rest/v1/sites`);
     expect(missing.status).toBe(401);
     expect(await missing.json()).toMatchObject({ message: 'No API key found in request' });
-    const forged = await signToken(
-      { ...t.stack, jwtSecret: 'x'.repeat(40) },
-      { role: 'service_role' },
-    );
+    const forged = await forgedToken('x'.repeat(40), { role: 'service_role' });
     const bad = await fetch(`${t.stack.url}/rest/v1/sites`, { headers: { apikey: forged } });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ message: 'Invalid API key' });
   });
 
   it('rejects a user token signed with another secret (PostgREST checks the JWT)', async () => {
-    const forged = await signToken({ ...t.stack, jwtSecret: 'y'.repeat(40) }, { site_ids: [1, 2] });
+    const forged = await forgedToken('y'.repeat(40), { site_ids: [1, 2] });
     const result = await rest(t.stack.anonKey, forged).from('visits').select('path');
     expect(result.status).toBe(401);
   });

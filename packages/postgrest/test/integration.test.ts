@@ -3,11 +3,12 @@
  * the gateway's apikey check): every filter and modifier, writes, rpc, counts, singular
  * responses and error mapping. Fixture schema: test/fixtures/migrations.
  */
+import type { Devstack } from '@sightline/devstack';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listItem, PostgrestClient, PostgrestError } from '../src/index.js';
 import { hostileString } from './helpers/arbitraries.js';
-import { signJwt, startStack } from './helpers/stack.js';
+import { startStack } from './helpers/stack.js';
 
 interface Item {
   id: number;
@@ -46,14 +47,14 @@ let stop: () => Promise<void>;
 let db: PostgrestClient<Database>;
 let url: string;
 let anonKey: string;
-let jwtSecret: string;
+let stack: Devstack;
 
 beforeAll(async () => {
   const started = await startStack();
   stop = started.stop;
   url = `${started.stack.url}/rest/v1`;
   anonKey = started.stack.anonKey;
-  jwtSecret = started.stack.jwtSecret;
+  stack = started.stack;
   db = new PostgrestClient<Database>(url, { headers: { apikey: anonKey }, timeout: 10_000 });
 });
 afterAll(async () => {
@@ -486,7 +487,10 @@ describe('errors', () => {
     const anon = await db.from('secrets').select();
     expect(anon.status).toBe(401);
     expect(anon.error?.code).toBe('42501');
-    const token = await signJwt(jwtSecret, { role: 'authenticated', sub: 'u1' });
+    const token = await stack.signToken(
+      { role: 'authenticated', sub: 'u1' },
+      { algorithm: 'HS256' },
+    );
     const user = new PostgrestClient(url, {
       headers: { apikey: anonKey, Authorization: `Bearer ${token}` },
     });

@@ -6,7 +6,7 @@
 export { LIMITS } from './limits.js';
 export { REFERRER_CLASSES, DEVICE_TYPES } from './enriched.js';
 export type { ReferrerClass, DeviceType } from './enriched.js';
-export { classifyReferrer } from './referrer-class.js';
+export { classifyReferrer, referrerSource, type ReferrerSource } from './referrer-class.js';
 
 /**
  * The report dimensions: the one place a dimension is named. The report RPCs and the Stats API

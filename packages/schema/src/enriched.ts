@@ -5,8 +5,8 @@
  */
 import type { Event } from './events.js';
 
-/** Where a visit came from. `direct` means no referrer and no campaign. */
-export const REFERRER_CLASSES = ['search', 'social', 'email', 'direct', 'other'] as const;
+/** Where a visit came from. `direct` means no referrer and no campaign; `ai` an AI assistant. */
+export const REFERRER_CLASSES = ['search', 'social', 'ai', 'email', 'direct', 'other'] as const;
 export type ReferrerClass = (typeof REFERRER_CLASSES)[number];
 
 export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet', 'other'] as const;

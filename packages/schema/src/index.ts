@@ -13,5 +13,5 @@ export * from './analytics-engine-sql.js';
 export * from './ingest-batch.js';
 export * from './live.js';
 export { DIMENSIONS, isDimension, type Dimension } from './dimensions.js';
-export { classifyReferrer } from './referrer-class.js';
+export { classifyReferrer, referrerSource, type ReferrerSource } from './referrer-class.js';
 export * from './text.js';

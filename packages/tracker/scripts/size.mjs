@@ -32,9 +32,9 @@ const uses = (file, names) =>
   `import { ${names.join(', ')} } from './${file}'; ${names.map((n) => `${n}();`).join(' ')}`;
 const ALL = ['init', 'track', 'pageview', 'notFound', 'optOut', 'optIn', 'flush'];
 
-/** Budgets (gzip bytes) and the peers they are set against. */
-const BUDGETS = { 'dist/sightline.core.js': 1600, 'dist/sightline.js': 2100 };
-const PEERS = { counterscale: 1884, umami: 2206, plausible: 2670 };
+/** Budgets (gzip bytes) and the peers they are set against: size-budgets.json. */
+const { budgets, peers: PEERS } = JSON.parse(readFileSync(here('../size-budgets.json'), 'utf8'));
+const BUDGETS = Object.fromEntries(Object.entries(budgets).map(([file, b]) => [`dist/${file}`, b]));
 
 const builds = {
   'dist/sightline.core.js': readFileSync(`${dist}sightline.core.js`, 'utf8'),

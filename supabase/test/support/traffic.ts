@@ -9,18 +9,7 @@ import type {
   IngestVisitor,
   ReferrerClass,
 } from '@sightline/schema';
-
-/** mulberry32: small, seedable, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@sightline/test-utils';
 
 const pick = <T>(random: () => number, items: readonly T[]): T =>
   items[Math.floor(random() * items.length)]!;
@@ -77,7 +66,7 @@ export function generateTraffic(options: {
   /** Heartbeats after each page view: 0 to heartbeats - 1 (default 3: 0..2). */
   heartbeats?: number;
 }): Traffic {
-  const random = rng(options.seed);
+  const random = mulberry32(options.seed);
   const prefix = options.idPrefix ?? options.siteId;
   const people = Array.from({ length: options.visitors }, (_, i) => ({
     id: `${prefix}-visitor-${String(i).padStart(4, '0')}`,

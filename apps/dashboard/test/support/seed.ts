@@ -4,6 +4,7 @@
  * from the database), which the screen must match.
  */
 import type { IngestBatch, IngestEvent, IngestSession, IngestVisitor } from '@sightline/schema';
+import { mulberry32 } from '@sightline/test-utils';
 
 const PLACES = [
   { country: 'DE', region: 'BE', city: 'Berlin', latitude: 52.52, longitude: 13.4 },
@@ -18,17 +19,6 @@ const DEVICES = [
   { device: 'mobile', browser: 'Safari', os: 'iOS' },
   { device: 'desktop', browser: 'Chrome', os: 'Windows' },
 ] as const;
-
-/** mulberry32: a tiny seeded PRNG so every run seeds the same traffic. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface GroundTruth {
   visitors: number;
@@ -48,7 +38,7 @@ export function generateTraffic(
   now: number,
   visitorCount = 24,
 ): { batch: IngestBatch; truth: GroundTruth } {
-  const rand = prng(8);
+  const rand = mulberry32(8); // seeded: every run seeds the same traffic
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const events: IngestEvent[] = [];
   const sessions: IngestSession[] = [];

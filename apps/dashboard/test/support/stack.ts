@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { PostgrestClient } from '@sightline/postgrest';
-import { SignJWT } from 'jose';
 import { generateTraffic, type GroundTruth } from './seed.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
@@ -21,7 +20,8 @@ export interface SeededStack {
   truth: GroundTruth;
   /** A dashboard token for both sites. */
   token: string;
-  mintToken: (claims: Record<string, unknown>, expiresIn: string | number) => Promise<string>;
+  /** A dashboard token with these claims, as `sightline token` signs it (legacy secret, HS256). */
+  mintToken: (claims: Record<string, unknown>, options?: { exp?: number }) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -41,19 +41,12 @@ export async function startSeededStack(): Promise<SeededStack> {
     const ingest = await admin.rpc('ingest_batch', { payload: batch });
     if (ingest.error) throw new Error(`ingest_batch: ${ingest.error.message}`);
 
-    const secret = new TextEncoder().encode(stack.jwtSecret);
-    const mintToken = (
-      claims: Record<string, unknown>,
-      expiresIn: string | number,
-    ): Promise<string> =>
-      new SignJWT({ role: 'authenticated', ...claims })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setAudience('authenticated')
-        .setSubject('e2e')
-        .setIssuedAt()
-        .setExpirationTime(expiresIn)
-        .sign(secret);
-    const token = await mintToken({ site_ids: [SITE, OTHER_SITE] }, '1h');
+    const mintToken: SeededStack['mintToken'] = (claims, options = {}) =>
+      stack.signToken(
+        { role: 'authenticated', aud: 'authenticated', sub: 'e2e', ...claims },
+        { algorithm: 'HS256', ...options },
+      );
+    const token = await mintToken({ site_ids: [SITE, OTHER_SITE] });
     return {
       stack,
       truth,

@@ -16,7 +16,8 @@ import {
 import { describe, expect, inject, it } from 'vitest';
 import '../support/e2e-context.js';
 import { createSite, db, drain } from '../support/e2e-db.js';
-import { batch, eventually, heartbeat, newVisit, pageview, post } from '../support/helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { batch, heartbeat, newVisit, pageview, post } from '../support/helpers.js';
 import { acceptedAtLeast } from '../support/site-live.js';
 
 async function sql(query: string): Promise<Record<string, unknown>[]> {
@@ -67,7 +68,7 @@ describe('reports from Analytics Engine equal the Postgres reports', () => {
     expect((await post(batch(site, events))).status).toBe(202);
     await acceptedAtLeast(site, events.length);
     await drain(site);
-    const pointsWritten = await eventually(async () => {
+    const pointsWritten = await pollUntil(async () => {
       const [row] = await sql(
         `SELECT count() AS n FROM sightline_events WHERE index1 = '${site}' FORMAT JSON`,
       );

@@ -6,7 +6,8 @@
 import { AE_BLOBS, AE_DOUBLES, AE_FORMAT_TAG, AE_SCHEMA_VERSION } from '@sightline/schema';
 import { describe, expect, inject, it } from 'vitest';
 import '../support/e2e-context.js';
-import { batch, eventually, heartbeat, newVisit, pageview, post, uid } from '../support/helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { batch, heartbeat, newVisit, pageview, post, uid } from '../support/helpers.js';
 import { acceptedAtLeast } from '../support/site-live.js';
 import { PostgrestClient } from '@sightline/postgrest';
 
@@ -57,7 +58,7 @@ describe('ingest → local Analytics Engine', () => {
     expect((await post(batch(site, [view]))).status).toBe(202);
     await acceptedAtLeast(site, 3);
 
-    const rows = await eventually(async () => {
+    const rows = await pollUntil(async () => {
       const found = await sql<Record<string, string | number>>(
         `SELECT index1, ${blob('format')} AS tag, ${blob('type')} AS type, ${blob('path')} AS path,
            ${blob('visitor')} AS visitor, ${blob('entry_page')} AS entry,

@@ -5,7 +5,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { batch, eventually, heartbeat, newVisit, pageview, post } from '../support/helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { batch, heartbeat, newVisit, pageview, post } from '../support/helpers.js';
 import { createSite, drain, fault, rows, watch } from '../support/e2e-db.js';
 import { acceptedAtLeast, live, stats } from '../support/site-live.js';
 
@@ -97,7 +98,7 @@ describe('ingest → devstack', () => {
       for (let i = 0; i < 3; i++)
         expect((await post(batch(site, [pageview(newVisit())]))).status).toBe(202);
       await acceptedAtLeast(site, 3);
-      await eventually(async () => ((await stats(site)).pushFailures > 0 ? true : null));
+      await pollUntil(async () => ((await stats(site)).pushFailures > 0 ? true : null));
       await drain(site);
       expect(await rows('events', site, 'id')).toHaveLength(3);
     } finally {
@@ -119,12 +120,12 @@ describe('ingest → devstack', () => {
     expect(body.messages).toMatchObject([{ full: true, visitorsNow: 1 }]);
     const before = (await stats(site)).pushes;
     await post(batch(site, [pageview(newVisit())]));
-    const s = await eventually(async () => {
+    const s = await pollUntil(async () => {
       const now = await stats(site);
       return now.pushes > before ? now : null;
     });
     expect(s.pushFailures).toBe(0);
-    await eventually(async () => {
+    await pollUntil(async () => {
       const snapshot = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site}`, 'json');
       return snapshot?.visitorsNow === 2;
     });

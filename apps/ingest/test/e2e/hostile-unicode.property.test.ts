@@ -11,7 +11,8 @@
 import { cleanText, isStorableText } from '@sightline/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batch, eventually, newVisit, pageview, post, uid } from '../support/helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { batch, newVisit, pageview, post, uid } from '../support/helpers.js';
 import { createSite, drain, rows } from '../support/e2e-db.js';
 import { live, stats } from '../support/site-live.js';
 
@@ -105,10 +106,13 @@ describe('hostile Unicode through the Worker into Postgres (property)', () => {
         const good = `/good-${run}`;
         const started = Date.now();
         expect((await post(batch(site, [pageview(newVisit(), { url: good })]))).status).toBe(202);
-        await eventually(async () => {
-          const pages = await rows<{ path: string }>('session_pages', site, 'path');
-          return pages.some((p) => p.path === good);
-        }, 5_000);
+        await pollUntil(
+          async () => {
+            const pages = await rows<{ path: string }>('session_pages', site, 'path');
+            return pages.some((p) => p.path === good);
+          },
+          { timeoutMs: 5_000 },
+        );
         landingMs.push(Date.now() - started);
       }),
       { numRuns: RUNS },

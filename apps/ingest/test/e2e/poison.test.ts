@@ -7,7 +7,8 @@
  * and the rest is dead-lettered with its reason.
  */
 import { describe, expect, it } from 'vitest';
-import { batch, eventually, newVisit, pageview, post } from '../support/helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { batch, newVisit, pageview, post } from '../support/helpers.js';
 import { createSite, rows } from '../support/e2e-db.js';
 import { stats } from '../support/site-live.js';
 
@@ -44,13 +45,16 @@ describe('a hostile beacon', () => {
       // No manual retry: the object's own alarm flushes, as in production.
       const good = pageview(newVisit(), { url: '/after' });
       expect((await post(batch(site, [good]))).status).toBe(202);
-      await eventually(async () => {
-        const pages = await rows<{ path: string }>('session_pages', site, 'path');
-        return pages.some((p) => p.path === '/after');
-      }, 8_000);
+      await pollUntil(
+        async () => {
+          const pages = await rows<{ path: string }>('session_pages', site, 'path');
+          return pages.some((p) => p.path === '/after');
+        },
+        { timeoutMs: 8_000 },
+      );
       if (first.status === 202) {
         // Answered 202: stored, or dead-lettered with a reason. Never lost in silence.
-        await eventually(async () => {
+        await pollUntil(async () => {
           const stored = (await rows<{ id: string }>('events', site, 'id')).length;
           const s = await stats(site);
           return stored + s.deadLetter.events === 2;

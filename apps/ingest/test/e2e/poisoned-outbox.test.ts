@@ -8,7 +8,8 @@
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import type { IngestBatch, IngestEvent, IngestSession, IngestVisitor } from '@sightline/schema';
 import { describe, expect, inject, it } from 'vitest';
-import { eventually, uid } from '../support/helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { uid } from '../support/helpers.js';
 import { createSite, rows } from '../support/e2e-db.js';
 import { live, stats } from '../support/site-live.js';
 
@@ -125,10 +126,13 @@ describe('a SiteLive outbox wedged by an earlier Worker', () => {
       () => undefined,
     );
     const started = Date.now();
-    await eventually(async () => {
-      const landed = await rows<{ path: string }>('session_pages', site, 'path');
-      return ['/one', '/two', '/later'].every((p) => landed.some((l) => l.path === p));
-    }, 10_000);
+    await pollUntil(
+      async () => {
+        const landed = await rows<{ path: string }>('session_pages', site, 'path');
+        return ['/one', '/two', '/later'].every((p) => landed.some((l) => l.path === p));
+      },
+      { timeoutMs: 10_000 },
+    );
     const recoveredMs = Date.now() - started;
     const s = await stats(site);
     expect(s.deadLetter).toMatchObject({ events: 1, entries: 1, dropped: 0 });

@@ -3,7 +3,8 @@ import { SELF } from 'cloudflare:test';
 import { PostgrestClient } from '@sightline/postgrest';
 import { expect, inject } from 'vitest';
 import './e2e-context.js';
-import { eventually, uid } from './helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { uid } from './helpers.js';
 import { live, stats } from './site-live.js';
 
 const key = inject('serviceRoleKey');
@@ -45,11 +46,14 @@ export async function rows<T>(table: string, site: string, columns = '*'): Promi
 
 /** Flushes until the object's outbox is empty (retries included). */
 export async function drain(site: string): Promise<void> {
-  await eventually(async () => {
-    await live(site).retryNow();
-    const s = await stats(site);
-    return s.outboxBatches === 0 && s.pendingEvents === 0;
-  }, 15_000);
+  await pollUntil(
+    async () => {
+      await live(site).retryNow();
+      const s = await stats(site);
+      return s.outboxBatches === 0 && s.pendingEvents === 0;
+    },
+    { timeoutMs: 15_000 },
+  );
 }
 
 const base64url = (bytes: Uint8Array): string =>

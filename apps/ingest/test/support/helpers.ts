@@ -115,17 +115,3 @@ export const batch = (site: string, events: unknown[], extra: Record<string, unk
   events,
   ...extra,
 });
-
-/** Polls until `check` returns a value (or throws after `ms`). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | null | false>,
-  ms = 8_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

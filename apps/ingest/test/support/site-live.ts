@@ -4,7 +4,8 @@ import { env } from 'cloudflare:workers';
 import type { LiveMessage } from '@sightline/schema';
 import type { SiteLiveStats } from '../../src/durable-objects/site-live.js';
 import { siteLive } from '../../src/lib/site-live-stub.js';
-import { eventually, recorderState } from './helpers.js';
+import { pollUntil } from '@sightline/test-utils';
+import { recorderState } from './helpers.js';
 
 export const live = (site: string, shard = 0) => siteLive(env, site, shard);
 
@@ -32,7 +33,7 @@ export function acceptedAtLeast(
   n: number,
   field: Exclude<keyof SiteLiveStats, 'deadLetter' | 'watched'> = 'accepted',
 ): Promise<SiteLiveStats> {
-  return eventually(async () => {
+  return pollUntil(async () => {
     const s = await stats(site);
     return s[field] >= n ? s : null;
   });
@@ -50,9 +51,12 @@ export const messagesOf = async (site: string) =>
 
 /** Retries the object's outbox (as its alarm would, without the back-off) until it is empty. */
 export function drainOutbox(site: string, timeoutMs: number): Promise<true> {
-  return eventually(async () => {
-    await live(site).retryNow();
-    const s = await stats(site);
-    return s.outboxBatches === 0 && s.pendingEvents === 0 ? true : null;
-  }, timeoutMs);
+  return pollUntil(
+    async () => {
+      await live(site).retryNow();
+      const s = await stats(site);
+      return s.outboxBatches === 0 && s.pendingEvents === 0 ? true : null;
+    },
+    { timeoutMs },
+  );
 }

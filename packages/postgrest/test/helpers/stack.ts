@@ -18,20 +18,3 @@ export async function startStack(): Promise<{ stack: Devstack; stop: () => Promi
     },
   };
 }
-
-/** An HS256 JWT for `role`, signed with WebCrypto (what PostgREST verifies against jwtSecret). */
-export async function signJwt(secret: string, claims: Record<string, unknown>): Promise<string> {
-  const b64 = (data: string | ArrayBuffer): string =>
-    Buffer.from(typeof data === 'string' ? data : new Uint8Array(data)).toString('base64url');
-  const head = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const body = b64(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims }));
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${head}.${body}`));
-  return `${head}.${body}.${b64(sig)}`;
-}

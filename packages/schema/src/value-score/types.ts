@@ -4,7 +4,7 @@
  */
 
 /** Referrer class the ingest Worker derives from the Referer header and UTM tags. */
-export type SourceClass = 'search' | 'social' | 'email' | 'direct' | 'other';
+export type SourceClass = 'search' | 'social' | 'ai' | 'email' | 'direct' | 'other';
 
 /** Device class the ingest Worker derives from the user agent. */
 export type DeviceClass = 'desktop' | 'mobile' | 'tablet' | 'other';

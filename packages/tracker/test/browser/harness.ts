@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBatch, type Batch, type Event as WireEvent } from '@sightline/schema';
 import { CHROMIUM_ARGS, chromiumPath } from '@sightline/chromium';
+import { pollUntil } from '@sightline/test-utils';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -82,17 +83,25 @@ export interface Harness {
    * entry to a URL and that page navigates there.
    */
   control: Map<string, string>;
-  /** Events of one site, in arrival order. */
+  /** Events of one site, in arrival order (without the sentinels of `settle`). */
   events(site: string): WireEvent[];
-  /** Wait until `check` returns true for the site's events (polls every 20 ms). */
+  /** Wait until `check` returns true for the site's events. */
   waitFor(
     site: string,
     check: (events: WireEvent[]) => boolean,
     timeoutMs?: number,
   ): Promise<WireEvent[]>;
+  /**
+   * Waits for a sentinel through `page`'s tracker, for a test that must show something was NOT
+   * sent: a custom event tracked and flushed now, whose sequence number says how many events
+   * this page load emitted before it. Once it and every one of those has arrived, nothing the
+   * tracker emitted before the call is still on its way. Resolves with the site's events (the
+   * sentinels left out). The tracker must be running and not opted out on `page`.
+   */
+  settle(page: Page, site: string): Promise<WireEvent[]>;
   /** Register a page (by pathname; scenarios use unique paths) whose HTML loads /s.js with these attributes, and return its URL. */
   pageUrl(path: string, options?: PageOptions): string;
-  /** Wait until a probe report matches (polls every 20 ms) and return it. */
+  /** Wait until a probe report matches and return it. */
   probe(match: Probe, timeoutMs?: number): Promise<Probe>;
   /** A fresh context and page that fails the test on console errors (CSP violations included). */
   open(
@@ -102,6 +111,15 @@ export interface Harness {
 }
 
 const pages = new Map<string, PageOptions>();
+
+/** Custom events named so are `settle`'s sentinels, left out of `events()`. */
+const SENTINEL = 'harness:sentinel:';
+let sentinels = 0;
+/** An event id's page-load part and sequence number (`<page load>-<n>`, as the v2 wire makes it). */
+const sequenceOf = (id: string): [string, number] => {
+  const at = id.lastIndexOf('-');
+  return [id.slice(0, at), Number(id.slice(at + 1))];
+};
 
 function html(options: PageOptions): string {
   const attrs = Object.entries(options.attrs ?? {})
@@ -227,8 +245,10 @@ export async function startHarness({ launch = true } = {}): Promise<Harness> {
       })
     : (undefined as unknown as Browser);
 
-  const events = (site: string) =>
+  const all = (site: string) =>
     captured.filter((c) => c.batch.site === site).flatMap((c) => c.batch.events);
+  const events = (site: string) =>
+    all(site).filter((e) => !(e.type === 'custom' && e.name.startsWith(SENTINEL)));
 
   return {
     origin,
@@ -239,32 +259,51 @@ export async function startHarness({ launch = true } = {}): Promise<Harness> {
     probes,
     control,
     events,
-    async waitFor(site, check, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const list = events(site);
-        if (check(list)) return list;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `timed out waiting for events of ${site}: ${list.length} so far, ${JSON.stringify(list.map((e) => [e.type, e.url])).slice(0, 2_000)}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    waitFor(site, check, timeoutMs = 5_000) {
+      return pollUntil(
+        () => {
+          const list = events(site);
+          return check(list) && list;
+        },
+        {
+          timeoutMs,
+          intervalMs: 20,
+          what: () => {
+            const list = events(site);
+            return `events of ${site}: ${list.length} so far, ${JSON.stringify(list.map((e) => [e.type, e.url])).slice(0, 2_000)}`;
+          },
+        },
+      );
     },
-    async probe(match, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
+    async settle(page, site) {
+      const name = `${SENTINEL}${++sentinels}`;
+      await page.evaluate((name) => {
+        window.sightline!('track', name);
+        window.sightline!('flush');
+      }, name);
+      const sentinel = await pollUntil(
+        () => all(site).find((e) => e.type === 'custom' && e.name === name),
+        { intervalMs: 20, what: `the sentinel ${name} of ${site}` },
+      );
+      const [load, emitted] = sequenceOf(sentinel.id);
+      await pollUntil(
+        () => {
+          const before = all(site)
+            .map((e) => sequenceOf(e.id))
+            .filter(([l, n]) => l === load && n < emitted);
+          return new Set(before.map(([, n]) => n)).size === emitted;
+        },
+        { intervalMs: 20, what: `the ${emitted} events ${site} sent before ${name}` },
+      );
+      return events(site);
+    },
+    probe(match, timeoutMs = 10_000) {
       const matches = (p: Probe) => Object.entries(match).every(([k, v]) => p[k] === v);
-      for (;;) {
-        const found = probes.find(matches);
-        if (found) return found;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `timed out waiting for probe ${JSON.stringify(match)}: ${JSON.stringify(probes)}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      return pollUntil(() => probes.find(matches), {
+        timeoutMs,
+        intervalMs: 20,
+        what: () => `probe ${JSON.stringify(match)} among ${JSON.stringify(probes)}`,
+      });
     },
     pageUrl(path, options = {}) {
       pages.set(new URL(path, origin).pathname, options);
@@ -324,15 +363,23 @@ export async function watchSends(page: Page): Promise<string[]> {
  */
 export async function launchBare(url: string): Promise<{ stop(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'sightline-bare-'));
+  // Its own process group: Chromium's helpers (zygote, GPU, crash handler) outlive the browser
+  // process by a moment and keep writing to the profile unless the whole group is ended.
   const child = spawn(CHROMIUM, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, url], {
     stdio: 'ignore',
+    detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     async stop() {
-      child.kill();
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        child.kill();
+      }
       await exited;
-      await rm(profile, { recursive: true, force: true });
+      // A helper still closing a file makes rmdir fail with ENOTEMPTY; rm retries those.
+      await rm(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
 }

@@ -150,9 +150,9 @@ describe('transport', () => {
       'second',
       'third',
     ]);
-    await page.waitForTimeout(200);
-    expect(new Set(h.events(site).map((e) => e.id)).size).toBe(4);
-    expect(h.events(site)).toHaveLength(4);
+    const settled = await h.settle(page, site);
+    expect(new Set(settled.map((e) => e.id)).size).toBe(4);
+    expect(settled).toHaveLength(4);
     await context.close();
   });
 

@@ -49,8 +49,11 @@ describe('prerendering', () => {
         expect(report).toMatchObject({ prerendering: 'true', purpose: 'prefetch;prerender' });
       }
       // The probe called the tracker and flushed it before reporting: anything the tracker
-      // would send while prerendered was sent by then. A second and a half more for it to
-      // arrive, which also puts the prerendering well apart from the showing below.
+      // would send while prerendered was sent by then. The pause is not what proves nothing
+      // was (the checks after the showing do: the first event of s40 is the page view counted
+      // once shown, and s40-never is still empty once a later page's view has arrived): it puts
+      // the prerendering 1.5 s before the showing, so engaged time counted from the
+      // prerendering would show in the final heartbeat (checked below).
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(h.events('s40')).toEqual([]);
       expect(h.events('s40-never')).toEqual([]);
