@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from './paths.js';
-import { waitFor } from './wait.js';
+import { pollUntil } from '@sightline/test-utils';
 
 export interface WranglerDev {
   url: string;
@@ -69,7 +69,7 @@ export async function startWranglerDev(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(
+    await pollUntil(
       async () => {
         if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${stderr}`);
         return fetch(`${url}/`).then(
@@ -77,8 +77,7 @@ export async function startWranglerDev(
           () => false,
         );
       },
-      60_000,
-      'wrangler dev answering',
+      { timeoutMs: 60_000, what: 'wrangler dev answering' },
     );
   } catch (error) {
     process.kill(-child.pid!, 'SIGTERM');

@@ -61,6 +61,8 @@ export async function startStack(): Promise<Stack> {
     const dashboard = await serveDist(fromRoot('apps/dashboard/dist'), {
       supabaseUrl: devstack.url,
       anonKey: devstack.anonKey,
+      // The live view watches the site through the Worker, which pushes only while watched.
+      ingestUrl: worker.url,
     });
     stops.push(() => dashboard.close());
 

@@ -91,7 +91,8 @@ describe('reports from Analytics Engine equal the Postgres reports', () => {
     ).find((r) => r.value !== '');
     expect(top?.value).toBeTruthy();
 
-    for (const filters of [{}, { page: '/docs' }, { referrer: top!.value }]) {
+    const cases: Record<string, string>[] = [{}, { page: '/docs' }, { referrer: top!.value }];
+    for (const filters of cases) {
       const q: AeReportQuery = { site, from, to, filters };
       const label = JSON.stringify(filters);
 
