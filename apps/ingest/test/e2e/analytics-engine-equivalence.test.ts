@@ -32,9 +32,9 @@ async function sql(query: string): Promise<Record<string, unknown>[]> {
 }
 
 async function rpc<T>(name: string, args: Record<string, unknown>): Promise<T> {
-  const { data, error } = await db.rpc(name, args);
-  expect(error).toBeNull();
-  return data as T;
+  const res = await db.rpc(name, args);
+  expect(res.error).toBeNull();
+  return res.data as T;
 }
 
 const HOUR = 3_600_000;
