@@ -5,7 +5,8 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 process.env.WRANGLER_SEND_METRICS = 'false';
 // The Worker declares these secrets as required; the test passes them as bindings (see
 // src/worker.ts), this only keeps wrangler's "missing secrets" warning out of the output.
-process.env.SUPABASE_SERVICE_ROLE_KEY ??= 'set-by-the-test';
+process.env.SUPABASE_SECRET_KEY ??= 'set-by-the-test';
+process.env.SIGHTLINE_SIGNING_KEY ??= 'set-by-the-test';
 process.env.IP_HASH_SALT ??= 'set-by-the-test';
 
 export default defineConfig({

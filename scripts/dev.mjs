@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -138,6 +139,13 @@ try {
   await shutdown(1);
 }
 
+/** The dashboard's runtime config for this run, in the data directory; returns its path. */
+async function writeDashboardConfig(config) {
+  const file = join(dataDir, 'dashboard-config.json');
+  await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}
+
 // Imported only now: a fresh clone has no build of it before the step above.
 const { startDevstack } = await import('@sightline/devstack');
 if (shuttingDown) await halt();
@@ -146,9 +154,10 @@ stackStarting = startDevstack({ dataDir: join(dataDir, 'devstack') });
 const stack = await stackStarting;
 
 try {
-  const { seedDemo, mintToken } = await import('./dev/seed.mjs');
+  const { seedDemo, seedDemoOwner, mintToken } = await import('./dev/seed.mjs');
   const site = await seedDemo(stack, root);
   const token = site ? await mintToken(stack, site) : null;
+  const owner = site ? await seedDemoOwner(stack, site) : null;
   if (!site) missing.push('database migrations and seed (supabase/)');
 
   let ingestUrl = null;
@@ -176,6 +185,8 @@ try {
         'ENVIRONMENT:development',
         '--var',
         'STORE_RAW_EVENTS:true',
+        '--var',
+        `SUPABASE_PUBLISHABLE_KEY:${stack.publishableKey}`,
       ],
       {
         cwd: join(root, 'apps/ingest'),
@@ -183,7 +194,9 @@ try {
           CLOUDFLARE_CF_FETCH_ENABLED: 'false',
           WRANGLER_SEND_METRICS: 'false',
           // wrangler dev reads declared secrets from the environment.
-          SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+          SUPABASE_SECRET_KEY: stack.secretKey,
+          // The key the Worker mints live and share passes with: one the stack trusts.
+          SIGHTLINE_SIGNING_KEY: JSON.stringify(stack.signingKey),
           IP_HASH_SALT: 'local-development-salt',
           // Where EVENTS_AE's data points go (the devstack's Miniflare plugin, wrangler.jsonc).
           ...(stack.analyticsEngine.available
@@ -210,15 +223,19 @@ try {
       {
         cwd: join(root, 'apps/dashboard'),
         env: {
-          VITE_SUPABASE_URL: stack.url,
-          VITE_SUPABASE_ANON_KEY: stack.anonKey,
-          // The live view asks the Worker to push while it is open.
-          ...(ingestUrl ? { VITE_INGEST_URL: ingestUrl } : {}),
+          // The runtime config (served as /config.json by vite.config.ts): the demo owner's
+          // sign-in, so the dashboard opens with a real session as the demo site's owner.
+          SIGHTLINE_DASHBOARD_CONFIG: await writeDashboardConfig({
+            supabaseUrl: stack.url,
+            publishableKey: stack.publishableKey,
+            ingestUrl: ingestUrl ?? '',
+            ...(owner ? { demo: owner } : {}),
+          }),
         },
         ready: /Local:|ready in/,
       },
     );
-    dashboardUrl = `http://127.0.0.1:${port}/${token ? `#token=${token}` : ''}`;
+    dashboardUrl = `http://127.0.0.1:${port}/`;
   } else missing.push('the dashboard (apps/dashboard)');
 
   let demoUrl = null;
@@ -243,7 +260,7 @@ try {
   Analytics Engine token         ${stack.analyticsEngine.apiToken}`
       : `unavailable: ${stack.analyticsEngine.reason}`
   }
-${ingestUrl ? `  ingest Worker                  ${ingestUrl}\n` : ''}${dashboardUrl ? `  dashboard (signed in)          ${dashboardUrl}\n` : ''}${demoUrl ? `  demo website                   ${demoUrl}\n` : ''}${token ? `  dashboard token (demo site)    ${token}\n` : ''}${withTraffic && demoUrl ? `  traffic simulator              ${args.rate} visits/s (--no-traffic to disable)\n` : ''}${missing.length ? `\n  not there yet: ${missing.join('; ')}\n` : ''}
+${ingestUrl ? `  ingest Worker                  ${ingestUrl}\n` : ''}${dashboardUrl ? `  dashboard (signed in)          ${dashboardUrl}\n` : ''}${demoUrl ? `  demo website                   ${demoUrl}\n` : ''}${owner ? `  demo owner (e-mail, password)  ${owner.email}  ${owner.password}\n` : ''}${token ? `  service token (demo site)      ${token}\n` : ''}${withTraffic && demoUrl ? `  traffic simulator              ${args.rate} visits/s (--no-traffic to disable)\n` : ''}${missing.length ? `\n  not there yet: ${missing.join('; ')}\n` : ''}
 Press Ctrl-C to stop everything.
 `);
   stepsDone();

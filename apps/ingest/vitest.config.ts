@@ -15,7 +15,8 @@ export default defineConfig({
       miniflare: {
         bindings: {
           SUPABASE_URL: inject('recorderUrl'),
-          SUPABASE_SERVICE_ROLE_KEY: 'test-service-role-key',
+          SUPABASE_SECRET_KEY: 'test-secret-key',
+          SIGHTLINE_SIGNING_KEY: inject('signingKey'),
           IP_HASH_SALT: 'test-salt',
           // A 5-second live window keeps the "visitor leaves" tests short.
           LIVE_WINDOW_SECONDS: '5',

@@ -15,7 +15,9 @@ export default defineConfig({
       miniflare: {
         bindings: {
           SUPABASE_URL: inject('proxyUrl'),
-          SUPABASE_SERVICE_ROLE_KEY: inject('serviceRoleKey'),
+          SUPABASE_SECRET_KEY: inject('secretKey'),
+          SUPABASE_PUBLISHABLE_KEY: inject('publishableKey'),
+          SIGHTLINE_SIGNING_KEY: inject('signingKey'),
           IP_HASH_SALT: 'e2e-salt',
           STORE_RAW_EVENTS: 'true',
         },

@@ -20,7 +20,7 @@ export interface Stack {
   dashboardUrl: string;
   demoUrl: string;
   site: string;
-  /** A dashboard token for the demo site. */
+  /** A service token for the demo site (`pnpm sightline token`), for `#token=` links. */
   token: string;
   db: pg.Client;
   stop(): Promise<void>;
@@ -48,7 +48,9 @@ export async function startStack(): Promise<Stack> {
 
     const worker = await startIngestWorker({
       supabaseUrl: devstack.url,
-      serviceRoleKey: devstack.serviceRoleKey,
+      secretKey: devstack.secretKey,
+      publishableKey: devstack.publishableKey,
+      signingKey: devstack.signingKey,
     });
     stops.push(() => worker.stop());
 
@@ -60,8 +62,7 @@ export async function startStack(): Promise<Stack> {
 
     const dashboard = await serveDist(fromRoot('apps/dashboard/dist'), {
       supabaseUrl: devstack.url,
-      anonKey: devstack.anonKey,
-      // The live view watches the site through the Worker, which pushes only while watched.
+      publishableKey: devstack.publishableKey,
       ingestUrl: worker.url,
     });
     stops.push(() => dashboard.close());

@@ -5,6 +5,7 @@ export default defineConfig({
     'src/index.ts',
     'src/live.ts',
     'src/dimensions.ts',
+    'src/conversions.ts',
     'src/json-schema.ts',
     'src/value-score/index.ts',
   ],

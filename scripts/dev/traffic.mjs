@@ -1,6 +1,8 @@
 // Traffic simulator for `pnpm dev`: realistic visits through the real tracker protocol (beacon
 // batches to POST /v1/events), from many cities, devices and referrers, with SPA navigation,
-// engagement heartbeats and conversions, so the live map moves within seconds.
+// engagement heartbeats and conversions (shoppers who walk to the checkout, add to cart and
+// buy with revenue, the demo's goals and funnel; outbound clicks, downloads, 404s, web
+// vitals), so the live map moves within seconds and its value-score colours vary.
 // Geo comes through the Worker's development-only override; everything else is what a browser sends.
 import { randomUUID } from 'node:crypto';
 import { cities } from './cities.mjs';
@@ -40,18 +42,22 @@ const devices = [
 const sources = [
   { weight: 5, referrer: '', query: '' },
   { weight: 6, referrer: 'https://www.google.com/', query: '' },
+  // A search ad click: the Worker keeps that it was one (gclid), never the id.
+  { weight: 2, referrer: 'https://www.google.com/', query: '?gclid=EAIaIQobChMI-demo' },
   { weight: 1, referrer: 'https://duckduckgo.com/', query: '' },
   { weight: 2, referrer: 'https://t.co/abc', query: '' },
   { weight: 2, referrer: 'https://www.reddit.com/r/design/', query: '' },
   {
     weight: 2,
     referrer: '',
-    query: '?utm_source=newsletter&utm_medium=email&utm_campaign=autumn-sale',
+    // The e-mail address is what newsletters often add: the Worker drops it.
+    query:
+      '?utm_source=newsletter&utm_medium=email&utm_campaign=autumn-sale&utm_term=mugs&utm_content=header&email=reader%40example.com',
   },
   {
     weight: 1,
     referrer: 'https://www.facebook.com/',
-    query: '?utm_source=facebook&utm_medium=social&utm_campaign=launch',
+    query: '?utm_source=facebook&utm_medium=social&utm_campaign=launch&fbclid=IwAR-demo',
   },
   { weight: 1, referrer: 'https://news.ycombinator.com/', query: '' },
 ];
@@ -62,8 +68,10 @@ const paths = [
   '/products/chair',
   '/products/mug',
   '/about',
+  '/blog/desk-setup',
   '/cart',
 ];
+const prices = { lamp: 49, chair: 189, mug: 18 };
 
 const pick = (items) => {
   let r = Math.random() * items.reduce((s, i) => s + (i.weight ?? 1), 0);
@@ -128,12 +136,27 @@ async function simulateVisit({ ingestUrl, site, origin }) {
     url,
     ...extra,
   });
-  const pages = 1 + Math.floor(Math.random() ** 2 * 6);
-  let url = pick(paths.map((p) => ({ p }))).p + source.query;
+  const vitals = (url) =>
+    event('vitals', url, {
+      lcp: 600 + Math.round(Math.random() * 2400),
+      inp: 40 + Math.round(Math.random() * 260),
+      cls: Math.round(Math.random() * 200) / 1000,
+      ttfb: 60 + Math.round(Math.random() * 500),
+      fcp: 300 + Math.round(Math.random() * 1500),
+    });
+  // A fifth of the visitors walk the shop to the checkout (funnel and goals), and most of those buy.
+  const buyer = Math.random() < 0.2;
+  const product = pick(['lamp', 'chair', 'mug'].map((p) => ({ p }))).p;
+  const route = buyer
+    ? ['/', '/products', `/products/${product}`, '/cart']
+    : Array.from({ length: 1 + Math.floor(Math.random() ** 2 * 6) }, () =>
+        pick(paths.map((p) => ({ p }))).p,
+      );
+  let url = route[0] + source.query;
   await send(ingestUrl, site, origin, visit, [
     event('pageview', url, source.referrer ? { referrer: source.referrer } : {}),
   ]);
-  for (let page = 0; page < pages; page++) {
+  for (let page = 0; page < route.length; page++) {
     const beats = 1 + Math.floor(Math.random() * 4);
     for (let beat = 0; beat < beats; beat++) {
       await sleep(3000 + Math.random() * 4000);
@@ -145,19 +168,45 @@ async function simulateVisit({ ingestUrl, site, origin }) {
         }),
       ]);
     }
-    if (page + 1 < pages) {
-      url = pick(paths.map((p) => ({ p }))).p;
+    if (url.startsWith('/products/') && Math.random() < (buyer ? 1 : 0.15)) {
+      await send(ingestUrl, site, origin, visit, [
+        event('custom', url, { name: 'add_to_cart', props: { product } }),
+      ]);
+    }
+    if (Math.random() < 0.06)
+      await send(ingestUrl, site, origin, visit, [
+        event('outbound', url, { target: 'https://example.org/partner' }),
+      ]);
+    if (Math.random() < 0.04)
+      await send(ingestUrl, site, origin, visit, [
+        event('download', url, { target: `${origin}/catalogue.pdf` }),
+      ]);
+    if (Math.random() < 0.5) await send(ingestUrl, site, origin, visit, [vitals(url)]);
+    if (page + 1 < route.length) {
+      url = route[page + 1];
       await send(ingestUrl, site, origin, visit, [
         event('pageview', url, { referrer: `${origin}/` }),
       ]);
     }
   }
-  if (url === '/cart' || Math.random() < 0.04) {
+  if (buyer ? Math.random() < 0.75 : url === '/cart' && Math.random() < 0.3) {
+    const order = 1000 + Math.floor(Math.random() * 9000);
     await send(ingestUrl, site, origin, visit, [
       event('custom', url, {
         name: 'purchase',
-        props: { value: 49 + Math.floor(Math.random() * 150), currency: 'EUR' },
+        props: { product, plan: Math.random() < 0.3 ? 'gift' : 'standard' },
+        revenue: { amount: prices[product], currency: Math.random() < 0.85 ? 'EUR' : 'USD' },
       }),
+    ]);
+    url = `/checkout/${order}/done`;
+    await send(ingestUrl, site, origin, visit, [
+      event('pageview', url, { referrer: `${origin}/cart` }),
+    ]);
+  } else if (Math.random() < 0.05) {
+    url = '/missing-page';
+    await send(ingestUrl, site, origin, visit, [
+      event('pageview', url, { referrer: `${origin}/` }),
+      event('custom', url, { name: '404', props: { path: url } }),
     ]);
   }
   await send(ingestUrl, site, origin, visit, [

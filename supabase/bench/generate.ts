@@ -20,13 +20,18 @@ const STEPS: [string, string][] = [
     `insert into public.sessions (site_id, session_id, visitor_id, hour, started_at, last_seen,
        entry_path, exit_path, pageviews, engaged_ms, max_scroll, interactions, referrer_host,
        referrer_class, utm_source, utm_medium, utm_campaign, country, region, city, latitude,
-       longitude, device, browser, os, returning_visitor)
+       longitude, device, browser, os, returning_visitor /*conversions*/, utm_term, utm_content,
+       click_id/**/)
      select $1, 's' || i, 'v' || floor($3::int * power(random(), 1.5))::int,
        date_trunc('hour', t, tz), t, t + make_interval(secs => 30 * pv + random() * 120),
        '/p/' || floor(200 * power(random(), 2))::int, '/p/' || floor(200 * power(random(), 2))::int,
        pv, (pv * 20000 * random())::bigint, (random() * 100)::int, (random() * 10)::int,
        r.host, r.cls, r.src, r.med, r.camp, g.country, g.region, g.city, g.lat, g.lon,
-       c.device, c.browser, c.os, random() < 0.3
+       c.device, c.browser, c.os, random() < 0.3 /*conversions*/,
+       case when x.ri = 8 then 'term' || (i % 5) else '' end,
+       case when x.ri = 8 then 'content' || (i % 3) else '' end,
+       case when x.ri in (4, 5) and i % 3 = 0 then 'gclid' when x.ri = 6 and i % 4 = 0 then 'fbclid'
+         else '' end/**/
      from generate_series(1, $2::int) i
      cross join lateral (
        select now() - make_interval(secs => random() * $4::int * 86400) as t,
@@ -51,14 +56,20 @@ const STEPS: [string, string][] = [
     'session_pages',
     // The session's country too (0007_read_paths.sql), as ingest_batch copies it from the
     // stored session; /*country*/ marks what a schema without the column leaves out.
+    // View times (n-th page view 30 s after the (n-1)-th) and scroll depth (none for a fifth:
+    // the tracker's core build) from 0010 on; /*conversions*/ marks what older schemas lack.
     `insert into public.session_pages (site_id, session_id, path, visitor_id, hour, pageviews,
-       engaged_ms /*country*/, country/**/)
+       engaged_ms /*country*/, country/**/ /*conversions*/, first_viewed_at, viewed_at,
+       max_scroll/**/)
      select s.site_id, s.session_id, v.path, s.visitor_id, s.hour, count(*),
-       sum(s.engaged_ms / s.pageviews) /*country*/, s.country/**/
+       sum(s.engaged_ms / s.pageviews) /*country*/, s.country/**/ /*conversions*/, min(v.at),
+       array_agg(v.at order by v.at),
+       case when hashtext(s.session_id) % 5 <> 0 then (10 + random() * 90)::smallint end/**/
      from public.sessions s
      cross join lateral (
        select case when n = 1 then s.entry_path when n = s.pageviews then s.exit_path
-                   else '/p/' || floor(200 * power(random(), 2))::int end as path
+                   else '/p/' || floor(200 * power(random(), 2))::int end as path,
+         s.started_at + (n - 1) * interval '30 seconds' as at
        from generate_series(1, s.pageviews) n) v
      where s.site_id = $1
      group by s.site_id, s.session_id, v.path, s.visitor_id, s.hour, s.country
@@ -71,6 +82,55 @@ const STEPS: [string, string][] = [
      from public.sessions s
      where s.site_id = $1 and random() < 0.25
      order by s.hour`,
+  ],
+  [
+    'event_log',
+    // What a session did besides pages (0010): its custom events (with properties; event_0 as
+    // a purchase with revenue), a few outbound clicks, downloads and 404s, and web vitals for
+    // 15 % of page rows (sites that turn vitals on).
+    `insert into public.event_log (site_id, session_id, event_id, visitor_id, hour, at, type,
+       name, path, props, revenue, currency, lcp, inp, cls, ttfb, fcp)
+     select x.* from (
+       select e.site_id, e.session_id, 'c' || e.session_id, e.visitor_id, e.hour,
+         s.started_at + interval '20 seconds', 'custom', e.name, s.exit_path,
+         jsonb_build_object('plan', case when random() < 0.3 then 'pro' else 'basic' end,
+                            'items', 1 + floor(random() * 4)::int),
+         case when e.name = 'event_0' then round((5 + random() * 200)::numeric, 2) end,
+         case when e.name = 'event_0' then 'EUR' end,
+         null::real, null::real, null::real, null::real, null::real
+       from public.session_events e
+       join public.sessions s on s.site_id = e.site_id and s.session_id = e.session_id
+       where e.site_id = $1
+       union all
+       select s.site_id, s.session_id, 'l' || s.session_id, s.visitor_id, s.hour,
+         s.started_at + interval '40 seconds',
+         case when h % 100 < 5 then 'outbound' when h % 100 < 7 then 'download' else 'custom' end,
+         case when h % 100 < 5 then 'https://out' || (h % 20) || '.example/'
+              when h % 100 < 7 then 'https://cdn.example/file' || (h % 10) || '.pdf' else '404' end,
+         s.exit_path,
+         case when h % 100 >= 7 then jsonb_build_object('path', '/gone/' || (h % 50)) end,
+         null, null, null, null, null, null, null
+       from public.sessions s
+       cross join lateral (select abs(hashtext(s.session_id || 'l')) as h) k
+       where s.site_id = $1 and k.h % 100 < 8
+       union all
+       select p.site_id, p.session_id, 'v' || p.session_id || p.path, p.visitor_id, p.hour,
+         p.first_viewed_at + interval '10 seconds', 'vitals', p.path, p.path, null, null, null,
+         (300 + random() * 3000)::real, case when random() < 0.7 then (20 + random() * 500)::real end,
+         (random() * 0.4)::real, (50 + random() * 800)::real, (150 + random() * 2000)::real
+       from public.session_pages p
+       where p.site_id = $1 and abs(hashtext(p.session_id || p.path)) % 20 < 3
+     ) x
+     order by 5`,
+  ],
+  [
+    'page_scroll',
+    `insert into public.page_scroll (site_id, path, hour, visits, scroll_sum)
+     select p.site_id, p.path, p.hour, count(*), sum(p.max_scroll)
+     from public.session_pages p
+     where p.site_id = $1 and p.max_scroll is not null
+     group by 1, 2, 3
+     order by 3`,
   ],
   [
     'visitors',
@@ -217,7 +277,7 @@ function dimensionSteps(dimension: string): [string, string][] {
   return hourly ? steps : steps.slice(1);
 }
 
-const VISITOR_DAYS_STEP: [string, string] = [
+const visitorDaysStep = (dims: [string, string, string][]): [string, string] => [
   'visitor_days',
   `insert into public.visitor_days (site_id, visitor_id, day, dims)
    select $1, k.visitor_id, k.day, jsonb_object_agg(k.key, k.hits)
@@ -225,7 +285,7 @@ const VISITOR_DAYS_STEP: [string, string] = [
      select x.visitor_id, x.day, x.key, count(*)::int as hits
      from (
        select s.visitor_id, (s.hour at time zone st.timezone)::date as day,
-         unnest(array[${SESSION_DIMENSIONS.map(([, expr, code]) => `'${code}' || ${expr}`).join(', ')}]) as key
+         unnest(array[${dims.map(([, expr, code]) => `'${code}' || ${expr}`).join(', ')}]) as key
        from public.sessions s join public.sites st on st.id = s.site_id
        where s.site_id = $1
        union all
@@ -245,7 +305,7 @@ const VISITOR_DAYS_STEP: [string, string] = [
 ];
 
 /** visitor_days as bench/baseline (the first version) lays it out: one row per dimension. */
-const VISITOR_DAYS_PER_DIMENSION_STEP: [string, string] = [
+const visitorDaysPerDimensionStep = (dims: [string, string, string][]): [string, string] => [
   'visitor_days',
   `insert into public.visitor_days (site_id, dimension, value, visitor_id, day, hits)
    select $1, x.dimension, x.value, x.visitor_id, x.day, count(*)
@@ -253,7 +313,7 @@ const VISITOR_DAYS_PER_DIMENSION_STEP: [string, string] = [
      select d.dimension, d.value, s.visitor_id, (s.hour at time zone st.timezone)::date as day
      from public.sessions s
      join public.sites st on st.id = s.site_id
-     cross join lateral (values ${SESSION_DIMENSIONS.map(([d, expr]) => `('${d}', ${expr})`).join(', ')}) d(dimension, value)
+     cross join lateral (values ${dims.map(([d, expr]) => `('${d}', ${expr})`).join(', ')}) d(dimension, value)
      where s.site_id = $1
      union all
      select 'page', p.path, p.visitor_id, (p.hour at time zone st.timezone)::date
@@ -272,12 +332,23 @@ const REBUILT_INDEXES = [
   'sessions_country',
   'session_pages_country',
   'session_pages_unknown_country',
+  'session_pages_path',
+  'event_log_name',
+  'event_log_vitals',
+  'event_log_unknown_hour',
 ];
 
 // Tables only inserted into by the steps (no ON CONFLICT on them): their primary keys are
 // rebuilt after the load. Names and columns are constants, never input.
-const BULK_LOADED = ['session_pages', 'rollups', 'daily_rollups', 'visitor_days'] as const;
+const BULK_LOADED = [
+  'session_pages',
+  'rollups',
+  'daily_rollups',
+  'visitor_days',
+  'event_log',
+] as const;
 const PRIMARY_KEYS: Record<(typeof BULK_LOADED)[number], string> = {
+  event_log: 'site_id, session_id, event_id',
   session_pages: 'site_id, session_id, path',
   rollups: 'site_id, dimension, hour, value',
   daily_rollups: 'site_id, dimension, day, value',
@@ -309,7 +380,13 @@ export async function generate(
   // Skip the per-row triggers (superuser only).
   await db.query('set session_replication_role = replica');
   // Bulk loads build a B-tree faster at the end (one sort) than row by row.
-  for (const table of BULK_LOADED) {
+  const { rows: eventLog } = await db.query<{ t: string | null }>(
+    `select to_regclass('public.event_log') as t`,
+  );
+  // The schema from 0010 on: the conversion tables and columns.
+  const withConversions = eventLog[0]?.t != null;
+  const bulkLoaded = BULK_LOADED.filter((t) => t !== 'event_log' || withConversions);
+  for (const table of bulkLoaded) {
     await db.query(`alter table public.${table} drop constraint ${table}_pkey`);
   }
   const { rows: indexes } = await db.query<{ name: string; definition: string }>(
@@ -324,18 +401,36 @@ export async function generate(
      where table_schema = 'public' and table_name = 'session_pages' and column_name = 'country'`,
   );
   const withCountry = columns.length > 0;
+  // Dimensions whose sessions column an older schema (bench/baseline) does not have yet.
+  const { rows: sessionColumns } = await db.query<{ name: string }>(
+    `select column_name as name from information_schema.columns
+     where table_schema = 'public' and table_name = 'sessions'`,
+  );
+  const has = new Set(sessionColumns.map((c) => c.name));
+  const missing = new Set<string>(
+    DIMENSIONS.filter((d) => 'column' in d && !has.has(d.column)).map((d) => d.name),
+  );
+  const sessionDims = SESSION_DIMENSIONS.filter(([d]) => !missing.has(d));
   const dimensions = [
     SITE_TOTAL.name,
-    ...DIMENSIONS.map((d) => d.name),
+    ...DIMENSIONS.map((d) => d.name).filter((d) => !missing.has(d)),
     // The pages within each country (the schema from 0007 on, which has session_pages.country).
     ...(withCountry && !options.baselineLayout ? ['page@country'] : []),
   ];
   const steps: [string, string][] = [
-    ...STEPS.filter(([name]) => name !== 'visitors'),
+    ...STEPS.filter(
+      ([name]) =>
+        name !== 'visitors' &&
+        (withConversions || (name !== 'event_log' && name !== 'page_scroll')),
+    ),
     ...dimensions.flatMap(dimensionSteps),
     ...(options.visitorDays === false
       ? []
-      : [options.baselineLayout ? VISITOR_DAYS_PER_DIMENSION_STEP : VISITOR_DAYS_STEP]),
+      : [
+          options.baselineLayout
+            ? visitorDaysPerDimensionStep(sessionDims)
+            : visitorDaysStep(sessionDims),
+        ]),
     ...STEPS.filter(([name]) => name === 'visitors'),
   ];
   const seconds: Record<string, number> = {};
@@ -344,7 +439,8 @@ export async function generate(
     const started = performance.now();
     const params: unknown[] =
       step === 'sessions' ? [siteId, volume.sessions, volume.visitors, volume.days] : [siteId];
-    const text = withCountry ? sql : sql.replace(/\/\*country\*\/.*?\/\*\*\//gs, '');
+    let text = withCountry ? sql : sql.replace(/\/\*country\*\/.*?\/\*\*\//gs, '');
+    if (!withConversions) text = text.replace(/\/\*conversions\*\/.*?\/\*\*\//gs, '');
     const result = await db.query(text, params);
     const table = step.split(' ')[0]!;
     seconds[table] =
@@ -358,7 +454,7 @@ export async function generate(
     // (the visitors step of a 1 M site ran for minutes).
     if (step === 'sessions') await db.query('analyze public.sessions');
   }
-  for (const table of BULK_LOADED) {
+  for (const table of bulkLoaded) {
     const started = performance.now();
     const columns =
       table === 'visitor_days' && options.baselineLayout

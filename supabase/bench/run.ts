@@ -59,6 +59,7 @@ const GENERATED_TABLES = [
   'sessions',
   'session_pages',
   'session_events',
+  'event_log',
   'rollups',
   'daily_rollups',
   'visitors',
@@ -237,6 +238,118 @@ async function casesFor(db: pg.Client, site: string): Promise<Case[]> {
       'visitors',
       'live_visitors',
       { p_site: site, p_window_seconds: 300 },
+    ],
+    ...(await conversionCases(db, site, days(r.d30), days(r.d7), last24h)),
+  ];
+}
+
+/**
+ * The conversion reports, on goals and a funnel defined for the site here: an event goal
+ * (event_0, about one session in ten, with revenue), an event goal with a property match, a
+ * page goal by pattern (/p/19*: 11 of the 200 generated paths, ~3 % of page views, as a
+ * checkout's pages might be), and a 4-step funnel (three pages and the event goal). Nothing
+ * when the schema predates them.
+ */
+async function conversionCases(
+  db: pg.Client,
+  site: string,
+  d30: object,
+  d7: object,
+  last24h: object,
+): Promise<Case[]> {
+  const { rows: schema } = await db.query<{ t: string | null }>(
+    `select to_regclass('public.goals') as t`,
+  );
+  if (schema[0]?.t == null) return [];
+  await db.query('delete from public.funnels where site_id = $1', [site]);
+  await db.query('delete from public.goals where site_id = $1', [site]);
+  const { rows: goals } = await db.query<{ id: string; name: string }>(
+    `insert into public.goals (site_id, name, event_name, page_path, prop_key, prop_value)
+     values ($1, 'Purchase', 'event_0', null, null, null),
+            ($1, 'Pro plan', 'event_1', null, 'plan', 'pro'),
+            ($1, 'Pages 19x', null, '/p/19*', null, null)
+     returning id::text, name`,
+    [site],
+  );
+  const goal = (name: string) => Number(goals.find((g) => g.name === name)!.id);
+  const { rows: funnels } = await db.query<{ id: string }>(
+    `insert into public.funnels (site_id, name, steps)
+     values ($1, 'Four steps', $2) returning id::text`,
+    [
+      site,
+      JSON.stringify([
+        { page: '/p/0' },
+        { page: '/p/1' },
+        { page: '/p/2' },
+        { goal: goal('Purchase') },
+      ]),
+    ],
+  );
+  const funnel = Number(funnels[0]!.id);
+  return [
+    ['goals, last 30 days', 'event log, pages', 'stats_goals', d30],
+    ['goals, last 7 days', 'event log, pages', 'stats_goals', d7],
+    ['goals, last 24 hours', 'event log, pages', 'stats_goals', last24h],
+    [
+      'goals, last 30 days, country filter',
+      'event log, sessions',
+      'stats_goals',
+      { ...d30, p_filters: { country: 'C1' } },
+    ],
+    [
+      'goal by country, last 30 days',
+      'event log, sessions',
+      'stats_goal_breakdown',
+      { ...d30, p_goal: goal('Purchase'), p_dimension: 'country' },
+    ],
+    [
+      'goal by page, last 30 days (10 pages asked)',
+      'event log, pages',
+      'stats_goal_breakdown',
+      {
+        ...d30,
+        p_goal: goal('Purchase'),
+        p_dimension: 'page',
+        p_values: Array.from({ length: 10 }, (_, i) => `/p/${i}`),
+      },
+    ],
+    [
+      'page goal by channel, last 30 days',
+      'pages, sessions',
+      'stats_goal_breakdown',
+      { ...d30, p_goal: goal('Pages 19x'), p_dimension: 'referrer_class' },
+    ],
+    [
+      'funnel, 4 steps, last 30 days',
+      'pages, event log',
+      'stats_funnel',
+      { ...d30, p_funnel: funnel },
+    ],
+    [
+      'funnel, 4 steps, last 7 days',
+      'pages, event log',
+      'stats_funnel',
+      { ...d7, p_funnel: funnel },
+    ],
+    [
+      'properties of an event, last 30 days',
+      'event log',
+      'stats_properties',
+      { ...d30, p_event: 'event_1' },
+    ],
+    [
+      'properties of a goal, last 30 days',
+      'event log',
+      'stats_properties',
+      { ...d30, p_goal: goal('Pro plan') },
+    ],
+    ['outbound links, last 30 days', 'event log', 'stats_links', { ...d30, p_kind: 'outbound' }],
+    ['404 pages, last 30 days', 'event log', 'stats_links', { ...d30, p_kind: '404' }],
+    [
+      'scroll and vitals of the top pages, last 30 days',
+      'pages, event log',
+      'stats_page_engagement',
+      d30,
     ],
   ];
 }

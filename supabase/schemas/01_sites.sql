@@ -15,6 +15,7 @@ create or replace trigger sites_timezone before insert or update of timezone on 
 -- `select … for key share` on the site row) on every new session, visitor, rollup and
 -- visitor-day row was a large share of ingest_batch's time, and ingest_batch only writes rows
 -- of existing sites (it joins sites). Deleting a site deletes them here instead of by cascade.
+-- (Goals, funnels and content groups, which only people write, go by foreign key.)
 create or replace function private.delete_site_rows() returns trigger
 language plpgsql as $$
 begin
@@ -26,6 +27,8 @@ begin
   delete from public.daily_rollups where site_id = old.id;
   delete from public.visitor_days where site_id = old.id;
   delete from public.events where site_id = old.id;
+  delete from public.event_log where site_id = old.id;
+  delete from public.page_scroll where site_id = old.id;
   return old;
 end
 $$;

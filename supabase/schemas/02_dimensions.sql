@@ -21,6 +21,9 @@ language sql immutable parallel safe as $$
     'utm_source',
     'utm_medium',
     'utm_campaign',
+    'utm_term',
+    'utm_content',
+    'click_id',
     'event'
     -- end for
   ]
@@ -48,6 +51,9 @@ language sql immutable parallel safe as $$
     when 'utm_source' then 'm'
     when 'utm_medium' then 'n'
     when 'utm_campaign' then 'o'
+    when 'utm_term' then 'r'
+    when 'utm_content' then 's'
+    when 'click_id' then 't'
     when 'event' then 'p'
     when 'page@' then 'q'
     -- end for
@@ -76,6 +82,9 @@ language sql immutable parallel safe as $$
     when 'm' then 'utm_source'
     when 'n' then 'utm_medium'
     when 'o' then 'utm_campaign'
+    when 'r' then 'utm_term'
+    when 's' then 'utm_content'
+    when 't' then 'click_id'
     when 'p' then 'event'
     -- end for
   end

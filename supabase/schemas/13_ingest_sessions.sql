@@ -2,6 +2,9 @@
 -- public.sessions. A stored session keeps its bucket, visitor, start and dimensions; only its
 -- counters, last_seen and exit page move.
 
+-- Its columns grew (utm_term, utm_content, click_id): `create or replace` cannot change them.
+drop function if exists private.merged_sessions(text, text, jsonb);
+
 -- Each session of the flush beside its stored row (old_row, null for a new session) and the
 -- state they merge into. Several states of one session in one flush: counters by max, the rest
 -- from the latest. Dimensions, bucket and start are fixed at the first state, the exit page
@@ -15,7 +18,8 @@ returns table (session_id text, stored boolean, old_row public.sessions, visitor
                country text, region text, city text, latitude double precision,
                longitude double precision, device text, browser text, os text,
                returning_visitor boolean, in_last_seen timestamptz, in_exit_path text,
-               in_started_at timestamptz, new_epoch boolean)
+               in_started_at timestamptz, new_epoch boolean, utm_term text, utm_content text,
+               click_id text)
 language sql stable as $$
   select i.session_id, o.session_id is not null, o, coalesce(o.visitor_id, i.visitor_id),
     coalesce(o.hour, date_trunc('hour', i.m_started_at, p_tz)),
@@ -41,7 +45,8 @@ language sql stable as $$
     case when o.session_id is null then i.longitude else o.longitude end,
     coalesce(o.device, i.device, ''), coalesce(o.browser, i.browser, ''), coalesce(o.os, i.os, ''),
     coalesce(i."returning", false), i.last_seen, coalesce(i.exit_path, ''), i.m_started_at,
-    e.epoch = 'new'
+    e.epoch = 'new', coalesce(o.utm_term, i.utm_term, ''),
+    coalesce(o.utm_content, i.utm_content, ''), coalesce(o.click_id, i.click_id, '')
   from (
     select distinct on (r.session_id) r.*,
       min(r.started_at) over k as m_started_at,
@@ -85,11 +90,12 @@ begin
       site_id, session_id, visitor_id, hour, started_at, last_seen, entry_path, exit_path,
       pageviews, engaged_ms, max_scroll, interactions, referrer_host, referrer_class,
       utm_source, utm_medium, utm_campaign, country, region, city, latitude, longitude,
-      device, browser, os, returning_visitor)
+      device, browser, os, returning_visitor, utm_term, utm_content, click_id)
     select p_site, m.session_id, m.visitor_id, m.hour, m.started_at, m.last_seen, m.entry_path,
       m.exit_path, m.pageviews, m.engaged_ms, m.max_scroll, m.interactions, m.referrer_host,
       m.referrer_class, m.utm_source, m.utm_medium, m.utm_campaign, m.country, m.region,
-      m.city, m.latitude, m.longitude, m.device, m.browser, m.os, m.returning_visitor
+      m.city, m.latitude, m.longitude, m.device, m.browser, m.os, m.returning_visitor,
+      m.utm_term, m.utm_content, m.click_id
     from merged m
     where not m.stored
     order by m.session_id

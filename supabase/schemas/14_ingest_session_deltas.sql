@@ -3,6 +3,9 @@
 -- active days; everything else only adds page views, bounces and engaged time. A stale or
 -- repeated state adds nothing.
 
+-- Its columns follow the registry's dimensions: `create or replace` cannot change them.
+drop function if exists private.session_diffs(text, public.sessions[], public.sessions[]);
+
 -- One row per touched session: its state after the merge and the differences to before.
 create or replace function private.session_diffs(p_tz text, p_new public.sessions[],
                                                  p_old public.sessions[])
@@ -24,7 +27,10 @@ returns table (visitor_id text, hour timestamptz, day date, started_at timestamp
                os text,
                utm_source text,
                utm_medium text,
-               utm_campaign text
+               utm_campaign text,
+               utm_term text,
+               utm_content text,
+               click_id text
                -- end for
                )
 language sql immutable parallel safe as $$
@@ -46,7 +52,10 @@ language sql immutable parallel safe as $$
     n.os,
     n.utm_source,
     n.utm_medium,
-    n.utm_campaign
+    n.utm_campaign,
+    n.utm_term,
+    n.utm_content,
+    n.click_id
     -- end for
   -- Element by element; an old row is all nulls for a new session.
   from unnest(p_new) with ordinality n
@@ -85,6 +94,9 @@ begin
         when grouping(g.utm_source) = 0 then 'utm_source'
         when grouping(g.utm_medium) = 0 then 'utm_medium'
         when grouping(g.utm_campaign) = 0 then 'utm_campaign'
+        when grouping(g.utm_term) = 0 then 'utm_term'
+        when grouping(g.utm_content) = 0 then 'utm_content'
+        when grouping(g.click_id) = 0 then 'click_id'
         -- end for
         else '' end as dimension,
       -- Exactly one of these is grouped (not null) in each set; none in the site total.
@@ -102,6 +114,9 @@ begin
         g.utm_source,
         g.utm_medium,
         g.utm_campaign,
+        g.utm_term,
+        g.utm_content,
+        g.click_id,
         -- end for
         '') as value,
       g.hour, g.day, sum(g.is_new)::integer as visits, sum(g.d_pageviews)::integer as pageviews,
@@ -122,6 +137,9 @@ begin
       (g.utm_source),
       (g.utm_medium),
       (g.utm_campaign),
+      (g.utm_term),
+      (g.utm_content),
+      (g.click_id),
       -- end for
       ())
     union all
@@ -163,6 +181,9 @@ begin
         'm' || g.utm_source, -- utm_source
         'n' || g.utm_medium, -- utm_medium
         'o' || g.utm_campaign, -- utm_campaign
+        'r' || g.utm_term, -- utm_term
+        's' || g.utm_content, -- utm_content
+        't' || g.click_id, -- click_id
         -- end for
         private.dimension_key('exit_page') || g.exit_path]
       else array[private.dimension_key('exit_page') || g.exit_path,

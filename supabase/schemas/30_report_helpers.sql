@@ -1,6 +1,7 @@
--- Reading RPCs for the dashboard and API. All are SECURITY INVOKER: they read through the
--- caller's RLS policies, so a dashboard token sees only the sites in its site_ids claim and
--- nothing here needs its own permission logic (one place to audit: 40_security.sql).
+-- Reading RPCs for the dashboard and API. All are SECURITY DEFINER and call
+-- private.authorize_report (03_access.sql) first: members and service tokens read their sites,
+-- a share link's pass its site minus the reports it hides, anyone a public dashboard's site.
+-- Share and public viewers read no table directly (no policy admits them): reports only.
 --
 -- Three paths, same definitions, same numbers:
 -- * daily rollups: when the range is whole local days ([local midnight, local midnight)) and
@@ -54,20 +55,11 @@ begin
 end
 $$;
 
--- The site's time zone as the caller may see it. A site RLS hides and a site that does not
--- exist get the same insufficient_privilege error (PostgREST: 403 with a token, 401 for anon).
+-- The site's time zone when the caller may read the site (03_access.sql: authorize_report,
+-- which the report RPCs call with their filters and dimension instead).
 create or replace function private.site_timezone(p_site text) returns text
-language plpgsql stable as $$
-declare
-  v_tz text;
-begin
-  select timezone into v_tz from public.sites where id = p_site;
-  if v_tz is null then
-    raise exception 'site "%" not found or not readable with this token', p_site
-      using errcode = '42501';
-  end if;
-  return v_tz;
-end
+language sql stable as $$
+  select private.authorize_report(p_site)
 $$;
 
 create or replace function private.is_local_midnight(p_at timestamptz, p_tz text) returns boolean

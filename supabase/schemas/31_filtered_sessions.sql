@@ -25,6 +25,9 @@ language sql stable as $$
       when 'utm_source' then s.utm_source
       when 'utm_medium' then s.utm_medium
       when 'utm_campaign' then s.utm_campaign
+      when 'utm_term' then s.utm_term
+      when 'utm_content' then s.utm_content
+      when 'click_id' then s.click_id
       -- end for
       else ''
     end,
@@ -63,6 +66,9 @@ language sql stable as $$
     and (not p_filters ? 'utm_source' or s.utm_source = p_filters ->> 'utm_source')
     and (not p_filters ? 'utm_medium' or s.utm_medium = p_filters ->> 'utm_medium')
     and (not p_filters ? 'utm_campaign' or s.utm_campaign = p_filters ->> 'utm_campaign')
+    and (not p_filters ? 'utm_term' or s.utm_term = p_filters ->> 'utm_term')
+    and (not p_filters ? 'utm_content' or s.utm_content = p_filters ->> 'utm_content')
+    and (not p_filters ? 'click_id' or s.click_id = p_filters ->> 'click_id')
     -- end for
     and (not p_filters ? 'event' or exists (
       select 1 from public.session_events se

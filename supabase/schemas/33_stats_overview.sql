@@ -3,7 +3,7 @@
 create or replace function public.stats_overview(p_site text, p_from timestamptz, p_to timestamptz,
                                                  p_filters jsonb default '{}')
 returns json
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan as $$
 declare
   v_tz text;
@@ -11,7 +11,7 @@ declare
 begin
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  v_tz := private.site_timezone(p_site);
+  v_tz := private.authorize_report(p_site, p_filters);
   select json_build_object(
     'visitors', c.visitors, 'visits', c.visits, 'pageviews', c.pageviews,
     'bounce_rate', coalesce(c.bounces::float8 / nullif(c.visits, 0), 0),

@@ -5,7 +5,7 @@ create or replace function public.stats_breakdown(p_site text, p_dimension text,
                                                   p_limit integer default 10)
 returns table (value text, visitors bigint, visits bigint, pageviews bigint,
                bounce_rate double precision, engaged_ms bigint)
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan
   -- A page breakdown of a month of a large site sorts ~70,000 (page, visitor) rows: in memory.
   set work_mem = '32MB'
@@ -30,7 +30,7 @@ begin
   end if;
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  v_tz := private.site_timezone(p_site);
+  v_tz := private.authorize_report(p_site, p_filters, p_dimension);
 
   -- Whole days with no other filter than the dimension's own (which keeps only its value, on
   -- every path): its daily rollups; pages of one country's sessions: the page@country rollups.

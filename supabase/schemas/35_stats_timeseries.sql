@@ -5,7 +5,7 @@ create or replace function public.stats_timeseries(p_site text, p_from timestamp
                                                    p_filters jsonb default '{}')
 returns table (bucket timestamptz, visitors bigint, visits bigint, pageviews bigint,
                engaged_ms bigint)
-language plpgsql stable security invoker set search_path = '' set jit = off
+language plpgsql stable security definer set search_path = '' set jit = off
   set plan_cache_mode = force_custom_plan
   -- count(distinct visitor) per bucket: see stats_breakdown.
   set enable_presorted_aggregate = off as $$
@@ -19,7 +19,7 @@ begin
   end if;
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
-  v_tz := private.site_timezone(p_site);
+  v_tz := private.authorize_report(p_site, p_filters);
   v_step := ('1 ' || p_resolution)::interval;
   v_rollup := private.daily_rollup_of(p_filters);
   -- One bucket per local hour/day overlapping the range, empty ones included.

@@ -1,16 +1,11 @@
--- Row level security. A dashboard token is a JWT with role `authenticated` and a claim
--- `site_ids` (JSON array of site ids): it reads those sites' rows and nothing else. `anon`
--- reads no row: a public_live site publishes only its live count (37_live_count.sql). Nobody but service_role (which
--- bypasses RLS) writes: there are no write policies, and write privileges are revoked too.
-
--- `(select private.jwt_site_ids())::text[]` in the policies is an init plan: it runs once per statement, not per row.
-create or replace function private.jwt_site_ids() returns text[]
-language sql stable as $$
-  select coalesce(array(
-    select jsonb_array_elements_text(claims -> 'site_ids')
-    from (select auth.jwt() as claims) c
-    where jsonb_typeof(claims -> 'site_ids') = 'array'), '{}')
-$$;
+-- Row level security. A member of a site (a Supabase Auth user in public.site_members) or a
+-- service token for it (`pnpm sightline token`, claim site_ids) reads its rows and nothing else:
+-- `(select private.jwt_site_ids())::text[]` (03_access.sql) in the policies is an init plan,
+-- run once per statement, not per row. `anon` reads no row: a public_live site publishes only
+-- its live count (37_live_count.sql), a public dashboard and share links read reports through
+-- the report RPCs. Nobody but service_role (which bypasses RLS) writes these tables: there are
+-- no write policies, and write privileges are revoked too; site settings are the exception
+-- (43_members_security.sql).
 
 -- Definer, so anon learns "is this site's live view public" without reading sites.
 create or replace function private.site_is_public_live(p_site text) returns boolean

@@ -13,21 +13,15 @@ begin
 end
 $$;
 
--- The live layer is a PRIVATE Realtime channel. SiteLive broadcasts each site's live messages
--- (visitors now, their pages, places and scores) on the topic `site:<id>` with private = true,
--- and Realtime delivers a private broadcast only to clients whose join these SELECT policies on
--- realtime.messages allow (Realtime Authorization; the devstack checks them the same way): a
--- dashboard token for the site, and nobody else (anon included). A client joining
--- the same topic as a public channel receives none of it. On a hosted project also turn off
--- "Allow public access" in the Realtime settings, so that only private channels can be joined.
+-- The live layer is a PRIVATE Realtime channel: SiteLive broadcasts each site's live messages
+-- on the topic `site:<id>` with private = true, and Realtime delivers them only to clients
+-- whose join the SELECT policies on realtime.messages allow (42_live_access.sql). A client
+-- joining the same topic as a public channel receives none of it. On a hosted project also turn
+-- off "Allow public access" in the Realtime settings, so that only private channels can be joined.
 
+-- Read the site_ids claim alone (any token minted with the JWT secret); 42_live_access.sql
+-- authorises from membership and short-lived passes instead.
 drop policy if exists live_topic_read_own on realtime.messages;
-create policy live_topic_read_own on realtime.messages for select to authenticated
-  using (
-    realtime.messages.extension = 'broadcast'
-    and (select realtime.topic()) like 'site:%'
-    and substr((select realtime.topic()), 6) = any ((select private.jwt_site_ids())::text[])
-  );
 
 -- Anon joined a public_live site's topic once; it carries every visitor and event of the live
 -- feed, so a public site publishes its count instead (37_live_count.sql). Gone since 0008.

@@ -16,7 +16,7 @@ declare
 begin
   for r in select * from private.retention order by table_name loop
     if r.table_name not in ('applied_batches', 'events', 'sessions', 'session_pages',
-                            'session_events', 'visitor_days', 'visitors') then
+                            'session_events', 'visitor_days', 'visitors', 'event_log') then
       continue;
     end if;
     execute format(

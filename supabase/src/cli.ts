@@ -1,15 +1,25 @@
-// `pnpm sightline <command>` (bin/sightline.js): dashboard tokens and database deploys.
+// `pnpm sightline <command>` (bin/sightline.js): service tokens, signing keys and database deploys.
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { parseTtl, resolveSecret, signDashboardToken } from './token.js';
+import { legacySecretKey, newSigningKey } from './signing-key.js';
+import { parseTtl, resolveSigner, signDashboardToken } from './token.js';
 
 const USAGE = `usage:
-  sightline token --site <id> [--site <id2>] [--ttl 30d] [--secret <secret>]
-      prints a dashboard token (JWT) for the sites on stdout.
+  sightline token --site <id> [--site <id2>] [--ttl 30d] [--key <jwk|file>] [--url <project url>]
+                  [--secret <legacy secret>]
+      prints a service token (JWT) for automation: it reads the sites' reports as a member does,
+      changes nothing, and cannot be revoked before it expires (keep --ttl short).
       --site     a site id the token may read (repeatable)
       --ttl      lifetime: 30d (default), 12h, 15m, or seconds
-      --secret   the project's JWT secret (else env SUPABASE_JWT_SECRET, else the local
+      --key      the private JWK of a signing key imported into the project (JSON, or a file);
+                 else env SIGHTLINE_SIGNING_KEY
+      --url      the project's URL (else env SUPABASE_URL): the issuer of tokens signed with a key
+      --secret   the project's legacy JWT secret (else env SUPABASE_JWT_SECRET, else the local
                  devstack's); write --secret=<s> when the secret starts with "-"
+  sightline signing-key [--legacy-secret <secret>]
+      prints a new private signing key (ES256 JWK with a kid) for the Worker's
+      SIGHTLINE_SIGNING_KEY and for import into the Supabase project (docs/deploy.md); with
+      --legacy-secret, that secret as an oct JWK (HS256) instead
   sightline db deploy [--db-url <postgres url>] [--dry-run]
       applies the pending migrations (supabase/migrations) and then every schema file
       (supabase/schemas) in one transaction: how a database is installed and upgraded.
@@ -21,17 +31,32 @@ class UsageError extends Error {
   readonly code = 'USAGE';
 }
 
-async function token(values: { site?: string[]; ttl?: string; secret?: string }): Promise<void> {
+async function token(values: {
+  site?: string[];
+  ttl?: string;
+  secret?: string;
+  key?: string;
+  url?: string;
+}): Promise<void> {
   const siteIds = [...new Set(values.site ?? [])];
   if (!siteIds.length) throw new Error('at least one --site is required');
-  const { secret, source } = resolveSecret({ secret: values.secret });
+  const { source, ...signer } = resolveSigner({ secret: values.secret, key: values.key });
+  const url = (values.url ?? process.env.SUPABASE_URL)?.replace(/\/+$/, '');
   const jwt = await signDashboardToken({
     siteIds,
-    secret,
+    ...signer,
+    issuer: signer.key && url ? `${url}/auth/v1` : undefined,
     ttlSeconds: parseTtl(values.ttl ?? '30d'),
   });
-  process.stderr.write(`signed with the secret from ${source}\n`);
+  process.stderr.write(`signed with the key from ${source}\n`);
   process.stdout.write(jwt + '\n');
+}
+
+async function signingKey(values: { 'legacy-secret'?: string }): Promise<void> {
+  const jwk = values['legacy-secret']
+    ? legacySecretKey(values['legacy-secret'])
+    : await newSigningKey();
+  process.stdout.write(JSON.stringify(jwk) + '\n');
 }
 
 async function dbDeploy(values: { 'db-url'?: string; 'dry-run'?: boolean }): Promise<void> {
@@ -52,6 +77,9 @@ async function main(argv: string[]): Promise<number> {
       site: { type: 'string', multiple: true },
       ttl: { type: 'string' },
       secret: { type: 'string' },
+      key: { type: 'string' },
+      url: { type: 'string' },
+      'legacy-secret': { type: 'string' },
       'db-url': { type: 'string' },
       'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -63,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'token') await token(values);
+  else if (command === 'signing-key') await signingKey(values);
   else if (command === 'db deploy') await dbDeploy(values);
   else throw new UsageError(`unknown command "${command}"`);
   return 0;

@@ -1,7 +1,8 @@
 // The live layer's topics (`site:<id>`) are private channels: who may join them, and that a
-// private broadcast reaches only those joined privately (a dashboard token for the site; anon
-// never, public_live or not) — through the devstack's Realtime, which
-// authorises private joins by the policies on realtime.messages as hosted Realtime does.
+// private broadcast reaches only those joined privately (a short-lived token for the site, as
+// the Worker's passes are; never a long-lived one, never anon, public_live or not) — through the
+// devstack's Realtime, which authorises private joins by the policies on realtime.messages as
+// hosted Realtime does. Members and share links: accounts.test.ts, share-links.test.ts.
 import {
   REALTIME_SUBSCRIBE_STATES,
   RealtimeClient,
@@ -38,7 +39,7 @@ async function join(
   isPrivate = true,
 ): Promise<{ status: string; joined: Joined }> {
   const client = new RealtimeClient(`${t.stack.url}/realtime/v1`, {
-    params: { apikey: t.stack.anonKey },
+    params: { apikey: t.stack.publishableKey },
     transport: WebSocket as never,
     timeout: 5_000,
   });
@@ -63,8 +64,8 @@ async function broadcast(topic: string, payload: unknown, isPrivate = true): Pro
   const res = await fetch(`${t.stack.url}/realtime/v1/api/broadcast`, {
     method: 'POST',
     headers: {
-      apikey: t.stack.serviceRoleKey,
-      authorization: `Bearer ${t.stack.serviceRoleKey}`,
+      apikey: t.stack.secretKey,
+      authorization: `Bearer ${t.stack.secretKey}`,
       'content-type': 'application/json',
     },
     body: JSON.stringify({ messages: [{ topic, event: 'live', payload, private: isPrivate }] }),
@@ -74,22 +75,34 @@ async function broadcast(topic: string, payload: unknown, isPrivate = true): Pro
 
 const SUBSCRIBED = REALTIME_SUBSCRIBE_STATES.SUBSCRIBED;
 
+/** What the Worker's POST /v1/live-pass mints for `pnpm sightline token --site …`. */
+const servicePass = (sites: string[], seconds = 60) =>
+  t.pass({ role: 'authenticated', sub: `service:${sites.join(',')}`, site_ids: sites }, seconds);
+
 describe('live topics are private channels', () => {
-  it("admits a dashboard token to its own sites' topics only", async () => {
-    const token = await t.token(['alpha']);
-    expect((await join(token, 'site:alpha')).status).toBe(SUBSCRIBED);
-    expect((await join(token, 'site:beta')).status).not.toBe(SUBSCRIBED);
-    expect((await join(token, 'site:alphabet')).status).not.toBe(SUBSCRIBED);
+  it("admits a short-lived service pass to its own sites' topics only", async () => {
+    const pass = await servicePass(['alpha']);
+    expect((await join(pass, 'site:alpha')).status).toBe(SUBSCRIBED);
+    expect((await join(pass, 'site:beta')).status).not.toBe(SUBSCRIBED);
+    expect((await join(pass, 'site:alphabet')).status).not.toBe(SUBSCRIBED);
+  });
+
+  it('refuses a token that lives longer than two minutes (it could outlast a revocation)', async () => {
+    expect((await join(await t.token(['alpha']), 'site:alpha')).status).not.toBe(SUBSCRIBED);
+    expect((await join(await servicePass(['alpha'], 121), 'site:alpha')).status).not.toBe(
+      SUBSCRIBED,
+    );
+    expect((await join(await servicePass(['alpha'], 120), 'site:alpha')).status).toBe(SUBSCRIBED);
   });
 
   it("admits anon to no live topic, not even a public_live site's (it carries every visitor)", async () => {
-    expect((await join(t.stack.anonKey, 'site:open')).status).not.toBe(SUBSCRIBED);
-    expect((await join(t.stack.anonKey, 'site:alpha')).status).not.toBe(SUBSCRIBED);
+    expect((await join(t.stack.publishableKey, 'site:open')).status).not.toBe(SUBSCRIBED);
+    expect((await join(t.stack.publishableKey, 'site:alpha')).status).not.toBe(SUBSCRIBED);
   });
 
   it('delivers a private broadcast to private members, never to a public join of the topic', async () => {
-    const own = await join(await t.token(['alpha']), 'site:alpha');
-    const publicJoin = await join(t.stack.anonKey, 'site:alpha', false);
+    const own = await join(await servicePass(['alpha']), 'site:alpha');
+    const publicJoin = await join(t.stack.publishableKey, 'site:alpha', false);
     expect(own.status).toBe(SUBSCRIBED);
     expect(publicJoin.status).toBe(SUBSCRIBED); // public channels need no policy...
     await broadcast('site:alpha', { visitorsNow: 7 });

@@ -1,7 +1,9 @@
-// Tenant isolation through PostgREST and Realtime, as a dashboard (token) and a public page
-// (anon key) reach them: a token for site A sees nothing of site B, anon sees only the live
-// COUNT of a public_live site (no row of any table: it used to read that site's visitors, with
-// paths, coordinates and visitor ids), and only service_role writes.
+// Tenant isolation through PostgREST and Realtime, as automation (a service token from
+// `pnpm sightline token`) and a public page (the publishable key) reach them: a token for site A
+// sees nothing of site B, anon sees only the live COUNT of a public_live site (no row of any
+// table: it used to read that site's visitors, with paths, coordinates and visitor ids), only
+// service_role writes, and bad tokens pass nowhere. Members and share links: accounts.test.ts,
+// share-links.test.ts.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import {
   type RealtimeChannel,
 } from '@supabase/realtime-js';
 import type { PostgrestClient } from '@supabase/postgrest-js';
+import { generateKeyPair, SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite, rest, startTestStack, type TestStack } from './support/stack.js';
@@ -88,7 +91,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-describe('a dashboard token (role authenticated, claim site_ids)', () => {
+describe('a service token (role authenticated, claim site_ids, no user)', () => {
   it.each(TABLES.map((table) => [table]))('reads only its own sites from %s', async (table) => {
     expect(await siteIdsOf(alpha, table)).toEqual({ ids: ['alpha'], error: null });
     expect(await siteIdsOf(await t.dashboard(['alpha', 'beta']), table)).toEqual({
@@ -115,10 +118,30 @@ describe('a dashboard token (role authenticated, claim site_ids)', () => {
         message: 'site "beta" not found or not readable with this token',
       });
     }
-    expect(await rpc(alpha, 'live_visitors', { p_site: 'beta' })).toEqual([]);
+    expect(await rpcError(alpha, 'live_visitors', { p_site: 'beta' })).toMatchObject({
+      status: 403,
+      code: '42501',
+    });
     expect((await rpc<unknown[]>(alpha, 'live_visitors', { p_site: 'alpha' })).length).toBe(
       liveVisitors.alpha,
     );
+  });
+
+  it('may be signed with the signing key a project imported (--key, --url): it reads the same', async () => {
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'token',
+      '--site',
+      'alpha',
+      '--key',
+      JSON.stringify(t.stack.signingKey),
+      '--url',
+      t.stack.url,
+    ]);
+    expect(await siteIdsOf(rest(t.stack, stdout.trim()), 'sessions')).toEqual({
+      ids: ['alpha'],
+      error: null,
+    });
   });
 
   it('is refused with a signature of another secret', async () => {
@@ -146,6 +169,88 @@ describe('a dashboard token (role authenticated, claim site_ids)', () => {
     expect([update.status, update.error?.code]).toEqual([403, '42501']);
     const applied = await alpha.from('applied_batches').select('batch_id');
     expect([applied.status, applied.error?.code]).toEqual([403, '42501']);
+  });
+});
+
+describe("a site's settings: goals, funnels, content groups", () => {
+  it('a token reads and writes those of its sites, and none of another site', async () => {
+    const beta = await t.dashboard(['beta']);
+    const made = await alpha
+      .from('goals')
+      .insert({ site_id: 'alpha', name: 'Signed up', event_name: 'signup' })
+      .select('id')
+      .single();
+    expect(made.error).toBeNull();
+    const id = (made.data as { id: number }).id;
+    const theirs = await beta
+      .from('goals')
+      .insert({ site_id: 'beta', name: 'Theirs', page_path: '/thanks' })
+      .select('id')
+      .single();
+    expect(theirs.error).toBeNull();
+    // Not another site's: invisible, and a row for it is refused by the policy.
+    expect((await alpha.from('goals').select('name')).data).toEqual([{ name: 'Signed up' }]);
+    const foreign = await alpha
+      .from('goals')
+      .insert({ site_id: 'beta', name: 'x', event_name: 'x' });
+    expect([foreign.status, foreign.error?.code]).toEqual([403, '42501']);
+    const moved = await alpha
+      .from('goals')
+      .update({ name: 'Stolen' })
+      .eq('site_id', 'beta')
+      .select();
+    expect(moved.data).toEqual([]);
+    // A funnel may not use another site's goal; a goal a funnel uses stays until it does not.
+    const bad = await alpha.from('funnels').insert({
+      site_id: 'alpha',
+      name: 'Cross',
+      steps: [{ page: '/' }, { goal: (theirs.data as { id: number }).id }],
+    });
+    expect([bad.status, bad.error?.code]).toEqual([400, '22023']);
+    const funnel = await alpha
+      .from('funnels')
+      .insert({ site_id: 'alpha', name: 'Signup', steps: [{ page: '/' }, { goal: id }] });
+    expect(funnel.error).toBeNull();
+    const gone = await alpha.from('goals').delete().eq('id', id);
+    expect([gone.status, gone.error?.code, gone.error?.message]).toEqual([
+      400,
+      '22023',
+      'goal "Signed up" is a step of funnel "Signup": change the funnel first',
+    ]);
+    const group = await alpha
+      .from('content_groups')
+      .insert({ site_id: 'alpha', content_group: 'product', path_pattern: '/shop/**' });
+    expect(group.error).toBeNull();
+    expect((await beta.from('content_groups').select('*')).data).toEqual([]);
+  });
+
+  it('refuses what the reports could not read, with a reason', async () => {
+    for (const [table, row, message] of [
+      ['goals', { site_id: 'alpha', name: 'q', page_path: '/a?b=1' }, /page_path must be a path/],
+      ['goals', { site_id: 'alpha', name: 'both', event_name: 'x', page_path: '/x' }, /check/],
+      ['funnels', { site_id: 'alpha', name: 'one', steps: [{ page: '/' }] }, /check/],
+      [
+        'funnels',
+        { site_id: 'alpha', name: 'odd', steps: [{ page: '/' }, { url: '/x' }] },
+        /step 2/,
+      ],
+      ['content_groups', { site_id: 'alpha', content_group: 'toys', path_pattern: '/t' }, /check/],
+    ] as const) {
+      const { error, status } = await alpha.from(table).insert(row);
+      expect(status, table).toBe(400);
+      expect(error?.message, table).toMatch(message);
+    }
+  });
+
+  it('anon reads and writes none of them', async () => {
+    for (const table of ['goals', 'funnels', 'content_groups']) {
+      const read = await t.anon.from(table).select('*');
+      expect(read.data ?? []).toEqual([]);
+      const write = await t.anon
+        .from(table)
+        .insert({ site_id: 'open', name: 'x', event_name: 'x' });
+      expect(write.status).toBeGreaterThanOrEqual(400);
+    }
   });
 });
 
@@ -216,7 +321,7 @@ describe('Realtime postgres_changes on visitors', () => {
     filter?: string,
   ): Promise<{ client: RealtimeClient; changes: Change[]; channel: RealtimeChannel }> {
     const client = new RealtimeClient(`${t.stack.url}/realtime/v1`, {
-      params: { apikey: t.stack.anonKey },
+      params: { apikey: t.stack.publishableKey },
       // Node 20 has no global WebSocket.
       transport: WebSocket as never,
       timeout: 5_000,
@@ -242,7 +347,7 @@ describe('Realtime postgres_changes on visitors', () => {
     const token = await t.token(['alpha']);
     const all = await subscribe(token, 'alpha-all');
     const spying = await subscribe(token, 'alpha-spying', 'site_id=eq.beta');
-    const anon = await subscribe(t.stack.anonKey, 'anon-all');
+    const anon = await subscribe(t.stack.publishableKey, 'anon-all');
     try {
       await ingestRecent('beta', 12, 'second');
       await ingestRecent('open', 13, 'second');
@@ -261,6 +366,65 @@ describe('Realtime postgres_changes on visitors', () => {
         await s.client.removeAllChannels();
         await s.client.disconnect();
       }
+    }
+  });
+});
+
+describe('tokens that must not pass: expired, forged, wrong audience, alg none', () => {
+  // A member's pass for alpha, made bad four ways; the good one is the control.
+  async function tokens(): Promise<Record<string, string>> {
+    const member = await t.user('member');
+    await t.db.query(
+      `insert into public.site_members (site_id, user_id, role) values ('alpha', $1, 'viewer')`,
+      [member.id],
+    );
+    const claims = {
+      role: 'authenticated',
+      sub: member.id,
+      aud: 'authenticated',
+      iss: t.stack.authUrl,
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const { privateKey } = await generateKeyPair('ES256');
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    return {
+      good: await t.stack.signToken(claims, { expiresIn: 60 }),
+      expired: await t.stack.signToken(claims, { exp: now - 5 }),
+      forged: await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: t.stack.signingKey.kid, typ: 'JWT' })
+        .setExpirationTime(now + 60)
+        .sign(privateKey),
+      'wrong audience': await t.stack.signToken(
+        { ...claims, aud: 'someone-else' },
+        { expiresIn: 60 },
+      ),
+      'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: now + 60 })}.`,
+    };
+  }
+
+  it('are refused by PostgREST and Realtime, while the good one passes both', async () => {
+    const all = await tokens();
+    for (const [name, token] of Object.entries(all)) {
+      const report = await rest(t.stack, token).rpc('stats_overview', {
+        p_site: 'alpha',
+        ...range,
+      });
+      const live = await new Promise<string>((resolve) => {
+        const client = new RealtimeClient(`${t.stack.url}/realtime/v1`, {
+          params: { apikey: t.stack.publishableKey },
+          transport: WebSocket as never,
+          timeout: 5_000,
+        });
+        void client.setAuth(token).then(() =>
+          client.channel('site:alpha', { config: { private: true } }).subscribe((status) => {
+            resolve(status);
+            void client.removeAllChannels().then(() => client.disconnect());
+          }),
+        );
+      });
+      expect([name, report.status, live]).toEqual(
+        name === 'good' ? [name, 200, 'SUBSCRIBED'] : [name, 401, 'CHANNEL_ERROR'],
+      );
     }
   });
 });

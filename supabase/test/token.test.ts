@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { decodeJwt, jwtVerify } from 'jose';
+import { decodeJwt, importJWK, jwtVerify, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { parseTtl } from '../src/token.js';
 
@@ -42,6 +42,50 @@ describe('sightline token', () => {
     expect(payload.exp! - payload.iat!).toBe(7200);
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(stderr).toMatch(/--secret/);
+    expect(payload.sub).toBe('service:a,b');
+  });
+
+  it('signs with a signing key (--key or SIGHTLINE_SIGNING_KEY), its kid and the project issuer', async () => {
+    const { stdout: jwkText } = await cli(['signing-key']);
+    const jwk = JSON.parse(jwkText) as JWK & { kid: string };
+    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    expect(jwk.kid).toMatch(/^[0-9a-f-]{36}$/);
+    const { d: _private, ...publicJwk } = jwk;
+    const { stdout } = await cli([
+      'token',
+      '--site',
+      'a',
+      '--key',
+      jwkText.trim(),
+      '--url',
+      'https://ref.supabase.co/',
+    ]);
+    const { payload, protectedHeader } = await jwtVerify(
+      stdout.trim(),
+      await importJWK(publicJwk, 'ES256'),
+      { issuer: 'https://ref.supabase.co/auth/v1', audience: 'authenticated' },
+    );
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: jwk.kid });
+    expect(payload).toMatchObject({ role: 'authenticated', site_ids: ['a'] });
+    const fromEnv = await cli(['token', '--site', 'a'], {
+      env: { SIGHTLINE_SIGNING_KEY: jwkText, SUPABASE_URL: 'https://ref.supabase.co' },
+    });
+    expect(decodeJwt(fromEnv.stdout.trim()).iss).toBe('https://ref.supabase.co/auth/v1');
+    await expect(cli(['token', '--site', 'a', '--key', jwkText.trim()])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/NO_ISSUER/) as string,
+    });
+    await expect(cli(['token', '--site', 'a', '--key', '{"kty":"EC"}'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/INVALID_KEY/) as string,
+    });
+  });
+
+  it('wraps the legacy secret as an oct JWK that signs the same tokens', async () => {
+    const { stdout: jwkText } = await cli(['signing-key', '--legacy-secret', SECRET]);
+    expect(JSON.parse(jwkText)).toMatchObject({ kty: 'oct', alg: 'HS256' });
+    const { stdout } = await cli(['token', '--site', 'a', '--key', jwkText.trim()]);
+    await expect(jwtVerify(stdout.trim(), new TextEncoder().encode(SECRET))).resolves.toBeTruthy();
   });
 
   it('takes the secret from SUPABASE_JWT_SECRET, and defaults to 30 days', async () => {
@@ -77,7 +121,7 @@ describe('sightline token', () => {
     try {
       await expect(cli(['token', '--site', 'a'], { cwd: root })).rejects.toMatchObject({
         code: 1,
-        stderr: expect.stringMatching(/no JWT secret/) as string,
+        stderr: expect.stringMatching(/no signing key/) as string,
       });
       await expect(cli(['token', '--secret', SECRET])).rejects.toMatchObject({
         code: 1,

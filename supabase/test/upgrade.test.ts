@@ -51,6 +51,8 @@ function flushes(siteId: string): [IngestBatch[], IngestBatch[]] {
     spanMs: 86_400_000,
     visitors: 20,
     sessions: 60,
+    // What the release stored: what came after it (revenue, vitals, ...) it could not keep.
+    conversions: false,
   });
   const batches = toBatches(traffic, 50, 'upgrade');
   const half = Math.floor(batches.length / 2);

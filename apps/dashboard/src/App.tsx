@@ -1,16 +1,20 @@
 /**
- * Boot sequence: configuration → token → the token's sites → the dashboard. Every failure on
- * the way has its own clear screen.
+ * Boot sequence: configuration, then who is looking: a share link (`#share=…`), a public
+ * dashboard (`#public=<site>`), a service token (`#token=…`, or one kept from before), or a
+ * person signing in with Supabase Auth. Every failure on the way has its own clear screen.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import './accounts.css';
 import { TokenScreen, type TokenReason } from './components/Auth/TokenScreen.js';
 import { MessageScreen } from './components/Errors/MessageScreen.js';
 import { AuthFailureContext } from './hooks/useAuthFailure.js';
-import { useQuery } from './hooks/useQuery.js';
-import { createApi } from './lib/api.js';
 import { loadConfig, type DashboardConfig } from './lib/config.js';
+import { publicSite, takeShareSecret } from './lib/share-url.js';
 import { storeToken, storedToken, takeTokenFromHash, tokenProblem } from './lib/token.js';
-import { DashboardPage } from './pages/DashboardPage.js';
+import { AccountApp } from './pages/AccountApp.js';
+import { PublicApp } from './pages/PublicApp.js';
+import { SharedApp } from './pages/SharedApp.js';
+import { TokenApp } from './pages/TokenApp.js';
 
 type ConfigState = { config: DashboardConfig } | { error: string } | null;
 
@@ -22,10 +26,10 @@ function initialToken(): string | null {
 
 export function App() {
   const [configState, setConfigState] = useState<ConfigState>(null);
+  const [share] = useState(takeShareSecret);
+  const [site] = useState(publicSite);
   const [token, setToken] = useState<string | null>(initialToken);
   const [rejected, setRejected] = useState(false);
-  // After an explicit sign-out the configured demo token no longer signs in by itself.
-  const [allowDefault, setAllowDefault] = useState(true);
 
   useEffect(() => {
     loadConfig().then(
@@ -38,7 +42,6 @@ export function App() {
   const changeToken = useCallback((next: string | null) => {
     storeToken(next);
     setRejected(false);
-    if (next === null) setAllowDefault(false);
     setToken(next);
   }, []);
 
@@ -51,51 +54,16 @@ export function App() {
     );
   }
   const { config } = configState;
-  // A stored or linked token wins over the local stack's demo token.
-  const effective = token ?? (allowDefault && config.token ? config.token : null);
-  const problem = effective ? tokenProblem(effective) : null;
-  const reason: TokenReason | null = !effective
-    ? 'missing'
-    : (problem ?? (rejected ? 'rejected' : null));
-  if (reason || !effective)
-    return <TokenScreen reason={reason ?? 'missing'} onSubmit={changeToken} />;
+  if (share) return <SharedApp config={config} secret={share} />;
+  if (site) return <PublicApp config={config} site={site} />;
+  if (!token) return <AccountApp config={config} />;
 
+  const problem = tokenProblem(token);
+  const reason: TokenReason | null = problem ?? (rejected ? 'rejected' : null);
+  if (reason) return <TokenScreen reason={reason} onSubmit={changeToken} />;
   return (
     <AuthFailureContext.Provider value={() => setRejected(true)}>
-      <SignedIn config={config} token={effective} onToken={changeToken} />
+      <TokenApp config={config} token={token} onToken={changeToken} />
     </AuthFailureContext.Provider>
-  );
-}
-
-interface SignedInProps {
-  config: DashboardConfig;
-  token: string;
-  /** A new token, or null to sign out. */
-  onToken: (token: string | null) => void;
-}
-
-function SignedIn({ config, token, onToken }: SignedInProps) {
-  const api = useMemo(() => createApi(config.supabaseUrl, config.anonKey, token), [config, token]);
-  const sites = useQuery(token, () => api.sites());
-  if (sites.error && sites.error.code !== 'auth') {
-    return (
-      <MessageScreen
-        title="Cannot reach the Sightline database"
-        action={{ label: 'Retry', onClick: () => window.location.reload() }}
-      >
-        <p>{sites.error.message}</p>
-      </MessageScreen>
-    );
-  }
-  if (!sites.data) return <div className="boot">Loading sites…</div>;
-  if (sites.data.length === 0) return <TokenScreen reason="no-sites" onSubmit={onToken} />;
-  return (
-    <DashboardPage
-      api={api}
-      config={config}
-      token={token}
-      sites={sites.data}
-      onSignOut={() => onToken(null)}
-    />
   );
 }

@@ -99,7 +99,7 @@ function ingestWorker(supabaseUrl: string): Miniflare {
       RATE_LIMIT_IP_PER_MINUTE: '1000000000',
       RATE_LIMIT_SITE_PER_MINUTE: '1000000000',
       LIVE_WINDOW_SECONDS: '60',
-      SUPABASE_SERVICE_ROLE_KEY: 'bench-key',
+      SUPABASE_SECRET_KEY: 'bench-key',
       IP_HASH_SALT: 'bench-salt',
     },
   });

@@ -3,6 +3,7 @@
  * class. See docs/ingest.md for the pipeline and docs/architecture.md for where it sits.
  */
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { AppEnv } from './env.js';
 import { IngestError, onError } from './lib/errors.js';
 import { applyRetention } from './lib/retention.js';
@@ -11,17 +12,29 @@ import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/
 import { live } from './routes/live.js';
 import { watch } from './routes/watch.js';
 import { health } from './routes/health.js';
+import { invitations } from './routes/invitations.js';
+import { passes } from './routes/passes.js';
 
 export { SiteLive } from './durable-objects/site-live.js';
 
 const app = new Hono<AppEnv>();
 
+// The dashboard's calls (another origin) carry a bearer token, never cookies: any origin may.
+const dashboardCors = cors({
+  origin: '*',
+  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowHeaders: ['authorization', 'content-type'],
+  maxAge: 600,
+});
+for (const path of ['/v1/live-pass', '/v1/share/*', '/v1/sites/*']) app.use(path, dashboardCors);
 app.route('/v1/events', events);
 app.route('/s.js', trackerScript);
 app.route('/s.core.js', trackerCoreScript);
 app.route('/s.vitals.js', trackerVitalsScript);
 app.route('/v1/sites', live);
 app.route('/v1/sites', watch);
+app.route('/v1/sites', invitations);
+app.route('/v1', passes);
 app.route('/v1/health', health);
 app.notFound(() => {
   throw new IngestError(404, 'not_found', 'no such route');

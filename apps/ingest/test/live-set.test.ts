@@ -33,6 +33,7 @@ function pageview(i: number, at: number, path = '/'): EnrichedEvent {
     utmCampaign: '',
     utmTerm: '',
     utmContent: '',
+    clickId: '',
   };
 }
 

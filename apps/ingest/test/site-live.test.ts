@@ -178,15 +178,20 @@ describe('SiteLive: live visitors and pushes', () => {
     expect((await stats(site.id)).pushes).toBe(before);
   });
 
-  it('refuses a watch without a token (401) or with a token for other sites (403)', async () => {
+  it('refuses a watch without a token or with an expired one (401), or with a token for other sites (403)', async () => {
     const site = await addSite();
     const other = await addSite();
     expect((await watchSite(site.id, '')).status).toBe(401);
-    const forbidden = await watchSite(site.id, dashboardToken([other.id]));
+    const forbidden = await watchSite(site.id, await dashboardToken([other.id]));
     expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toMatchObject({ error: { code: 'forbidden' } });
-    expect((await watchSite(site.id, dashboardToken([site.id], -60))).status).toBe(403);
-    expect((await watchSite('no-such-site-9')).status).toBe(404);
+    expect(await forbidden.json()).toMatchObject({ error: { code: 'not_readable' } });
+    const expired = await watchSite(site.id, await dashboardToken([site.id], -60));
+    expect([expired.status, await expired.json()]).toMatchObject([
+      401,
+      { error: { code: 'token_expired' } },
+    ]);
+    expect((await watchSite('no-such-site-9')).status).toBe(403);
+    expect((await watchSite('Not A Site!')).status).toBe(404);
     const preflight = await SELF.fetch(`https://ingest.test/v1/sites/${site.id}/watch`, {
       method: 'OPTIONS',
       headers: { origin: 'https://dash.test', 'access-control-request-headers': 'authorization' },
@@ -292,7 +297,8 @@ describe('SiteLive: Postgres flush', () => {
     });
     expect(b!.visitors[0]).toMatchObject({
       visitor_id: visit.visitor,
-      last_path: visit ? '/pricing?utm_source=newsletter&utm_medium=email' : '',
+      // The page: its query string stays with the Worker (utm_source above came from it).
+      last_path: '/pricing',
     });
     expect(typeof b!.visitors[0]!.value_score).toBe('number');
   });

@@ -86,6 +86,12 @@ export interface Devstack {
   jwksUrl: string;
   /** The public JWK set user tokens verify with (one ES256 key, with `kid`). */
   jwks: { keys: JWK[] };
+  /**
+   * The private ES256 JWK (with `kid`) Auth signs user tokens with: what a project has after
+   * importing a signing key of its own (`supabase gen signing-key`) and rotating to it. A
+   * service that mints its own tokens (passes, automation tokens) signs with it.
+   */
+  signingKey: JWK & { kid: string };
   /** `<url>/inbox`: the page listing e-mails; its JSON API is under `<url>/inbox/api/messages`. */
   inboxUrl: string;
   /** Resend-compatible base URL (`POST <emailApiUrl>/emails`) that delivers into the inbox. */
@@ -286,6 +292,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       authUrl: config.externalUrl,
       jwksUrl: `${config.externalUrl}/.well-known/jwks.json`,
       jwks: keys.jwks,
+      signingKey: { ...secrets.signingKey },
       inboxUrl: `${url}/inbox`,
       emailApiUrl: `${url}/inbox/resend`,
       emailApiKey: secrets.emailApiKey,

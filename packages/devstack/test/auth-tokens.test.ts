@@ -1,4 +1,4 @@
-import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { generateKeyPair, importJWK, SignJWT, UnsecuredJWT } from 'jose';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,25 @@ describe('a signed-in user at PostgREST', () => {
       headers: { apikey: t.stack.publishableKey, authorization: `Bearer ${legacy}` },
     });
     expect(user.status).toBe(200);
+  });
+
+  it('accepts tokens minted elsewhere with stack.signingKey, as with an imported signing key', async () => {
+    const a = await signedIn();
+    const { kid, alg } = t.stack.signingKey;
+    expect(alg).toBe('ES256');
+    expect(t.stack.jwks.keys.map((key) => key.kid)).toEqual([kid]);
+    const minted = await new SignJWT({ sub: a.id, role: 'authenticated' })
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+      .setIssuer(t.stack.authUrl)
+      .setAudience('authenticated')
+      .setExpirationTime('1m')
+      .sign(await importJWK(t.stack.signingKey, 'ES256'));
+    const response = await fetch(`${t.stack.url}/rest/v1/rpc/whoami`, {
+      method: 'POST',
+      headers: { apikey: t.stack.publishableKey, authorization: `Bearer ${minted}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ uid: a.id, role: 'authenticated' });
   });
 });
 

@@ -161,6 +161,38 @@ describe('private channels', () => {
     expect(probes.rows[0]).toEqual({ n: 0 });
   });
 
+  it('are authorised again when the token is refreshed, and closed when no longer allowed', async () => {
+    const ws = new WebSocket(
+      `${t.stack.url.replace('http', 'ws')}/realtime/v1/websocket?apikey=${t.stack.anonKey}&vsn=2.0.0`,
+    );
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const frames: unknown[][] = [];
+    ws.on('message', (data) =>
+      frames.push(JSON.parse((data as Buffer).toString('utf8')) as unknown[]),
+    );
+    const send = (ref: string, event: string, payload: unknown) =>
+      ws.send(JSON.stringify(['1', ref, 'realtime:site:4', event, payload]));
+    const waitFor = (event: string) =>
+      expect.poll(() => frames.some((frame) => frame[3] === event), { timeout: 5_000 }).toBe(true);
+    const first = await userToken(t.stack, { site_ids: [4] });
+    send('1', 'phx_join', { config: { private: true }, access_token: first });
+    await waitFor('phx_reply');
+    expect(frames[0]![4]).toMatchObject({ status: 'ok' });
+    // The same token again, and a new one still allowed: the channel stays.
+    send('2', 'access_token', { access_token: first });
+    send('3', 'access_token', { access_token: await userToken(t.stack, { site_ids: [4, 5] }) });
+    // A token whose claims the policy no longer admits (membership taken away): closed.
+    send('4', 'access_token', { access_token: await userToken(t.stack, { site_ids: [5] }) });
+    await waitFor('phx_close');
+    expect(frames.map((frame) => frame[3])).toEqual(['phx_reply', 'system', 'phx_close']);
+    expect(frames[1]![4]).toMatchObject({
+      status: 'error',
+      message: 'You no longer have permission to read from this Channel topic: site:4',
+      channel: 'site:4',
+    });
+    ws.close();
+  });
+
   it('keep private and public topics of the same name apart', async () => {
     const reader = client('2.0.0');
     await reader.setAuth(t.stack.serviceRoleKey);

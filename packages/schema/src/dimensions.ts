@@ -7,6 +7,7 @@ export { LIMITS } from './limits.js';
 export { REFERRER_CLASSES, DEVICE_TYPES } from './enriched.js';
 export type { ReferrerClass, DeviceType } from './enriched.js';
 export { classifyReferrer, referrerSource, type ReferrerSource } from './referrer-class.js';
+export { CLICK_ID_PARAMS, UTM_PARAMS, clickIdLabel } from './click-ids.js';
 
 /**
  * The report dimensions: the one place a dimension is named. The report RPCs and the Stats API
@@ -143,6 +144,31 @@ export const DIMENSION_SPECS = [
     key: 'o',
     source: 'session',
     column: 'utm_campaign',
+  },
+  {
+    name: 'utm_term',
+    label: 'UTM term',
+    card: 'campaigns',
+    key: 'r',
+    source: 'session',
+    column: 'utm_term',
+  },
+  {
+    name: 'utm_content',
+    label: 'UTM content',
+    card: 'campaigns',
+    key: 's',
+    source: 'session',
+    column: 'utm_content',
+  },
+  {
+    // The kind of ad click (the click-id parameter's name, e.g. gclid), never the id itself.
+    name: 'click_id',
+    label: 'Ad clicks',
+    card: 'campaigns',
+    key: 't',
+    source: 'session',
+    column: 'click_id',
   },
   { name: 'event', label: 'Custom events', card: 'events', key: 'p', source: 'event' },
 ] as const satisfies readonly DimensionSpec[];

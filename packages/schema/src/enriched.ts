@@ -1,7 +1,8 @@
 /**
  * What the ingest Worker knows about an event after enrichment: the wire event plus geo from
- * `request.cf`, the parsed user agent, the referrer's class and the UTM parameters. Shared by the
- * Worker, the Analytics Engine column map and the database payload.
+ * `request.cf`, the parsed user agent, the referrer's class, the UTM parameters and the click-id
+ * kind. Shared by the Worker, the Analytics Engine column map and the database payload. The
+ * event's `url` is its page by then (the path, without the query string the Worker split off).
  */
 import type { Event } from './events.js';
 
@@ -37,6 +38,11 @@ export interface Enrichment {
   utmCampaign: string;
   utmTerm: string;
   utmContent: string;
+  /**
+   * The ad click id parameter the landing URL carried (`gclid`, `fbclid`, ... : see
+   * `CLICK_ID_PARAMS`), by name; never its value. '' when none.
+   */
+  clickId: string;
 }
 
 export type EnrichedEvent = Event & Enrichment;

@@ -38,11 +38,11 @@ const head = <C extends number>(code: C) =>
 
 /** `[0, seq, ts, url, referrer?, title?]` */
 export const PageviewV2 = z.tuple([...head(0), opt(Title)]);
-/** `[1, seq, ts, url, referrer?, engagedMs, scroll, interactions, final?]` */
+/** `[1, seq, ts, url, referrer?, engagedMs, scroll?, interactions, final?]` (scroll `null`: not measured) */
 export const HeartbeatV2 = z.tuple([
   ...head(1),
   Count(LIMITS.engagedMs),
-  Count(100),
+  Count(100).nullable(),
   Count(LIMITS.interactions),
   opt(z.boolean()),
 ]);

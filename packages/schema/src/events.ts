@@ -60,8 +60,12 @@ export const PageviewEvent = BaseEvent.extend({
 export const HeartbeatEvent = BaseEvent.extend({
   type: z.literal('heartbeat'),
   engagedMs: Count(LIMITS.engagedMs),
-  /** Deepest scroll reached on this page view, percent. */
-  scroll: Count(100),
+  /**
+   * Deepest scroll reached on this page view, percent. Absent (or, in v2, `null`) when the
+   * sender does not measure scrolling (the tracker's core build): reports then leave the page
+   * view out of scroll depth instead of counting it as 0.
+   */
+  scroll: Count(100).optional(),
   interactions: Count(LIMITS.interactions),
   /** Sent when the page is hidden or closed, so live counts drop at once. */
   final: z.boolean().optional(),

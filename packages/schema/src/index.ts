@@ -15,3 +15,4 @@ export * from './live.js';
 export { DIMENSIONS, isDimension, type Dimension } from './dimensions.js';
 export { classifyReferrer, referrerSource, type ReferrerSource } from './referrer-class.js';
 export * from './text.js';
+export * from './conversions.js';

@@ -16,6 +16,21 @@
 import type { DeviceType, ReferrerClass } from './enriched.js';
 import type { EventType, PropValue } from './events.js';
 
+/** Revenue of a custom event: an amount in the currency's major unit and its ISO 4217 code. */
+export interface IngestRevenue {
+  amount: number;
+  currency: string;
+}
+
+/** A `vitals` event's metrics (ms; CLS unitless); a metric the browser did not report is null. */
+export interface IngestVitals {
+  lcp: number | null;
+  inp: number | null;
+  cls: number | null;
+  ttfb: number | null;
+  fcp: number | null;
+}
+
 /** Geo and client facts shared by events, sessions and visitors. */
 export interface IngestContext {
   country: string;
@@ -37,19 +52,25 @@ export interface IngestEvent extends IngestContext {
   at: string;
   session_id: string;
   visitor_id: string;
+  /** The page: its path (the Worker split the query string off; see docs/ingest.md). */
   path: string;
   referrer_host: string;
   referrer_class: ReferrerClass;
   utm_source: string;
   utm_medium: string;
   utm_campaign: string;
-  /** custom: event name; outbound/download: target URL; otherwise ''. */
+  /** custom: event name; outbound/download: target URL (no query string); otherwise ''. */
   name: string;
   props: Record<string, PropValue> | null;
   /** heartbeat fields, 0 otherwise. */
   engaged_ms: number;
-  scroll: number;
+  /** heartbeat: deepest scroll of the page view, percent; null when not measured (or not a heartbeat). */
+  scroll: number | null;
   interactions: number;
+  /** custom: the payment it stands for, if any. */
+  revenue?: IngestRevenue | null;
+  /** vitals: the page load's metrics. */
+  vitals?: IngestVitals | null;
 }
 
 /** A session's state so far: running totals, merged monotonically. */
@@ -70,6 +91,11 @@ export interface IngestSession extends IngestContext {
   utm_source: string;
   utm_medium: string;
   utm_campaign: string;
+  /** Absent from senders older than these dimensions: ''. */
+  utm_term?: string;
+  utm_content?: string;
+  /** The click-id parameter the landing page carried (`gclid`, ...), by name; '' when none. */
+  click_id?: string;
   /** The visitor had been seen before this session. */
   returning: boolean;
 }
@@ -157,6 +183,10 @@ export type IngestWireSession = [
   max_scroll: number,
   interactions: number,
   returning: boolean,
+  // Appended after the first wire form: a database reads them as '' when a Worker leaves them out.
+  utm_term: string,
+  utm_content: string,
+  click_id: string,
 ];
 
 export type IngestWireVisitor = [
@@ -190,12 +220,25 @@ type IngestWireEventFields = [
   name: string,
   props: Record<string, PropValue> | null,
   engaged_ms: number,
-  scroll: number,
+  scroll: number | null,
   interactions: number,
 ];
 
-/** Without context when it equals its session row's; with it otherwise. */
-export type IngestWireEvent = IngestWireEventFields | [...IngestWireEventFields, IngestWireContext];
+/** Revenue amount and currency, and the vitals `[lcp, inp, cls, ttfb, fcp]`, when the event has them. */
+type IngestWireEventExtras = [
+  revenue_amount: number | null,
+  revenue_currency: string | null,
+  vitals: [number | null, number | null, number | null, number | null, number | null] | null,
+];
+
+/**
+ * Without context when it equals its session row's; with it otherwise (null when the event has
+ * extras but its session row's context).
+ */
+export type IngestWireEvent =
+  | IngestWireEventFields
+  | [...IngestWireEventFields, IngestWireContext]
+  | [...IngestWireEventFields, IngestWireContext | null, ...IngestWireEventExtras];
 
 const micros = (iso: string): number => Date.parse(iso) * 1000;
 const iso = (us: number): string => new Date(us / 1000).toISOString();
@@ -264,6 +307,9 @@ export function toIngestWire(batch: IngestBatch): IngestWire | IngestBatch {
       s.max_scroll,
       s.interactions,
       s.returning,
+      s.utm_term ?? '',
+      s.utm_content ?? '',
+      s.click_id ?? '',
     ];
   });
   const events = batch.events.map((e): IngestWireEvent => {
@@ -281,7 +327,17 @@ export function toIngestWire(batch: IngestBatch): IngestWire | IngestBatch {
       e.interactions,
     ];
     const context = contextOf(e);
-    return session >= 0 && sameContext(context, contexts[session]!) ? row : [...row, context];
+    const own = session >= 0 && sameContext(context, contexts[session]!) ? null : context;
+    const v = e.vitals;
+    if (e.revenue || v)
+      return [
+        ...row,
+        own,
+        e.revenue?.amount ?? null,
+        e.revenue?.currency ?? null,
+        v ? [v.lcp, v.inp, v.cls, v.ttfb, v.fcp] : null,
+      ];
+    return own ? [...row, own] : row;
   });
   const visitors = batch.visitors.map((v): IngestWireVisitor => [
     v.visitor_id,
@@ -326,6 +382,7 @@ export function fromIngestWire(wire: IngestWire | IngestBatch): IngestBatch {
     const c = contextFields(s.slice(0, 15) as IngestWireContext);
     const [started_at, last_seen, entry_path, exit_path, pageviews, engaged_ms, max_scroll] =
       s.slice(15) as [number, number, string, string, number, number, number];
+    const extra = s as unknown as (string | undefined)[];
     return {
       site_id,
       session_id: c.session_id,
@@ -343,6 +400,9 @@ export function fromIngestWire(wire: IngestWire | IngestBatch): IngestBatch {
       utm_source: c.utm_source,
       utm_medium: c.utm_medium,
       utm_campaign: c.utm_campaign,
+      utm_term: extra[24] ?? '',
+      utm_content: extra[25] ?? '',
+      click_id: extra[26] ?? '',
       returning: s[23],
       country: c.country,
       region: c.region,
@@ -358,6 +418,15 @@ export function fromIngestWire(wire: IngestWire | IngestBatch): IngestBatch {
     const [id, type, at, session, path, name, props, engaged_ms, scroll, interactions] = e;
     const context = e[10] ?? (wire.sessions[session]!.slice(0, 15) as IngestWireContext);
     const c = contextFields(context);
+    const [amount, currency, vitals] = (
+      e.length > 11 ? e.slice(11) : []
+    ) as Partial<IngestWireEventExtras>;
+    const extras: Pick<IngestEvent, 'revenue' | 'vitals'> = {};
+    if (amount != null && currency != null) extras.revenue = { amount, currency };
+    if (vitals) {
+      const [lcp, inp, cls, ttfb, fcp] = vitals;
+      extras.vitals = { lcp, inp, cls, ttfb, fcp };
+    }
     return {
       id,
       site_id,
@@ -384,6 +453,7 @@ export function fromIngestWire(wire: IngestWire | IngestBatch): IngestBatch {
       device: c.device,
       browser: c.browser,
       os: c.os,
+      ...extras,
     };
   });
   const visitors = wire.visitors.map(

@@ -32,7 +32,10 @@ export interface LiveVisitor {
   lastSeen: number;
 }
 
-/** One entry of the live event feed. */
+/**
+ * One entry of the live event feed: what a person watching cares about — page views, custom
+ * events (goals among them), outbound clicks and downloads; never heartbeats or vitals.
+ */
 export interface LiveFeedEvent {
   id: string;
   type: string;
@@ -43,7 +46,14 @@ export interface LiveFeedEvent {
   country: string;
   city: string;
   at: number;
+  /** The names of the site's goals this event completes; absent when none. */
+  goals?: string[];
+  /** A custom event's revenue. */
+  revenue?: { amount: number; currency: string };
 }
+
+/** The event types the live feed shows. */
+export const LIVE_FEED_TYPES: readonly string[] = ['pageview', 'custom', 'outbound', 'download'];
 
 /**
  * The live shard of a visitor when a hot site's live layer is split over `shards` objects

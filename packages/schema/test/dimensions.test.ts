@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DIMENSIONS, LIMITS, classifyReferrer, isDimension } from '../src/dimensions.js';
 
 describe('@sightline/schema/dimensions', () => {
-  it('lists the fifteen report dimensions of docs/database.md', () => {
-    expect(DIMENSIONS).toHaveLength(15);
+  it('lists the eighteen report dimensions of docs/database.md', () => {
+    expect(DIMENSIONS).toHaveLength(18);
     expect(isDimension('utm_campaign')).toBe(true);
-    expect(isDimension('utm_term')).toBe(false);
+    expect(isDimension('utm_term')).toBe(true);
+    expect(isDimension('click_id')).toBe(true);
+    expect(isDimension('gclid')).toBe(false);
     expect(LIMITS.url).toBe(1024);
   });
 

@@ -43,6 +43,7 @@ export const enrichment = {
   utmCampaign: '',
   utmTerm: '',
   utmContent: '',
+  clickId: '',
 } satisfies Omit<EnrichedEvent, keyof Event>;
 
 /** The per-page-load fields v2 hoists into its envelope. */

@@ -123,11 +123,61 @@ const batch: IngestBatch = {
   ],
 };
 
+/** The same flush with what conversions added: attribution, revenue, vitals, unmeasured scroll. */
+const more = session('s-c', 'v-1', { utm_term: 'mugs', utm_content: 'header', click_id: 'gclid' });
+const conversions: IngestBatch = {
+  ...batch,
+  batch_id: 'batch-2',
+  sessions: [...batch.sessions, more],
+  events: [
+    ...batch.events,
+    event('e-6', more, {
+      type: 'custom',
+      name: 'purchase',
+      props: { plan: 'pro' },
+      revenue: { amount: 29.9, currency: 'EUR' },
+    }),
+    event('e-7', more, {
+      type: 'vitals',
+      vitals: { lcp: 1200, inp: null, cls: 0.05, ttfb: 80, fcp: 400 },
+    }),
+    event('e-8', more, { type: 'heartbeat', engaged_ms: 5000, scroll: null }),
+    // Revenue on an event that carries a context of its own.
+    event('e-9', session('s-gone', 'v-3'), {
+      type: 'custom',
+      name: 'purchase',
+      revenue: { amount: -5, currency: 'USD' },
+    }),
+  ],
+};
+
 describe('toIngestWire', () => {
+  it('round-trips through fromIngestWire exactly, with revenue, vitals and attribution', () => {
+    const wire = toIngestWire(conversions);
+    const sent = JSON.parse(JSON.stringify(wire)) as IngestWire;
+    const back = fromIngestWire(sent);
+    // Sessions that did not say have the new attribution as '' once they have been through
+    // the wire (what the database stores for them).
+    const blank = { utm_term: '', utm_content: '', click_id: '' };
+    expect(back).toEqual({
+      ...conversions,
+      sessions: conversions.sessions.map((s) => ({ ...blank, ...s })),
+    });
+    if (!('v' in sent)) throw new Error('expected the wire form');
+    expect(sent.sessions[2]!.slice(24)).toEqual(['mugs', 'header', 'gclid']);
+    // Extras after the context position: null there when the session row's context applies.
+    expect(sent.events[5]!.slice(10)).toEqual([null, 29.9, 'EUR', null]);
+    expect(sent.events[6]!.slice(10)).toEqual([null, null, null, [1200, null, 0.05, 80, 400]]);
+    expect(sent.events[7]![8]).toBeNull();
+    expect(sent.events[8]!.length).toBe(14);
+  });
+
   it('round-trips through fromIngestWire exactly', () => {
-    expect(fromIngestWire(toIngestWire(batch))).toEqual(batch);
+    const blank = { utm_term: '', utm_content: '', click_id: '' };
+    const withBlanks = { ...batch, sessions: batch.sessions.map((s) => ({ ...s, ...blank })) };
+    expect(fromIngestWire(toIngestWire(batch))).toEqual(withBlanks);
     const sent = JSON.parse(JSON.stringify(toIngestWire(batch))) as IngestWire;
-    expect(fromIngestWire(sent)).toEqual(batch);
+    expect(fromIngestWire(sent)).toEqual(withBlanks);
   });
 
   it('names the session of an event and carries a context only where it differs', () => {
@@ -170,7 +220,8 @@ describe('toIngestWire', () => {
 
   it('lets events name the first row of a session the flush carries twice', () => {
     const later = session('s-a', 'v-1', { pageviews: 3, last_seen: '2026-11-28T13:27:00.000Z' });
-    const twice = { ...batch, sessions: [a, b, later] };
+    const blank = { utm_term: '', utm_content: '', click_id: '' };
+    const twice = { ...batch, sessions: [a, b, later].map((s) => ({ ...s, ...blank })) };
     const wire = toIngestWire(twice);
     if (!('v' in wire)) throw new Error('expected the wire form');
     expect(wire.events[0]![3]).toBe(0);

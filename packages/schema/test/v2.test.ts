@@ -66,7 +66,8 @@ describe('v2 expands into the v1 objects of the same events', () => {
       fc.record({
         type: fc.constant('heartbeat'),
         engagedMs: fc.integer({ min: 0, max: LIMITS.engagedMs }),
-        scroll: fc.integer({ min: 0, max: 100 }),
+        // Absent: not measured (the tracker's core build sends null).
+        scroll: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
         interactions: fc.integer({ min: 0, max: LIMITS.interactions }),
         final: fc.option(fc.boolean(), { nil: undefined }),
       }),
@@ -130,6 +131,23 @@ describe('v2 expands into the v1 objects of the same events', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('reads a null scroll as not measured: the heartbeat has no scroll at all', () => {
+    const { data, error } = parseBatch(
+      JSON.stringify({
+        v: 2,
+        s: 'demo',
+        i: 'sess_0001',
+        u: 'visitor_01',
+        k: true,
+        p: 'page_load_1',
+        e: [[1, 0, 1795867200000, '/a', null, 5000, null, 2]],
+      }),
+    );
+    expect(error).toBeNull();
+    expect(data!.events[0]).toMatchObject({ type: 'heartbeat', engagedMs: 5000, interactions: 2 });
+    expect(data!.events[0]).not.toHaveProperty('scroll');
   });
 
   it('expandBatchV2 is the expansion parseBatch applies', () => {

@@ -142,7 +142,7 @@ export function createTracker(o: TrackerOptions, api = {} as Api, queued?: unkno
     // --- engagement of the current page view ---
     let engagedMs = 0;
     let interactions = 0;
-    /** Deepest scroll of this page view, percent (full build; the core build sends 0). */
+    /** Deepest scroll of this page view, percent (full build; the core build sends null). */
     let scroll = 0;
     let countedTo = Date.now();
     /**
@@ -192,7 +192,8 @@ export function createTracker(o: TrackerOptions, api = {} as Api, queued?: unkno
         emit(
           1,
           Math.min(engagedMs, LIMITS.engagedMs),
-          SIGHTLINE_FULL ? scroll : 0,
+          // The core build does not measure scrolling: null says so (0 would read as a depth).
+          SIGHTLINE_FULL ? scroll : null,
           Math.min(interactions, LIMITS.interactions),
           final,
         );

@@ -10,6 +10,8 @@ export const INGEST_TABLES = [
   'daily_rollups',
   'visitors',
   'events',
+  'event_log',
+  'page_scroll',
 ] as const;
 
 /**

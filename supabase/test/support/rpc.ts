@@ -3,7 +3,7 @@ import type { PostgrestClient } from '@supabase/postgrest-js';
 interface RpcResponse {
   data: unknown;
   status: number;
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; details: string | null } | null;
 }
 
 // The clients are untyped (no generated Database type): one cast here instead of at each call.
@@ -22,8 +22,8 @@ export async function rpcError(
   client: PostgrestClient,
   fn: string,
   args: object,
-): Promise<{ status: number; code: string; message: string }> {
+): Promise<{ status: number; code: string; message: string; details: string | null }> {
   const { error, status } = await call(client, fn, args);
   if (!error) throw new Error(`${fn} succeeded, expected an error`);
-  return { status, code: error.code, message: error.message };
+  return { status, code: error.code, message: error.message, details: error.details };
 }

@@ -15,6 +15,8 @@ const pick = <T>(random: () => number, items: readonly T[]): T =>
   items[Math.floor(random() * items.length)]!;
 
 const PATHS = ['/', '/pricing', '/docs', '/blog/launch', '/signup', '/about'] as const;
+/** With `conversions`: a shop's pages too, for goals by pattern and funnels. */
+const SHOP_PATHS = ['/products/mug', '/products/lamp', '/cart', '/checkout/7/done'] as const;
 const GEO = [
   { country: 'DE', region: 'BY', city: 'Munich', latitude: 48.14, longitude: 11.58 },
   { country: 'DE', region: 'BE', city: 'Berlin', latitude: 52.52, longitude: 13.4 },
@@ -28,19 +30,37 @@ const CLIENTS: { device: DeviceType; browser: string; os: string }[] = [
   { device: 'mobile', browser: 'Safari', os: 'iOS' },
   { device: 'tablet', browser: 'Chrome', os: 'Android' },
 ];
-const SOURCES: { host: string; cls: ReferrerClass; utm: [string, string, string] }[] = [
+interface Source {
+  host: string;
+  cls: ReferrerClass;
+  utm: [string, string, string];
+  /** utm_term, utm_content and the click-id kind (with `conversions` only). */
+  more?: [string, string, string];
+}
+const SOURCES: Source[] = [
   { host: '', cls: 'direct', utm: ['', '', ''] },
-  { host: 'www.google.com', cls: 'search', utm: ['', '', ''] },
+  { host: 'www.google.com', cls: 'search', utm: ['', '', ''], more: ['', '', 'gclid'] },
   { host: 'news.ycombinator.com', cls: 'social', utm: ['hn', 'social', 'launch'] },
-  { host: '', cls: 'email', utm: ['newsletter', 'email', 'jan'] },
+  {
+    host: '',
+    cls: 'email',
+    utm: ['newsletter', 'email', 'jan'],
+    more: ['mugs', 'header', ''],
+  },
 ];
 const CUSTOM = ['signup', 'add_to_cart'] as const;
+const PLANS = ['basic', 'pro'] as const;
+const CURRENCIES = ['EUR', 'USD'] as const;
 
 export interface GeneratedSession {
   site_id: string;
   session_id: string;
   visitor_id: string;
   startedAt: number;
+  /** Session attribution that events do not carry: utm_term, utm_content, click_id. */
+  utm_term: string;
+  utm_content: string;
+  click_id: string;
   events: IngestEvent[];
 }
 
@@ -65,7 +85,16 @@ export function generateTraffic(options: {
   idPrefix?: string;
   /** Heartbeats after each page view: 0 to heartbeats - 1 (default 3: 0..2). */
   heartbeats?: number;
+  /**
+   * Also what the conversion reports read (default true): shop pages, purchases with
+   * properties and revenue, 404s, outbound clicks, downloads, web vitals, utm_term,
+   * utm_content and click ids, and sessions whose scroll depth is not measured (the core
+   * build). Off: only what a database before them stored (the upgrade tests).
+   */
+  conversions?: boolean;
 }): Traffic {
+  const conversions = options.conversions ?? true;
+  const paths: readonly string[] = conversions ? [...PATHS, ...SHOP_PATHS] : PATHS;
   const random = mulberry32(options.seed);
   const prefix = options.idPrefix ?? options.siteId;
   const people = Array.from({ length: options.visitors }, (_, i) => ({
@@ -79,13 +108,19 @@ export function generateTraffic(options: {
     const person = pick(random, people);
     const source = pick(random, SOURCES);
     const startedAt = options.startMs + Math.floor(random() * options.spanMs);
+    const more = (conversions && source.more) || ['', '', ''];
     const session: GeneratedSession = {
       site_id: options.siteId,
       session_id: `${prefix}-session-${String(i).padStart(5, '0')}`,
       visitor_id: person.id,
       startedAt,
+      utm_term: more[0],
+      utm_content: more[1],
+      click_id: more[2],
       events: [],
     };
+    // A fifth of the sessions run the tracker's core build: no scroll depth.
+    const measuresScroll = !conversions || random() >= 0.2;
     let at = startedAt;
     const push = (
       type: IngestEvent['type'],
@@ -118,18 +153,25 @@ export function generateTraffic(options: {
     };
     // A third of the sessions bounce (one page view).
     const pages = random() < 0.35 ? 1 : 2 + Math.floor(random() * 3);
-    for (let p = 0; p < pages; p++) {
-      const path = pick(random, PATHS);
+    // A quarter of the shop's sessions walk to the checkout (then maybe on): funnels' paths.
+    const walk =
+      conversions && random() < 0.25
+        ? [pick(random, SHOP_PATHS.slice(0, 2)), '/cart', '/checkout/7/done']
+        : [];
+    for (let p = 0; p < Math.max(pages, walk.length); p++) {
+      const path = walk[p] ?? pick(random, paths);
       push('pageview', path);
       const beats = Math.floor(random() * (options.heartbeats ?? 3));
       for (let b = 0; b < beats; b++) {
         push('heartbeat', path, {
           engaged_ms: 1_000 + Math.floor(random() * 15_000),
-          scroll: Math.floor(random() * 101),
+          // A measured depth is never 0: the viewport's share of the page at least.
+          scroll: measuresScroll ? 1 + Math.floor(random() * 100) : null,
           interactions: Math.floor(random() * 4),
         });
       }
       if (random() < 0.15) push('custom', path, { name: pick(random, CUSTOM), props: { p } });
+      if (conversions) conversionEvents(random, path, push);
     }
     sessions.push(session);
   }
@@ -137,8 +179,48 @@ export function generateTraffic(options: {
   return { siteId: options.siteId, sessions, events };
 }
 
+type Push = (type: IngestEvent['type'], path: string, extra?: Partial<IngestEvent>) => void;
+
+/** What a page view of a shop may bring besides heartbeats: purchases, 404s, links, vitals. */
+function conversionEvents(random: () => number, path: string, push: Push): void {
+  if (path === '/checkout/7/done' && random() < 0.7) {
+    push('custom', path, {
+      name: 'purchase',
+      props: { plan: pick(random, PLANS), items: 1 + Math.floor(random() * 3) },
+      revenue: {
+        amount: Math.round(500 + random() * 20_000) / 100,
+        currency: pick(random, CURRENCIES),
+      },
+    });
+  }
+  if (random() < 0.06) push('custom', path, { name: '404', props: { path: `${path}/gone` } });
+  if (random() < 0.08) push('outbound', path, { name: pick(random, OUTBOUND) });
+  if (random() < 0.05) push('download', path, { name: 'https://cdn.example/catalogue.pdf' });
+  if (random() < 0.3) {
+    const ms = (max: number) => Math.round(random() * max);
+    push('vitals', path, {
+      vitals: {
+        lcp: 200 + ms(4_000),
+        inp: random() < 0.3 ? null : 10 + ms(600),
+        cls: Math.round(random() * 300) / 1000,
+        ttfb: 20 + ms(900),
+        fcp: 100 + ms(2_500),
+      },
+    });
+  }
+}
+const OUTBOUND = ['https://partner.example/offer', 'https://github.com/sightline'] as const;
+
 /** A session's running totals over `events` (its events so far, in time order). */
-export function sessionState(events: IngestEvent[], returning: boolean): IngestSession {
+export function sessionState(
+  events: IngestEvent[],
+  returning: boolean,
+  attribution: Pick<GeneratedSession, 'utm_term' | 'utm_content' | 'click_id'> = {
+    utm_term: '',
+    utm_content: '',
+    click_id: '',
+  },
+): IngestSession {
   const first = events[0]!;
   const views = events.filter((e) => e.type === 'pageview');
   const beats = events.filter((e) => e.type === 'heartbeat');
@@ -153,13 +235,16 @@ export function sessionState(events: IngestEvent[], returning: boolean): IngestS
     exit_path: views[views.length - 1]?.path ?? first.path,
     pageviews: views.length,
     engaged_ms: beats.reduce((sum, e) => sum + e.engaged_ms, 0),
-    max_scroll: Math.max(0, ...beats.map((e) => e.scroll)),
+    max_scroll: Math.max(0, ...beats.map((e) => e.scroll ?? 0)),
     interactions: beats.reduce((sum, e) => sum + e.interactions, 0),
     referrer_host: first.referrer_host,
     referrer_class: first.referrer_class,
     utm_source: first.utm_source,
     utm_medium: first.utm_medium,
     utm_campaign: first.utm_campaign,
+    utm_term: attribution.utm_term,
+    utm_content: attribution.utm_content,
+    click_id: attribution.click_id,
     returning,
     country: first.country,
     region: first.region,
@@ -174,6 +259,7 @@ export function sessionState(events: IngestEvent[], returning: boolean): IngestS
 
 /** Cuts the traffic into flushes of about `size` events, as the Durable Object would send. */
 export function toBatches(traffic: Traffic, size: number, prefix = 'batch'): IngestBatch[] {
+  const bySession = new Map(traffic.sessions.map((s) => [s.session_id, s]));
   const batches: IngestBatch[] = [];
   const seen = new Map<string, IngestEvent[]>(); // session → events so far
   const visitorFirst = new Map<string, IngestEvent>();
@@ -194,7 +280,7 @@ export function toBatches(traffic: Traffic, size: number, prefix = 'batch'): Ing
     const sessions = [...touchedSessions].map((id) => {
       const events = seen.get(id)!;
       const visitorList = visitorSessions.get(events[0]!.visitor_id)!;
-      return sessionState(events, visitorList.indexOf(id) > 0);
+      return sessionState(events, visitorList.indexOf(id) > 0, bySession.get(id));
     });
     const visitors: IngestVisitor[] = [...touchedVisitors.values()].map((last) => {
       const first = visitorFirst.get(last.visitor_id)!;

@@ -9,7 +9,8 @@ const DAY = 24 * HOUR;
 
 export type Filters = Record<string, string>;
 
-interface SessionFacts {
+export interface SessionFacts {
+  session: GeneratedSession;
   visitor: string;
   startedAt: number;
   dims: Record<string, string>;
@@ -19,7 +20,7 @@ interface SessionFacts {
   customs: Map<string, number>;
 }
 
-function facts(session: GeneratedSession): SessionFacts {
+export function facts(session: GeneratedSession): SessionFacts {
   const views = session.events.filter((e) => e.type === 'pageview');
   const first = session.events[0]!;
   const pages = new Map<string, { pageviews: number; engaged: number }>();
@@ -34,6 +35,7 @@ function facts(session: GeneratedSession): SessionFacts {
     if (e.type === 'custom') customs.set(e.name, (customs.get(e.name) ?? 0) + 1);
   }
   return {
+    session,
     visitor: session.visitor_id,
     startedAt: session.startedAt,
     dims: {
@@ -50,6 +52,9 @@ function facts(session: GeneratedSession): SessionFacts {
       utm_source: first.utm_source,
       utm_medium: first.utm_medium,
       utm_campaign: first.utm_campaign,
+      utm_term: session.utm_term,
+      utm_content: session.utm_content,
+      click_id: session.click_id,
     },
     pageviews: views.length,
     engaged: [...pages.values()].reduce((sum, p) => sum + p.engaged, 0),
@@ -74,17 +79,24 @@ interface Measured {
   engaged: number;
 }
 
+/** The sessions a report counts: started in [from, to) (by their hour), matching the filters. */
+export function sessionsIn(
+  traffic: Traffic,
+  from: Date,
+  to: Date,
+  filters: Filters,
+): SessionFacts[] {
+  return traffic.sessions.map(facts).filter((s) => {
+    const hour = Math.floor(s.startedAt / HOUR) * HOUR;
+    return hour >= from.getTime() && hour < to.getTime() && matches(s, filters);
+  });
+}
+
 function selected(traffic: Traffic, from: Date, to: Date, filters: Filters): Measured[] {
-  return traffic.sessions
-    .map(facts)
-    .filter((s) => {
-      const hour = Math.floor(s.startedAt / HOUR) * HOUR;
-      return hour >= from.getTime() && hour < to.getTime() && matches(s, filters);
-    })
-    .map((s) => {
-      const page = filters.page === undefined ? undefined : s.pages.get(filters.page);
-      return { s, pageviews: page?.pageviews ?? s.pageviews, engaged: page?.engaged ?? s.engaged };
-    });
+  return sessionsIn(traffic, from, to, filters).map((s) => {
+    const page = filters.page === undefined ? undefined : s.pages.get(filters.page);
+    return { s, pageviews: page?.pageviews ?? s.pageviews, engaged: page?.engaged ?? s.engaged };
+  });
 }
 
 export interface Totals {

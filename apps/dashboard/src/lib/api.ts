@@ -1,9 +1,10 @@
 /**
- * Typed access to the stats RPCs and the sites table through @sightline/postgrest. Every call
- * resolves to `{ data, error }`; auth failures are told apart so the app can show the token screen
- * instead of an error box.
+ * Typed access to the stats RPCs through @sightline/postgrest. Every call resolves to
+ * `{ data, error }`; auth failures are told apart so the app can ask the person to sign in again
+ * instead of showing an error box.
  */
 import { PostgrestClient } from '@sightline/postgrest';
+import { createConversionsApi, type ConversionsApi } from './conversions-api.js';
 import type { Dimension } from './dimensions.js';
 
 export interface Site {
@@ -11,6 +12,17 @@ export interface Site {
   name: string;
   timezone: string;
   public_live: boolean;
+}
+
+/** A site as its members see it (public.my_sites). */
+export interface MySite extends Site {
+  domains: string[];
+  public_dashboard: boolean;
+  store_raw: boolean;
+  respect_privacy_signals: boolean;
+  created_at: string;
+  /** owner, admin, viewer, or service (a service token). */
+  role: string;
 }
 
 export interface OverviewNumbers {
@@ -75,6 +87,8 @@ export class ApiError extends Error {
     /** `auth` when the token is expired, invalid or not allowed; the app then asks for a new one. */
     readonly code: 'auth' | 'request',
     readonly status: number,
+    /** The database's or the Worker's stable reason (e.g. `last_owner`, `site_id_taken`). */
+    readonly reason: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -83,20 +97,25 @@ export class ApiError extends Error {
 
 export type ApiResult<T> = { data: T; error: null } | { data: null; error: ApiError };
 
-interface RawResult {
+export interface RawResult {
   data: unknown;
-  error: { message: string; code?: string } | null;
+  error: { message: string; code?: string; details?: string | null } | null;
   status: number;
 }
 
-function toResult<T>(res: RawResult): ApiResult<T> {
+export function toResult<T>(res: RawResult): ApiResult<T> {
   if (!res.error) return { data: res.data as T, error: null };
-  // PostgREST answers a bad or expired JWT with 401 (PGRST301/PGRST302) and a role without
-  // grants with 403/42501.
-  const auth = res.status === 401 || res.status === 403 || /^PGRST30/.test(res.error.code ?? '');
+  // PostgREST answers a bad or expired JWT with 401 (PGRST301/PGRST302); the database refuses a
+  // caller with 42501 and a stable reason (403 with a token, 401 without).
+  const auth = /^PGRST30/.test(res.error.code ?? '') || res.error.details === 'not_readable';
   return {
     data: null,
-    error: new ApiError(res.error.message, auth ? 'auth' : 'request', res.status),
+    error: new ApiError(
+      res.error.message,
+      auth ? 'auth' : 'request',
+      res.status,
+      res.error.details ?? null,
+    ),
   };
 }
 
@@ -122,19 +141,37 @@ function normaliseNumbers<T extends object>(row: T): T {
 }
 
 export interface Api {
-  sites(): Promise<ApiResult<Site[]>>;
   overview(q: StatsQuery): Promise<ApiResult<Overview>>;
   breakdown(
     q: StatsQuery & { dimension: Dimension; limit: number },
   ): Promise<ApiResult<BreakdownRow[]>>;
   timeseries(q: StatsQuery & { resolution: 'hour' | 'day' }): Promise<ApiResult<TimeseriesRow[]>>;
   liveVisitors(site: string, windowSeconds: number): Promise<ApiResult<LiveVisitorRow[]>>;
+  /** Goals, funnels and custom-event properties (conversions-api.ts). */
+  conversions: ConversionsApi;
 }
 
-export function createApi(supabaseUrl: string, anonKey: string, token: string): Api {
-  const db = new PostgrestClient(`${supabaseUrl}/rest/v1`, {
-    headers: { apikey: anonKey, Authorization: `Bearer ${token}` },
+/** Who a request runs as: a fixed token, or a getter read at each request (sessions, passes). */
+export type Bearer = string | (() => Promise<string>);
+
+/**
+ * PostgREST with the publishable key and the caller's token. A getter is asked at every request,
+ * so a session auth-js refreshes, or a share link's pass renewed every half minute, is always
+ * the current one.
+ */
+export function restClient(supabaseUrl: string, apikey: string, bearer: Bearer): PostgrestClient {
+  return new PostgrestClient(`${supabaseUrl}/rest/v1`, {
+    headers: { apikey },
+    fetch: async (input, init) => {
+      const headers = new Headers(init?.headers);
+      const token = typeof bearer === 'string' ? bearer : await bearer();
+      headers.set('Authorization', `Bearer ${token || apikey}`);
+      return fetch(input, { ...init, headers });
+    },
   });
+}
+
+export function createApi(db: PostgrestClient): Api {
   const args = (q: StatsQuery) => ({
     p_site: q.site,
     p_from: q.from.toISOString(),
@@ -146,11 +183,7 @@ export function createApi(supabaseUrl: string, anonKey: string, token: string): 
     toResult<T>(await db.rpc(name, params));
 
   return {
-    async sites() {
-      return toResult<Site[]>(
-        (await db.from('sites').select('id,name,timezone,public_live').order('name')) as RawResult,
-      );
-    },
+    conversions: createConversionsApi(db, toResult),
     async overview(q) {
       const res = await rpc<Overview | Overview[]>('stats_overview', args(q));
       if (res.error) return res;

@@ -3,57 +3,71 @@
  * same origin fills the gaps, so one build can be pointed at any stack without rebuilding.
  */
 export interface DashboardConfig {
-  /** Project URL: `${supabaseUrl}/rest/v1` and `${supabaseUrl}/realtime/v1`. */
+  /** Project URL: `${supabaseUrl}/rest/v1`, `/auth/v1` and `/realtime/v1`. */
   supabaseUrl: string;
-  anonKey: string;
+  /** The project's publishable key (`sb_publishable_…`; the legacy anon key works too). */
+  publishableKey: string;
+  /** The ingest Worker: live passes, share links, invitations, the tracker snippet. */
+  ingestUrl: string;
   /** Optional: with it the map uses mapbox-gl, without it maplibre-gl and an offline style. */
   mapboxToken: string;
-  /** Optional default dashboard token (the local stack's demo token); a user token wins. */
-  token: string;
   /**
-   * The ingest Worker's origin. The live view asks it to push (POST /v1/sites/:id/watch, renewed
-   * while open): without it the live view shows the first snapshot but receives no pushes.
+   * Only from the local stack's runtime config (`pnpm dev`): the demo owner's e-mail and
+   * password, to open the dashboard signed in with a real session.
    */
-  ingestUrl: string;
+  demo: { email: string; password: string } | null;
 }
 
 export class ConfigError extends Error {
   readonly code = 'config_missing';
 }
 
-type Partial = { [K in keyof DashboardConfig]?: string };
+interface Values {
+  supabaseUrl?: string;
+  publishableKey?: string;
+  ingestUrl?: string;
+  mapboxToken?: string;
+  demo?: { email: string; password: string };
+}
 
-function pick(source: Record<string, unknown>): Partial {
-  const str = (v: unknown): string | undefined =>
-    typeof v === 'string' && v !== '' ? v : undefined;
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The known fields of a config source (build env or /config.json), strings only. */
+export function pick(source: Record<string, unknown>): Values {
+  const demo = source.demo as Record<string, unknown> | undefined;
+  const email = str(demo?.email);
+  const password = str(demo?.password);
   return {
     supabaseUrl: str(source.supabaseUrl),
-    anonKey: str(source.anonKey),
-    mapboxToken: str(source.mapboxToken),
-    token: str(source.token),
+    // `anonKey`: what configurations written before the publishable key call it.
+    publishableKey: str(source.publishableKey) ?? str(source.anonKey),
     ingestUrl: str(source.ingestUrl),
+    mapboxToken: str(source.mapboxToken),
+    demo: email && password ? { email, password } : undefined,
   };
 }
 
-/** Merges build-time values over runtime ones and checks the required pair is there. */
-export function resolveConfig(env: Partial, runtime: Partial): DashboardConfig {
-  const supabaseUrl = (env.supabaseUrl ?? runtime.supabaseUrl ?? '').replace(/\/+$/, '');
-  const anonKey = env.anonKey ?? runtime.anonKey ?? '';
-  if (!supabaseUrl || !anonKey) {
+const trim = (url: string): string => url.replace(/\/+$/, '');
+
+/** Merges build-time values over runtime ones and checks the required ones are there. */
+export function resolveConfig(env: Values, runtime: Values): DashboardConfig {
+  const supabaseUrl = trim(env.supabaseUrl ?? runtime.supabaseUrl ?? '');
+  const publishableKey = env.publishableKey ?? runtime.publishableKey ?? '';
+  if (!supabaseUrl || !publishableKey) {
     throw new ConfigError(
-      'No stack configured: set VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY, or serve /config.json with { "supabaseUrl", "anonKey" }.',
+      'No stack configured: set VITE_SUPABASE_URL and VITE_SUPABASE_PUBLISHABLE_KEY (and VITE_SIGHTLINE_INGEST_URL), or serve /config.json with { "supabaseUrl", "publishableKey", "ingestUrl" }.',
     );
   }
   return {
     supabaseUrl,
-    anonKey,
+    publishableKey,
+    ingestUrl: trim(env.ingestUrl ?? runtime.ingestUrl ?? ''),
     mapboxToken: env.mapboxToken ?? runtime.mapboxToken ?? '',
-    token: runtime.token ?? '',
-    ingestUrl: (env.ingestUrl ?? runtime.ingestUrl ?? '').replace(/\/+$/, ''),
+    demo: runtime.demo ?? null,
   };
 }
 
-async function fetchRuntimeConfig(): Promise<Partial> {
+async function fetchRuntimeConfig(): Promise<Values> {
   try {
     const res = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });
     if (!res.ok) return {};
@@ -68,11 +82,12 @@ async function fetchRuntimeConfig(): Promise<Partial> {
 export async function loadConfig(): Promise<DashboardConfig> {
   const env = pick({
     supabaseUrl: import.meta.env.VITE_SUPABASE_URL,
-    anonKey: import.meta.env.VITE_SUPABASE_ANON_KEY,
+    publishableKey:
+      import.meta.env.VITE_SUPABASE_PUBLISHABLE_KEY ?? import.meta.env.VITE_SUPABASE_ANON_KEY,
+    ingestUrl: import.meta.env.VITE_SIGHTLINE_INGEST_URL,
     mapboxToken: import.meta.env.VITE_MAPBOX_TOKEN,
-    ingestUrl: import.meta.env.VITE_INGEST_URL,
   });
-  // Always asked: besides the URL and key, the runtime file may carry the local demo token.
+  // Always asked: besides the URLs and key, the local stack's file may carry the demo sign-in.
   const runtime = await fetchRuntimeConfig();
   return resolveConfig(env, runtime);
 }

@@ -19,3 +19,8 @@ export const DIMENSION_LABELS = Object.fromEntries(
 export const REPORT_GROUPS: readonly (readonly Dimension[])[] = [
   ...new Set(REGISTRY.map((d) => d.card)),
 ].map((card) => REGISTRY.filter((d) => d.card === card).map((d) => d.name));
+
+/** The card a dimension is a tab of (share links hide whole cards: supabase/schemas/03_access.sql). */
+export function cardOf(dimension: Dimension): string {
+  return REGISTRY.find((d) => d.name === dimension)?.card ?? '';
+}

@@ -1,5 +1,5 @@
 /** One site's dashboard: header controls, the live layer and the reports for the chosen range. */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ErrorBoundary } from '../components/Errors/ErrorBoundary.js';
 import { FilterBar } from '../components/Filters/FilterBar.js';
 import { ConnectionBadge } from '../components/Live/ConnectionBadge.js';
@@ -12,15 +12,27 @@ import { useViewState } from '../hooks/useViewState.js';
 import type { Api, Site } from '../lib/api.js';
 import type { DashboardConfig } from '../lib/config.js';
 import { resolveRange } from '../lib/date-range.js';
-import type { Dimension } from '../lib/dimensions.js';
+import { cardOf, type Dimension } from '../lib/dimensions.js';
+import type { PassKeeper } from '../lib/passes.js';
 
 interface Props {
   api: Api;
   config: DashboardConfig;
-  token: string;
+  /** The live view's passes for a site; null: no live view (a public dashboard). */
+  passesFor: (site: string) => PassKeeper | null;
   sites: Site[];
-  onSignOut: () => void;
+  /** Cards not shown (a share link's hidden reports; 'live' hides the live view). */
+  hidden?: readonly string[];
+  /** Whether the caller may define goals and funnels (owners, admins, service tokens). */
+  canEditConversions?: boolean;
+  /** The header's right side: the account's navigation, or a sign-out button. */
+  nav?: ReactNode;
+  onSignOut?: () => void;
+  /** The view state, when the caller shares it with other screens. */
+  viewState?: ReturnType<typeof useViewState>;
 }
+
+const NONE: readonly string[] = [];
 
 /** Relative ranges ("24 h") slide forward; re-resolving once a minute keeps them current. */
 function useMinuteTick(): number {
@@ -32,10 +44,35 @@ function useMinuteTick(): number {
   return tick;
 }
 
-export function DashboardPage({ api, config, token, sites, onSignOut }: Props) {
-  const [view, setView] = useViewState();
+export function DashboardPage({
+  api,
+  config,
+  passesFor,
+  sites,
+  hidden = NONE,
+  canEditConversions = false,
+  nav,
+  onSignOut,
+  viewState,
+}: Props) {
+  const own = useViewState();
+  const [view, setView] = viewState ?? own;
   const site = sites.find((s) => s.id === view.site) ?? sites[0]!;
-  const live = useLive(api, config.supabaseUrl, config.anonKey, token, site.id, config.ingestUrl);
+  const hiddenCards = useMemo(() => new Set(hidden), [hidden]);
+  const showLive = !hiddenCards.has('live');
+  const passes = useMemo(
+    () => (showLive ? passesFor(site.id) : null),
+    [passesFor, site.id, showLive],
+  );
+  const live = useLive(api, config.supabaseUrl, config.publishableKey, passes, site.id);
+  // A filter on a hidden card would be refused by the database: not applied.
+  const filters = useMemo(
+    () =>
+      Object.fromEntries(
+        Object.entries(view.filters).filter(([d]) => !hiddenCards.has(cardOf(d as Dimension))),
+      ) as typeof view.filters,
+    [view.filters, hiddenCards],
+  );
   const tick = useMinuteTick();
   const range = useMemo(
     () =>
@@ -48,10 +85,10 @@ export function DashboardPage({ api, config, token, sites, onSignOut }: Props) {
   );
 
   const filter = (dimension: Dimension, value: string): void =>
-    setView({ filters: { ...view.filters, [dimension]: value } });
+    setView({ filters: { ...filters, [dimension]: value } });
   const removeFilter = (dimension: Dimension | null): void => {
     if (dimension === null) return setView({ filters: {} });
-    const rest = { ...view.filters };
+    const rest = { ...filters };
     delete rest[dimension];
     setView({ filters: rest });
   };
@@ -65,24 +102,29 @@ export function DashboardPage({ api, config, token, sites, onSignOut }: Props) {
           value={site.id}
           onChange={(id) => setView({ site: id, filters: {} })}
         />
-        <ConnectionBadge state={live.connection} />
-        <button type="button" className="link" onClick={onSignOut}>
-          Sign out
-        </button>
+        {showLive && <ConnectionBadge state={live.connection} />}
+        {nav ??
+          (onSignOut && (
+            <button type="button" className="link" onClick={onSignOut}>
+              Sign out
+            </button>
+          ))}
       </header>
       <div className="controls">
         <RangePicker range={view.range} from={view.from} to={view.to} onChange={setView} />
-        <FilterBar filters={view.filters} onRemove={removeFilter} />
+        <FilterBar filters={filters} onRemove={removeFilter} />
       </div>
       <main>
-        <ErrorBoundary what="The live view" inline>
-          <LiveSection
-            live={live.state}
-            filters={view.filters}
-            realtime={view.range === 'realtime'}
-            mapboxToken={config.mapboxToken}
-          />
-        </ErrorBoundary>
+        {showLive && (
+          <ErrorBoundary what="The live view" inline>
+            <LiveSection
+              live={live.state}
+              filters={filters}
+              realtime={view.range === 'realtime'}
+              mapboxToken={config.mapboxToken}
+            />
+          </ErrorBoundary>
+        )}
         {view.range !== 'realtime' && (
           <ErrorBoundary what="The reports" inline>
             <Reports
@@ -90,8 +132,10 @@ export function DashboardPage({ api, config, token, sites, onSignOut }: Props) {
               site={site.id}
               timeZone={site.timezone}
               range={range}
-              filters={view.filters}
+              filters={filters}
               onFilter={filter}
+              hidden={hiddenCards}
+              canEditConversions={canEditConversions}
             />
           </ErrorBoundary>
         )}

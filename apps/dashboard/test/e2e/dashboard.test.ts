@@ -30,7 +30,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   seeded = await startSeededStack();
-  web = await serveDist(dist, { supabaseUrl: seeded.stack.url, anonKey: seeded.stack.anonKey });
+  web = await serveDist(dist, seeded.dashboardConfig);
   browser = await launchChromium();
 });
 
@@ -393,11 +393,13 @@ describe('live', () => {
     await page.context().close();
   });
 
-  it('asks the ingest Worker to push while the live view is open, and shows the snapshot it answers', async () => {
-    // A recorder on 127.0.0.1 plays the Worker's POST /v1/sites/:id/watch (same CORS and answer
-    // shape; the route itself is tested under Miniflare in apps/ingest). renewMs is short so
-    // the renewal shows within the test.
-    const calls: { url: string; authorization: string | undefined }[] = [];
+  it('keeps the site watched through its pass renewals while the live view is open, and shows the snapshot they answer', async () => {
+    // A recorder on 127.0.0.1 plays the Worker's POST /v1/live-pass (same CORS and answer shape:
+    // a pass and, asked for a site, `watch` with every shard's snapshot; the route itself is
+    // tested against workerd in e2e/ and under Miniflare in apps/ingest). Its pass is not one
+    // Realtime admits (this test is about the watch, not the channel); renewMs is short so the
+    // renewal shows within the test.
+    const calls: { url: string; authorization: string | undefined; body: string }[] = [];
     const worker = createServer((req, res) => {
       res.setHeader('access-control-allow-origin', '*');
       if (req.method === 'OPTIONS') {
@@ -406,20 +408,24 @@ describe('live', () => {
         res.writeHead(204).end();
         return;
       }
-      calls.push({ url: req.url!, authorization: req.headers.authorization });
-      const snapshot = message(777, { seq: 1, full: true });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({ site: SITE, watchMs: 75_000, renewMs: 1_000, messages: [snapshot] }),
-      );
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        calls.push({ url: req.url!, authorization: req.headers.authorization, body });
+        const snapshot = message(777, { seq: 1, full: true });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            token: 'not-a-realtime-pass',
+            expiresAt: Date.now() + 60_000,
+            watch: { site: SITE, watchMs: 75_000, renewMs: 1_000, messages: [snapshot] },
+          }),
+        );
+      });
     });
     await new Promise<void>((resolve) => worker.listen(0, '127.0.0.1', resolve));
     const ingestUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
-    const watched = await serveDist(dist, {
-      supabaseUrl: seeded.stack.url,
-      anonKey: seeded.stack.anonKey,
-      ingestUrl,
-    });
+    const watched = await serveDist(dist, { ...seeded.dashboardConfig, ingestUrl });
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
@@ -428,8 +434,9 @@ describe('live', () => {
       await expect.poll(() => page.getByTestId('visitors-now').textContent()).toBe('777');
       await expect.poll(() => calls.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
       expect(calls[0]).toEqual({
-        url: `/v1/sites/${SITE}/watch`,
+        url: '/v1/live-pass',
         authorization: `Bearer ${seeded.token}`,
+        body: JSON.stringify({ site: SITE }),
       });
       // Leaving the page ends the watch: no renewal after the context closes.
       await context.close();

@@ -29,7 +29,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   seeded = await startSeededStack();
-  const key = seeded.stack.serviceRoleKey;
+  const key = seeded.stack.secretKey;
   const admin = new PostgrestClient(`${seeded.stack.url}/rest/v1`, {
     headers: { apikey: key, Authorization: `Bearer ${key}` },
   });
@@ -37,7 +37,7 @@ beforeAll(async () => {
     payload: hostileBatch(OTHER_SITE, Date.now()),
   });
   if (error) throw new Error(`seeding hostile rows: ${error.message}`);
-  web = await serveDist(dist, { supabaseUrl: seeded.stack.url, anonKey: seeded.stack.anonKey });
+  web = await serveDist(dist, seeded.dashboardConfig);
   browser = await launchChromium();
 });
 
@@ -156,8 +156,8 @@ describe('hostile text', () => {
     const res = await fetch(`${seeded.stack.url}/realtime/v1/api/broadcast`, {
       method: 'POST',
       headers: {
-        apikey: seeded.stack.serviceRoleKey,
-        authorization: `Bearer ${seeded.stack.serviceRoleKey}`,
+        apikey: seeded.stack.secretKey,
+        authorization: `Bearer ${seeded.stack.secretKey}`,
         'content-type': 'application/json',
       },
       body: JSON.stringify({

@@ -1,13 +1,16 @@
 /**
- * The real local stack for the end-to-end tests: devstack (Postgres, PostgREST, Realtime) with
- * the repository's migrations, two sites, seeded traffic and a dashboard token for both.
+ * The real local stack for the end-to-end tests: devstack (Postgres, PostgREST, Auth, Realtime)
+ * with the repository's migrations, the ingest Worker (live passes), two sites, seeded traffic
+ * and a service token for both (`pnpm sightline token`, signed with the project's signing key).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
+import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
 import { PostgrestClient } from '@sightline/postgrest';
+import type { IngestBatch } from '@sightline/schema';
 import { generateTraffic, type GroundTruth } from './seed.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
@@ -17,10 +20,15 @@ export const OTHER_SITE = 'e2e-blog';
 
 export interface SeededStack {
   stack: Devstack;
+  worker: IngestWorker;
+  /** What the built dashboard reads as /config.json. */
+  dashboardConfig: { supabaseUrl: string; publishableKey: string; ingestUrl: string };
   truth: GroundTruth;
-  /** A dashboard token for both sites. */
+  /** The seeded traffic as it was written (tests derive further ground truth from it). */
+  batch: IngestBatch;
+  /** A service token for both sites. */
   token: string;
-  /** A dashboard token with these claims, as `sightline token` signs it (legacy secret, HS256). */
+  /** A service token with these claims, as `sightline token --key` signs it (ES256). */
   mintToken: (claims: Record<string, unknown>, options?: { exp?: number }) => Promise<string>;
   stop: () => Promise<void>;
 }
@@ -28,9 +36,16 @@ export interface SeededStack {
 export async function startSeededStack(): Promise<SeededStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sightline-dashboard-stack-'));
   const stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS });
+  let worker: IngestWorker | undefined;
   try {
+    worker = await startIngestWorker({
+      supabaseUrl: stack.url,
+      secretKey: stack.secretKey,
+      publishableKey: stack.publishableKey,
+      signingKey: stack.signingKey,
+    });
     const admin = new PostgrestClient(`${stack.url}/rest/v1`, {
-      headers: { apikey: stack.serviceRoleKey, Authorization: `Bearer ${stack.serviceRoleKey}` },
+      headers: { apikey: stack.secretKey, Authorization: `Bearer ${stack.secretKey}` },
     });
     const sites = await admin.from('sites').insert([
       { id: SITE, name: 'E2E Shop', timezone: 'UTC', public_live: false },
@@ -41,23 +56,41 @@ export async function startSeededStack(): Promise<SeededStack> {
     const ingest = await admin.rpc('ingest_batch', { payload: batch });
     if (ingest.error) throw new Error(`ingest_batch: ${ingest.error.message}`);
 
+    // What `pnpm sightline token --key … --url …` signs: ES256 with the project's signing key
+    // (the Worker mints live passes only from tokens it can verify).
     const mintToken: SeededStack['mintToken'] = (claims, options = {}) =>
       stack.signToken(
-        { role: 'authenticated', aud: 'authenticated', sub: 'e2e', ...claims },
-        { algorithm: 'HS256', ...options },
+        {
+          role: 'authenticated',
+          aud: 'authenticated',
+          iss: stack.authUrl,
+          sub: 'service:e2e',
+          ...claims,
+        },
+        { expiresIn: 3600, ...options },
       );
     const token = await mintToken({ site_ids: [SITE, OTHER_SITE] });
+    const running = worker;
     return {
       stack,
+      worker: running,
+      dashboardConfig: {
+        supabaseUrl: stack.url,
+        publishableKey: stack.publishableKey,
+        ingestUrl: running.url,
+      },
       truth,
+      batch,
       token,
       mintToken,
       stop: async () => {
+        await running.stop();
         await stack.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await worker?.stop();
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
     throw error;

@@ -22,7 +22,7 @@ describe('dashboard dimensions', () => {
       ['referrer', 'referrer_class'],
       ['country', 'region', 'city'],
       ['device', 'browser', 'os'],
-      ['utm_source', 'utm_medium', 'utm_campaign'],
+      ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'click_id'],
       ['event'],
     ]);
     expect(DIMENSION_LABELS.referrer_class).toBe('Channels');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveConfig, ConfigError } from '../../src/lib/config.js';
+import { pick, resolveConfig, ConfigError } from '../../src/lib/config.js';
 import { decodeToken, storedToken, takeTokenFromHash, tokenProblem } from '../../src/lib/token.js';
 
 const b64url = (o: object): string =>
@@ -29,26 +29,29 @@ describe('token', () => {
 });
 
 describe('config', () => {
-  it('prefers build-time values and trims the URL', () => {
+  it('prefers build-time values and trims the URLs', () => {
     const c = resolveConfig(
-      { supabaseUrl: 'http://a/' },
-      { supabaseUrl: 'http://b', anonKey: 'k', token: 't' },
+      { supabaseUrl: 'http://a/', ingestUrl: 'http://w/' },
+      pick({
+        supabaseUrl: 'http://b',
+        publishableKey: 'sb_publishable_x',
+        demo: { email: 'd@example.com', password: 'pw' },
+      }),
     );
     expect(c).toEqual({
       supabaseUrl: 'http://a',
-      anonKey: 'k',
+      publishableKey: 'sb_publishable_x',
+      ingestUrl: 'http://w',
       mapboxToken: '',
-      token: 't',
-      ingestUrl: '',
+      demo: { email: 'd@example.com', password: 'pw' },
     });
   });
 
-  it('takes the ingest Worker URL (for the live view’s watch) from either source', () => {
-    const base = { supabaseUrl: 'http://a', anonKey: 'k' };
-    expect(resolveConfig(base, { ingestUrl: 'http://w/' }).ingestUrl).toBe('http://w');
-    expect(
-      resolveConfig({ ...base, ingestUrl: 'http://v' }, { ingestUrl: 'http://w' }),
-    ).toMatchObject({ ingestUrl: 'http://v' });
+  it('takes the legacy anonKey as the publishable key, and ignores a half demo', () => {
+    expect(pick({ anonKey: 'eyJ.legacy', demo: { email: 'd@example.com' } })).toMatchObject({
+      publishableKey: 'eyJ.legacy',
+      demo: undefined,
+    });
   });
 
   it('explains what is missing', () => {

@@ -5,7 +5,13 @@
  * with a full snapshot now and then; unwatched it keeps only the set itself, which is all the
  * exact count and the next watcher's snapshot need.
  */
-import type { EnrichedEvent, LiveFeedEvent, LiveMessage, LiveVisitor } from '@sightline/schema';
+import {
+  LIVE_FEED_TYPES,
+  type EnrichedEvent,
+  type LiveFeedEvent,
+  type LiveMessage,
+  type LiveVisitor,
+} from '@sightline/schema';
 import type { SessionState } from './visit-state.js';
 
 /** Feed entries kept between two messages; a burst beyond this keeps the newest. */
@@ -51,9 +57,12 @@ export class LiveSet {
     return this.#changed.size > 0 || this.#left.size > 0 || this.#feed.length > 0;
   }
 
-  /** Records an accepted event of `session` whose visitor now scores `score`. */
-  see(e: EnrichedEvent, session: SessionState, score: number): void {
-    if (this.#recording) this.#recordFeed(e);
+  /**
+   * Records an accepted event of `session` whose visitor now scores `score`; `goals`: the names
+   * of the goals it completes. Heartbeats and vitals move visitors but stay out of the feed.
+   */
+  see(e: EnrichedEvent, session: SessionState, score: number, goals: string[] = []): void {
+    if (this.#recording) this.#recordFeed(e, goals);
     if (e.type === 'heartbeat' && e.final) {
       this.#leave(e.visitor);
       return;
@@ -81,8 +90,9 @@ export class LiveSet {
     this.#changed.add(e.visitor);
   }
 
-  #recordFeed(e: EnrichedEvent): void {
-    this.#feed.push({
+  #recordFeed(e: EnrichedEvent, goals: string[]): void {
+    if (!LIVE_FEED_TYPES.includes(e.type)) return;
+    const entry: LiveFeedEvent = {
       id: e.id,
       type: e.type,
       visitor: e.visitor,
@@ -96,7 +106,10 @@ export class LiveSet {
       country: e.country,
       city: e.city,
       at: e.receivedAt,
-    });
+    };
+    if (goals.length > 0) entry.goals = goals;
+    if (e.type === 'custom' && e.revenue) entry.revenue = { ...e.revenue };
+    this.#feed.push(entry);
     if (this.#feed.length > MAX_FEED) this.#feed = this.#feed.slice(-MAX_FEED);
   }
 

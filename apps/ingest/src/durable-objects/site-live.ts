@@ -17,8 +17,12 @@ import {
   AE_LIMITS,
   needsDataPoint,
   toDataPoint,
+  DEFAULT_CONTENT_GROUPS,
+  goalMatches,
   toIngestWire,
+  type ContentGroupRule,
   type EnrichedEvent,
+  type Goal,
   type IngestBatch,
   type IngestSession,
   type IngestVisitor,
@@ -56,6 +60,10 @@ export interface IngestCall {
   storeRaw: boolean;
   /** The site publishes its live count (`sites.public_live`): keep the KV snapshot. */
   publicLive?: boolean;
+  /** The site's goals: events that complete one are marked in the live feed. */
+  goals?: Goal[];
+  /** The site's content groups, for the value score (absent: the defaults). */
+  contentGroups?: ContentGroupRule[];
   events: EnrichedEvent[];
 }
 
@@ -66,6 +74,16 @@ export interface WatchCall {
   shards?: number;
   /** How long the watch lasts unless renewed (clamped to 5 s..WATCH_MAX_MS). */
   ttlMs?: number;
+}
+
+/** The names of the goals an event completes. */
+function goalsOf(goals: readonly Goal[], e: EnrichedEvent): string[] {
+  if (goals.length === 0 || (e.type !== 'custom' && e.type !== 'pageview')) return [];
+  const candidate =
+    e.type === 'custom'
+      ? { type: e.type, path: e.url, name: e.name, props: e.props ?? null }
+      : { type: e.type, path: e.url };
+  return goals.filter((g) => goalMatches(g, candidate)).map((g) => g.name);
 }
 
 export interface SiteLiveStats {
@@ -243,7 +261,7 @@ export class SiteLive extends DurableObject<Env> {
       }
       if (!prior) writes[indexKey('v', e.visitor, e.receivedAt)] = 1;
       const pageviewsBefore = session.pageviews;
-      const rescore = foldEvent(session, e);
+      const rescore = foldEvent(session, e, call.contentGroups ?? DEFAULT_CONTENT_GROUPS);
       const visitor = foldVisitor(prior, session, e);
       const newVisitorDay = newSession && visitor.visitDayMs !== session.dayMs;
       if (newVisitorDay) visitor.visitDayMs = session.dayMs;
@@ -251,7 +269,7 @@ export class SiteLive extends DurableObject<Env> {
       if (rescore) newScore = visitor.value_score = score(session, this.#timezone);
       this.#cache(this.#sessions, e.session, session);
       this.#cache(this.#visitors, e.visitor, visitor);
-      this.#live.see(e, session, visitor.value_score);
+      this.#live.see(e, session, visitor.value_score, goalsOf(call.goals ?? [], e));
       sessions.set(session.session_id, session);
       visitors.set(visitor.visitor_id, visitor);
       const m = measure(e, session, {
@@ -402,6 +420,15 @@ export class SiteLive extends DurableObject<Env> {
       outboxEvents: m.outboxEvents,
       overflowEvents: m.overflowEvents,
     };
+  }
+
+  /**
+   * The exact count now, for a member's live count of a site that keeps no KV snapshot (only
+   * public sites do): silent visitors leave first.
+   */
+  visitorsNow(now = Date.now()): { visitorsNow: number; at: number } {
+    this.#live.sweep(now);
+    return { visitorsNow: this.#live.size, at: now };
   }
 
   /** The newest dead-lettered entries, summarised (ids and reasons, no paths or places). */

@@ -7,7 +7,7 @@ import type { EnrichedEvent, IngestEvent } from '@sightline/schema';
  */
 export function toIngestEvent(e: EnrichedEvent): IngestEvent {
   const hb = e.type === 'heartbeat' ? e : null;
-  return {
+  const row: IngestEvent = {
     id: e.id,
     site_id: e.site,
     type: e.type,
@@ -24,7 +24,8 @@ export function toIngestEvent(e: EnrichedEvent): IngestEvent {
       e.type === 'custom' ? e.name : e.type === 'outbound' || e.type === 'download' ? e.target : '',
     props: e.type === 'custom' ? (e.props ?? null) : null,
     engaged_ms: hb?.engagedMs ?? 0,
-    scroll: hb?.scroll ?? 0,
+    // null: not measured (the tracker's core build), or not a heartbeat.
+    scroll: hb?.scroll ?? null,
     interactions: hb?.interactions ?? 0,
     country: e.country,
     region: e.region,
@@ -35,4 +36,14 @@ export function toIngestEvent(e: EnrichedEvent): IngestEvent {
     browser: e.browser,
     os: e.os,
   };
+  if (e.type === 'custom' && e.revenue) row.revenue = { ...e.revenue };
+  if (e.type === 'vitals')
+    row.vitals = {
+      lcp: e.lcp ?? null,
+      inp: e.inp ?? null,
+      cls: e.cls ?? null,
+      ttfb: e.ttfb ?? null,
+      fcp: e.fcp ?? null,
+    };
+  return row;
 }

@@ -5,12 +5,28 @@
  * counts change (scoring is cheap, but per-heartbeat scoring of thousands of visitors is not).
  * The state also remembers what the Analytics Engine measures need (ae-measures.ts): the
  * session's report buckets, the pages and custom events it has had, the score last reported.
+ * The score sees the visit's page views and engaged time per content group (the site's, or the
+ * default shop groups: content-groups.ts in @sightline/schema), as the model was fitted.
  */
-import type { EnrichedEvent, IngestSession, IngestVisitor } from '@sightline/schema';
-import { scoreVisit } from '@sightline/schema/value-score';
+import {
+  contentGroupOf,
+  CONTENT_GROUPS,
+  DEFAULT_CONTENT_GROUPS,
+  MODEL_GROUP,
+  type ContentGroupRule,
+  type EnrichedEvent,
+  type IngestSession,
+  type IngestVisitor,
+} from '@sightline/schema';
+import { scoreVisit, type GroupActivity } from '@sightline/schema/value-score';
 import { calendar, localDayStart, localHourStart } from './calendar.js';
 
 export interface SessionState extends IngestSession {
+  /**
+   * Page views and engaged time per content group (the model's group names). Absent in states
+   * stored before content groups were scored: they start from the next event.
+   */
+  groups?: Record<string, GroupActivity>;
   heartbeats: number;
   /** Score inputs at the last scoring, to detect a change. */
   scoredScroll: number;
@@ -57,6 +73,9 @@ export function newSession(e: EnrichedEvent, returning: boolean, timeZone: strin
     utm_source: e.utmSource,
     utm_medium: e.utmMedium,
     utm_campaign: e.utmCampaign,
+    utm_term: e.utmTerm,
+    utm_content: e.utmContent,
+    click_id: e.clickId,
     returning,
     country: e.country,
     region: e.region,
@@ -66,6 +85,7 @@ export function newSession(e: EnrichedEvent, returning: boolean, timeZone: strin
     device: e.device,
     browser: e.browser,
     os: e.os,
+    groups: emptyGroups(),
     heartbeats: 0,
     scoredScroll: -1,
     scoredInteractions: -1,
@@ -86,23 +106,52 @@ export function newSession(e: EnrichedEvent, returning: boolean, timeZone: strin
  */
 const PG_INT_MAX = 2_147_483_647;
 
+/** Every model group at zero: a visit with none of its pages in a group still says so. */
+function emptyGroups(): Record<string, GroupActivity> {
+  return Object.fromEntries(
+    CONTENT_GROUPS.map((g) => [MODEL_GROUP[g], { views: 0, engagedMs: 0 }]),
+  );
+}
+
+/** The activity record of the content group `path` belongs to, or null for none. */
+function groupOf(
+  s: SessionState,
+  path: string,
+  rules: readonly ContentGroupRule[],
+): GroupActivity | null {
+  const group = contentGroupOf(path, rules);
+  if (group === null) return null;
+  s.groups ??= emptyGroups();
+  return (s.groups[MODEL_GROUP[group]] ??= { views: 0, engagedMs: 0 });
+}
+
 /**
  * Adds one event to the session's totals. Returns true when the score should be recomputed.
+ * `groups`: the site's content-group rules.
  *
  * @example
- * if (foldEvent(session, event)) visitor.value_score = score(session, site.timezone);
+ * if (foldEvent(session, event, rules)) visitor.value_score = score(session, site.timezone);
  */
-export function foldEvent(s: SessionState, e: EnrichedEvent): boolean {
+export function foldEvent(
+  s: SessionState,
+  e: EnrichedEvent,
+  groups: readonly ContentGroupRule[] = DEFAULT_CONTENT_GROUPS,
+): boolean {
   s.lastSeenMs = Math.max(s.lastSeenMs, e.receivedAt);
   s.last_seen = iso(s.lastSeenMs);
   if (e.type === 'pageview') {
     s.pageviews = Math.min(PG_INT_MAX, s.pageviews + 1);
     s.exit_path = e.url;
+    const group = groupOf(s, e.url, groups);
+    if (group) group.views += 1;
   } else if (e.type === 'heartbeat') {
     s.heartbeats += 1;
     s.engaged_ms += e.engagedMs;
-    s.max_scroll = Math.max(s.max_scroll, e.scroll);
+    // Not measured (the tracker's core build): no depth, rather than a depth of 0.
+    if (e.scroll !== undefined) s.max_scroll = Math.max(s.max_scroll, e.scroll);
     s.interactions = Math.min(PG_INT_MAX, s.interactions + e.interactions);
+    const group = groupOf(s, e.url, groups);
+    if (group) group.engagedMs += e.engagedMs;
   }
   if (s.scoredScroll < 0) return true;
   if (s.max_scroll !== s.scoredScroll || s.interactions !== s.scoredInteractions) return true;
@@ -117,6 +166,8 @@ export function score(s: SessionState, timeZone: string): number {
   return scoreVisit({
     pageviews: s.pageviews,
     engagedMs: s.engaged_ms,
+    // A state from before content groups has none: the model's default group then.
+    ...(s.groups && { pagesByGroup: s.groups }),
     returning: s.returning,
     sourceClass: s.referrer_class,
     device: s.device,
@@ -181,6 +232,7 @@ export function foldVisitor(
 /** Strips the object-internal fields: what goes into the `ingest_batch` payload. */
 export function sessionRow(s: SessionState): IngestSession {
   const {
+    groups: _g,
     heartbeats: _h,
     scoredScroll: _s,
     scoredInteractions: _i,

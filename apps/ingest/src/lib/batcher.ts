@@ -9,7 +9,13 @@
  * The object writes the Analytics Engine points (it alone knows their measures), at most one per
  * event, so a call's events stay within Analytics Engine's points per invocation.
  */
-import { AE_LIMITS, liveShard, type EnrichedEvent } from '@sightline/schema';
+import {
+  AE_LIMITS,
+  liveShard,
+  type ContentGroupRule,
+  type EnrichedEvent,
+  type Goal,
+} from '@sightline/schema';
 import { liveShardCount, siteLive } from './site-live-stub.js';
 
 /** Short against the 100 ms event-to-screen budget. */
@@ -30,7 +36,20 @@ interface Pending {
   timezone: string;
   storeRaw: boolean;
   publicLive: boolean;
+  goals: readonly Goal[];
+  contentGroups: readonly ContentGroupRule[];
   events: EnrichedEvent[];
+}
+
+/** What the object needs to know about the site besides its events. */
+export interface BatchSite {
+  id: string;
+  timezone: string;
+  storeRaw: boolean;
+  /** The site publishes its live count (`sites.public_live`): the object keeps the KV snapshot. */
+  publicLive: boolean;
+  goals: readonly Goal[];
+  contentGroups: readonly ContentGroupRule[];
 }
 
 const open = new Map<string, Pending>();
@@ -44,14 +63,7 @@ const open = new Map<string, Pending>();
  * const sending = enqueue(env, site, enriched);
  * if (sending) c.executionCtx.waitUntil(sending);
  */
-export interface WindowSite {
-  id: string;
-  timezone: string;
-  storeRaw: boolean;
-  publicLive: boolean;
-}
-
-export function enqueue(env: Env, site: WindowSite, events: EnrichedEvent[]): Promise<void> | null {
+export function enqueue(env: Env, site: BatchSite, events: EnrichedEvent[]): Promise<void> | null {
   const shards = liveShardCount(env, site.id);
   if (shards === 1) return add(env, site, 0, 1, events);
   const byShard = new Map<number, EnrichedEvent[]>();
@@ -72,7 +84,7 @@ export function enqueue(env: Env, site: WindowSite, events: EnrichedEvent[]): Pr
 
 function add(
   env: Env,
-  site: WindowSite,
+  site: BatchSite,
   shard: number,
   shards: number,
   events: EnrichedEvent[],
@@ -96,6 +108,8 @@ function add(
     timezone: site.timezone,
     storeRaw: site.storeRaw,
     publicLive: site.publicLive,
+    goals: site.goals,
+    contentGroups: site.contentGroups,
     events: [...events],
   };
   open.set(key, pending);
@@ -105,7 +119,8 @@ function add(
 async function send(env: Env, pending: Pending): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
   if (open.get(pending.key) === pending) open.delete(pending.key);
-  const { site, shard, shards, timezone, storeRaw, publicLive, events } = pending;
+  const { site, shard, shards, timezone, storeRaw, publicLive, goals, contentGroups, events } =
+    pending;
   await siteLive(env, site, shard).ingest({
     site,
     shard,
@@ -113,6 +128,8 @@ async function send(env: Env, pending: Pending): Promise<void> {
     timezone,
     storeRaw,
     publicLive,
+    goals: [...goals],
+    contentGroups: [...contentGroups],
     events,
   });
 }

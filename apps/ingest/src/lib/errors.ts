@@ -20,8 +20,34 @@ export type IngestErrorCode =
   | 'not_found'
   | 'not_public'
   | 'unauthorized'
-  | 'forbidden'
-  | 'internal';
+  | 'internal'
+  | AccessErrorCode;
+
+/**
+ * The dashboard routes' refusals (passes, invitations): bad tokens, and the database's own codes
+ * for what a caller may not do (supabase/schemas/05_members.sql, 06_share_links.sql), passed on.
+ */
+export type AccessErrorCode =
+  | 'invalid_token'
+  | 'token_expired'
+  | 'invalid_request'
+  | 'signing_key_unavailable'
+  | 'database_unavailable'
+  | 'email_failed'
+  | 'email_rate_limited'
+  | 'sign_in_required'
+  | 'not_readable'
+  | 'not_allowed'
+  | 'live_hidden'
+  | 'already_member'
+  | 'invalid_email'
+  | 'invalid_role'
+  | 'share_not_found'
+  | 'share_revoked'
+  | 'share_expired'
+  | 'password_required'
+  | 'wrong_password'
+  | 'invalid_password';
 
 /** An `HTTPException` that carries its machine-readable code and the schema's issues. */
 export class IngestError extends HTTPException {

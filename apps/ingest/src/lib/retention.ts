@@ -15,7 +15,7 @@ export type RetentionResult = Record<string, number | boolean>;
  * await applyRetention(env); // { events: 120, visitors: 3, …, more: false }
  */
 export async function applyRetention(
-  env: Pick<Env, 'SUPABASE_URL' | 'SUPABASE_SERVICE_ROLE_KEY'>,
+  env: Pick<Env, 'SUPABASE_URL' | 'SUPABASE_SECRET_KEY'>,
 ): Promise<RetentionResult> {
   const total: RetentionResult = {};
   for (let call = 0; call < MAX_CALLS; call++) {

@@ -6,6 +6,13 @@
  * served (stale-if-error): the SiteLive outbox buffers what is accepted until Postgres is back,
  * so an outage longer than the cache lifetime does not turn into refused beacons.
  */
+import {
+  CONTENT_GROUPS,
+  DEFAULT_CONTENT_GROUPS,
+  type ContentGroup,
+  type ContentGroupRule,
+  type Goal,
+} from '@sightline/schema';
 import { postgrest } from './supabase.js';
 
 export interface SiteConfig {
@@ -20,6 +27,26 @@ export interface SiteConfig {
    * from a database not yet migrated: treated as true.
    */
   respect_privacy_signals?: boolean;
+  /** Query parameters kept in page paths; absent (older database): none. */
+  allowed_query_params?: string[];
+  /** The site's goals (table `goals`); absent (older database): none. */
+  goals?: Goal[];
+  /** The site's content groups (table `content_groups`); absent or empty: the defaults. */
+  content_groups?: { content_group: string; path_pattern: string }[];
+}
+
+/** The site's content-group rules for the value score: its own, or the defaults when none. */
+export function contentGroupRules(site: SiteConfig): readonly ContentGroupRule[] {
+  const own = (site.content_groups ?? []).filter(
+    (
+      g,
+    ): g is {
+      content_group: ContentGroup;
+      path_pattern: string;
+    } => (CONTENT_GROUPS as readonly string[]).includes(g.content_group),
+  );
+  if (own.length === 0) return DEFAULT_CONTENT_GROUPS;
+  return own.map((g) => ({ group: g.content_group, pattern: g.path_pattern }));
 }
 
 /** In-isolate freshness: short, so a changed domain list applies within seconds. */
@@ -38,19 +65,23 @@ const inflight = new Set<string>();
 /** How long a request waits for another request's lookup before doing its own. */
 const WAIT_FOR_LOOKUP_MS = 2_000;
 
-type SiteEnv = Pick<Env, 'SITES_KV' | 'SUPABASE_URL' | 'SUPABASE_SERVICE_ROLE_KEY'>;
+type SiteEnv = Pick<Env, 'SITES_KV' | 'SUPABASE_URL' | 'SUPABASE_SECRET_KEY'>;
 
 /** KV key of a site's cached config. */
 export const siteKey = (id: string): string => `site:${id}`;
 
+/** The site row with its goals and content groups (embedded through their foreign keys). */
+const WITH_GOALS =
+  '*,goals(id,name,event_name,page_path,prop_key,prop_value),content_groups(content_group,path_pattern)';
+
 async function fromPostgres(env: SiteEnv, id: string): Promise<SiteConfig | null> {
   // `*`, not a column list: a Worker deployed before the database is migrated still reads its
-  // sites (a newer column is then absent, and its default applies).
-  const { data, error } = await postgrest(env, 5_000)
-    .from('sites')
-    .select('*')
-    .eq('id', id)
-    .maybeSingle<SiteConfig>();
+  // sites (a newer column is then absent, and its default applies). Likewise without the goal
+  // tables: PostgREST answers PGRST200 (no such relationship), and the site alone is read.
+  const read = (select: string) =>
+    postgrest(env, 5_000).from('sites').select(select).eq('id', id).maybeSingle<SiteConfig>();
+  let { data, error } = await read(WITH_GOALS);
+  if (error?.code === 'PGRST200') ({ data, error } = await read('*'));
   if (error) throw new Error(`sites lookup failed: ${error.message}`, { cause: error });
   return data ?? null;
 }

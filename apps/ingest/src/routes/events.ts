@@ -8,7 +8,7 @@ import { parseBatch } from '@sightline/schema';
 import type { AppEnv } from '../env.js';
 import { IngestError } from '../lib/errors.js';
 import { readBody } from '../lib/read-body.js';
-import { getSite } from '../lib/site-config.js';
+import { contentGroupRules, getSite } from '../lib/site-config.js';
 import { originAllowed, requestOrigin } from '../lib/origin.js';
 import { botReason } from '../lib/bot.js';
 import { privacySignal } from '../lib/privacy-signal.js';
@@ -74,7 +74,11 @@ events.post('/', async (c) => {
 
   await checkRateLimits(c.req.raw, env, site.id, batch.events.length);
 
-  const enriched = enrich(batch, c.req.raw, { development, origin });
+  const enriched = enrich(batch, c.req.raw, {
+    development,
+    origin,
+    allowedQueryParams: site.allowed_query_params ?? [],
+  });
   const sending = enqueue(
     env,
     {
@@ -82,6 +86,8 @@ events.post('/', async (c) => {
       timezone: site.timezone,
       storeRaw: site.store_raw || env.STORE_RAW_EVENTS === 'true',
       publicLive: site.public_live === true,
+      goals: site.goals ?? [],
+      contentGroups: contentGroupRules(site),
     },
     enriched,
   );

@@ -3,13 +3,16 @@
  * GET /v1/health/sites/:id: the pipeline of one site for its operator, per live shard: what
  * waits for Postgres (outbox, pending, overflow), failed flushes, and what the database refused
  * for its content (dead-lettered events by reason, the newest entries by batch and event id).
- * Wakes the site's objects, so it needs the service-role key as a bearer token.
+ * Wakes the site's objects, so it needs the secret key, or an owner's or admin's token, as the
+ * bearer token.
  */
 import { Hono } from 'hono';
 import { SiteId } from '@sightline/schema';
 import type { AppEnv } from '../env.js';
 import { IngestError } from '../lib/errors.js';
 import { liveShardCount, siteLive } from '../lib/site-live-stub.js';
+import { siteAccess } from '../lib/site-access.js';
+import { bearerToken, verifyToken } from '../lib/tokens.js';
 
 export const health = new Hono<AppEnv>();
 
@@ -25,12 +28,22 @@ async function sameSecret(given: string, secret: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(a!, b!);
 }
 
+/** The secret key, or an owner's or admin's token for the site (the database decides). */
+async function authorise(env: Env, bearer: string, site: string): Promise<void> {
+  if (!bearer)
+    throw new IngestError(401, 'unauthorized', 'the secret key or a member token is required');
+  if (await sameSecret(bearer, env.SUPABASE_SECRET_KEY)) return;
+  await verifyToken(env, bearer);
+  const { access } = await siteAccess(env, bearer, site);
+  if (access !== 'owner' && access !== 'admin')
+    throw new IngestError(403, 'not_allowed', "a site's pipeline is for its owners and admins");
+}
+
 health.get('/sites/:id', async (c) => {
-  const bearer = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
-  if (!bearer || !(await sameSecret(bearer, c.env.SUPABASE_SERVICE_ROLE_KEY)))
-    throw new IngestError(401, 'unauthorized', 'the service-role key is required');
+  const bearer = bearerToken(c.req.raw) ?? '';
   const id = c.req.param('id');
   if (!SiteId.safeParse(id).success) throw new IngestError(404, 'unknown_site', 'no such site');
+  await authorise(c.env, bearer, id);
   const shards = liveShardCount(c.env, id);
   const perShard = await Promise.all(
     Array.from({ length: shards }, async (_, shard) => {

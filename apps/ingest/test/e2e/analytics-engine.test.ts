@@ -11,7 +11,7 @@ import { batch, heartbeat, newVisit, pageview, post, uid } from '../support/help
 import { acceptedAtLeast } from '../support/site-live.js';
 import { PostgrestClient } from '@sightline/postgrest';
 
-const key = inject('serviceRoleKey');
+const key = inject('secretKey');
 const db = new PostgrestClient(`${inject('stackUrl')}/rest/v1`, {
   headers: { apikey: key, Authorization: `Bearer ${key}` },
   fetch: (input, init) => fetch(input, init),

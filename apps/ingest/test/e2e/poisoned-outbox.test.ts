@@ -155,7 +155,7 @@ describe('a SiteLive outbox wedged by an earlier Worker', () => {
     expect(wrong.status).toBe(401);
     await wrong.body?.cancel();
     const res = await SELF.fetch(url, {
-      headers: { authorization: `Bearer ${inject('serviceRoleKey')}` },
+      headers: { authorization: `Bearer ${inject('secretKey')}` },
     });
     expect(res.status).toBe(200);
     const health = await res.json<{

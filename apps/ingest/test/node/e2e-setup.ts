@@ -18,8 +18,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const proxy = await startFaultProxy(stack.url);
   project.provide('stackUrl', stack.url);
   project.provide('proxyUrl', proxy.url);
-  project.provide('serviceRoleKey', stack.serviceRoleKey);
-  project.provide('jwtSecret', stack.jwtSecret);
+  project.provide('secretKey', stack.secretKey);
+  project.provide('publishableKey', stack.publishableKey);
+  project.provide('signingKey', JSON.stringify(stack.signingKey));
   const engine = stack.analyticsEngine;
   if (!engine.available) throw new Error(`the local Analytics Engine is needed: ${engine.reason}`);
   // Read by the devstack's Miniflare plugin behind EVENTS_AE (wrangler.jsonc) when the pool

@@ -91,6 +91,21 @@ export async function startRecorder(
         }
         return send(200, site ? [site] : []);
       }
+      if (url.pathname === '/rest/v1/rpc/site_access' && req.method === 'POST') {
+        // As the database answers a caller (the Worker verified the token's signature): the
+        // sites of its `site_ids` claim, as a service token sees them.
+        const readable = tokenSites(req.headers.authorization);
+        if (readable === null) return send(401, { code: 'PGRST301', message: 'JWT invalid' });
+        const id = String((JSON.parse(text || '{}') as { p_site?: unknown }).p_site ?? '');
+        const site = sites.get(id);
+        if (!site || !readable.includes(id))
+          return send(403, { code: '42501', message: 'not readable', details: 'not_readable' });
+        return send(200, {
+          site: { id, name: site.name, timezone: site.timezone, public_live: site.public_live },
+          access: 'service',
+          hidden: [],
+        });
+      }
       if (url.pathname === '/rest/v1/rpc/ingest_batch' && req.method === 'POST') {
         state.rpcCalls++;
         // The Worker sends the compact wire form (one site per flush); recorded batches are

@@ -8,7 +8,8 @@ const require = createRequire(import.meta.url);
 
 // The Worker declares its secrets as required (wrangler.jsonc); tests pass them as bindings,
 // these only keep wrangler's "missing secrets" warning out of the test output.
-process.env.SUPABASE_SERVICE_ROLE_KEY ??= 'test-service-role-key';
+process.env.SUPABASE_SECRET_KEY ??= 'test-secret-key';
+process.env.SIGHTLINE_SIGNING_KEY ??= '';
 process.env.IP_HASH_SALT ??= 'test-salt';
 
 /** The tracker's script-tag builds, which the Worker imports as text: `.core`, `.vitals` or ''. */

@@ -7,9 +7,11 @@ declare module 'vitest' {
     stackUrl: string;
     /** The fault proxy in front of it (what the Worker talks to). */
     proxyUrl: string;
-    serviceRoleKey: string;
-    /** The devstack's legacy JWT secret (HS256): signs dashboard tokens as `sightline token` does. */
-    jwtSecret: string;
+    /** The devstack's secret key (sb_secret_…): the Worker's SUPABASE_SECRET_KEY. */
+    secretKey: string;
+    publishableKey: string;
+    /** The devstack's private signing JWK (JSON): the Worker's SIGHTLINE_SIGNING_KEY. */
+    signingKey: string;
     /** The devstack's local Analytics Engine: Cloudflare's SQL API endpoint and its token. */
     analyticsEngineSqlUrl: string;
     analyticsEngineApiToken: string;

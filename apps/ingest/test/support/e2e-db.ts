@@ -1,13 +1,14 @@
 /** The devstack's database as the end-to-end tests read it (service role, through PostgREST). */
 import { SELF } from 'cloudflare:test';
 import { PostgrestClient } from '@sightline/postgrest';
+import { importJWK, SignJWT, type JWK } from 'jose';
 import { expect, inject } from 'vitest';
 import './e2e-context.js';
 import { pollUntil } from '@sightline/test-utils';
 import { uid } from './helpers.js';
 import { live, stats } from './site-live.js';
 
-const key = inject('serviceRoleKey');
+const key = inject('secretKey');
 export const db = new PostgrestClient(`${inject('stackUrl')}/rest/v1`, {
   headers: { apikey: key, Authorization: `Bearer ${key}` },
   fetch: (input, init) => fetch(input, init),
@@ -56,29 +57,23 @@ export async function drain(site: string): Promise<void> {
   );
 }
 
-const base64url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-
-/** A dashboard token for `sites`, signed as `pnpm sightline token` signs it (HS256, site_ids). */
+/**
+ * A service token for `sites`, signed as `pnpm sightline token --key` signs it: ES256 with the
+ * project's signing key, the issuer the Worker checks (its SUPABASE_URL is the fault proxy).
+ */
 export async function dashboardToken(sites: string[]): Promise<string> {
-  const part = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
-  const exp = Math.floor(Date.now() / 1000) + 3_600;
-  const input = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ role: 'authenticated', site_ids: sites, exp })}`;
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(inject('jwtSecret')),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input));
-  return `${input}.${base64url(new Uint8Array(signature))}`;
+  const jwk = JSON.parse(inject('signingKey')) as JWK & { kid?: string };
+  return new SignJWT({ role: 'authenticated', site_ids: sites })
+    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' })
+    .setIssuer(`${inject('proxyUrl')}/auth/v1`)
+    .setAudience('authenticated')
+    .setSubject(`service:${sites.join(',')}`)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(await importJWK(jwk, 'ES256'));
 }
 
-/** POST /v1/sites/:id/watch through the Worker with a real token, checked by the real PostgREST. */
+/** POST /v1/sites/:id/watch through the Worker with a real token, checked by the real database. */
 export async function watch(site: string): Promise<Response> {
   return SELF.fetch(`https://ingest.test/v1/sites/${site}/watch`, {
     method: 'POST',

@@ -8,6 +8,17 @@ export interface RecorderSite {
   timezone: string;
   store_raw: boolean;
   respect_privacy_signals?: boolean;
+  allowed_query_params?: string[];
+  /** Embedded as PostgREST embeds them (`select=*,goals(...),content_groups(...)`). */
+  goals?: {
+    id: number;
+    name: string;
+    event_name: string | null;
+    page_path: string | null;
+    prop_key: string | null;
+    prop_value: string | null;
+  }[];
+  content_groups?: { content_group: string; path_pattern: string }[];
 }
 
 export interface RecordedBatch {
@@ -39,5 +50,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the Supabase recorder started by test/node/global-setup.ts. */
     recorderUrl: string;
+    /** The Worker's SIGHTLINE_SIGNING_KEY in these tests (a private ES256 JWK, JSON). */
+    signingKey: string;
   }
 }

@@ -185,7 +185,8 @@ export class Connection implements Outbox {
     const config = isObject(payload.config) ? payload.config : {};
     let member: Member;
     try {
-      const token = await verifyRealtimeToken(this.ctx.keys, payload.access_token ?? this.apiKey);
+      const accessToken = payload.access_token ?? this.apiKey;
+      const token = await verifyRealtimeToken(this.ctx.keys, accessToken);
       const isPrivate = config.private === true;
       if (isPrivate && !(await this.ctx.canReadTopic(token.claims, subTopic(message.topic)))) {
         throw new JoinError(
@@ -206,6 +207,7 @@ export class Connection implements Outbox {
         presenceKey: presenceKeyFor(presence.key),
         bindings: await parseBindings(config.postgres_changes, this.ctx.catalog, this.ctx.nextId),
         token,
+        accessToken,
         expiryTimer: undefined,
       };
     } catch (error) {
@@ -293,18 +295,35 @@ export class Connection implements Outbox {
     this.reply(message, { status: 'ok', response: {} });
   }
 
+  /**
+   * `access_token` as hosted Realtime handles it: an API key or the token already held changes
+   * nothing; a new token is verified and, on a private channel, the topic's policies are
+   * evaluated again under its claims, closing the channel when they no longer allow it (hosted
+   * Realtime caches a channel's authorisation from the join until such a refresh).
+   */
   private async refreshToken(message: Message): Promise<void> {
     const member = this.joined(message);
     if (!member) return;
     const payload = isObject(message.payload) ? message.payload : {};
+    const raw = payload.access_token;
+    if (raw === null || raw === undefined) return;
+    if (raw === member.accessToken || (typeof raw === 'string' && raw.startsWith('sb_'))) return;
     let token: VerifiedToken;
     try {
-      token = await verifyRealtimeToken(this.ctx.keys, payload.access_token);
+      token = await verifyRealtimeToken(this.ctx.keys, raw);
     } catch (error) {
       this.closeChannel(member, error instanceof Error ? error.message : 'Invalid token');
       return;
     }
+    if (member.private && !(await this.ctx.canReadTopic(token.claims, subTopic(member.topic)))) {
+      this.closeChannel(
+        member,
+        `You no longer have permission to read from this Channel topic: ${subTopic(member.topic)}`,
+      );
+      return;
+    }
     member.token = token;
+    member.accessToken = raw;
     this.armExpiry(member);
   }
 

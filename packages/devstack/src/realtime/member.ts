@@ -35,6 +35,8 @@ export interface Member {
   presenceKey: string;
   bindings: ChangeBinding[];
   token: VerifiedToken;
+  /** The token as the client sent it (a refresh with the same token changes nothing). */
+  accessToken: unknown;
   /** Closes the channel when the token expires. */
   expiryTimer: NodeJS.Timeout | undefined;
 }

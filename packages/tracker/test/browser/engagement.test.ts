@@ -36,8 +36,9 @@ describe('engagement', () => {
     await page.clock.runFor(15_000); // beat 2 at start + 30 s (active until then)
     await page.clock.runFor(15_000); // start + 45 s: idle, no beat
     await h.waitFor(site, (e) => beats(e).length === 2);
-    // Scroll depth: the viewport's share of the tall page (the core build sends 0).
-    const depth = FULL ? 18 : 0;
+    // Scroll depth: the viewport's share of the tall page (the core build measures none: it
+    // sends null, which the schema expands to no `scroll` at all).
+    const depth = FULL ? 18 : undefined;
     expect(summary(h.events(site))).toEqual([
       ['/s10/article', 15_000, depth, 0, false],
       ['/s10/article', 15_000, depth, 0, false],
@@ -90,7 +91,7 @@ describe('engagement', () => {
     await context.close();
   });
 
-  it('12 scroll depth (core build: 0) and interactions per page view; an SPA navigation starts a new one', async () => {
+  it('12 scroll depth (core build: not measured, no scroll) and interactions per page view; an SPA navigation starts a new one', async () => {
     const site = 's12';
     const { context, page } = await h.open();
     await page.goto(h.pageUrl('/s12/a', { attrs: base(site) }));
@@ -110,8 +111,8 @@ describe('engagement', () => {
     await page.keyboard.press('b');
     await setHidden(page, true);
     const events = await h.waitFor(site, (e) => beats(e).some((b) => b.url === '/s12/b'));
-    const top = FULL ? Math.round((viewport / 4_000) * 100) : 0;
-    const half = FULL ? 50 : 0;
+    const top = FULL ? Math.round((viewport / 4_000) * 100) : undefined;
+    const half = FULL ? 50 : undefined;
     expect(beats(events).map((b) => [b.url, b.scroll, b.interactions, b.final ?? false])).toEqual([
       ['/s12/a', half, 3, true],
       // closing /s12/a's page view on navigation, if anything happened since the final beat

@@ -1,13 +1,14 @@
 /**
- * Asks for a dashboard token, explaining why (none yet, expired, rejected). The token comes from
- * `pnpm sightline token --site <id>`.
+ * A service token that cannot open the dashboard, and why (expired, not a token, rejected, no
+ * sites): paste another, or sign in with an account instead. Service tokens come from
+ * `pnpm sightline token --site <id>`; people sign in with Supabase Auth.
  */
 import { useState, type FormEvent } from 'react';
 
 export type TokenReason = 'missing' | 'expired' | 'malformed' | 'rejected' | 'no-sites';
 
 const REASONS: Record<TokenReason, { title: string; text: string }> = {
-  missing: { title: 'Sign in to Sightline', text: 'Paste a dashboard token to open your sites.' },
+  missing: { title: 'Open with a service token', text: 'Paste a service token to open its sites.' },
   expired: {
     title: 'Your token has expired',
     text: 'Ask for a new dashboard token and paste it below.',
@@ -49,7 +50,7 @@ export function TokenScreen({
       >
         <h1>{title}</h1>
         <p>{text}</p>
-        <label htmlFor="token">Dashboard token</label>
+        <label htmlFor="token">Service token</label>
         <textarea
           id="token"
           rows={3}
@@ -62,6 +63,9 @@ export function TokenScreen({
           Create one with <code>pnpm sightline token --site &lt;id&gt;</code>.
         </p>
         <button type="submit">Open dashboard</button>
+        <button type="button" className="link" onClick={() => onSubmit('')}>
+          Sign in with an account instead
+        </button>
       </form>
     </main>
   );

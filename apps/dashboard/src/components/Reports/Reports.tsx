@@ -2,9 +2,10 @@
 import { useState } from 'react';
 import type { Api, Filters } from '../../lib/api.js';
 import type { ResolvedRange } from '../../lib/date-range.js';
-import { REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
+import { cardOf, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
+import { Conversions } from './Conversions.js';
 import { OverviewCards } from './OverviewCards.js';
 import { TimeseriesChart } from './TimeseriesChart.js';
 import { METRICS, type MetricKey } from './metrics.js';
@@ -16,9 +17,22 @@ interface Props {
   range: ResolvedRange;
   filters: Filters;
   onFilter: (dimension: Dimension, value: string) => void;
+  /** Cards not shown (a share link's hidden reports). */
+  hidden?: ReadonlySet<string>;
+  /** Whether the caller may define goals and funnels (owners, admins, service tokens). */
+  canEditConversions?: boolean;
 }
 
-export function Reports({ api, site, timeZone, range, filters, onFilter }: Props) {
+export function Reports({
+  api,
+  site,
+  timeZone,
+  range,
+  filters,
+  onFilter,
+  hidden,
+  canEditConversions = false,
+}: Props) {
   const [metric, setMetric] = useState<MetricKey>('visitors');
   const { from, to, resolution, previous } = range;
   const key = JSON.stringify([site, from, to, filters]);
@@ -49,7 +63,7 @@ export function Reports({ api, site, timeZone, range, filters, onFilter }: Props
         />
       )}
       <div className="breakdowns">
-        {REPORT_GROUPS.map((group) => (
+        {REPORT_GROUPS.filter((group) => !hidden?.has(cardOf(group[0]!))).map((group) => (
           <BreakdownCard
             key={group[0]}
             api={api}
@@ -62,6 +76,16 @@ export function Reports({ api, site, timeZone, range, filters, onFilter }: Props
           />
         ))}
       </div>
+      {!hidden?.has('conversions') && (
+        <Conversions
+          api={api}
+          site={site}
+          from={from}
+          to={to}
+          filters={filters}
+          canEdit={canEditConversions}
+        />
+      )}
     </div>
   );
 }

@@ -1,0 +1,203 @@
+/**
+ * Sites, members, invitations and share links: the account RPCs of supabase/schemas/
+ * 05_members.sql and 06_share_links.sql through PostgREST, and the ingest Worker's routes that
+ * need the secret key or a signing key (invitation e-mails, passes). Every call resolves to
+ * `{ data, error }`; `error.reason` is the stable code the database or the Worker gave.
+ */
+import type { PostgrestClient } from '@sightline/postgrest';
+import { ApiError, toResult, type ApiResult, type MySite, type RawResult } from './api.js';
+
+export type Role = 'owner' | 'admin' | 'viewer';
+
+export interface Member {
+  user_id: string;
+  email: string;
+  role: Role;
+  created_at: string;
+  is_you: boolean;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  created_at: string;
+  invited_by: string | null;
+}
+
+export interface ShareLink {
+  id: string;
+  label: string;
+  has_password: boolean;
+  hidden_reports: string[];
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  created_by: string | null;
+}
+
+export interface SiteSettings {
+  name: string;
+  domains: string[];
+  timezone: string;
+  public_live: boolean;
+  public_dashboard: boolean;
+  store_raw: boolean;
+  respect_privacy_signals: boolean;
+}
+
+/** The columns of `sites` a member may change (supabase/schemas: owners and admins). */
+const SETTINGS: readonly (keyof SiteSettings)[] = [
+  'name',
+  'domains',
+  'timezone',
+  'public_live',
+  'public_dashboard',
+  'store_raw',
+  'respect_privacy_signals',
+];
+
+export interface NewSite extends SiteSettings {
+  id: string;
+}
+
+/** What `site_access` says about the caller and a site (share links, public dashboards). */
+export interface SiteAccess {
+  site: { id: string; name: string; timezone: string; public_live: boolean };
+  access: string;
+  hidden: string[];
+}
+
+export interface AccountApi {
+  acceptInvitations(): Promise<ApiResult<{ site_id: string; role: Role }[]>>;
+  mySites(): Promise<ApiResult<MySite[]>>;
+  siteAccess(site: string): Promise<ApiResult<SiteAccess>>;
+  createSite(site: NewSite): Promise<ApiResult<MySite>>;
+  updateSite(id: string, settings: Partial<SiteSettings>): Promise<ApiResult<null>>;
+  deleteSite(id: string, confirm: string): Promise<ApiResult<null>>;
+  members(site: string): Promise<ApiResult<Member[]>>;
+  invitations(site: string): Promise<ApiResult<Invitation[]>>;
+  invite(site: string, email: string, role: Role): Promise<ApiResult<{ mail: string }>>;
+  revokeInvitation(id: string): Promise<ApiResult<null>>;
+  setRole(site: string, user: string, role: Role): Promise<ApiResult<null>>;
+  removeMember(site: string, user: string): Promise<ApiResult<null>>;
+  shareLinks(site: string): Promise<ApiResult<ShareLink[]>>;
+  createShareLink(
+    site: string,
+    options: { label: string; password: string; hidden: string[]; expiresAt: string | null },
+  ): Promise<ApiResult<{ id: string; token: string }>>;
+  revokeShareLink(id: string): Promise<ApiResult<null>>;
+}
+
+/** A Worker route's answer: its JSON, or `{ error: { code, message } }`. */
+export async function workerCall<T>(
+  url: string,
+  init: { token?: string; body?: unknown },
+): Promise<ApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      body: JSON.stringify(init.body ?? {}),
+    });
+  } catch (cause) {
+    return {
+      data: null,
+      error: new ApiError(`the ingest Worker cannot be reached (${String(cause)})`, 'request', 0),
+    };
+  }
+  const body = (await res.json().catch(() => ({}))) as {
+    error?: { code?: string; message?: string };
+  };
+  if (res.ok) return { data: body as T, error: null };
+  const code = body.error?.code ?? null;
+  const auth = res.status === 401 && (code === 'invalid_token' || code === 'token_expired');
+  return {
+    data: null,
+    error: new ApiError(
+      body.error?.message ?? `the ingest Worker answered ${res.status}`,
+      auth ? 'auth' : 'request',
+      res.status,
+      code,
+    ),
+  };
+}
+
+/**
+ * @example
+ * const account = createAccountApi(db, ingestUrl, () => session.access_token);
+ * const { data: sites } = await account.mySites();
+ */
+export function createAccountApi(
+  db: PostgrestClient,
+  ingestUrl: string,
+  userToken: () => Promise<string>,
+): AccountApi {
+  const rpc = async <T>(name: string, args: Record<string, unknown> = {}) =>
+    toResult<T>((await db.rpc(name, args)) as RawResult);
+  const done = async (name: string, args: Record<string, unknown>) => {
+    const res = await rpc<unknown>(name, args);
+    return res.error ? res : { data: null, error: null };
+  };
+  return {
+    acceptInvitations: () => rpc('accept_invitations'),
+    mySites: () => rpc('my_sites'),
+    siteAccess: (site) => rpc('site_access', { p_site: site }),
+    createSite: (site) =>
+      rpc('create_site', {
+        p_id: site.id,
+        p_name: site.name,
+        p_domains: site.domains,
+        p_timezone: site.timezone,
+        p_public_live: site.public_live,
+        p_store_raw: site.store_raw,
+        p_respect_privacy_signals: site.respect_privacy_signals,
+        p_public_dashboard: site.public_dashboard,
+      }),
+    async updateSite(id, settings) {
+      // Only the settings: a caller may hand a whole MySite (its role is no column).
+      const patch = Object.fromEntries(
+        SETTINGS.filter((key) => settings[key] !== undefined).map((key) => [key, settings[key]]),
+      );
+      const res = toResult<unknown[]>(
+        (await db.from('sites').update(patch).eq('id', id).select('id')) as RawResult,
+      );
+      if (res.error) return res;
+      // An UPDATE that row-level security filters away changes nothing and says nothing.
+      return res.data.length === 1
+        ? { data: null, error: null }
+        : {
+            data: null,
+            error: new ApiError('you may not change this site', 'request', 403, 'not_allowed'),
+          };
+    },
+    deleteSite: (id, confirm) => done('delete_site', { p_site: id, p_confirm: confirm }),
+    members: (site) => rpc('site_members_of', { p_site: site }),
+    invitations: (site) => rpc('site_invitations_of', { p_site: site }),
+    async invite(site, email, role) {
+      return workerCall(`${ingestUrl}/v1/sites/${encodeURIComponent(site)}/invitations`, {
+        token: await userToken(),
+        body: { email, role, redirectTo: `${window.location.origin}${window.location.pathname}` },
+      });
+    },
+    revokeInvitation: (id) => done('revoke_invitation', { p_id: id }),
+    setRole: (site, user, role) =>
+      done('set_member_role', { p_site: site, p_user: user, p_role: role }),
+    removeMember: (site, user) => done('remove_member', { p_site: site, p_user: user }),
+    shareLinks: (site) => rpc('share_links_of', { p_site: site }),
+    createShareLink: (site, o) =>
+      rpc('create_share_link', {
+        p_site: site,
+        p_label: o.label,
+        p_password: o.password || null,
+        p_hidden_reports: o.hidden,
+        p_expires_at: o.expiresAt,
+      }),
+    revokeShareLink: (id) => done('revoke_share_link', { p_id: id }),
+  };
+}

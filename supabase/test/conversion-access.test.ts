@@ -1,0 +1,160 @@
+// Who reads and who defines a site's conversions. The conversion reports (goals, funnels,
+// properties, links) answer whoever may read the site's reports — members, service tokens, share
+// links that do not hide the "conversions" card, public dashboards — and nobody else; goals and
+// funnels are defined by owners, admins and service tokens, not by viewers or share links.
+// (Before, the conversion reports ran as the caller and read only rows a token's site_ids claim
+// allowed: a share link saw no goals, and any member, viewers too, could rewrite them.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rpc, rpcError } from './support/rpc.js';
+import { rest, startTestStack, type TestStack, type TestUser } from './support/stack.js';
+import { generateTraffic, toBatches } from './support/traffic.js';
+
+let t: TestStack;
+let owner: TestUser;
+let viewer: TestUser;
+let goalId: number;
+let funnelId: number;
+
+const range = {
+  p_from: new Date(Date.now() - 86_400_000).toISOString(),
+  p_to: new Date(Date.now() + 3_600_000).toISOString(),
+};
+
+/** A share link's pass, as the Worker mints it after opening the link with the secret key. */
+async function sharePass(hidden: string[]): Promise<string> {
+  const { token } = await rpc<{ token: string }>(owner.rest, 'create_share_link', {
+    p_site: 'shop',
+    p_label: 'board',
+    p_password: null,
+    p_hidden_reports: hidden,
+    p_expires_at: null,
+  });
+  const link = await rpc<{ link_id: string }>(t.service, 'open_share_link', {
+    p_token: token,
+    p_password: null,
+  });
+  return t.pass({ role: 'anon', share: link.link_id });
+}
+
+const reports = () =>
+  [
+    ['stats_goals', range],
+    ['stats_funnel', { ...range, p_funnel: funnelId }],
+    ['stats_properties', { ...range, p_event: 'signup' }],
+    ['stats_links', { ...range, p_kind: 'outbound' }],
+  ] as const;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  [owner, viewer] = await Promise.all([t.user('owner'), t.user('viewer')]);
+  for (const id of ['shop', 'blog'])
+    await rpc(owner.rest, 'create_site', { p_id: id, p_name: id, p_timezone: 'UTC' });
+  await rpc(owner.rest, 'invite_member', { p_site: 'shop', p_email: viewer.email });
+  await rpc(viewer.rest, 'accept_invitations', {});
+  const traffic = generateTraffic({
+    siteId: 'shop',
+    idPrefix: 'shop',
+    seed: 7,
+    startMs: Date.now() - 120_000,
+    spanMs: 60_000,
+    visitors: 4,
+    sessions: 6,
+  });
+  for (const batch of toBatches(traffic, 40, 'shop'))
+    await rpc(t.service, 'ingest_batch', { payload: batch });
+
+  const goal = await owner.rest
+    .from('goals')
+    .insert({ site_id: 'shop', name: 'Home', page_path: '/' })
+    .select('id')
+    .single();
+  expect(goal.error).toBeNull();
+  goalId = (goal.data as { id: number }).id;
+  const funnel = await owner.rest
+    .from('funnels')
+    .insert({ site_id: 'shop', name: 'Home twice', steps: [{ page: '/' }, { goal: goalId }] })
+    .select('id')
+    .single();
+  expect(funnel.error).toBeNull();
+  funnelId = (funnel.data as { id: number }).id;
+}, 120_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('defining goals and funnels', () => {
+  it('is for owners, admins and service tokens; a viewer only reads them', async () => {
+    expect((await viewer.rest.from('goals').select('name')).data).toEqual([{ name: 'Home' }]);
+    const added = await viewer.rest
+      .from('goals')
+      .insert({ site_id: 'shop', name: 'Mine', event_name: 'signup' });
+    expect([added.status, added.error?.code]).toEqual([403, '42501']);
+    const renamed = await viewer.rest
+      .from('goals')
+      .update({ name: 'Renamed' })
+      .eq('id', goalId)
+      .select();
+    expect(renamed.data).toEqual([]);
+    const removed = await viewer.rest.from('funnels').delete().eq('id', funnelId).select();
+    expect(removed.data).toEqual([]);
+    expect((await owner.rest.from('funnels').select('name')).data).toEqual([
+      { name: 'Home twice' },
+    ]);
+
+    const service = await t.dashboard(['shop']);
+    const byService = await service
+      .from('goals')
+      .insert({ site_id: 'shop', name: 'Signed up', event_name: 'signup' })
+      .select('id')
+      .single();
+    expect(byService.error).toBeNull();
+    await service
+      .from('goals')
+      .delete()
+      .eq('id', (byService.data as { id: number }).id);
+  });
+});
+
+describe('the conversion reports', () => {
+  it('answer members and a share link that shows them, with the goal definitions', async () => {
+    const [fromOwner] = await rpc<{ visitors: number }[]>(owner.rest, 'stats_goals', {
+      p_site: 'shop',
+      ...range,
+    });
+    expect(fromOwner!.visitors).toBeGreaterThan(0);
+    const link = rest(t.stack, await sharePass([]));
+    for (const [name, args] of reports()) {
+      const asLink = await rpc(link, name, { p_site: 'shop', ...args });
+      const asViewer = await rpc(viewer.rest, name, { p_site: 'shop', ...args });
+      expect([name, asLink]).toEqual([name, asViewer]);
+    }
+    // The dashboard lists the goals and funnels to choose from.
+    expect((await link.from('goals').select('name')).data).toEqual([{ name: 'Home' }]);
+    expect((await link.from('funnels').select('name')).data).toEqual([{ name: 'Home twice' }]);
+    const write = await link.from('goals').insert({ site_id: 'shop', name: 'x', event_name: 'x' });
+    expect(write.error?.code).toBe('42501');
+  });
+
+  it('refuse a share link that hides them, and anyone without access to the site', async () => {
+    const hiding = rest(t.stack, await sharePass(['conversions']));
+    for (const [name, args] of reports()) {
+      expect([name, await rpcError(hiding, name, { p_site: 'shop', ...args })]).toMatchObject([
+        name,
+        { code: '42501', details: 'report_hidden' },
+      ]);
+    }
+    expect((await hiding.from('goals').select('name')).data).toEqual([]);
+    // Another site's owner, and a page with only the publishable key.
+    const stranger = await t.user('stranger');
+    for (const client of [stranger.rest, t.anon]) {
+      for (const [name, args] of reports()) {
+        expect([name, (await rpcError(client, name, { p_site: 'shop', ...args })).code]).toEqual([
+          name,
+          '42501',
+        ]);
+      }
+      expect((await client.from('goals').select('name')).data).toEqual([]);
+    }
+  });
+});
