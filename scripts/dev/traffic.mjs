@@ -149,8 +149,9 @@ async function simulateVisit({ ingestUrl, site, origin }) {
   const product = pick(['lamp', 'chair', 'mug'].map((p) => ({ p }))).p;
   const route = buyer
     ? ['/', '/products', `/products/${product}`, '/cart']
-    : Array.from({ length: 1 + Math.floor(Math.random() ** 2 * 6) }, () =>
-        pick(paths.map((p) => ({ p }))).p,
+    : Array.from(
+        { length: 1 + Math.floor(Math.random() ** 2 * 6) },
+        () => pick(paths.map((p) => ({ p }))).p,
       );
   let url = route[0] + source.query;
   await send(ingestUrl, site, origin, visit, [
