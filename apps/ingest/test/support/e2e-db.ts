@@ -1,7 +1,5 @@
 /** The devstack's database as the end-to-end tests read it (service role, through PostgREST). */
-import { SELF } from 'cloudflare:test';
 import { PostgrestClient } from '@sightline/postgrest';
-import { importJWK, SignJWT, type JWK } from 'jose';
 import { expect, inject } from 'vitest';
 import './e2e-context.js';
 import { pollUntil } from '@sightline/test-utils';
@@ -55,28 +53,4 @@ export async function drain(site: string): Promise<void> {
     },
     { timeoutMs: 15_000 },
   );
-}
-
-/**
- * A service token for `sites`, signed as `pnpm sightline token --key` signs it: ES256 with the
- * project's signing key, the issuer the Worker checks (its SUPABASE_URL is the fault proxy).
- */
-export async function dashboardToken(sites: string[]): Promise<string> {
-  const jwk = JSON.parse(inject('signingKey')) as JWK & { kid?: string };
-  return new SignJWT({ role: 'authenticated', site_ids: sites })
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' })
-    .setIssuer(`${inject('proxyUrl')}/auth/v1`)
-    .setAudience('authenticated')
-    .setSubject(`service:${sites.join(',')}`)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(await importJWK(jwk, 'ES256'));
-}
-
-/** POST /v1/sites/:id/watch through the Worker with a real token, checked by the real database. */
-export async function watch(site: string): Promise<Response> {
-  return SELF.fetch(`https://ingest.test/v1/sites/${site}/watch`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await dashboardToken([site])}` },
-  });
 }
