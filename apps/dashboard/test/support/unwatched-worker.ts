@@ -9,6 +9,16 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Headers of one connection, not of the request (fetch refuses some of them). */
+const HOP_BY_HOP = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+]);
+
 async function body(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -24,8 +34,7 @@ export async function startUnwatchedWorker(
         const sent = await body(req);
         const headers = new Headers();
         for (const [name, value] of Object.entries(req.headers))
-          if (typeof value === 'string' && name !== 'host' && name !== 'content-length')
-            headers.set(name, value);
+          if (typeof value === 'string' && !HOP_BY_HOP.has(name)) headers.set(name, value);
         const answer = await fetch(`${workerUrl}${req.url ?? '/'}`, {
           method: req.method,
           headers,
@@ -33,7 +42,7 @@ export async function startUnwatchedWorker(
         });
         let text = Buffer.from(await answer.arrayBuffer());
         const isPass = /^\/v1\/(live-pass|share\/pass)$/.test(req.url ?? '');
-        if (isPass && answer.ok) {
+        if (isPass && req.method === 'POST' && answer.ok) {
           const json = JSON.parse(text.toString('utf8')) as Record<string, unknown>;
           delete json.watch;
           text = Buffer.from(JSON.stringify(json));
