@@ -1,10 +1,12 @@
 /**
- * A pass-through to the real ingest Worker that drops the `watch` snapshot from pass answers.
- * The seeded stack writes its traffic straight into Postgres (ingest_batch), past the Worker, so
- * the Worker's live objects know none of the seeded visitors and their snapshot would say 0 where
- * the tests check the seeded ground truth. Passes, CORS and every other answer are the Worker's
- * own; the watch itself is tested with a recorder in dashboard.test.ts and through the Worker in
- * e2e/ (a real visit from the demo site).
+ * A pass-through to the real ingest Worker that keeps the dashboard from watching its sites: a
+ * live pass is asked for without its site (so the Worker mints it without a watch), and any
+ * `watch` snapshot is dropped from pass answers. The seeded stack writes its traffic straight
+ * into Postgres (ingest_batch), past the Worker, so the Worker's live objects know none of the
+ * seeded visitors: watched, they would answer and push full messages saying 0 where the tests
+ * check the seeded ground truth. Passes, CORS and every other answer are the Worker's own; the
+ * watch itself is tested with a recorder in dashboard.test.ts and through the Worker in e2e/
+ * (a real visit from the demo site).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +33,8 @@ export async function startUnwatchedWorker(
   const server = createServer((req, res) => {
     void (async () => {
       try {
-        const sent = await body(req);
+        let sent = await body(req);
+        if (req.url === '/v1/live-pass' && req.method === 'POST') sent = Buffer.from('{}');
         const headers = new Headers();
         for (const [name, value] of Object.entries(req.headers))
           if (typeof value === 'string' && !HOP_BY_HOP.has(name)) headers.set(name, value);
