@@ -96,7 +96,8 @@ export async function startRecorder(
         // sites of its `site_ids` claim, as a service token sees them.
         const readable = tokenSites(req.headers.authorization);
         if (readable === null) return send(401, { code: 'PGRST301', message: 'JWT invalid' });
-        const id = String((JSON.parse(text || '{}') as { p_site?: unknown }).p_site ?? '');
+        const asked = (JSON.parse(text || '{}') as { p_site?: unknown }).p_site;
+        const id = typeof asked === 'string' ? asked : '';
         const site = sites.get(id);
         if (!site || !readable.includes(id))
           return send(403, { code: '42501', message: 'not readable', details: 'not_readable' });
