@@ -3,8 +3,7 @@
  * apps/ingest/test/e2e/analytics-engine-equivalence.test.ts (the local engine runs them).
  */
 import { describe, expect, it } from 'vitest';
-import type {
-  AeQueryError} from '../src/index.js';
+import type { AeQueryError } from '../src/index.js';
 import {
   breakdownSql,
   dailyVisitorsSql,
