@@ -20,6 +20,9 @@ import { benchRateLimit } from './src/benchmarks/rate-limit.js';
 import { benchQueries, databaseLevels, queryRows } from './src/benchmarks/queries.js';
 import { benchPostgresOutage } from './src/benchmarks/postgres-outage.js';
 import { benchAggregations, benchIngestToVisible } from './src/benchmarks/analytics-engine.js';
+import { benchCost } from './src/benchmarks/cost.js';
+import { ratio } from './src/stats.js';
+import { benchBeaconCpu } from './src/benchmarks/beacon-cpu.js';
 
 // No network here: nothing may try to reach Cloudflare for request.cf or metrics.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -33,6 +36,117 @@ let stack: DbStack | undefined;
 const dbStack = async (): Promise<DbStack> => (stack ??= await startDbStack());
 
 const steps: [string, () => Promise<void>][] = [
+  [
+    'cost',
+    async () => {
+      const stack = await dbStack();
+      const r = await benchCost(
+        stack,
+        { visitors: quick ? 30 : 60, durationMs: quick ? 45_000 : 90_000 },
+        log,
+      );
+      const rows = (
+        [
+          ['workerRequests', 'Worker requests'],
+          ['beacons', 'beacons (of the Worker requests)'],
+          ['durableObjectRequests', 'Durable Object requests (calls + alarms + watches)'],
+          ['analyticsEnginePoints', 'Analytics Engine data points'],
+          ['postgresCalls', 'Postgres calls (PostgREST requests)'],
+          ['realtimeBroadcasts', 'Realtime broadcasts sent'],
+        ] as const
+      ).map(([key, label]) => ({
+        metric: `${label}, watched`,
+        unit: 'per visitor-minute',
+        median: r.watched.perVisitorMinute[key]!,
+        baseline: r.unwatched.perVisitorMinute[key]!,
+        baselineLabel: 'nobody watching',
+      }));
+      await writeSystemResult('cost', {
+        title: 'Cost per visitor-minute',
+        method: `${r.what}. ${r.visitors} concurrent visitors, ${r.secondsPerPhase} s per phase; the watched phase renews a dashboard watch every 30 s. Durable Object requests and Analytics Engine points from SiteLive's own counters (GET /v1/health/sites/:id), Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
+        notes: [
+          'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (≤ 20 per shard per second, only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute.',
+          `KV: ${r.kv}.`,
+        ],
+        table: [
+          ...rows,
+          {
+            metric: 'Realtime broadcasts sent while nobody watches',
+            unit: 'broadcasts',
+            median: r.unwatched.counts.realtimeBroadcasts,
+            target: '0',
+            pass: r.unwatched.counts.realtimeBroadcasts === 0,
+          },
+        ],
+        details: r,
+      });
+    },
+  ],
+  [
+    'beacon-cpu',
+    async () => {
+      const stack = await dbStack();
+      const r = await benchBeaconCpu(
+        stack,
+        {
+          connections: [10],
+          runs: quick ? 1 : 2,
+          durationMs: quick ? 5_000 : 8_000,
+          ratePerSecond: 150,
+        },
+        log,
+      );
+      const level = r.levels[0]!;
+      const atRate = r.cpuMsPerBeaconAtRate;
+      await writeSystemResult('beacon-cpu', {
+        title: 'Worker CPU per beacon beside a bare Hono POST route',
+        method: `${r.what}. Four targets in one run, interleaved: the ingest Worker and a bare Hono POST route (bench/workers/minimal-hono.js), each straight to workerd (Miniflare) and through \`wrangler dev\`'s proxy. CPU: user + system time of the target's workerd process (its Durable Object included) over the run, less its idle use measured just before, per answered beacon; at a fixed ${r.ratePerSecond} beacons/s (open loop) and at 10 connections (closed loop). ${r.runsPerLevel} runs of ${r.secondsPerRun} s per target.`,
+        notes: [
+          'On a shared 2-core machine only the ratios to bare Hono carry over; absolute figures move with the load of the machine.',
+        ],
+        table: [
+          {
+            metric: `CPU per beacon at ${r.ratePerSecond}/s, straight to workerd`,
+            unit: 'ms',
+            median: atRate['sightline (direct)']!,
+            baseline: atRate['bare Hono (direct)']!,
+            baselineLabel: 'bare Hono POST',
+            ratio: ratio(atRate['sightline (direct)']!, atRate['bare Hono (direct)']!),
+            target: '≤ 1.5× bare Hono',
+          },
+          {
+            metric: `CPU per beacon at ${r.ratePerSecond}/s, through wrangler dev`,
+            unit: 'ms',
+            median: atRate['sightline (wrangler dev)']!,
+            baseline: atRate['bare Hono (wrangler dev)']!,
+            baselineLabel: 'bare Hono POST',
+            ratio: ratio(atRate['sightline (wrangler dev)']!, atRate['bare Hono (wrangler dev)']!),
+          },
+          {
+            metric: 'req/s at 10 connections, straight to workerd',
+            unit: 'req/s',
+            median: level.direct.sightline.requestsPerSecond,
+            baseline: level.direct.hono.requestsPerSecond,
+            baselineLabel: 'bare Hono POST',
+            ratio: level.direct.rpsRatio,
+          },
+          ...(level.wranglerDev
+            ? [
+                {
+                  metric: 'req/s at 10 connections, through wrangler dev',
+                  unit: 'req/s',
+                  median: level.wranglerDev.sightline.requestsPerSecond,
+                  baseline: level.wranglerDev.hono.requestsPerSecond,
+                  baselineLabel: 'bare Hono POST',
+                  ratio: level.wranglerDev.rpsRatio,
+                },
+              ]
+            : []),
+        ],
+        details: r,
+      });
+    },
+  ],
   [
     'analytics-engine',
     async () => {

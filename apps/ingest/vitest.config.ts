@@ -16,7 +16,7 @@ export default defineConfig({
         bindings: {
           SUPABASE_URL: inject('recorderUrl'),
           SUPABASE_SECRET_KEY: 'test-secret-key',
-          SIGHTLINE_SIGNING_KEY: '',
+          SIGHTLINE_SIGNING_KEY: inject('signingKey'),
           IP_HASH_SALT: 'test-salt',
           // A 5-second live window keeps the "visitor leaves" tests short.
           LIVE_WINDOW_SECONDS: '5',

@@ -2,7 +2,8 @@
  * A dashboard's Realtime side in Node: the unmodified @supabase/realtime-js client (ws transport,
  * Node 20 has no global WebSocket) with a dashboard token for the site, subscribed as
  * apps/dashboard's useLive does — the `live` broadcasts on `site:<id>` and the `visitors` row
- * changes on a second channel.
+ * changes on a second channel. Given the ingest Worker's URL it also keeps a watch on the site,
+ * without which the Worker pushes nothing.
  */
 import { LIVE_EVENT, liveTopic, type LiveMessage } from '@sightline/schema';
 import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
@@ -26,7 +27,7 @@ export function dashboardToken(devstack: Devstack, site: string): Promise<string
 export async function connectDashboard(
   devstack: Devstack,
   site: string,
-  options: { changes?: boolean } = {},
+  options: { changes?: boolean; ingestUrl?: string } = {},
 ): Promise<DashboardClient> {
   const client = new RealtimeClient(`${devstack.url}/realtime/v1`, {
     params: { apikey: devstack.anonKey },
@@ -34,7 +35,8 @@ export async function connectDashboard(
     transport: WebSocket as never,
     heartbeatIntervalMs: 5_000,
   });
-  await client.setAuth(await dashboardToken(devstack, site));
+  const token = await dashboardToken(devstack, site);
+  await client.setAuth(token);
   const liveCbs: ((m: LiveMessage, at: number) => void)[] = [];
   const rowCbs: ((r: Record<string, unknown>, at: number) => void)[] = [];
   const status = { live: 'connecting', detail: options.changes ? 'connecting' : 'off' };
@@ -67,12 +69,28 @@ export async function connectDashboard(
     timeoutMs: 30_000,
     what: 'Realtime channels joined',
   });
+  // The Worker pushes only while a dashboard watches the site: watch as apps/dashboard does
+  // (at once, renewed every 30 s) when the Worker's URL is given.
+  const watch = async () => {
+    const res = await fetch(`${options.ingestUrl}/v1/sites/${site}/watch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (res.status !== 200) throw new Error(`watch answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  let renew: ReturnType<typeof setInterval> | undefined;
+  if (options.ingestUrl) {
+    await watch();
+    renew = setInterval(() => void watch().catch(() => undefined), 30_000);
+  }
   return {
     client,
     onLive: (cb) => liveCbs.push(cb),
     onVisitorRow: (cb) => rowCbs.push(cb),
     status,
     async close() {
+      clearInterval(renew);
       await client.removeChannel(live);
       if (detail) await client.removeChannel(detail);
       await client.disconnect();

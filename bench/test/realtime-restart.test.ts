@@ -36,7 +36,7 @@ describe('Realtime restarted under steady ingest', () => {
 
   it('keeps ingesting, loses nothing, and the dashboard converges after reconnecting', async () => {
     const site = await createSite(stack.db, 'rtrestart');
-    dashboard = await connectDashboard(stack.devstack, site);
+    dashboard = await connectDashboard(stack.devstack, site, { ingestUrl: worker.url });
     const messages: LiveMessage[] = [];
     dashboard.onLive((m) => messages.push(m));
 

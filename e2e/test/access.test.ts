@@ -103,6 +103,15 @@ describe('a member of site A, at every Worker route that reads a site', () => {
       'not_readable',
     );
     const pass = await livePass(alice.token, 'a');
+    // Asked for a site, the pass is also the watch signal: its answer carries A's snapshot.
+    const watched = await api('/v1/live-pass', { token: alice.token, body: { site: 'a' } });
+    expect(watched.body.watch).toMatchObject({ site: 'a', renewMs: 30_000 });
+    expect((watched.body.watch as { messages: unknown[] }).messages).toHaveLength(1);
+    // The watch route (clients without a pass) is authorised the same way.
+    expect((await api('/v1/sites/a/watch', { token: alice.token, body: {} })).status).toBe(200);
+    expect(errorCode(await api('/v1/sites/b/watch', { token: alice.token, body: {} }))).toBe(
+      'not_readable',
+    );
     // The pass is the member's identity for a few seconds: it joins A's topic, not B's.
     expect((await joinLive(pass, 'a')).status).toBe('SUBSCRIBED');
     expect((await joinLive(pass, 'b')).status).not.toBe('SUBSCRIBED');
@@ -196,6 +205,7 @@ describe('bad tokens', () => {
       ['/v1/live-pass', { body: {} }],
       ['/v1/share/pass', { body: {} }],
       ['/v1/sites/a/invitations', { body: { email: 'x@example.com' } }],
+      ['/v1/sites/a/watch', { body: {} }],
       ['/v1/sites/a/live', {}],
       ['/v1/health/sites/a', {}],
     ];
@@ -277,6 +287,8 @@ describe('share links through the Worker', () => {
     // Renewed with the pass itself: no secret, no password.
     const renewed = await api('/v1/share/pass', { token: pass, body: {} });
     expect(renewed.status).toBe(200);
+    // A link that shows the live view watches it: the renewal carries the snapshot.
+    expect(renewed.body.watch).toMatchObject({ site: 'a', renewMs: 30_000 });
     const live = await joinLive(renewed.body.token as string, 'a');
     expect(live.status).toBe('SUBSCRIBED');
     expect((await joinLive(renewed.body.token as string, 'b')).status).not.toBe('SUBSCRIBED');

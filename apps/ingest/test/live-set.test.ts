@@ -42,7 +42,7 @@ function liveSet(n: number, path = '/'): LiveSet {
   const live = new LiveSet(3_600_000);
   for (let i = 0; i < n; i++) {
     const e = pageview(i, T0 + i, path);
-    live.see(e, newSession(e, false), 10);
+    live.see(e, newSession(e, false, 'UTC'), 10);
   }
   return live;
 }
@@ -76,14 +76,14 @@ describe('LiveSet messages', () => {
     live.message('s', true, T0); // clears the change record
     for (let i = 10; i < 60; i++) {
       const e = pageview(i, T0 + i);
-      live.see(e, newSession(e, false), 10);
+      live.see(e, newSession(e, false, 'UTC'), 10);
     }
     const small = live.message('s', false, T0, 1_000_000);
     expect(small).toMatchObject({ full: false, visitorsNow: 60 });
     expect(small.visitors).toHaveLength(50);
     for (let i = 60; i < 110; i++) {
       const e = pageview(i, T0 + i);
-      live.see(e, newSession(e, false), 10);
+      live.see(e, newSession(e, false, 'UTC'), 10);
     }
     const capped = live.message('s', false, T0, 4_000);
     expect(capped).toMatchObject({ full: true, truncated: true, visitorsNow: 110 });

@@ -9,7 +9,7 @@ import { liveShard, type LiveMessage } from '@sightline/schema';
 import { liveShardCount, liveSnapshotKey } from '../src/lib/site-live-stub.js';
 import { pollUntil } from '@sightline/test-utils';
 import { addSite, batch, newVisit, pageview, post } from './support/helpers.js';
-import { batchesOf, live, messagesOf, stats } from './support/site-live.js';
+import { batchesOf, live, messagesOf, stats, watchSite } from './support/site-live.js';
 
 const SHARDS = 4;
 
@@ -70,6 +70,13 @@ describe('a site with 4 live shards', () => {
     }
     expect(expected.size).toBeGreaterThan(1);
     const events = visits.map((v) => pageview(v));
+    // A dashboard watches: one snapshot per shard at once, and pushes from every shard.
+    const watched = await watchSite(site.id);
+    expect(watched.status).toBe(200);
+    const { messages: snapshots } = await watched.json<{ messages: LiveMessage[] }>();
+    expect(snapshots.map((m) => [m.shard, m.shards, m.full])).toEqual(
+      Array.from({ length: SHARDS }, (_, k) => [k, SHARDS, true]),
+    );
     // One request with every visitor: the Worker splits it by shard (one push per shard).
     expect((await post(batch(site.id, events))).status).toBe(202);
 
@@ -123,6 +130,7 @@ describe('a site with 4 live shards', () => {
       'site-shards-text',
     ]) {
       const site = await addSite({ id, public_live: true });
+      expect((await watchSite(site.id)).status).toBe(200);
       const visits = Array.from({ length: 6 }, () => newVisit());
       await post(
         batch(

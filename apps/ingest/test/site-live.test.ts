@@ -5,11 +5,14 @@ import { addSite, batch, control, heartbeat, newVisit, pageview, post } from './
 import {
   acceptedAtLeast,
   batchesOf,
+  dashboardToken,
   drainOutbox,
   live,
   messagesOf,
   stats,
+  watchSite,
 } from './support/site-live.js';
+import type { LiveMessage } from '@sightline/schema';
 import { SELF } from 'cloudflare:test';
 
 describe('SiteLive: dedup', () => {
@@ -120,29 +123,87 @@ describe('SiteLive: calls', () => {
 });
 
 describe('SiteLive: live visitors and pushes', () => {
-  it('knows who is on the site now, pushes to Realtime at once, and drops a visitor on a final heartbeat', async () => {
+  it('sends no Realtime message for a site nobody watches, yet knows exactly who is on it', async () => {
+    const site = await addSite();
+    const a = newVisit();
+    await post(batch(site.id, [pageview(a), pageview(newVisit())]));
+    await post(batch(site.id, [heartbeat(a, { final: true })]));
+    const s = await acceptedAtLeast(site.id, 3);
+    await live(site.id).flush(); // let the object finish its work
+    expect(s.visitorsNow).toBe(1);
+    expect((await stats(site.id)).pushes).toBe(0);
+    expect(await messagesOf(site.id)).toEqual([]);
+  });
+
+  it('answers a watch with a full snapshot at once, then pushes deltas; a final heartbeat leaves at once', async () => {
     const site = await addSite();
     const a = newVisit();
     const b = newVisit();
     await post(batch(site.id, [pageview(a), pageview(b)]));
-    const first = await pollUntil(async () =>
-      (await messagesOf(site.id)).find((m) => m.visitorsNow === 2),
-    );
-    expect(first.visitors.map((v) => v.id).sort()).toEqual([a.visitor, b.visitor].sort());
-    expect(first.events.length).toBeGreaterThan(0);
+    await acceptedAtLeast(site.id, 2);
+    const res = await watchSite(site.id);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const body = await res.json<{ messages: LiveMessage[]; watchMs: number; renewMs: number }>();
+    expect(body.renewMs).toBeLessThan(body.watchMs);
+    expect(body.messages).toHaveLength(1);
+    const [snapshot] = body.messages;
+    expect(snapshot).toMatchObject({ site: site.id, full: true, visitorsNow: 2 });
+    expect(snapshot!.visitors.map((v) => v.id).sort()).toEqual([a.visitor, b.visitor].sort());
+    expect((await stats(site.id)).watched).toBe(true);
+
     await post(batch(site.id, [heartbeat(a, { final: true })]));
     const after = await pollUntil(async () =>
       (await messagesOf(site.id)).find((m) => m.left.includes(a.visitor)),
     );
     expect(after.visitorsNow).toBe(1);
-    expect((await stats(site.id)).visitorsNow).toBe(1);
-    // Sequence numbers increase by one per message.
+    // Pushes continue the snapshot's sequence: no gap for a dashboard that applied it.
     const seqs = (await messagesOf(site.id)).map((m) => m.seq);
+    expect(seqs[0]).toBe(snapshot!.seq + 1);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+  });
+
+  it('stops pushing once the last watch lapses', async () => {
+    const site = await addSite();
+    const o = live(site.id);
+    await o.watch({ site: site.id, ttlMs: 5_000 });
+    await post(batch(site.id, [pageview(newVisit())]));
+    await pollUntil(async () => (await messagesOf(site.id)).length > 0);
+    // The watch lapses at its alarm; nothing is pushed after that.
+    await pollUntil(async () => !(await stats(site.id)).watched || null, { timeoutMs: 15_000 });
+    const before = (await stats(site.id)).pushes;
+    await post(batch(site.id, [pageview(newVisit()), pageview(newVisit())]));
+    await acceptedAtLeast(site.id, 3);
+    await o.flush();
+    expect((await stats(site.id)).pushes).toBe(before);
+  });
+
+  it('refuses a watch without a token or with an expired one (401), or with a token for other sites (403)', async () => {
+    const site = await addSite();
+    const other = await addSite();
+    expect((await watchSite(site.id, '')).status).toBe(401);
+    const forbidden = await watchSite(site.id, await dashboardToken([other.id]));
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ error: { code: 'not_readable' } });
+    const expired = await watchSite(site.id, await dashboardToken([site.id], -60));
+    expect([expired.status, await expired.json()]).toMatchObject([
+      401,
+      { error: { code: 'token_expired' } },
+    ]);
+    expect((await watchSite('no-such-site-9')).status).toBe(403);
+    expect((await watchSite('Not A Site!')).status).toBe(404);
+    const preflight = await SELF.fetch(`https://ingest.test/v1/sites/${site.id}/watch`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://dash.test', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect((await stats(site.id)).watches).toBe(0);
   });
 
   it('coalesces a burst into at most ~20 pushes per second', async () => {
     const site = await addSite();
+    await live(site.id).watch({ site: site.id });
     const started = Date.now();
     for (let i = 0; i < 40; i++) await post(batch(site.id, [pageview(newVisit())]));
     await acceptedAtLeast(site.id, 40);
@@ -156,6 +217,7 @@ describe('SiteLive: live visitors and pushes', () => {
     const site = await addSite({ public_live: true });
     const hidden = await addSite({ public_live: false });
     await post(batch(site.id, [pageview(newVisit()), pageview(newVisit()), pageview(newVisit())]));
+    await post(batch(hidden.id, [pageview(newVisit())]));
     await pollUntil(async () => {
       const snap = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site.id}`, 'json');
       return snap?.visitorsNow === 3;
@@ -163,6 +225,10 @@ describe('SiteLive: live visitors and pushes', () => {
     const res = await SELF.fetch(`https://ingest.test/v1/sites/${site.id}/live`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ site: site.id, visitorsNow: 3 });
+    await acceptedAtLeast(hidden.id, 1);
+    await live(hidden.id).flush();
+    // Nobody may read a hidden site's count: it is never written.
+    expect(await env.SITES_KV.get(`live:${hidden.id}`)).toBeNull();
     expect((await SELF.fetch(`https://ingest.test/v1/sites/${hidden.id}/live`)).status).toBe(403);
     expect((await SELF.fetch('https://ingest.test/v1/sites/nope-nope/live')).status).toBe(404);
     expect((await SELF.fetch('https://ingest.test/v1/sites/%00bad/live')).status).toBe(404);
@@ -170,6 +236,7 @@ describe('SiteLive: live visitors and pushes', () => {
 
   it('keeps ingesting while Realtime is down', async () => {
     const site = await addSite();
+    await live(site.id).watch({ site: site.id });
     await control({ failRealtime: [site.id] });
     try {
       await post(batch(site.id, [pageview(newVisit())]));
@@ -182,6 +249,24 @@ describe('SiteLive: live visitors and pushes', () => {
     } finally {
       await control({ failRealtime: [] });
     }
+  });
+});
+
+describe('SiteLive: Analytics Engine points', () => {
+  it('writes one point per event a report needs: none for a heartbeat that moves no measure', async () => {
+    const site = await addSite();
+    const visit = newVisit();
+    await post(
+      batch(site.id, [
+        pageview(visit),
+        heartbeat(visit, { engagedMs: 5_000 }),
+        heartbeat(visit, { engagedMs: 0, interactions: 0 }),
+        heartbeat(visit, { engagedMs: 0, interactions: 0, final: true }),
+      ]),
+    );
+    const s = await acceptedAtLeast(site.id, 4);
+    expect(s.points).toBe(2);
+    expect(s.pointsDropped).toBe(0);
   });
 });
 

@@ -47,7 +47,7 @@ function event(type: 'pageview' | 'heartbeat', url: string, at: number): Enriche
 function visit(pages: string[], rules = DEFAULT_CONTENT_GROUPS) {
   let at = T0;
   const first = event('pageview', pages[0]!, at);
-  const session = newSession(first, false);
+  const session = newSession(first, false, 'UTC');
   for (const path of pages) {
     foldEvent(session, event('pageview', path, (at += 1000)), rules);
     for (let i = 0; i < 3; i++) foldEvent(session, event('heartbeat', path, (at += 60_000)), rules);

@@ -29,7 +29,10 @@ export async function benchEventToScreen(
     serviceRoleKey: stack.devstack.serviceRoleKey,
     vars: UNLIMITED,
   });
-  const dashboard = await connectDashboard(stack.devstack, stack.site, { changes: true });
+  const dashboard = await connectDashboard(stack.devstack, stack.site, {
+    changes: true,
+    ingestUrl: worker.url,
+  });
   const sentAt = new Map<string, number>(); // event id → send time
   const visitorSentAt = new Map<string, number>();
   const broadcastMs: number[] = [];

@@ -9,6 +9,7 @@ export * from './events-v2.js';
 export * from './parse.js';
 export * from './enriched.js';
 export * from './analytics-engine.js';
+export * from './analytics-engine-sql.js';
 export * from './ingest-batch.js';
 export * from './live.js';
 export { DIMENSIONS, isDimension, type Dimension } from './dimensions.js';

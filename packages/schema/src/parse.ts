@@ -34,6 +34,9 @@ export type ParseBatchResult = { data: Batch; error: null } | { data: null; erro
 const MAX_ISSUES = 20;
 
 const encoder = new TextEncoder();
+/** fatal: invalid UTF-8 is refused, not silently turned into U+FFFD and stored. One per module:
+ * a decoder without `stream` keeps no state between calls. */
+const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function byteLength(text: string): number {
   // UTF-8 needs at least one byte per UTF-16 unit and at most three: decide without encoding
@@ -108,8 +111,7 @@ export function parseBatch(input: unknown): ParseBatchResult {
       return fail('body_too_large', `body exceeds ${MAX_BODY_BYTES} bytes`);
     }
     try {
-      // fatal: invalid UTF-8 is refused, not silently turned into U+FFFD and stored.
-      value = new TextDecoder('utf-8', { fatal: true }).decode(input);
+      value = decoder.decode(input);
     } catch {
       return fail('invalid_json', 'body is not valid UTF-8');
     }

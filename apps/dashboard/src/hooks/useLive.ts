@@ -1,14 +1,16 @@
 /**
  * The live layer for one site: the initial state from `live_visitors`, then the SiteLive Durable
  * Object's broadcasts on `site:<id>` (pushed, not polled), plus `visitors` row changes for detail
- * (members only: row-level security sends a share link's pass none).
+ * (members only: row-level security sends a share link's pass none). The Worker pushes only while
+ * someone watches the site: the view renews its pass every `renewMs` while open (the renewal is
+ * the watch signal, lib/passes.ts) and applies the full snapshot each renewal answers.
  * realtime-js rejoins by itself after a drop; we only surface its state.
  */
 import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
 import { LIVE_EVENT, liveTopic } from '@sightline/schema/live';
 import { useEffect, useReducer, useState } from 'react';
 import type { Api } from '../lib/api.js';
-import type { PassKeeper } from '../lib/passes.js';
+import { WATCH_RENEW_MS, type PassKeeper } from '../lib/passes.js';
 import {
   applyLiveMessage,
   applyVisitorRow,
@@ -99,6 +101,27 @@ export function useLive(
           if (change.new) dispatch({ type: 'row', row: change.new });
         },
       );
+    // The watch: a renewal now (the first pass, or a fresh one for a kept keeper: its answer
+    // carries the snapshot) and every renewMs while open; a refusal ends it (onEnded).
+    let renewMs = WATCH_RENEW_MS;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const stopWatching = passes.onWatch((watch) => {
+      renewMs = watch.renewMs;
+      for (const payload of watch.messages) dispatch({ type: 'message', payload });
+    });
+    const renewWatch = (): void => {
+      void passes.renew().then(
+        () => {
+          if (!cancelled) timer = setTimeout(renewWatch, renewMs);
+        },
+        () => {
+          // The last watch still runs for a while: retry soon, unless access ended.
+          if (!cancelled && !passes.ended) timer = setTimeout(renewWatch, 5_000);
+        },
+      );
+    };
+    renewWatch();
+
     // The first pass before the first join: a join without one would be refused.
     void client.setAuth().then(() => {
       if (cancelled) return;
@@ -121,6 +144,8 @@ export function useLive(
 
     return () => {
       cancelled = true;
+      stopWatching();
+      if (timer !== null) clearTimeout(timer);
       clearInterval(poll);
       void client.removeChannel(live);
       void client.removeChannel(detail);

@@ -4,6 +4,11 @@
  * before it expires (realtime-js asks at every heartbeat); a renewal the Worker refuses means
  * access ended (a removed member, a revoked link) and is reported once, so the screen can say so.
  * Share links also read the site's reports with their pass.
+ *
+ * Each renewal is also the watch signal: the Worker pushes a site's live messages only while
+ * someone watches it, and a pass asked for a site (or a share link's) keeps it watched and comes
+ * with each live shard's full snapshot (`watch`), handed to `onWatch` listeners. The live view
+ * renews every `renewMs` the Worker names while it is open, so it stays watched.
  */
 import { workerCall } from './account-api.js';
 import type { ApiError } from './api.js';
@@ -16,12 +21,29 @@ export interface Pass {
 
 /** Renewed once less than this fraction of its lifetime is left. */
 const RENEW_AT = 0.5;
+/** How often the live view renews when the Worker does not say (it answers 30 s today). */
+export const WATCH_RENEW_MS = 30_000;
+
+/** The watch part of a pass answer: each live shard's full message, and when to renew. */
+export interface WatchAnswer {
+  messages: unknown[];
+  renewMs: number;
+}
+
+function watchOf(answer: unknown): WatchAnswer | null {
+  const watch = (answer as { watch?: { messages?: unknown; renewMs?: unknown } } | null)?.watch;
+  if (!watch || !Array.isArray(watch.messages)) return null;
+  const renewMs =
+    typeof watch.renewMs === 'number' && watch.renewMs >= 1_000 ? watch.renewMs : WATCH_RENEW_MS;
+  return { messages: watch.messages as unknown[], renewMs };
+}
 
 export class PassKeeper {
   #pass: Pass | null;
   #issuedAt = 0;
   #pending: Promise<Pass> | null = null;
   #ended: ((error: ApiError) => void)[] = [];
+  #watchers: ((watch: WatchAnswer) => void)[] = [];
   /** Set once a renewal was refused: access ended. */
   ended: ApiError | null = null;
 
@@ -48,6 +70,8 @@ export class PassKeeper {
         (pass) => {
           this.#pass = pass;
           this.#issuedAt = Date.now();
+          const watch = watchOf(pass);
+          if (watch) for (const listener of [...this.#watchers]) listener(watch);
           return pass;
         },
         (error: ApiError) => {
@@ -62,6 +86,14 @@ export class PassKeeper {
         this.#pending = null;
       });
     return this.#pending;
+  }
+
+  /** Called with the snapshot of every renewal that kept the site watched. */
+  onWatch(listener: (watch: WatchAnswer) => void): () => void {
+    this.#watchers.push(listener);
+    return () => {
+      this.#watchers = this.#watchers.filter((l) => l !== listener);
+    };
   }
 
   /** Called once if the Worker refuses a pass for good. */

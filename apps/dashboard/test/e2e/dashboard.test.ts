@@ -5,6 +5,8 @@
  * measured with SIGHTLINE_DASHBOARD_BENCH=1, which records the samples for the benchmark).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { LiveMessage } from '@sightline/schema';
 import { percentile } from '@sightline/test-utils';
@@ -389,6 +391,63 @@ describe('live', () => {
       );
     }
     await page.context().close();
+  });
+
+  it('keeps the site watched through its pass renewals while the live view is open, and shows the snapshot they answer', async () => {
+    // A recorder on 127.0.0.1 plays the Worker's POST /v1/live-pass (same CORS and answer shape:
+    // a pass and, asked for a site, `watch` with every shard's snapshot; the route itself is
+    // tested against workerd in e2e/ and under Miniflare in apps/ingest). Its pass is not one
+    // Realtime admits (this test is about the watch, not the channel); renewMs is short so the
+    // renewal shows within the test.
+    const calls: { url: string; authorization: string | undefined; body: string }[] = [];
+    const worker = createServer((req, res) => {
+      res.setHeader('access-control-allow-origin', '*');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+        res.setHeader('access-control-allow-headers', 'authorization, content-type');
+        res.writeHead(204).end();
+        return;
+      }
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        calls.push({ url: req.url!, authorization: req.headers.authorization, body });
+        const snapshot = message(777, { seq: 1, full: true });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            token: 'not-a-realtime-pass',
+            expiresAt: Date.now() + 60_000,
+            watch: { site: SITE, watchMs: 75_000, renewMs: 1_000, messages: [snapshot] },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => worker.listen(0, '127.0.0.1', resolve));
+    const ingestUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+    const watched = await serveDist(dist, { ...seeded.dashboardConfig, ingestUrl });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${watched.url}/?site=${SITE}&range=realtime#token=${seeded.token}`);
+      await expect.poll(() => page.getByTestId('visitors-now').textContent()).toBe('777');
+      await expect.poll(() => calls.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      expect(calls[0]).toEqual({
+        url: '/v1/live-pass',
+        authorization: `Bearer ${seeded.token}`,
+        body: JSON.stringify({ site: SITE }),
+      });
+      // Leaving the page ends the watch: no renewal after the context closes.
+      await context.close();
+      const after = calls.length;
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(calls.length).toBeLessThanOrEqual(after + 1);
+    } finally {
+      await watched.close();
+      worker.closeAllConnections();
+      await new Promise((resolve) => worker.close(resolve));
+    }
   });
 });
 

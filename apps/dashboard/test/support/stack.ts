@@ -12,6 +12,7 @@ import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
 import { PostgrestClient } from '@sightline/postgrest';
 import type { IngestBatch } from '@sightline/schema';
 import { generateTraffic, type GroundTruth } from './seed.js';
+import { startUnwatchedWorker } from './unwatched-worker.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
 
@@ -71,19 +72,22 @@ export async function startSeededStack(): Promise<SeededStack> {
       );
     const token = await mintToken({ site_ids: [SITE, OTHER_SITE] });
     const running = worker;
+    // The dashboard reaches the Worker without its watch snapshots (see unwatched-worker.ts).
+    const unwatched = await startUnwatchedWorker(running.url);
     return {
       stack,
       worker: running,
       dashboardConfig: {
         supabaseUrl: stack.url,
         publishableKey: stack.publishableKey,
-        ingestUrl: running.url,
+        ingestUrl: unwatched.url,
       },
       truth,
       batch,
       token,
       mintToken,
       stop: async () => {
+        await unwatched.close();
         await running.stop();
         await stack.stop();
         await rm(dataDir, { recursive: true, force: true });

@@ -79,4 +79,28 @@ describe('PassKeeper', () => {
     keeper.onEnded((e) => ended.push(`late:${e.reason}`));
     expect(ended).toEqual(['share_revoked', 'late:share_revoked']);
   });
+
+  it("hands each renewal's watch snapshot to the live view, with the Worker's renewal period", async () => {
+    const answers: (Pass & { watch?: unknown })[] = [
+      { ...pass('p1', 60_000), watch: { messages: [{ seq: 4, full: true }], renewMs: 30_000 } },
+      pass('p2', 60_000),
+      { ...pass('p3', 60_000), watch: { messages: 'not a list' } },
+      { ...pass('p4', 60_000), watch: { messages: [], renewMs: 10 } },
+    ];
+    const keeper = new PassKeeper(() => Promise.resolve(answers.shift()!));
+    const seen: unknown[] = [];
+    const stop = keeper.onWatch((w) => seen.push(w));
+    await keeper.renew();
+    await keeper.renew(); // no watch in the answer (a pass asked without a site)
+    await keeper.renew(); // a malformed watch is ignored
+    await keeper.renew(); // a renewal period under a second falls back to 30 s
+    expect(seen).toEqual([
+      { messages: [{ seq: 4, full: true }], renewMs: 30_000 },
+      { messages: [], renewMs: 30_000 },
+    ]);
+    stop();
+    answers.push({ ...pass('p5', 60_000), watch: { messages: [{}], renewMs: 5_000 } });
+    await keeper.renew();
+    expect(seen).toHaveLength(2);
+  });
 });

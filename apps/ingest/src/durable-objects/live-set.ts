@@ -1,7 +1,9 @@
 /**
- * The exact set of visitors on a site now: present while heartbeats keep coming, gone after a
- * configurable silence or at once on a final heartbeat (page hidden or closed). It records what
- * changed since the last message so pushes carry deltas, with a full snapshot now and then.
+ * The exact set of visitors on a site now: present while their events keep coming, gone after a
+ * configurable silence or at once on a final heartbeat (page hidden or closed). While someone
+ * watches (`recording`), it records what changed since the last message so pushes carry deltas,
+ * with a full snapshot now and then; unwatched it keeps only the set itself, which is all the
+ * exact count and the next watcher's snapshot need.
  */
 import {
   LIVE_FEED_TYPES,
@@ -28,9 +30,23 @@ export class LiveSet {
   readonly #left = new Set<string>();
   #feed: LiveFeedEvent[] = [];
   #seq = 0;
+  #recording: boolean;
 
-  constructor(windowMs: number) {
+  constructor(windowMs: number, recording = true) {
     this.#windowMs = windowMs;
+    this.#recording = recording;
+  }
+
+  get recording(): boolean {
+    return this.#recording;
+  }
+
+  /** Starts (or stops) recording changes for pushes; either way the change record starts empty. */
+  record(on: boolean): void {
+    this.#recording = on;
+    this.#changed.clear();
+    this.#left.clear();
+    this.#feed = [];
   }
 
   get size(): number {
@@ -46,27 +62,7 @@ export class LiveSet {
    * of the goals it completes. Heartbeats and vitals move visitors but stay out of the feed.
    */
   see(e: EnrichedEvent, session: SessionState, score: number, goals: string[] = []): void {
-    if (LIVE_FEED_TYPES.includes(e.type)) {
-      const entry: LiveFeedEvent = {
-        id: e.id,
-        type: e.type,
-        visitor: e.visitor,
-        path: e.url,
-        name:
-          e.type === 'custom'
-            ? e.name
-            : e.type === 'outbound' || e.type === 'download'
-              ? e.target
-              : '',
-        country: e.country,
-        city: e.city,
-        at: e.receivedAt,
-      };
-      if (goals.length > 0) entry.goals = goals;
-      if (e.type === 'custom' && e.revenue) entry.revenue = { ...e.revenue };
-      this.#feed.push(entry);
-      if (this.#feed.length > MAX_FEED) this.#feed = this.#feed.slice(-MAX_FEED);
-    }
+    if (this.#recording) this.#recordFeed(e, goals);
     if (e.type === 'heartbeat' && e.final) {
       this.#leave(e.visitor);
       return;
@@ -89,8 +85,32 @@ export class LiveSet {
       score,
       lastSeen: Math.max(prior?.lastSeen ?? 0, e.receivedAt),
     });
+    if (!this.#recording) return;
     this.#left.delete(e.visitor);
     this.#changed.add(e.visitor);
+  }
+
+  #recordFeed(e: EnrichedEvent, goals: string[]): void {
+    if (!LIVE_FEED_TYPES.includes(e.type)) return;
+    const entry: LiveFeedEvent = {
+      id: e.id,
+      type: e.type,
+      visitor: e.visitor,
+      path: e.url,
+      name:
+        e.type === 'custom'
+          ? e.name
+          : e.type === 'outbound' || e.type === 'download'
+            ? e.target
+            : '',
+      country: e.country,
+      city: e.city,
+      at: e.receivedAt,
+    };
+    if (goals.length > 0) entry.goals = goals;
+    if (e.type === 'custom' && e.revenue) entry.revenue = { ...e.revenue };
+    this.#feed.push(entry);
+    if (this.#feed.length > MAX_FEED) this.#feed = this.#feed.slice(-MAX_FEED);
   }
 
   /** Drops visitors silent for longer than the window. Returns the earliest next expiry. */
@@ -102,6 +122,27 @@ export class LiveSet {
       else next = next === null ? expires : Math.min(next, expires);
     }
     return next;
+  }
+
+  /**
+   * A full snapshot for a new watcher, outside the sequence: it carries the current `seq`
+   * (applied as a full message, it replaces that shard's visitors without making a gap for
+   * anyone) and leaves the change record alone.
+   */
+  snapshot(site: string, now: number, maxBytes = MAX_VISITOR_BYTES): LiveMessage {
+    const [visitors, truncated] = this.#newestWithin(maxBytes);
+    const message: LiveMessage = {
+      site,
+      seq: this.#seq,
+      at: now,
+      visitorsNow: this.#visitors.size,
+      full: true,
+      visitors,
+      left: [],
+      events: [],
+    };
+    if (truncated) message.truncated = true;
+    return message;
   }
 
   /**
@@ -151,7 +192,7 @@ export class LiveSet {
   }
 
   #leave(id: string): void {
-    if (this.#visitors.delete(id)) this.#left.add(id);
+    if (this.#visitors.delete(id) && this.#recording) this.#left.add(id);
     this.#changed.delete(id);
   }
 }

@@ -64,16 +64,18 @@ export class Outbox {
     if (meta) this.meta = { ...this.meta, ...meta };
   }
 
-  /** Durably appends accepted events and the ids of the sessions/visitors they touched. */
-  append(chunk: Chunk): void {
+  /**
+   * Appends accepted events and the ids of the sessions/visitors they touched: returns the
+   * storage entries to put, which the caller writes in the same put as the states they changed
+   * (one storage call, committed atomically with them).
+   */
+  append(chunk: Chunk): Record<string, unknown> {
     const m = this.meta;
     m.seq += 1;
     m.pendingEvents += chunk.events.length;
     chunk.bytes = JSON.stringify(chunk.events).length;
     m.pendingBytes += chunk.bytes;
-    // No await between the two puts: the runtime commits them atomically.
-    void this.#storage.put(key('p', m.seq), chunk);
-    void this.#storage.put(META, m);
+    return { [key('p', m.seq)]: chunk, [META]: m };
   }
 
   /**

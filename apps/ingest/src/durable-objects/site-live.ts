@@ -2,15 +2,21 @@
  * SiteLive: one Durable Object per site (per live shard of a hot site: see LIVE_SHARDS in
  * lib/site-live-stub.ts; a shard owns whole visitors, so all below stays exact per shard), the
  * exact, single-threaded place where a site's events meet. It deduplicates by event id, keeps
- * running session and visitor totals and value scores, knows exactly who is on the site now,
- * pushes live messages to Realtime (at once when idle, at most ~20 per second in a burst, a full
- * snapshot every 5 s), keeps a KV snapshot of the live count, and flushes to Postgres through
- * ONE `ingest_batch` RPC per flush (every second or 500 events), retrying failed batches from
- * storage with back-off, and splitting a batch the database refuses for its content so that
- * only the rows it refuses are held back (dead-lettered, counted, never silently dropped).
+ * running session and visitor totals and value scores, writes each event's Analytics Engine
+ * point with the additive measures only this exact state knows (ae-measures.ts), knows exactly
+ * who is on the site now, pushes live messages to Realtime only while a dashboard watches
+ * (`watch`, renewed by the dashboard: at once when idle, at most ~20 per second in a burst, a
+ * full snapshot every 5 s; none at all for an unwatched site), keeps a KV snapshot of the live
+ * count for sites that publish it, and flushes to Postgres through ONE `ingest_batch` RPC per
+ * flush (every second or 500 events), retrying failed batches from storage with back-off, and
+ * splitting a batch the database refuses for its content so that only the rows it refuses are
+ * held back (dead-lettered, counted, never silently dropped).
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
+  AE_LIMITS,
+  needsDataPoint,
+  toDataPoint,
   DEFAULT_CONTENT_GROUPS,
   goalMatches,
   toIngestWire,
@@ -20,7 +26,10 @@ import {
   type IngestBatch,
   type IngestSession,
   type IngestVisitor,
+  type LiveMessage,
 } from '@sightline/schema';
+import { measure, pointSession } from './ae-measures.js';
+import { localDayStart, localHourStart } from './calendar.js';
 import { DeadLetterStore, type DeadLetterStats, type DeadLetterSummary } from './dead-letter.js';
 import { Dedup } from './dedup.js';
 import { classifyFlushFailure, type FlushFailure } from './flush-failure.js';
@@ -32,7 +41,7 @@ import { toIngestEvent } from './to-ingest-event.js';
 import {
   foldEvent,
   foldVisitor,
-  newSession,
+  newSession as startSession,
   score,
   sessionRow,
   visitorRow,
@@ -49,11 +58,22 @@ export interface IngestCall {
   shards?: number;
   timezone: string;
   storeRaw: boolean;
+  /** The site publishes its live count (`sites.public_live`): keep the KV snapshot. */
+  publicLive?: boolean;
   /** The site's goals: events that complete one are marked in the live feed. */
   goals?: Goal[];
   /** The site's content groups, for the value score (absent: the defaults). */
   contentGroups?: ContentGroupRule[];
   events: EnrichedEvent[];
+}
+
+/** Who asks to watch: the site and this object's shard, as the Worker addresses it. */
+export interface WatchCall {
+  site: string;
+  shard?: number;
+  shards?: number;
+  /** How long the watch lasts unless renewed (clamped to 5 s..WATCH_MAX_MS). */
+  ttlMs?: number;
 }
 
 /** The names of the goals an event completes. */
@@ -83,8 +103,19 @@ export interface SiteLiveStats {
   flushFailures: number;
   /** What the database refused for its content: counts by reason (see dead-letter.ts). */
   deadLetter: DeadLetterStats;
+  /** Realtime broadcasts sent (only while watched). */
   pushes: number;
   pushFailures: number;
+  /** Analytics Engine data points written (one per event a report needs). */
+  points: number;
+  /** Points not written because a call passed Analytics Engine's per-invocation limit. */
+  pointsDropped: number;
+  /** Alarm invocations (each a billed Durable Object request). */
+  alarms: number;
+  /** `watch` calls (dashboards opening or renewing). */
+  watches: number;
+  /** True while a watch is current. */
+  watched: boolean;
   /**
    * Push timers and flushes over a second late (no flush running): the object is saturated
    * (calls queue ahead of its own timers and subrequests, so pushes and flushes stall). Add
@@ -100,10 +131,22 @@ const FLUSH_DELAY_MS = 1_000;
 /** ≤ ~20 pushes per second per site. */
 const PUSH_INTERVAL_MS = 50;
 const FULL_EVERY_MS = 5_000;
-/** KV allows ~1 write/s per key; refresh the 5-minute snapshot well before it expires. */
+/** A watch lasts this long unless renewed (the dashboard renews every 30 s); at most WATCH_MAX_MS. */
+export const WATCH_MS = 75_000;
+const WATCH_MAX_MS = 300_000;
+/**
+ * The KV snapshot of a public site's count: written from the alarm (never on the beacon path)
+ * when the count changed, at most every KV_SNAPSHOT_EVERY_MS, and refreshed every minute while
+ * unchanged; it lives 5 minutes. KV allows one write per second per key.
+ */
 const KV_SNAPSHOT_TTL_S = 300;
+const KV_SNAPSHOT_EVERY_MS = 10_000;
 const KV_SNAPSHOT_REFRESH_MS = 60_000;
+/** Unwatched, the live set is swept of silent visitors at most this often (memory only). */
+const LIVE_SWEEP_EVERY_MS = 5_000;
 const MAX_OUTBOX_EVENTS = 100_000;
+/** Durable Object storage calls take at most 128 keys. */
+const KEYS_PER_CALL = 128;
 const MAX_CACHED = 20_000;
 /** Session and visitor state idle this long is dropped from memory (kept in storage). */
 const IDLE_MS = 30 * 60_000;
@@ -134,8 +177,16 @@ export class SiteLive extends DurableObject<Env> {
     flushFailures: 0,
     pushes: 0,
     pushFailures: 0,
+    points: 0,
+    pointsDropped: 0,
+    alarms: 0,
+    watches: 0,
     saturated: 0,
   };
+  #publicLive = false;
+  /** Pushes happen while now < this (ms). */
+  #watchedUntil = 0;
+  #liveSweptAt = 0;
   #saturatedWarnedAt = -Infinity;
   #sweptAt = 0;
   #flushing: Promise<void> | null = null;
@@ -152,7 +203,8 @@ export class SiteLive extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#live = new LiveSet(Math.max(5, Number(env.LIVE_WINDOW_SECONDS) || 60) * 1000);
+    // Unwatched until a dashboard calls `watch`: no change record, no pushes.
+    this.#live = new LiveSet(Math.max(5, Number(env.LIVE_WINDOW_SECONDS) || 150) * 1000, false);
     this.#outbox = new Outbox(ctx.storage, MAX_OUTBOX_EVENTS);
     this.#deadLetters = new DeadLetterStore(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => {
@@ -165,50 +217,172 @@ export class SiteLive extends DurableObject<Env> {
     });
   }
 
-  /** Accepts a request's enriched events; returns the ids that were not duplicates. */
-  async ingest(call: IngestCall): Promise<string[]> {
+  /**
+   * Accepts a request window's enriched events: folds them into the session and visitor state,
+   * writes their Analytics Engine points, records who is on the site, buffers them for Postgres.
+   * Returns how many were not duplicates.
+   */
+  async ingest(call: IngestCall): Promise<number> {
     this.#stats.calls += 1;
+    const now = Date.now();
     // A flush overdue, none running and none ended since: its alarm is starved by calls like this.
     const due = this.#flushDueAt;
-    if (due !== null && this.#flushing === null && this.#flushEndedAt < due)
-      this.#late(due, Date.now());
+    if (due !== null && this.#flushing === null && this.#flushEndedAt < due) this.#late(due, now);
     this.#remember(call);
-    const accepted: EnrichedEvent[] = [];
+    const fresh: EnrichedEvent[] = [];
+    for (const e of call.events) {
+      if (this.#dedup.first(e.id, e.receivedAt)) fresh.push(e);
+      else this.#stats.duplicates += 1;
+    }
+    if (fresh.length === 0) return 0;
+    const stored = await this.#load(fresh);
+    // Everything this call changes, in one storage put (atomic, and one storage call).
+    const writes: Record<string, unknown> = {};
     // The states this call touched, held here: the memory caches may drop them meanwhile.
     const sessions = new Map<string, SessionState>();
     const visitors = new Map<string, VisitorState>();
-    for (const e of call.events) {
-      if (!this.#dedup.first(e.id, e.receivedAt)) {
-        this.#stats.duplicates += 1;
-        continue;
+    const ae = this.env.EVENTS_AE as AnalyticsEngineDataset | undefined;
+    let points = 0;
+    for (const e of fresh) {
+      let session = sessions.get(e.session) ?? this.#sessions.get(e.session);
+      session ??= this.#upgrade(stored.get(`s:${e.session}`) as SessionState | undefined);
+      const prior =
+        visitors.get(e.visitor) ??
+        this.#visitors.get(e.visitor) ??
+        (stored.get(`v:${e.visitor}`) as VisitorState | undefined);
+      const newSession = session === undefined;
+      if (!session) {
+        session = startSession(
+          e,
+          prior !== undefined && prior.last_session !== e.session,
+          this.#timezone,
+        );
+        writes[indexKey('s', e.session, e.receivedAt)] = 1;
       }
-      accepted.push(e);
-      const session = await this.#session(e);
+      if (!prior) writes[indexKey('v', e.visitor, e.receivedAt)] = 1;
+      const pageviewsBefore = session.pageviews;
       const rescore = foldEvent(session, e, call.contentGroups ?? DEFAULT_CONTENT_GROUPS);
-      const prior = await this.#visitor(e.visitor);
-      if (!prior) void this.ctx.storage.put(indexKey('v', e.visitor, e.receivedAt), 1);
       const visitor = foldVisitor(prior, session, e);
-      if (rescore) visitor.value_score = score(session, this.#timezone);
+      const newVisitorDay = newSession && visitor.visitDayMs !== session.dayMs;
+      if (newVisitorDay) visitor.visitDayMs = session.dayMs;
+      let newScore: number | undefined;
+      if (rescore) newScore = visitor.value_score = score(session, this.#timezone);
+      this.#cache(this.#sessions, e.session, session);
       this.#cache(this.#visitors, e.visitor, visitor);
       this.#live.see(e, session, visitor.value_score, goalsOf(call.goals ?? [], e));
       sessions.set(session.session_id, session);
       visitors.set(visitor.visitor_id, visitor);
+      const m = measure(e, session, {
+        newSession,
+        newVisitorDay,
+        pageviewsBefore,
+        score: newScore,
+      });
+      if (ae && needsDataPoint(e, m)) {
+        if (points < AE_LIMITS.pointsPerInvocation) {
+          ae.writeDataPoint(toDataPoint(e, pointSession(session), m));
+          points++;
+        } else this.#stats.pointsDropped += 1;
+      }
     }
-    if (accepted.length === 0) return [];
-    this.#stats.accepted += accepted.length;
-    for (const [id, state] of sessions) void this.ctx.storage.put(`s:${id}`, state);
-    for (const [id, state] of visitors) void this.ctx.storage.put(`v:${id}`, state);
-    this.#outbox.append({
-      events: accepted.map(toIngestEvent),
-      sessions: [...sessions.keys()],
-      visitors: [...visitors.keys()],
-    });
+    this.#stats.accepted += fresh.length;
+    this.#stats.points += points;
+    for (const [id, state] of sessions) writes[`s:${id}`] = state;
+    for (const [id, state] of visitors) writes[`v:${id}`] = state;
+    Object.assign(
+      writes,
+      this.#outbox.append({
+        events: fresh.map(toIngestEvent),
+        sessions: [...sessions.keys()],
+        visitors: [...visitors.keys()],
+      }),
+    );
+    this.#put(writes);
+    if (now - this.#liveSweptAt >= LIVE_SWEEP_EVERY_MS) {
+      this.#liveSweptAt = now;
+      this.#live.sweep(now);
+    }
     this.#schedulePush();
-    const m = this.#outbox.meta;
-    if (m.pendingEvents >= FLUSH_EVENTS || m.pendingBytes >= FLUSH_BYTES)
+    const meta = this.#outbox.meta;
+    if (meta.pendingEvents >= FLUSH_EVENTS || meta.pendingBytes >= FLUSH_BYTES)
       this.ctx.waitUntil(this.flush());
-    else await this.#ensureAlarm(Date.now() + FLUSH_DELAY_MS, 'flush');
-    return accepted.map((e) => e.id);
+    else await this.#ensureAlarm(now + FLUSH_DELAY_MS, 'flush');
+    return fresh.length;
+  }
+
+  /**
+   * A dashboard watches this site's live layer until now + ttl (it renews while open): pushes
+   * flow while any watch is current, and stop, with their alarm, once none is. Returns a full
+   * snapshot for the new watcher at once, outside the sequence (see LiveSet.snapshot).
+   */
+  async watch(call: WatchCall): Promise<LiveMessage> {
+    this.#stats.watches += 1;
+    const now = Date.now();
+    if (!this.#site && call.site) {
+      this.#site = call.site;
+      void this.ctx.storage.put('site', call.site);
+    }
+    this.#rememberShard(call.shard ?? 0, call.shards ?? 1);
+    const ttl = Math.min(WATCH_MAX_MS, Math.max(5_000, call.ttlMs ?? WATCH_MS));
+    this.#live.sweep(now);
+    if (!this.#watched(now)) {
+      this.#live.record(true);
+      // The snapshot below is this watcher's full message; the others get one within 5 s.
+      this.#lastFullAt = now;
+    }
+    this.#watchedUntil = Math.max(this.#watchedUntil, now + ttl);
+    const message = this.#live.snapshot(this.#site, now);
+    if (this.#shard.shards > 1) Object.assign(message, this.#shard);
+    const dead = this.#deadLetters.stats;
+    if (dead.entries > 0) message.deadLettered = { events: dead.events, entries: dead.entries };
+    await this.#ensureAlarm(Math.min(now + FULL_EVERY_MS, this.#watchedUntil), 'tick');
+    return message;
+  }
+
+  #watched(now: number): boolean {
+    return now < this.#watchedUntil;
+  }
+
+  /** One storage `get` for the states of `events` not in memory (at most 128 keys a call). */
+  async #load(events: EnrichedEvent[]): Promise<Map<string, unknown>> {
+    const keys = new Set<string>();
+    for (const e of events) {
+      if (!this.#sessions.has(e.session)) keys.add(`s:${e.session}`);
+      if (!this.#visitors.has(e.visitor)) keys.add(`v:${e.visitor}`);
+    }
+    if (keys.size === 0) return new Map();
+    const list = [...keys];
+    if (list.length <= KEYS_PER_CALL) return this.ctx.storage.get(list);
+    const found = new Map<string, unknown>();
+    for (let i = 0; i < list.length; i += KEYS_PER_CALL)
+      for (const [k, v] of await this.ctx.storage.get(list.slice(i, i + KEYS_PER_CALL)))
+        found.set(k, v);
+    return found;
+  }
+
+  /** Puts `entries` (at most 128 keys a call); no await between calls: one atomic write. */
+  #put(entries: Record<string, unknown>): void {
+    const keys = Object.keys(entries);
+    if (keys.length <= KEYS_PER_CALL) {
+      void this.ctx.storage.put(entries);
+      return;
+    }
+    for (let i = 0; i < keys.length; i += KEYS_PER_CALL) {
+      const part: Record<string, unknown> = {};
+      for (const k of keys.slice(i, i + KEYS_PER_CALL)) part[k] = entries[k];
+      void this.ctx.storage.put(part);
+    }
+  }
+
+  /** A session state stored by an earlier version lacks the Analytics Engine fields: add them. */
+  #upgrade(s: SessionState | undefined): SessionState | undefined {
+    if (!s || s.pageKeys !== undefined) return s;
+    s.hourMs = localHourStart(s.startedAtMs, this.#timezone);
+    s.dayMs = localDayStart(s.startedAtMs, this.#timezone);
+    s.pageKeys = [];
+    s.eventKeys = [];
+    s.scoreSent = 0;
+    return s;
   }
 
   /**
@@ -239,12 +413,22 @@ export class SiteLive extends DurableObject<Env> {
     return {
       visitorsNow: this.#live.size,
       ...this.#stats,
+      watched: this.#watched(Date.now()),
       deadLetter: this.#deadLetters.stats,
       pendingEvents: m.pendingEvents,
       outboxBatches: m.outboxBatches,
       outboxEvents: m.outboxEvents,
       overflowEvents: m.overflowEvents,
     };
+  }
+
+  /**
+   * The exact count now, for a member's live count of a site that keeps no KV snapshot (only
+   * public sites do): silent visitors leave first.
+   */
+  visitorsNow(now = Date.now()): { visitorsNow: number; at: number } {
+    this.#live.sweep(now);
+    return { visitorsNow: this.#live.size, at: now };
   }
 
   /** The newest dead-lettered entries, summarised (ids and reasons, no paths or places). */
@@ -271,10 +455,17 @@ export class SiteLive extends DurableObject<Env> {
     // Not a saturation signal: an alarm also waits for the previous one's flush (after an outage
     // that flush replays the whole backlog).
     this.#alarmAt = null;
+    this.#stats.alarms += 1;
     const now = Date.now();
     this.#live.sweep(now);
-    if (this.#live.dirty || (this.#live.size > 0 && now - this.#lastFullAt >= FULL_EVERY_MS))
-      this.#schedulePush();
+    this.#liveSweptAt = now;
+    if (this.#watched(now)) {
+      if (this.#live.dirty || now - this.#lastFullAt >= FULL_EVERY_MS) this.#schedulePush();
+    } else if (this.#live.recording) {
+      // The last watch lapsed: no more pushes, and no change record kept for them.
+      this.#live.record(false);
+    }
+    if (this.#publicLive) this.ctx.waitUntil(this.#writeSnapshot(this.#live.size, now));
     const m = this.#outbox.meta;
     // After a restart the due times are gone but the stored alarm and buffer are not.
     const flushDue = m.pendingEvents > 0 && (this.#flushDueAt ?? 0) <= now;
@@ -347,32 +538,10 @@ export class SiteLive extends DurableObject<Env> {
       this.#site = call.site;
       void this.ctx.storage.put('site', call.site);
     }
-    const shard = call.shard ?? 0;
-    const shards = call.shards ?? 1;
-    if (this.#shard.shard !== shard || this.#shard.shards !== shards) {
-      this.#shard = { shard, shards };
-      void this.ctx.storage.put('shard', this.#shard);
-    }
+    this.#rememberShard(call.shard ?? 0, call.shards ?? 1);
     this.#timezone = call.timezone || 'UTC';
     this.#storeRaw = call.storeRaw;
-  }
-
-  async #session(e: EnrichedEvent): Promise<SessionState> {
-    let s =
-      this.#sessions.get(e.session) ?? (await this.ctx.storage.get<SessionState>(`s:${e.session}`));
-    if (!s) {
-      const prior =
-        this.#visitors.get(e.visitor) ??
-        (await this.ctx.storage.get<VisitorState>(`v:${e.visitor}`));
-      s = newSession(e, prior !== undefined && prior.last_session !== e.session);
-      void this.ctx.storage.put(indexKey('s', e.session, e.receivedAt), 1);
-    }
-    this.#cache(this.#sessions, e.session, s);
-    return s;
-  }
-
-  async #visitor(id: string): Promise<VisitorState | undefined> {
-    return this.#visitors.get(id) ?? (await this.ctx.storage.get<VisitorState>(`v:${id}`));
+    this.#publicLive = call.publicLive === true;
   }
 
   /** Bounded memory: past MAX_CACHED, idle entries go first, then the oldest, down to 90 %. */
@@ -388,9 +557,12 @@ export class SiteLive extends DurableObject<Env> {
     }
   }
 
-  /** Push at once when idle; otherwise coalesce into one push per PUSH_INTERVAL_MS. */
+  /**
+   * While watched: push at once when idle, otherwise coalesce into one push per
+   * PUSH_INTERVAL_MS. Unwatched: nothing (an unwatched site sends no Realtime message).
+   */
   #schedulePush(): void {
-    if (this.#pushTimer !== null || this.#pushing) return;
+    if (this.#pushTimer !== null || this.#pushing || !this.#watched(Date.now())) return;
     const wait = this.#lastPushAt + PUSH_INTERVAL_MS - Date.now();
     if (wait <= 0) {
       this.ctx.waitUntil(this.#push());
@@ -405,9 +577,9 @@ export class SiteLive extends DurableObject<Env> {
   }
 
   async #push(): Promise<void> {
-    if (!this.#site) return;
-    this.#pushing = true;
     const now = Date.now();
+    if (!this.#site || !this.#watched(now)) return;
+    this.#pushing = true;
     this.#lastPushAt = now;
     const full = now - this.#lastFullAt >= FULL_EVERY_MS;
     if (full) this.#lastFullAt = now;
@@ -422,10 +594,8 @@ export class SiteLive extends DurableObject<Env> {
     } finally {
       this.#pushing = false;
     }
-    // Not on the push path: the next push need not wait for KV.
-    this.ctx.waitUntil(this.#writeSnapshot(message.visitorsNow, now));
     if (this.#live.dirty) this.#schedulePush();
-    await this.#ensureAlarm(now + FULL_EVERY_MS, 'tick');
+    await this.#ensureAlarm(Math.min(now + FULL_EVERY_MS, this.#watchedUntil), 'tick');
   }
 
   /**
@@ -444,9 +614,16 @@ export class SiteLive extends DurableObject<Env> {
     );
   }
 
+  #rememberShard(shard: number, shards: number): void {
+    if (this.#shard.shard !== shard || this.#shard.shards !== shards) {
+      this.#shard = { shard, shards };
+      void this.ctx.storage.put('shard', this.#shard);
+    }
+  }
+
   async #writeSnapshot(count: number, now: number): Promise<void> {
     if (count === this.#snapshot.count && now - this.#snapshot.at < KV_SNAPSHOT_REFRESH_MS) return;
-    if (now - this.#snapshot.at < 1_000) return; // KV: about one write per second per key
+    if (now - this.#snapshot.at < KV_SNAPSHOT_EVERY_MS) return;
     this.#snapshot = { count, at: now };
     try {
       await this.env.SITES_KV.put(
@@ -476,7 +653,17 @@ export class SiteLive extends DurableObject<Env> {
     if (this.#outbox.meta.pendingEvents > 0) times.push(this.#flushDueAt ?? now + FLUSH_DELAY_MS);
     if (this.#retryAt !== null) times.push(this.#retryAt);
     const next = this.#live.sweep(now);
-    if (this.#live.size > 0) times.push(Math.min(now + FULL_EVERY_MS, next ?? Infinity));
+    // Watched: a full snapshot every 5 s and each departure at once, until the watch lapses.
+    if (this.#watched(now))
+      times.push(Math.min(now + FULL_EVERY_MS, next ?? Infinity, this.#watchedUntil));
+    // Public: the KV count follows departures too, while there is a count to keep.
+    if (this.#publicLive && (this.#live.size > 0 || this.#snapshot.count > 0))
+      times.push(
+        Math.max(
+          now + KV_SNAPSHOT_EVERY_MS,
+          Math.min(next ?? Infinity, now + KV_SNAPSHOT_REFRESH_MS),
+        ),
+      );
     if (times.length > 0) await this.#ensureAlarm(Math.max(now + 1, Math.min(...times)), 'tick');
   }
 }

@@ -3,6 +3,8 @@
  * shapes `ingest_batch` merges with GREATEST — and deciding when the value score is recomputed:
  * on the session's first event, on every fifth heartbeat, and when scroll depth or interaction
  * counts change (scoring is cheap, but per-heartbeat scoring of thousands of visitors is not).
+ * The state also remembers what the Analytics Engine measures need (ae-measures.ts): the
+ * session's report buckets, the pages and custom events it has had, the score last reported.
  * The score sees the visit's page views and engaged time per content group (the site's, or the
  * default shop groups: content-groups.ts in @sightline/schema), as the model was fitted.
  */
@@ -17,7 +19,7 @@ import {
   type IngestVisitor,
 } from '@sightline/schema';
 import { scoreVisit, type GroupActivity } from '@sightline/schema/value-score';
-import { calendar } from './calendar.js';
+import { calendar, localDayStart, localHourStart } from './calendar.js';
 
 export interface SessionState extends IngestSession {
   /**
@@ -32,18 +34,28 @@ export interface SessionState extends IngestSession {
   /** Receive time of the session's first event, ms. */
   startedAtMs: number;
   lastSeenMs: number;
+  /** ms: the site-local hour and day the session started in (its report buckets). */
+  hourMs: number;
+  dayMs: number;
+  /** Hashes of the pages and custom event names the session has had (first visits). */
+  pageKeys: number[];
+  eventKeys: number[];
+  /** The value score the session last reported to Analytics Engine (its points sum to it). */
+  scoreSent: number;
 }
 
 export interface VisitorState extends IngestVisitor {
   /** The session the visitor was last seen in (to tell a returning visitor). */
   last_session: string;
   lastSeenMs: number;
+  /** ms: the site-local day of the visitor's last counted session start (daily uniques). */
+  visitDayMs?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A new session (and whether its visitor had been seen before). */
-export function newSession(e: EnrichedEvent, returning: boolean): SessionState {
+/** A new session (and whether its visitor had been seen before) in a site's time zone. */
+export function newSession(e: EnrichedEvent, returning: boolean, timeZone: string): SessionState {
   return {
     site_id: e.site,
     session_id: e.session,
@@ -79,6 +91,11 @@ export function newSession(e: EnrichedEvent, returning: boolean): SessionState {
     scoredInteractions: -1,
     startedAtMs: e.receivedAt,
     lastSeenMs: e.receivedAt,
+    hourMs: localHourStart(e.receivedAt, timeZone),
+    dayMs: localDayStart(e.receivedAt, timeZone),
+    pageKeys: [],
+    eventKeys: [],
+    scoreSent: 0,
   };
 }
 
@@ -221,12 +238,17 @@ export function sessionRow(s: SessionState): IngestSession {
     scoredInteractions: _i,
     startedAtMs: _a,
     lastSeenMs: _l,
+    hourMs: _hour,
+    dayMs: _day,
+    pageKeys: _pages,
+    eventKeys: _events,
+    scoreSent: _score,
     ...row
   } = s;
   return row;
 }
 
 export function visitorRow(v: VisitorState): IngestVisitor {
-  const { last_session: _s, lastSeenMs: _l, ...row } = v;
+  const { last_session: _s, lastSeenMs: _l, visitDayMs: _d, ...row } = v;
   return row;
 }

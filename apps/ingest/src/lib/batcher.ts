@@ -6,10 +6,12 @@
  * request that opens a window owns it: it sends the batch from its own `waitUntil`, so no
  * promise or I/O is shared between request contexts; later requests only append to a plain
  * array. Costs up to WINDOW_MS of latency on the live layer, none on the beacon's answer.
+ * The object writes the Analytics Engine points (it alone knows their measures), at most one per
+ * event, so a call's events stay within Analytics Engine's points per invocation.
  */
 import {
+  AE_LIMITS,
   liveShard,
-  toDataPoint,
   type ContentGroupRule,
   type EnrichedEvent,
   type Goal,
@@ -18,8 +20,12 @@ import { liveShardCount, siteLive } from './site-live-stub.js';
 
 /** Short against the 100 ms event-to-screen budget. */
 const WINDOW_MS = 10;
-/** Events per call: one call stays far below RPC and storage limits. */
-const MAX_EVENTS = 500;
+/**
+ * Events per call: the object writes up to one data point per event in that one invocation, and
+ * Analytics Engine takes at most 250 per invocation (developers.cloudflare.com/analytics/
+ * analytics-engine/limits); far below RPC and storage limits too.
+ */
+const MAX_EVENTS = AE_LIMITS.pointsPerInvocation;
 
 interface Pending {
   /** `<site>#<shard>`: the window's key. */
@@ -29,6 +35,7 @@ interface Pending {
   shards: number;
   timezone: string;
   storeRaw: boolean;
+  publicLive: boolean;
   goals: readonly Goal[];
   contentGroups: readonly ContentGroupRule[];
   events: EnrichedEvent[];
@@ -39,6 +46,8 @@ export interface BatchSite {
   id: string;
   timezone: string;
   storeRaw: boolean;
+  /** The site publishes its live count (`sites.public_live`): the object keeps the KV snapshot. */
+  publicLive: boolean;
   goals: readonly Goal[];
   contentGroups: readonly ContentGroupRule[];
 }
@@ -82,7 +91,12 @@ function add(
 ): Promise<void> | null {
   const key = `${site.id}#${shard}`;
   const current = open.get(key);
-  if (current && current.shards === shards && current.events.length + events.length <= MAX_EVENTS) {
+  if (
+    current &&
+    current.shards === shards &&
+    current.publicLive === site.publicLive &&
+    current.events.length + events.length <= MAX_EVENTS
+  ) {
     for (const e of events) current.events.push(e);
     return null;
   }
@@ -93,6 +107,7 @@ function add(
     shards,
     timezone: site.timezone,
     storeRaw: site.storeRaw,
+    publicLive: site.publicLive,
     goals: site.goals,
     contentGroups: site.contentGroups,
     events: [...events],
@@ -104,23 +119,17 @@ function add(
 async function send(env: Env, pending: Pending): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
   if (open.get(pending.key) === pending) open.delete(pending.key);
-  const { site, shard, shards, timezone, storeRaw, goals, contentGroups, events } = pending;
-  const accepted = new Set(
-    await siteLive(env, site, shard).ingest({
-      site,
-      shard,
-      shards,
-      timezone,
-      storeRaw,
-      goals: [...goals],
-      contentGroups: [...contentGroups],
-      events,
-    }),
-  );
-  // Analytics Engine: one point per accepted (non-duplicate) event; never awaited, and absent
-  // locally unless bound.
-  const ae = env.EVENTS_AE as AnalyticsEngineDataset | undefined;
-  // `delete`, not `has`: a repeated event (a retried beacon) may sit twice in one window, and
-  // the object accepts its id once, so it gets one point.
-  for (const e of pending.events) if (accepted.delete(e.id)) ae?.writeDataPoint(toDataPoint(e));
+  const { site, shard, shards, timezone, storeRaw, publicLive, goals, contentGroups, events } =
+    pending;
+  await siteLive(env, site, shard).ingest({
+    site,
+    shard,
+    shards,
+    timezone,
+    storeRaw,
+    publicLive,
+    goals: [...goals],
+    contentGroups: [...contentGroups],
+    events,
+  });
 }

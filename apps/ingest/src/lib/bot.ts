@@ -17,5 +17,15 @@ export function botReason(headers: Headers, automated: boolean | undefined): Bot
   const ua = headers.get('user-agent');
   if (!ua) return 'no_user_agent';
   // isbot covers HeadlessChrome, PhantomJS, Lighthouse, python-requests, curl and the crawlers.
-  return isbot(ua) ? 'user_agent' : null;
+  // Its pattern is long; each distinct user agent is tested once per isolate.
+  let bot = verdicts.get(ua);
+  if (bot === undefined) {
+    bot = isbot(ua);
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(ua, bot);
+  }
+  return bot ? 'user_agent' : null;
 }
+
+const MAX_VERDICTS = 1_000;
+const verdicts = new Map<string, boolean>();

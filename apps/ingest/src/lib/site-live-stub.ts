@@ -54,5 +54,24 @@ export function siteLive(
   shard = 0,
 ): DurableObjectStub<SiteLive> {
   const name = shard === 0 ? `site:${site}` : `site:${site}#${shard}`;
-  return env.SITE_LIVE_DO.get(env.SITE_LIVE_DO.idFromName(name));
+  return env.SITE_LIVE_DO.get(objectId(env.SITE_LIVE_DO, name));
+}
+
+/**
+ * `idFromName` hashes the name every call (a visible share of a beacon's CPU in a profile); an
+ * id is a plain value, so the isolate keeps the ids it made (bounded), per namespace.
+ */
+const ids = new WeakMap<object, Map<string, DurableObjectId>>();
+const MAX_IDS = 10_000;
+
+function objectId(ns: DurableObjectNamespace<SiteLive>, name: string): DurableObjectId {
+  let byName = ids.get(ns);
+  if (!byName) ids.set(ns, (byName = new Map<string, DurableObjectId>()));
+  let id = byName.get(name);
+  if (!id) {
+    if (byName.size >= MAX_IDS) byName.clear();
+    id = ns.idFromName(name);
+    byName.set(name, id);
+  }
+  return id;
 }

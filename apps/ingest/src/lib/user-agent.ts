@@ -54,7 +54,17 @@ function device(ua: string, os: string): DeviceType {
  */
 export function parseUserAgent(ua: string | null): UserAgentInfo {
   if (!ua) return { device: 'other', browser: '', os: '' };
-  const text = ua.slice(0, 512);
-  const os = first(text, SYSTEMS);
-  return { device: device(text, os), browser: first(text, BROWSERS), os };
+  // A site's visitors send few distinct user agents: each is parsed once per isolate.
+  let info = parsed.get(ua);
+  if (!info) {
+    const text = ua.slice(0, 512);
+    const os = first(text, SYSTEMS);
+    info = { device: device(text, os), browser: first(text, BROWSERS), os };
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(ua, info);
+  }
+  return { ...info };
 }
+
+const MAX_PARSED = 1_000;
+const parsed = new Map<string, UserAgentInfo>();

@@ -85,6 +85,7 @@ events.post('/', async (c) => {
       id: site.id,
       timezone: site.timezone,
       storeRaw: site.store_raw || env.STORE_RAW_EVENTS === 'true',
+      publicLive: site.public_live === true,
       goals: site.goals ?? [],
       contentGroups: contentGroupRules(site),
     },

@@ -59,6 +59,13 @@ health.get('/sites/:id', async (c) => {
         overflowEvents: s.overflowEvents,
         flushes: s.flushes,
         flushFailures: s.flushFailures,
+        // Billed operations since the object started (the cost benchmark reads them).
+        calls: s.calls,
+        alarms: s.alarms,
+        watches: s.watches,
+        watched: s.watched,
+        points: s.points,
+        pushes: s.pushes,
         deadLetter: { ...s.deadLetter, recent },
       };
     }),

@@ -1,17 +1,18 @@
 /**
  * GET /v1/sites/:id/live: the live visitor count of a site that makes it public (anyone), or of
  * any site to whoever may watch its live view (a bearer token: a member, a service token, a
- * share link that shows it; the database decides). Read from the KV snapshot its SiteLive object
- * keeps (5-minute TTL), so a public badge never wakes the Durable Object. No snapshot means
- * nobody has been seen for five minutes: 0. A site sharded by LIVE_SHARDS has one snapshot per
- * shard (n KV reads, summed; each shard counts its own visitors).
+ * share link that shows it; the database decides). A public site's count is read from the KV
+ * snapshot its SiteLive object keeps (5-minute TTL), so a public badge never wakes the Durable
+ * Object; no snapshot means nobody has been seen for five minutes: 0. Other sites keep no
+ * snapshot (no KV write on the hot path), so an authorised caller gets the objects' exact count.
+ * A site sharded by LIVE_SHARDS has one count per shard (summed; each counts its own visitors).
  */
 import { Hono } from 'hono';
 import { SiteId } from '@sightline/schema';
 import type { AppEnv } from '../env.js';
 import { IngestError } from '../lib/errors.js';
 import { getSite } from '../lib/site-config.js';
-import { liveShardCount, liveSnapshotKey } from '../lib/site-live-stub.js';
+import { liveShardCount, liveSnapshotKey, siteLive } from '../lib/site-live-stub.js';
 import { siteAccess } from '../lib/site-access.js';
 import { bearerToken, verifyToken } from '../lib/tokens.js';
 
@@ -46,7 +47,12 @@ live.get('/:id/live', async (c) => {
   const shards = liveShardCount(c.env, id);
   const snapshots = await Promise.all(
     Array.from({ length: shards }, (_, shard) =>
-      c.env.SITES_KV.get<{ visitorsNow: number; at: number }>(liveSnapshotKey(id, shard), 'json'),
+      site.public_live
+        ? c.env.SITES_KV.get<{ visitorsNow: number; at: number }>(
+            liveSnapshotKey(id, shard),
+            'json',
+          )
+        : siteLive(c.env, id, shard).visitorsNow(),
     ),
   );
   let visitorsNow = 0;

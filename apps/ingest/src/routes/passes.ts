@@ -6,6 +6,9 @@
  *   otherwise). The pass carries the caller's identity; the live topic's policies decide.
  * - POST /v1/share/pass: `{ "token": "<link secret>", "password"? }` opens a share link, or
  *   `Authorization: Bearer <share pass>` renews one; refused at once for a revoked link.
+ * Both are also the watch signal (lib/live-watch.ts): a live pass asked for a site, and a share
+ * pass of a link that shows the live view, keep that site watched and carry its snapshot
+ * (`watch`: one full message per live shard), so a dashboard renews both with one request.
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
@@ -13,8 +16,8 @@ import { fromPostgrest } from '../lib/db-errors.js';
 import { IngestError } from '../lib/errors.js';
 import { jsonBody, stringField } from '../lib/json-body.js';
 import { isolateLimiter } from '../lib/limits.js';
+import { authorizeLive, watchLive } from '../lib/live-watch.js';
 import { mintPass } from '../lib/passes.js';
-import { siteAccess } from '../lib/site-access.js';
 import { postgrest } from '../lib/supabase.js';
 import { bearerToken, shareLinkOf, userIdOf, verifyToken } from '../lib/tokens.js';
 
@@ -26,11 +29,7 @@ passes.post('/live-pass', async (c) => {
   if (claims.role !== 'authenticated')
     throw new IngestError(403, 'not_allowed', 'live passes are for members and service tokens');
   const site = stringField(await jsonBody(c.req.raw), 'site', 64);
-  if (site !== undefined) {
-    const { hidden } = await siteAccess(c.env, token, site);
-    if (hidden.includes('live'))
-      throw new IngestError(403, 'live_hidden', `the live view of "${site}" is not shown to you`);
-  }
+  if (site !== undefined) await authorizeLive(c.env, token, site);
   const user = userIdOf(claims);
   const identity = user
     ? { role: 'authenticated', sub: user }
@@ -41,8 +40,12 @@ passes.post('/live-pass', async (c) => {
           ? claims.site_ids.filter((s) => typeof s === 'string')
           : [],
       };
+  const [pass, watch] = await Promise.all([
+    mintPass(c.env, 'live', identity),
+    site === undefined ? undefined : watchLive(c.env, site),
+  ]);
   c.header('Cache-Control', 'no-store');
-  return c.json(await mintPass(c.env, 'live', identity));
+  return c.json(watch ? { ...pass, watch } : pass);
 });
 
 /** What a share pass carries, from open_share_link / share_link_state. */
@@ -87,10 +90,16 @@ passes.post('/share/pass', async (c) => {
   }
   if (result.error) throw fromPostgrest(result.error);
   const opened = result.data as OpenLink;
+  const [pass, watch] = await Promise.all([
+    mintPass(c.env, 'share', { role: 'anon', share: opened.link_id }),
+    // A link that shows the live view watches it; one that hides it pushes nothing.
+    opened.hidden_reports.includes('live') ? undefined : watchLive(c.env, opened.site_id),
+  ]);
   c.header('Cache-Control', 'no-store');
   return c.json({
-    ...(await mintPass(c.env, 'share', { role: 'anon', share: opened.link_id })),
+    ...pass,
     site: opened.site_id,
     hidden: opened.hidden_reports,
+    ...(watch ? { watch } : {}),
   });
 });

@@ -92,6 +92,7 @@ describe('ingest → devstack', () => {
 
   it('keeps ingesting while Realtime is down', async () => {
     const site = await createSite();
+    await live(site).watch({ site });
     await fault({ realtime: 'down' });
     try {
       for (let i = 0; i < 3; i++)
@@ -105,8 +106,17 @@ describe('ingest → devstack', () => {
     }
   });
 
-  it('pushes live messages through the real Realtime broadcast endpoint', async () => {
+  it('sends no Realtime message for a site nobody watches, then pushes through the real broadcast endpoint once a dashboard watches', async () => {
     const site = await createSite();
+    await post(batch(site, [pageview(newVisit())]));
+    await acceptedAtLeast(site, 1);
+    await drain(site);
+    expect((await stats(site)).pushes).toBe(0);
+
+    // A watch (what a dashboard's pass renewal asks of the object; the routes' access checks
+    // with real tokens are in e2e/test/access.test.ts): the answer is a full snapshot.
+    const snapshot = await live(site).watch({ site });
+    expect(snapshot).toMatchObject({ full: true, visitorsNow: 1 });
     const before = (await stats(site)).pushes;
     await post(batch(site, [pageview(newVisit())]));
     const s = await pollUntil(async () => {
@@ -116,7 +126,7 @@ describe('ingest → devstack', () => {
     expect(s.pushFailures).toBe(0);
     await pollUntil(async () => {
       const snapshot = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site}`, 'json');
-      return snapshot?.visitorsNow === 1;
+      return snapshot?.visitorsNow === 2;
     });
   });
 });

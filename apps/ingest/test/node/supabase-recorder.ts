@@ -1,6 +1,7 @@
 /**
  * A stand-in for Supabase's HTTP surface, for the Miniflare tests and the benchmark: it serves
- * `GET /rest/v1/sites`, records `POST /rest/v1/rpc/ingest_batch` (applying each batch id once,
+ * `GET /rest/v1/sites` (to the service key, and to a dashboard token for the sites in its
+ * `site_ids` claim, as RLS would: the token's signature is not checked here), records `POST /rest/v1/rpc/ingest_batch` (applying each batch id once,
  * like the real RPC) and `POST /realtime/v1/api/broadcast`, and fails either on demand, per
  * site. This is a mock of something that cannot run inside workerd; the end-to-end tests
  * (test/e2e) run the same Worker against the real devstack instead.
@@ -18,6 +19,21 @@ export interface Recorder {
   url: string;
   state: RecorderState;
   close(): Promise<void>;
+}
+
+/** What a dashboard token may read: its `site_ids` claim; null for a token that is no JWT. */
+function tokenSites(authorization: string | undefined): string[] | null {
+  const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1] ?? '';
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      site_ids?: unknown;
+      exp?: unknown;
+    };
+    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) return null;
+    return Array.isArray(claims.site_ids) ? claims.site_ids.map(String) : [];
+  } catch {
+    return null;
+  }
 }
 
 async function body(req: IncomingMessage): Promise<string> {
@@ -67,7 +83,29 @@ export async function startRecorder(
         if (state.failSites.includes(id))
           return send(503, { code: 'PGRST000', message: 'database unavailable (recorder)' });
         const site = sites.get(id);
+        if (req.headers.authorization !== `Bearer ${String(req.headers.apikey)}`) {
+          // A dashboard token in Authorization (the Worker's watch route asks with it).
+          const readable = tokenSites(req.headers.authorization);
+          if (readable === null) return send(401, { code: 'PGRST301', message: 'JWT invalid' });
+          return send(200, site && readable.includes(id) ? [{ id }] : []);
+        }
         return send(200, site ? [site] : []);
+      }
+      if (url.pathname === '/rest/v1/rpc/site_access' && req.method === 'POST') {
+        // As the database answers a caller (the Worker verified the token's signature): the
+        // sites of its `site_ids` claim, as a service token sees them.
+        const readable = tokenSites(req.headers.authorization);
+        if (readable === null) return send(401, { code: 'PGRST301', message: 'JWT invalid' });
+        const asked = (JSON.parse(text || '{}') as { p_site?: unknown }).p_site;
+        const id = typeof asked === 'string' ? asked : '';
+        const site = sites.get(id);
+        if (!site || !readable.includes(id))
+          return send(403, { code: '42501', message: 'not readable', details: 'not_readable' });
+        return send(200, {
+          site: { id, name: site.name, timezone: site.timezone, public_live: site.public_live },
+          access: 'service',
+          hidden: [],
+        });
       }
       if (url.pathname === '/rest/v1/rpc/ingest_batch' && req.method === 'POST') {
         state.rpcCalls++;

@@ -50,5 +50,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the Supabase recorder started by test/node/global-setup.ts. */
     recorderUrl: string;
+    /** The Worker's SIGHTLINE_SIGNING_KEY in these tests (a private ES256 JWK, JSON). */
+    signingKey: string;
   }
 }
