@@ -7,7 +7,6 @@
  */
 import { LIVE_EVENT, liveTopic, type LiveMessage } from '@sightline/schema';
 import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
-import { signDashboardToken } from '@sightline/database/token';
 import WebSocket from 'ws';
 import type { Devstack } from '@sightline/devstack';
 import { pollUntil } from '@sightline/test-utils';
@@ -20,9 +19,26 @@ export interface DashboardClient {
   close(): Promise<void>;
 }
 
-export function dashboardToken(devstack: Devstack, site: string): Promise<string> {
-  return signDashboardToken({ siteIds: [site], secret: devstack.jwtSecret, ttlSeconds: 7_200 });
+/**
+ * A service token for the site, as `sightline token --key` signs it (ES256 with the project's
+ * signing key). `seconds` ≤ 120 makes it a live pass: the live topic admits nothing longer-lived.
+ */
+export function dashboardToken(devstack: Devstack, site: string, seconds = 7_200): Promise<string> {
+  return devstack.signToken(
+    {
+      role: 'authenticated',
+      aud: 'authenticated',
+      iss: devstack.authUrl,
+      sub: 'service:bench',
+      site_ids: [site],
+    },
+    { expiresIn: seconds },
+  );
 }
+
+/** How long the live passes last, and how often they are renewed (as apps/dashboard does). */
+const PASS_SECONDS = 110;
+const RENEW_MS = 30_000;
 
 export async function connectDashboard(
   devstack: Devstack,
@@ -35,7 +51,7 @@ export async function connectDashboard(
     transport: WebSocket as never,
     heartbeatIntervalMs: 5_000,
   });
-  const token = await dashboardToken(devstack, site);
+  let token = await dashboardToken(devstack, site, PASS_SECONDS);
   await client.setAuth(token);
   const liveCbs: ((m: LiveMessage, at: number) => void)[] = [];
   const rowCbs: ((r: Record<string, unknown>, at: number) => void)[] = [];
@@ -79,11 +95,15 @@ export async function connectDashboard(
     if (res.status !== 200) throw new Error(`watch answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   };
-  let renew: ReturnType<typeof setInterval> | undefined;
-  if (options.ingestUrl) {
-    await watch();
-    renew = setInterval(() => void watch().catch(() => undefined), 30_000);
-  }
+  if (options.ingestUrl) await watch();
+  // Renewed before it expires: a new pass for the channel, and the watch with it.
+  const renew = setInterval(() => {
+    void (async () => {
+      token = await dashboardToken(devstack, site, PASS_SECONDS);
+      await client.setAuth(token);
+      if (options.ingestUrl) await watch();
+    })().catch(() => undefined);
+  }, RENEW_MS);
   return {
     client,
     onLive: (cb) => liveCbs.push(cb),

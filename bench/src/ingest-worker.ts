@@ -30,9 +30,35 @@ export const BENCH_CF = {
   asn: 3320,
 };
 
+/** The keys a deployed Worker gets as secrets and vars, from the devstack the bench runs on. */
+export interface WorkerKeys {
+  secretKey: string;
+  publishableKey: string;
+  /** The project's private signing key (JWK), for the live and share passes. */
+  signingKey: object;
+}
+
+/** The devstack's keys as the Worker takes them. */
+export function workerKeys(devstack: WorkerKeys): WorkerKeys {
+  return {
+    secretKey: devstack.secretKey,
+    publishableKey: devstack.publishableKey,
+    signingKey: devstack.signingKey,
+  };
+}
+
+/** The Worker's bindings for those keys (wrangler secrets and the publishable key's var). */
+export function keyBindings(keys: WorkerKeys): Record<string, string> {
+  return {
+    SUPABASE_SECRET_KEY: keys.secretKey,
+    SUPABASE_PUBLISHABLE_KEY: keys.publishableKey,
+    SIGHTLINE_SIGNING_KEY: JSON.stringify(keys.signingKey),
+  };
+}
+
 export interface IngestWorkerOptions {
   supabaseUrl: string;
-  serviceRoleKey: string;
+  keys: WorkerKeys;
   /** Overrides of wrangler.jsonc vars (e.g. rate limits raised for throughput runs). */
   vars?: Record<string, string>;
   /** Directory for Durable Object and KV storage; in memory when absent. */
@@ -66,7 +92,7 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
       // The named development environment (the top level of wrangler.jsonc is production).
       ...config.env.development.vars,
       SUPABASE_URL: options.supabaseUrl,
-      SUPABASE_SERVICE_ROLE_KEY: options.serviceRoleKey,
+      ...keyBindings(options.keys),
       IP_HASH_SALT: 'bench-salt',
       ...options.vars,
     },

@@ -6,14 +6,13 @@
 import type { TestProject } from 'vitest/node';
 import { startDbStack } from '../src/stack.js';
 import { buildIngestWorker } from '../src/worker-build.js';
+import { workerKeys, type WorkerKeys } from '../src/ingest-worker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     stackUrl: string;
     dbUrl: string;
-    serviceRoleKey: string;
-    anonKey: string;
-    jwtSecret: string;
+    workerKeys: WorkerKeys;
     buildDir: string;
   }
 }
@@ -22,9 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [stack, build] = await Promise.all([startDbStack(), buildIngestWorker()]);
   project.provide('stackUrl', stack.devstack.url);
   project.provide('dbUrl', stack.devstack.dbUrl);
-  project.provide('serviceRoleKey', stack.devstack.serviceRoleKey);
-  project.provide('anonKey', stack.devstack.anonKey);
-  project.provide('jwtSecret', stack.devstack.jwtSecret);
+  project.provide('workerKeys', workerKeys(stack.devstack));
   project.provide('buildDir', build.dir);
   return async () => {
     await stack.stop();

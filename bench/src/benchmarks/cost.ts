@@ -17,10 +17,10 @@
  * per minute as well as per visitor-minute at the measured concurrency.
  */
 import { randomUUID } from 'node:crypto';
-import { signDashboardToken } from '@sightline/database/token';
+import { dashboardToken } from '../dashboard-client.js';
 import { beaconHeaders } from '../beacons.js';
 import { startCountingProxy } from '../counting-proxy.js';
-import { startIngestMiniflare } from '../ingest-worker.js';
+import { workerKeys, startIngestMiniflare } from '../ingest-worker.js';
 import { round } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import { sleep } from '../wait.js';
@@ -157,21 +157,15 @@ async function phase(
   log: (s: string) => void,
 ) {
   const proxy = await startCountingProxy(stack.devstack.url);
-  const key = stack.devstack.serviceRoleKey;
+  const key = stack.devstack.secretKey;
   const worker = await startIngestMiniflare({
     supabaseUrl: proxy.url,
-    serviceRoleKey: key,
+    keys: workerKeys(stack.devstack),
     vars: { ...UNLIMITED, STORE_RAW_EVENTS: 'false' },
   });
   try {
     const site = stack.site;
-    const token = watched
-      ? await signDashboardToken({
-          siteIds: [site],
-          secret: stack.devstack.jwtSecret,
-          ttlSeconds: 3_600,
-        })
-      : '';
+    const token = watched ? await dashboardToken(stack.devstack, site) : '';
     let watches = 0;
     const watch = async () => {
       const res = await fetch(`${worker.url}/v1/sites/${site}/watch`, {

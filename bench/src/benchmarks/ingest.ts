@@ -6,7 +6,12 @@
  */
 import { trafficSource, beaconHeaders } from '../beacons.js';
 import { startBenchWorker } from '../bench-workers.js';
-import { startIngestMiniflare, type WorkerHandle } from '../ingest-worker.js';
+import {
+  keyBindings,
+  workerKeys,
+  startIngestMiniflare,
+  type WorkerHandle,
+} from '../ingest-worker.js';
 import { runLoad, type LoadResult } from '../load.js';
 import { median, ratio } from '../stats.js';
 import type { DbStack } from '../stack.js';
@@ -34,13 +39,13 @@ export async function benchIngest(
   const workers: Record<Target, WorkerHandle> = {
     full: await startIngestMiniflare({
       supabaseUrl: devstack.url,
-      serviceRoleKey: devstack.serviceRoleKey,
+      keys: workerKeys(devstack),
       vars: UNLIMITED,
     }),
     hono: await startBenchWorker('minimal-hono'),
     naive: await startBenchWorker('naive', {
       SUPABASE_URL: devstack.url,
-      SUPABASE_SERVICE_ROLE_KEY: devstack.serviceRoleKey,
+      ...keyBindings(workerKeys(devstack)),
     }),
   };
   try {

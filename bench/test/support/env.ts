@@ -28,7 +28,7 @@ export function startWorker(
 ): Promise<WorkerHandle> {
   return startIngestMiniflare({
     supabaseUrl: options.supabaseUrl ?? inject('stackUrl'),
-    serviceRoleKey: inject('serviceRoleKey'),
+    keys: inject('workerKeys'),
     buildDir: inject('buildDir'),
     ...(options.vars ? { vars: options.vars } : {}),
     ...(options.persistDir ? { persistDir: options.persistDir } : {}),
