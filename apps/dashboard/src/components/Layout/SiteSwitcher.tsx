@@ -1,4 +1,6 @@
 import type { Site } from '../../lib/api.js';
+import { displayText } from '../../lib/display-text.js';
+import { UserText } from '../Text/UserText.js';
 
 export function SiteSwitcher({
   sites,
@@ -9,7 +11,13 @@ export function SiteSwitcher({
   value: string;
   onChange: (id: string) => void;
 }) {
-  if (sites.length === 1) return <span className="site-name">{sites[0]!.name}</span>;
+  // Site names are typed by people: isolated and cut like any user text (an option holds text only).
+  if (sites.length === 1)
+    return (
+      <span className="site-name">
+        <UserText text={sites[0]!.name} />
+      </span>
+    );
   return (
     <select
       aria-label="Site"
@@ -19,7 +27,7 @@ export function SiteSwitcher({
     >
       {sites.map((s) => (
         <option key={s.id} value={s.id}>
-          {s.name}
+          {displayText(s.name).shown}
         </option>
       ))}
     </select>
