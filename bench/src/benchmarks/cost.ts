@@ -24,6 +24,7 @@ import { workerKeys, startIngestMiniflare } from '../ingest-worker.js';
 import { round } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import { sleep } from '../wait.js';
+import { pollUntil } from '@sightline/test-utils';
 import { UNLIMITED } from './ingest.js';
 
 /** The tracker's defaults (packages/tracker/src/options.ts). */
@@ -55,12 +56,30 @@ interface ShardStats {
   pushes: number;
 }
 
-async function siteStats(url: string, key: string, site: string): Promise<ShardStats> {
+interface Shard extends ShardStats {
+  pendingEvents: number;
+  outboxEvents: number;
+}
+
+async function shardsOf(url: string, key: string, site: string): Promise<Shard[]> {
   const res = await fetch(`${url}/v1/health/sites/${site}`, {
     headers: { authorization: `Bearer ${key}` },
   });
   if (!res.ok) throw new Error(`health answered ${res.status}: ${await res.text()}`);
-  const { shards } = (await res.json()) as { shards: ShardStats[] };
+  return ((await res.json()) as { shards: Shard[] }).shards;
+}
+
+/** Until every shard has flushed what it accepted (nothing pending, nothing in its outbox). */
+async function drained(url: string, key: string, site: string): Promise<void> {
+  await pollUntil(
+    async () =>
+      (await shardsOf(url, key, site)).every((s) => s.pendingEvents + s.outboxEvents === 0),
+    { timeoutMs: 30_000, intervalMs: 250, what: 'the live shards flushed' },
+  );
+}
+
+async function siteStats(url: string, key: string, site: string): Promise<ShardStats> {
+  const shards = await shardsOf(url, key, site);
   const sum = (k: keyof ShardStats) => shards.reduce((n, s) => n + s[k], 0);
   return {
     calls: sum('calls'),
@@ -189,8 +208,8 @@ async function phase(
     }
     const sent = await replay(worker.url, site, options);
     if (renew) clearInterval(renew);
-    // Let the object's last flush (≤ 1 s) and pushes finish before counting.
-    await sleep(2_500);
+    // Count once the objects' last flush (and the pushes that go with it) is done.
+    await drained(worker.url, key, site);
     const minutes = (Date.now() - started) / 60_000;
     const after = await siteStats(worker.url, key, site);
     const counts: Counts = {
