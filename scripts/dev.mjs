@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDemoSite } from '@sightline/demo-site';
 import { freePort } from './dev/ports.mjs';
-import { onChildSpawn, startChild, stopChildren, waitForHttp } from './dev/processes.mjs';
+import { onChildSpawn, startChild, stopChildren, waitForChild } from './dev/processes.mjs';
 import {
   alive,
   isDevOwner,
@@ -164,7 +164,7 @@ try {
   if (has('apps/ingest/wrangler.jsonc') && site) {
     const port = await freePort();
     step('starting the ingest Worker under wrangler dev');
-    await startChild(
+    const ingest = await startChild(
       'ingest',
       'pnpm',
       [
@@ -208,7 +208,13 @@ try {
         },
       },
     );
-    await waitForHttp(`http://127.0.0.1:${port}/v1/health`);
+    // wrangler dev reports a build error and waits for a fix: fail the start with it instead.
+    await waitForChild(
+      ingest,
+      'the ingest Worker',
+      `http://127.0.0.1:${port}/v1/health`,
+      /Build failed/,
+    );
     ingestUrl = `http://127.0.0.1:${port}`;
   } else missing.push('the ingest Worker (apps/ingest)');
 

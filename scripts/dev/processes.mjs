@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import process from 'node:process';
+import { stripVTControlCharacters } from 'node:util';
 
 const colours = [36, 35, 33, 32, 34, 31];
 const children = [];
@@ -78,6 +79,41 @@ export async function stopChildren() {
     }, 5000);
     await exited;
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Until `url` answers, or until `child` prints what says it never will (`failed`, e.g. a build
+ * error that wrangler dev reports and then waits on) or exits: then the start fails at once with
+ * that line instead of waiting out the timeout. Only the start is watched: a later rebuild error
+ * while someone edits the Worker is wrangler's to report.
+ */
+export async function waitForChild(child, label, url, failed, timeoutMs) {
+  let cleanup = () => {};
+  const failure = new Promise((_, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen = (seen + chunk).slice(-4096);
+      const line = seen.split('\n').find((l) => failed.test(l));
+      if (line)
+        reject(new Error(`${label} failed to start: ${stripVTControlCharacters(line).trim()}`));
+    };
+    const onExit = (code) =>
+      reject(new Error(`${label} exited with code ${code} before it was ready`));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', onExit);
+    cleanup = () => {
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.off('exit', onExit);
+    };
+  });
+  try {
+    await Promise.race([waitForHttp(url, timeoutMs), failure]);
+  } finally {
+    cleanup();
+    failure.catch(() => {});
   }
 }
 
