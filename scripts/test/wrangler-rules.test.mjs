@@ -28,8 +28,8 @@ describe("the ingest Worker's text-module rules", () => {
 
   it('leave alone every other file, wherever the checkout is', () => {
     for (const path of [
-      '/home/me/sightline/node_modules/.pnpm/wrangler@4.86.0/node_modules/wrangler/templates/modules-watch-stub.js',
-      '/home/me/sightline/apps/ingest/src/index.ts',
+      '/srv/sightline/node_modules/.pnpm/wrangler@4.86.0/node_modules/wrangler/templates/modules-watch-stub.js',
+      '/srv/sightline/apps/ingest/src/index.ts',
       '/tmp/sightline-build/index.js',
       './lib/sightline-helpers.js',
     ])
