@@ -5,6 +5,7 @@
 // (Before, the conversion reports ran as the caller and read only rows a token's site_ids claim
 // allowed: a share link saw no goals, and any member, viewers too, could rewrite them.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShareLink, ownerAndViewer, sharePass } from './support/accounts.js';
 import { rpc, rpcError } from './support/rpc.js';
 import { rest, startTestStack, type TestStack, type TestUser } from './support/stack.js';
 import { generateTraffic, toBatches } from './support/traffic.js';
@@ -20,21 +21,9 @@ const range = {
   p_to: new Date(Date.now() + 3_600_000).toISOString(),
 };
 
-/** A share link's pass, as the Worker mints it after opening the link with the secret key. */
-async function sharePass(hidden: string[]): Promise<string> {
-  const { token } = await rpc<{ token: string }>(owner.rest, 'create_share_link', {
-    p_site: 'shop',
-    p_label: 'board',
-    p_password: null,
-    p_hidden_reports: hidden,
-    p_expires_at: null,
-  });
-  const link = await rpc<{ link_id: string }>(t.service, 'open_share_link', {
-    p_token: token,
-    p_password: null,
-  });
-  return t.pass({ role: 'anon', share: link.link_id });
-}
+/** A pass for a new share link of "shop" that hides `hidden` (support/accounts.ts). */
+const sharePassHiding = async (hidden: string[]) =>
+  (await sharePass(t, (await createShareLink(owner, { hidden })).token)).pass;
 
 const reports = () =>
   [
@@ -46,11 +35,7 @@ const reports = () =>
 
 beforeAll(async () => {
   t = await startTestStack();
-  [owner, viewer] = await Promise.all([t.user('owner'), t.user('viewer')]);
-  for (const id of ['shop', 'blog'])
-    await rpc(owner.rest, 'create_site', { p_id: id, p_name: id, p_timezone: 'UTC' });
-  await rpc(owner.rest, 'invite_member', { p_site: 'shop', p_email: viewer.email });
-  await rpc(viewer.rest, 'accept_invitations', {});
+  ({ owner, viewer } = await ownerAndViewer(t));
   const traffic = generateTraffic({
     siteId: 'shop',
     idPrefix: 'shop',
@@ -123,7 +108,7 @@ describe('the conversion reports', () => {
       ...range,
     });
     expect(fromOwner!.visitors).toBeGreaterThan(0);
-    const link = rest(t.stack, await sharePass([]));
+    const link = rest(t.stack, await sharePassHiding([]));
     for (const [name, args] of reports()) {
       const asLink = await rpc(link, name, { p_site: 'shop', ...args });
       const asViewer = await rpc(viewer.rest, name, { p_site: 'shop', ...args });
@@ -137,7 +122,7 @@ describe('the conversion reports', () => {
   });
 
   it('refuse a share link that hides them, and anyone without access to the site', async () => {
-    const hiding = rest(t.stack, await sharePass(['conversions']));
+    const hiding = rest(t.stack, await sharePassHiding(['conversions']));
     for (const [name, args] of reports()) {
       expect([name, await rpcError(hiding, name, { p_site: 'shop', ...args })]).toMatchObject([
         name,

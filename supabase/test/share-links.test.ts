@@ -4,6 +4,12 @@
 // and no table; a revoked link is refused at its next request and its open live channel ends.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createShareLink,
+  ownerAndViewer,
+  sharePass,
+  type LinkOptions,
+} from './support/accounts.js';
 import { INGEST_TABLES } from './support/fingerprint.js';
 import { broadcast, until, watch, SUBSCRIBED, type Watched } from './support/realtime.js';
 import { rpc, rpcError } from './support/rpc.js';
@@ -15,46 +21,18 @@ let owner: TestUser;
 let viewer: TestUser;
 const watching: Watched[] = [];
 
-interface Opened {
-  link_id: string;
-  site_id: string;
-  hidden_reports: string[];
-}
-
 const range = {
   p_from: new Date(Date.now() - 86_400_000).toISOString(),
   p_to: new Date(Date.now() + 3_600_000).toISOString(),
 };
 
-/** A link as the dashboard creates it; returns its id and secret. */
-async function createLink(
-  options: { password?: string; hidden?: string[]; site?: string; expires?: string } = {},
-): Promise<{ id: string; token: string }> {
-  return rpc(owner.rest, 'create_share_link', {
-    p_site: options.site ?? 'shop',
-    p_label: 'for the board',
-    p_password: options.password ?? null,
-    p_hidden_reports: options.hidden ?? [],
-    p_expires_at: options.expires ?? null,
-  });
-}
-
-/** What the Worker does: open the link with the secret key, then mint a pass. */
-async function passFor(token: string, password?: string): Promise<{ pass: string; link: Opened }> {
-  const link = await rpc<Opened>(t.service, 'open_share_link', {
-    p_token: token,
-    p_password: password ?? null,
-  });
-  return { link, pass: await t.pass({ role: 'anon', share: link.link_id }) };
-}
+/** A link of `owner`'s (see support/accounts.ts). */
+const createLink = (options: LinkOptions = {}) => createShareLink(owner, options);
+const passFor = (token: string, password?: string) => sharePass(t, token, password);
 
 beforeAll(async () => {
   t = await startTestStack();
-  [owner, viewer] = await Promise.all([t.user('owner'), t.user('viewer')]);
-  for (const id of ['shop', 'blog'])
-    await rpc(owner.rest, 'create_site', { p_id: id, p_name: id, p_timezone: 'UTC' });
-  await rpc(owner.rest, 'invite_member', { p_site: 'shop', p_email: viewer.email });
-  await rpc(viewer.rest, 'accept_invitations', {});
+  ({ owner, viewer } = await ownerAndViewer(t));
   for (const [site, seed] of [
     ['shop', 1],
     ['blog', 2],
