@@ -7,6 +7,7 @@
  */
 import { LIVE_EVENT, liveTopic, type LiveMessage } from '@sightline/schema';
 import { RealtimeClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js';
+import { signDashboardToken } from '@sightline/database/token';
 import WebSocket from 'ws';
 import type { Devstack } from '@sightline/devstack';
 import { pollUntil } from '@sightline/test-utils';
@@ -20,20 +21,17 @@ export interface DashboardClient {
 }
 
 /**
- * A service token for the site, as `sightline token --key` signs it (ES256 with the project's
- * signing key). `seconds` ≤ 120 makes it a live pass: the live topic admits nothing longer-lived.
+ * A service token for the site, signed as `sightline token --key` signs it (ES256 with the
+ * project's signing key). `seconds` ≤ 120 makes it a live pass: the live topic admits nothing
+ * longer-lived.
  */
 export function dashboardToken(devstack: Devstack, site: string, seconds = 7_200): Promise<string> {
-  return devstack.signToken(
-    {
-      role: 'authenticated',
-      aud: 'authenticated',
-      iss: devstack.authUrl,
-      sub: 'service:bench',
-      site_ids: [site],
-    },
-    { expiresIn: seconds },
-  );
+  return signDashboardToken({
+    siteIds: [site],
+    key: devstack.signingKey,
+    issuer: devstack.authUrl,
+    ttlSeconds: seconds,
+  });
 }
 
 /** How long the live passes last, and how often they are renewed (as apps/dashboard does). */
