@@ -45,18 +45,34 @@ export function startChild(label, command, args, { cwd, env, ready, quiet = fals
     prefixLines(child.stderr, label, colour, process.stderr);
   }
   if (!ready) return Promise.resolve(child);
-  return new Promise((resolve, reject) => {
+  const watch = untilOutput(child, label, ready);
+  return watch.matched.then(() => child).finally(watch.stop);
+}
+
+/**
+ * Watches what `child` prints until `pattern` matches: `matched` resolves with the matching line,
+ * or rejects when the child exits first; `stop()` stops watching.
+ */
+function untilOutput(child, label, pattern) {
+  let stop = () => {};
+  const matched = new Promise((resolve, reject) => {
     let seen = '';
     const onData = (chunk) => {
       seen = (seen + chunk).slice(-4096);
-      if (ready.test(seen)) resolve(child);
+      if (pattern.test(seen)) resolve(seen.split('\n').find((l) => pattern.test(l)) ?? seen);
     };
+    const onExit = (code) =>
+      reject(new Error(`${label} exited with code ${code} before it was ready`));
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`${label} exited with code ${code} before it was ready`)),
-    );
+    child.once('exit', onExit);
+    stop = () => {
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.off('exit', onExit);
+    };
   });
+  return { matched, stop: () => stop() };
 }
 
 /** Stop every child: SIGTERM to its process group, SIGKILL after 5 s. */
@@ -89,30 +105,14 @@ export async function stopChildren() {
  * while someone edits the Worker is wrangler's to report.
  */
 export async function waitForChild(child, label, url, failed, timeoutMs) {
-  let cleanup = () => {};
-  const failure = new Promise((_, reject) => {
-    let seen = '';
-    const onData = (chunk) => {
-      seen = (seen + chunk).slice(-4096);
-      const line = seen.split('\n').find((l) => failed.test(l));
-      if (line)
-        reject(new Error(`${label} failed to start: ${stripVTControlCharacters(line).trim()}`));
-    };
-    const onExit = (code) =>
-      reject(new Error(`${label} exited with code ${code} before it was ready`));
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', onExit);
-    cleanup = () => {
-      child.stdout.off('data', onData);
-      child.stderr.off('data', onData);
-      child.off('exit', onExit);
-    };
+  const watch = untilOutput(child, label, failed);
+  const failure = watch.matched.then((line) => {
+    throw new Error(`${label} failed to start: ${stripVTControlCharacters(line).trim()}`);
   });
   try {
     await Promise.race([waitForHttp(url, timeoutMs), failure]);
   } finally {
-    cleanup();
+    watch.stop();
     failure.catch(() => {});
   }
 }
