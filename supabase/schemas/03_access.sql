@@ -164,6 +164,13 @@ begin
 end
 $$;
 
+-- Whether the caller may see this card of a site's dashboard: members and service tokens every
+-- card, a share link those it does not hide, a public dashboard all but 'live'; nobody else.
+create or replace function private.can_see_card(p_site text, p_card text) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select coalesce(not (p_card = any (private.hidden_reports(p_site))), false)
+$$;
+
 -- authorize_report for the reports that are a card rather than a dimension (goals, funnels,
 -- properties, outbound links: card 'conversions'; page engagement: 'pages'): the same refusal
 -- for a caller who may not read the site, and report_hidden when a share link hides the card.
@@ -174,19 +181,12 @@ language plpgsql stable security definer set search_path = '' as $$
 declare
   v_tz text := private.authorize_report(p_site, p_filters);
 begin
-  if p_card = any (private.hidden_reports(p_site)) then
+  if not private.can_see_card(p_site, p_card) then
     raise exception 'the report "%" is hidden on this shared dashboard', p_card
       using errcode = '42501', detail = 'report_hidden';
   end if;
   return v_tz;
 end
-$$;
-
--- Who may read a site's goal and funnel definitions: whoever may see its conversion reports
--- (members, service tokens, a share link that does not hide them, a public dashboard).
-create or replace function private.can_read_conversions(p_site text) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select coalesce(not ('conversions' = any (private.hidden_reports(p_site))), false)
 $$;
 
 -- Who may define a site's goals, funnels and content groups: its owners and admins, and service
@@ -202,7 +202,7 @@ $$;
 -- (it publishes its reports and its live count, not who is on the site).
 create or replace function private.can_watch_live(p_site text) returns boolean
 language sql stable security definer set search_path = '' as $$
-  select coalesce(not ('live' = any (private.hidden_reports(p_site))), false)
+  select private.can_see_card(p_site, 'live')
 $$;
 
 -- The longest-lived token the live topic admits (42_live_access.sql). Realtime authorises a

@@ -34,7 +34,7 @@ create policy page_scroll_read_own on public.page_scroll for select to authentic
 drop policy if exists goals_own on public.goals;
 drop policy if exists goals_read on public.goals;
 create policy goals_read on public.goals for select to anon, authenticated
-  using (private.can_read_conversions(site_id));
+  using (private.can_see_card(site_id, 'conversions'));
 drop policy if exists goals_write on public.goals;
 create policy goals_write on public.goals for all to authenticated
   using (private.can_edit_conversions(site_id))
@@ -42,7 +42,7 @@ create policy goals_write on public.goals for all to authenticated
 drop policy if exists funnels_own on public.funnels;
 drop policy if exists funnels_read on public.funnels;
 create policy funnels_read on public.funnels for select to anon, authenticated
-  using (private.can_read_conversions(site_id));
+  using (private.can_see_card(site_id, 'conversions'));
 drop policy if exists funnels_write on public.funnels;
 create policy funnels_write on public.funnels for all to authenticated
   using (private.can_edit_conversions(site_id))
@@ -50,7 +50,7 @@ create policy funnels_write on public.funnels for all to authenticated
 drop policy if exists content_groups_own on public.content_groups;
 drop policy if exists content_groups_read on public.content_groups;
 create policy content_groups_read on public.content_groups for select to anon, authenticated
-  using (private.can_read_conversions(site_id));
+  using (private.can_see_card(site_id, 'conversions'));
 drop policy if exists content_groups_write on public.content_groups;
 create policy content_groups_write on public.content_groups for all to authenticated
   using (private.can_edit_conversions(site_id))
