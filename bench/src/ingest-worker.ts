@@ -38,7 +38,7 @@ export interface WorkerKeys {
   signingKey: object;
 }
 
-/** The devstack's keys as the Worker takes them. */
+/** The devstack's keys alone (a devstack is a WorkerKeys too; this copy can cross processes). */
 export function workerKeys(devstack: WorkerKeys): WorkerKeys {
   return {
     secretKey: devstack.secretKey,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveMessage } from '@sightline/schema';
 import { batch, beaconHeaders, newVisit, pageview, heartbeat, type Visit } from '../src/beacons.js';
 import { connectDashboard, type DashboardClient } from '../src/dashboard-client.js';
-import { workerKeys, startIngestMiniflare, type WorkerHandle } from '../src/ingest-worker.js';
+import { startIngestMiniflare, type WorkerHandle } from '../src/ingest-worker.js';
 import { startDbStack, type DbStack } from '../src/stack.js';
 import { pollUntil } from '@sightline/test-utils';
 import { sleep } from '../src/wait.js';
@@ -24,7 +24,7 @@ describe('Realtime restarted under steady ingest', () => {
     stack = await startDbStack();
     worker = await startIngestMiniflare({
       supabaseUrl: stack.devstack.url,
-      keys: workerKeys(stack.devstack),
+      keys: stack.devstack,
       buildDir: inject('buildDir'),
     });
   });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { Session } from 'chdb';
 import { batch, beaconHeaders, newVisit, pageview, uid } from '../beacons.js';
-import { workerKeys, startIngestMiniflare } from '../ingest-worker.js';
+import { startIngestMiniflare } from '../ingest-worker.js';
 import { summarize } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import { UNLIMITED } from './ingest.js';
@@ -56,7 +56,7 @@ export async function benchIngestToVisible(
   const engine = engineOf(stack);
   const worker = await startIngestMiniflare({
     supabaseUrl: stack.devstack.url,
-    keys: workerKeys(stack.devstack),
+    keys: stack.devstack,
     vars: UNLIMITED,
     analyticsEngine: { url: engine.url, apiToken: engine.apiToken },
   });

@@ -9,7 +9,7 @@
  */
 import { fromRoot } from '../paths.js';
 import { startBenchWorker } from '../bench-workers.js';
-import { keyBindings, workerKeys, startIngestMiniflare } from '../ingest-worker.js';
+import { keyBindings, startIngestMiniflare } from '../ingest-worker.js';
 import { beaconHeaders } from '../beacons.js';
 import { runLoad } from '../load.js';
 import { cpuMs, withNewWorkerd, workerdPids } from '../process-cpu.js';
@@ -68,7 +68,7 @@ async function startTargets(
     const v = await withNewWorkerd(() =>
       startIngestMiniflare({
         supabaseUrl: stack.devstack.url,
-        keys: workerKeys(stack.devstack),
+        keys: stack.devstack,
         vars: UNLIMITED,
         buildDir,
       }),
@@ -83,7 +83,7 @@ async function startTargets(
   const direct = await withNewWorkerd(() =>
     startIngestMiniflare({
       supabaseUrl: stack.devstack.url,
-      keys: workerKeys(stack.devstack),
+      keys: stack.devstack,
       vars: UNLIMITED,
     }),
   );
@@ -106,7 +106,7 @@ async function startTargets(
   const sightline = await startWranglerDev(
     fromRoot('apps/ingest'),
     ['--env', 'development', ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
-    { ...keyBindings(workerKeys(stack.devstack)), IP_HASH_SALT: 'bench-salt' },
+    { ...keyBindings(stack.devstack), IP_HASH_SALT: 'bench-salt' },
   );
   targets.push({
     name: 'sightline (wrangler dev)',

@@ -6,7 +6,7 @@
  */
 import { batch, beaconHeaders, newVisit, pageview } from '../beacons.js';
 import { startBenchWorker } from '../bench-workers.js';
-import { workerKeys, startIngestMiniflare, type WorkerHandle } from '../ingest-worker.js';
+import { startIngestMiniflare, type WorkerHandle } from '../ingest-worker.js';
 import { median, ratio, round } from '../stats.js';
 import type { DbStack } from '../stack.js';
 
@@ -40,7 +40,7 @@ export async function benchColdStart(stack: DbStack, runs: number, log: (s: stri
       () =>
         startIngestMiniflare({
           supabaseUrl: devstack.url,
-          keys: workerKeys(devstack),
+          keys: devstack,
         }),
       '/v1/health',
     );

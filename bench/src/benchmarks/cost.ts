@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { dashboardToken } from '../dashboard-client.js';
 import { beaconHeaders } from '../beacons.js';
 import { startCountingProxy } from '../counting-proxy.js';
-import { workerKeys, startIngestMiniflare } from '../ingest-worker.js';
+import { startIngestMiniflare } from '../ingest-worker.js';
 import { round } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import { sleep } from '../wait.js';
@@ -179,7 +179,7 @@ async function phase(
   const key = stack.devstack.secretKey;
   const worker = await startIngestMiniflare({
     supabaseUrl: proxy.url,
-    keys: workerKeys(stack.devstack),
+    keys: stack.devstack,
     vars: { ...UNLIMITED, STORE_RAW_EVENTS: 'false' },
   });
   try {

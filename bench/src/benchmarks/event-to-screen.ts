@@ -7,7 +7,7 @@
  */
 import { batch, beaconHeaders, newVisit, pageview } from '../beacons.js';
 import { connectDashboard } from '../dashboard-client.js';
-import { workerKeys, startIngestMiniflare } from '../ingest-worker.js';
+import { startIngestMiniflare } from '../ingest-worker.js';
 import { summarize } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import { sleep } from '../wait.js';
@@ -26,7 +26,7 @@ export async function benchEventToScreen(
 ) {
   const worker = await startIngestMiniflare({
     supabaseUrl: stack.devstack.url,
-    keys: workerKeys(stack.devstack),
+    keys: stack.devstack,
     vars: UNLIMITED,
   });
   const dashboard = await connectDashboard(stack.devstack, stack.site, {

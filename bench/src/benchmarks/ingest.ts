@@ -6,12 +6,7 @@
  */
 import { trafficSource, beaconHeaders } from '../beacons.js';
 import { startBenchWorker } from '../bench-workers.js';
-import {
-  keyBindings,
-  workerKeys,
-  startIngestMiniflare,
-  type WorkerHandle,
-} from '../ingest-worker.js';
+import { keyBindings, startIngestMiniflare, type WorkerHandle } from '../ingest-worker.js';
 import { runLoad, type LoadResult } from '../load.js';
 import { median, ratio } from '../stats.js';
 import type { DbStack } from '../stack.js';
@@ -39,13 +34,13 @@ export async function benchIngest(
   const workers: Record<Target, WorkerHandle> = {
     full: await startIngestMiniflare({
       supabaseUrl: devstack.url,
-      keys: workerKeys(devstack),
+      keys: devstack,
       vars: UNLIMITED,
     }),
     hono: await startBenchWorker('minimal-hono'),
     naive: await startBenchWorker('naive', {
       SUPABASE_URL: devstack.url,
-      ...keyBindings(workerKeys(devstack)),
+      ...keyBindings(devstack),
     }),
   };
   try {

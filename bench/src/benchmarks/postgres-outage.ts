@@ -5,7 +5,7 @@
  * of its own, last, since it kills that stack's Postgres.
  */
 import { beaconHeaders, trafficSource } from '../beacons.js';
-import { workerKeys, startIngestMiniflare } from '../ingest-worker.js';
+import { startIngestMiniflare } from '../ingest-worker.js';
 import { runLoad } from '../load.js';
 import { postgresControl } from '../postgres-process.js';
 import { round } from '../stats.js';
@@ -19,7 +19,7 @@ export async function benchPostgresOutage(downSeconds: number, log: (s: string) 
   const control = await postgresControl(stack.dataDir, stack.devstack.dbUrl);
   const worker = await startIngestMiniflare({
     supabaseUrl: stack.devstack.url,
-    keys: workerKeys(stack.devstack),
+    keys: stack.devstack,
     vars: UNLIMITED,
   });
   const accepted = new Set<string>();

@@ -4,7 +4,7 @@
  * the per-source limit. Each flood starts early in a one-minute window and fits in it.
  */
 import { acceptedEvents, flood, siteFlood, sourceFlood, startOfWindowWithRoom } from '../flood.js';
-import { workerKeys, startIngestMiniflare } from '../ingest-worker.js';
+import { startIngestMiniflare } from '../ingest-worker.js';
 import { round } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import type { Row } from '../results.js';
@@ -15,7 +15,7 @@ const IP_LIMIT = 30;
 export async function benchRateLimit(stack: DbStack, runs: number, log: (s: string) => void) {
   const worker = await startIngestMiniflare({
     supabaseUrl: stack.devstack.url,
-    keys: workerKeys(stack.devstack),
+    keys: stack.devstack,
     vars: {
       RATE_LIMIT_SITE_PER_MINUTE: String(SITE_LIMIT),
       RATE_LIMIT_IP_PER_MINUTE: String(IP_LIMIT),

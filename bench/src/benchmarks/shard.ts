@@ -4,7 +4,7 @@
  * pushing to the real Realtime: the per-object ceiling that docs/scaling.md multiplies out.
  */
 import { startBenchWorker } from '../bench-workers.js';
-import { keyBindings, workerKeys } from '../ingest-worker.js';
+import { keyBindings } from '../ingest-worker.js';
 import { median, round } from '../stats.js';
 import { countRows, type DbStack } from '../stack.js';
 import { pollUntil } from '@sightline/test-utils';
@@ -25,7 +25,7 @@ export async function benchShard(
 ) {
   const driver = await startBenchWorker('shard-driver', {
     SUPABASE_URL: stack.devstack.url,
-    ...keyBindings(workerKeys(stack.devstack)),
+    ...keyBindings(stack.devstack),
     LIVE_WINDOW_SECONDS: '60',
   });
   const site = 'shard-bench';

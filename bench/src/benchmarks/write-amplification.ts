@@ -9,12 +9,7 @@
 import { beaconHeaders, trafficSource } from '../beacons.js';
 import { startBenchWorker } from '../bench-workers.js';
 import { startCountingProxy, type CountingProxy } from '../counting-proxy.js';
-import {
-  keyBindings,
-  workerKeys,
-  startIngestMiniflare,
-  type WorkerHandle,
-} from '../ingest-worker.js';
+import { keyBindings, startIngestMiniflare, type WorkerHandle } from '../ingest-worker.js';
 import { runLoad } from '../load.js';
 import { median, ratio, round } from '../stats.js';
 import { countRows, type DbStack } from '../stack.js';
@@ -109,12 +104,12 @@ export async function benchWriteAmplification(
   const proxy = await startCountingProxy(stack.devstack.url);
   const full = await startIngestMiniflare({
     supabaseUrl: proxy.url,
-    keys: workerKeys(stack.devstack),
+    keys: stack.devstack,
     vars: UNLIMITED,
   });
   const naive = await startBenchWorker('naive', {
     SUPABASE_URL: proxy.url,
-    ...keyBindings(workerKeys(stack.devstack)),
+    ...keyBindings(stack.devstack),
   });
   try {
     // Warm up: site config cached, the Durable Object running, PostgREST's pool open.
