@@ -67,7 +67,8 @@ async function apiKeyToken(c: Context<AppEnv>, key: string, site: string): Promi
     throw new IngestError(403, 'not_readable', `this API key does not read site "${site}"`);
   const pass = await mintPass(c.env, 'live', {
     role: 'authenticated',
-    sub: `api_key:${row.id}`,
+    // A StringOrURI (RFC 7519): the scheme of a URI has no underscore.
+    sub: `apikey:${row.id}`,
     site_ids: [site],
   });
   return pass.token;
