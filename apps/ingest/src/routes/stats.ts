@@ -6,7 +6,7 @@
  * one deployment keeps them in step. docs/stats-api.md describes it; docs/stats-api.openapi.json
  * is generated from the schemas.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import {
   BreakdownQuery,
   OverviewQuery,
@@ -20,6 +20,7 @@ import { liveShardCount, siteLive } from '../lib/site-live-stub.js';
 import { aeBreakdown, aeOverview, aeTimeseries } from '../stats/analytics-engine.js';
 import { statsCaller } from '../stats/caller.js';
 import { pgBreakdown, pgOverview, pgTimeseries, type PgCall } from '../stats/postgres.js';
+import { toCsv } from '../stats/csv.js';
 import { answerReport } from '../stats/report.js';
 
 export const stats = new Hono<AppEnv>();
@@ -53,6 +54,22 @@ function siteParam(id: string): string {
   return id;
 }
 
+/** JSON, or the range's rows as CSV with `?format=csv` (a download named after the report). */
+function reply(
+  c: Context<AppEnv>,
+  answer: { results: unknown },
+  name: string,
+  key: 'value' | 'bucket' | null,
+): Response {
+  if (c.req.query('format') !== 'csv') return c.json(answer);
+  const rows = (Array.isArray(answer.results) ? answer.results : [answer.results]) as Parameters<
+    typeof toCsv
+  >[0];
+  c.header('Content-Type', 'text/csv; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="${name}.csv"`);
+  return c.body(toCsv(rows, key));
+}
+
 stats.use('*', async (c, next) => {
   await next();
   c.header('Cache-Control', 'private, no-store');
@@ -62,8 +79,11 @@ stats.post('/sites/:id/overview', async (c) => {
   const site = siteParam(c.req.param('id'));
   const q = await body(c.req.raw, OverviewQuery);
   const caller = await statsCaller(c, site);
-  return c.json(
-    await answerReport(c.env, caller, { site, kind: 'overview', ...q }, async (p, range) => {
+  const answer = await answerReport(
+    c.env,
+    caller,
+    { site, kind: 'overview', ...q },
+    async (p, range) => {
       if (p.source === 'postgres') {
         const call: PgCall = { env: c.env, token: caller.token, site, range, filters: p.filters };
         return { source: p.source, sampleInterval: 1, results: await pgOverview(call) };
@@ -72,28 +92,29 @@ stats.post('/sites/:id/overview', async (c) => {
         source: p.source,
         ...(await aeOverview({ env: c.env, site, range, filters: q.filters })),
       };
-    }),
+    },
   );
+  return reply(c, answer, `${site}-overview`, null);
 });
 
 stats.post('/sites/:id/timeseries', async (c) => {
   const site = siteParam(c.req.param('id'));
   const q = await body(c.req.raw, TimeseriesQuery);
   const caller = await statsCaller(c, site);
-  return c.json(
-    await answerReport(c.env, caller, { site, kind: 'timeseries', ...q }, async (p, range) => {
-      if (p.source === 'postgres') {
-        const call: PgCall = { env: c.env, token: caller.token, site, range, filters: p.filters };
-        return {
-          source: p.source,
-          sampleInterval: 1,
-          results: await pgTimeseries(call, q.resolution),
-        };
-      }
-      const call = { env: c.env, site, range, filters: q.filters };
-      return { source: p.source, ...(await aeTimeseries(call, q.resolution)) };
-    }),
-  );
+  const req = { site, kind: 'timeseries' as const, ...q };
+  const answer = await answerReport(c.env, caller, req, async (p, range) => {
+    if (p.source === 'postgres') {
+      const call: PgCall = { env: c.env, token: caller.token, site, range, filters: p.filters };
+      return {
+        source: p.source,
+        sampleInterval: 1,
+        results: await pgTimeseries(call, q.resolution),
+      };
+    }
+    const call = { env: c.env, site, range, filters: q.filters };
+    return { source: p.source, ...(await aeTimeseries(call, q.resolution)) };
+  });
+  return reply(c, answer, `${site}-timeseries-${q.resolution}`, 'bucket');
 });
 
 stats.post('/sites/:id/breakdown', async (c) => {
@@ -101,20 +122,19 @@ stats.post('/sites/:id/breakdown', async (c) => {
   const q = await body(c.req.raw, BreakdownQuery);
   const caller = await statsCaller(c, site);
   const req = { site, kind: 'breakdown' as const, ...q };
-  return c.json(
-    await answerReport(c.env, caller, req, async (p, range) => {
-      if (p.source === 'postgres') {
-        const call: PgCall = { env: c.env, token: caller.token, site, range, filters: p.filters };
-        return {
-          source: p.source,
-          sampleInterval: 1,
-          results: await pgBreakdown(call, q.dimension, q.limit),
-        };
-      }
-      const call = { env: c.env, site, range, filters: q.filters };
-      return { source: p.source, ...(await aeBreakdown(call, q.dimension, q.limit)) };
-    }),
-  );
+  const answer = await answerReport(c.env, caller, req, async (p, range) => {
+    if (p.source === 'postgres') {
+      const call: PgCall = { env: c.env, token: caller.token, site, range, filters: p.filters };
+      return {
+        source: p.source,
+        sampleInterval: 1,
+        results: await pgBreakdown(call, q.dimension, q.limit),
+      };
+    }
+    const call = { env: c.env, site, range, filters: q.filters };
+    return { source: p.source, ...(await aeBreakdown(call, q.dimension, q.limit)) };
+  });
+  return reply(c, answer, `${site}-${q.dimension}`, 'value');
 });
 
 /** Visitors on the site now: the SiteLive objects' exact count (every shard's, summed). */

@@ -236,6 +236,26 @@ describe('Stats API answers equal the ground truth, from each store the planner 
     expect(answer.comparison?.results).toEqual([]);
   });
 
+  it('a breakdown as CSV has the rows of its JSON answer', async () => {
+    const query = { ...days, dimension: 'page', filters: [['is_not', 'country', ['US']]] };
+    const { json } = await api(`sites/${site}/breakdown`, query, token);
+    const res = await SELF.fetch(`https://ingest.test/api/v1/sites/${site}/breakdown?format=csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify(query),
+    });
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${site}-page.csv"`);
+    const rows = json.results as Record<string, number | string>[];
+    expect((await res.text()).split('\r\n')).toEqual([
+      'value,visitors,visits,pageviews,bounce_rate,engaged_ms',
+      ...rows.map((r) =>
+        [r.value, r.visitors, r.visits, r.pageviews, r.bounceRate, r.engagedMs].join(','),
+      ),
+      '',
+    ]);
+  });
+
   it('live: the visitors on the site now', async () => {
     const { status, json } = await api(`sites/${site}/live`, undefined, token);
     expect(status).toBe(200);
