@@ -143,6 +143,20 @@ describe('the planner', () => {
       'postgres',
     );
   });
+
+  it('does not read Analytics Engine before its points began (an upgraded deployment)', () => {
+    const upgraded = { ...ctx, aeSince: Date.UTC(2026, 11, 3) };
+    expect(
+      code(() => plan('overview', undefined, [['is_not', 'country', ['DE']]], days, upgraded)),
+    ).toBe('beyond_retention');
+    expect(
+      plan('overview', undefined, [['is_not', 'country', ['DE']]], hours, upgraded).source,
+    ).toBe('analytics_engine');
+    // Postgres' sessions still answer their own filters for that range.
+    expect(plan('overview', undefined, [['is', 'exit_page', ['/']]], days, upgraded).source).toBe(
+      'postgres',
+    );
+  });
 });
 
 describe('ranges in the site time zone', () => {

@@ -18,6 +18,11 @@ export interface PlanContext {
   now: number;
   /** Days of Analytics Engine data (90 on Cloudflare); 0: no Analytics Engine SQL configured. */
   aeRetentionDays: number;
+  /**
+   * ms: when the site's format-2 points began (`ANALYTICS_ENGINE_SINCE`, set on an upgrade);
+   * a range starting earlier is not complete in Analytics Engine. 0: as far as the retention.
+   */
+  aeSince?: number;
   /** Days Postgres keeps sessions (docs/database.md, "Retention"). */
   sessionRetentionDays: number;
 }
@@ -71,7 +76,7 @@ export function plan(
     ctx.aeRetentionDays > 0 &&
     filters.every(aeCanFilter) &&
     (dimension === undefined || STATS_DIMENSIONS[dimension].aeGroup);
-  const aeSince = ctx.now - ctx.aeRetentionDays * DAY;
+  const aeSince = Math.max(ctx.now - ctx.aeRetentionDays * DAY, ctx.aeSince ?? 0);
   if (aeAnswers && range.from >= aeSince) return { source: 'analytics_engine' };
   if (pg && range.from >= ctx.now - ctx.sessionRetentionDays * DAY)
     return { source: 'postgres', filters: pg };
@@ -79,7 +84,8 @@ export function plan(
     throw new IngestError(
       422,
       'beyond_retention',
-      `this report with these filters is answered by Analytics Engine, which keeps ${ctx.aeRetentionDays} days: ` +
+      `this report with these filters is answered by Analytics Engine, which holds ${ctx.aeRetentionDays} days ` +
+        `(data points from ${new Date(aeSince).toISOString()}): ` +
         `ask from ${new Date(aeSince).toISOString()} on, or drop the filters a daily rollup cannot answer`,
     );
   const what = filters

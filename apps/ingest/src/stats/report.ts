@@ -14,6 +14,7 @@ export interface StatsEnv extends AeEnv {
   SUPABASE_URL: string;
   SUPABASE_PUBLISHABLE_KEY: string;
   ANALYTICS_ENGINE_RETENTION_DAYS?: string;
+  ANALYTICS_ENGINE_SINCE?: string;
 }
 
 /** What a store answers for one range. */
@@ -46,6 +47,7 @@ function planContext(env: StatsEnv, caller: StatsCaller): PlanContext {
         ? days
         : 90
       : 0,
+    aeSince: Date.parse(env.ANALYTICS_ENGINE_SINCE ?? '') || 0,
     sessionRetentionDays: SESSION_RETENTION_DAYS,
   };
 }
