@@ -415,6 +415,45 @@ describe('who may ask', () => {
     expect((used as { last_used_at: string | null }).last_used_at).not.toBeNull();
   });
 
+  it('a share link that hides a report is refused it from either store, and reads the rest', async () => {
+    // Inserted as create_share_link stores one (its role checks are the database tests').
+    const secret = `sl_${crypto.randomUUID()}`;
+    const hash = new Uint8Array(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)),
+    );
+    const hex = [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const inserted = await db
+      .from('share_links')
+      .insert({ site_id: site, token_hash: `\\x${hex}`, hidden_reports: ['places'] });
+    expect(inserted.error).toBeNull();
+    const opened = await SELF.fetch('https://ingest.test/v1/share/pass', {
+      method: 'POST',
+      body: JSON.stringify({ token: secret }),
+    });
+    expect(opened.status).toBe(200);
+    const { token: pass } = await opened.json<{ token: string }>();
+
+    const allowed = await api(
+      `sites/${site}/overview`,
+      { ...days, filters: [['is_not', 'device', ['x']]] },
+      pass,
+    );
+    expect(allowed.status, JSON.stringify(allowed.json)).toBe(200);
+    expect(pick(allowed.json.results)).toEqual(truthOverview(sessions, []));
+    for (const [path, body] of [
+      ['overview', { ...days, filters: [['is_not', 'country', ['DE']]] }], // Analytics Engine
+      ['overview', { ...days, filters: [['is', 'city', ['Berlin']]] }], // a Postgres rollup
+      ['breakdown', { ...hours, dimension: 'region' }], // Analytics Engine
+      ['breakdown', { ...days, dimension: 'country' }], // a Postgres rollup
+    ] as const) {
+      const res = await api(`sites/${site}/${path}`, body, pass);
+      expect([res.status, res.json.error.code], JSON.stringify(body)).toEqual([
+        403,
+        'report_hidden',
+      ]);
+    }
+  });
+
   it('a key of another site, a revoked key and a made-up key are refused', async () => {
     const elsewhere = await createSite({ timezone: 'UTC' });
     const other = await apiKey(elsewhere);
