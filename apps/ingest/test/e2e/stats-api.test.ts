@@ -15,7 +15,12 @@ import '../support/e2e-context.js';
 import { createSite, db, drain } from '../support/e2e-db.js';
 import { heartbeat, newVisit, pageview, post, batch, uid } from '../support/helpers.js';
 import { acceptedAtLeast } from '../support/site-live.js';
-import { truthOverview, truthPages, type SentSession } from '../support/stats-truth.js';
+import {
+  truthEvents,
+  truthOverview,
+  truthPages,
+  type SentSession,
+} from '../support/stats-truth.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -108,9 +113,15 @@ beforeAll(async () => {
         { url: '/pricing', engagedMs: 5_000 },
         { url: '/docs', engagedMs: 3_000 },
       ],
+      customs: ['signup', 'signup'],
     },
     { country: 'US', pages: [{ url: '/pricing', engagedMs: 0 }] },
-    { country: 'FR', referrer: google, pages: [{ url: '/docs', engagedMs: 2_000 }] },
+    {
+      country: 'FR',
+      referrer: google,
+      pages: [{ url: '/docs', engagedMs: 2_000 }],
+      customs: ['signup', 'newsletter'],
+    },
     {
       country: 'DE',
       referrer: hn,
@@ -120,7 +131,12 @@ beforeAll(async () => {
         { url: '/docs', engagedMs: 1_000 },
       ],
     },
-    { country: 'US', referrer: hn, pages: [{ url: '/blog', engagedMs: 4_000 }] },
+    {
+      country: 'US',
+      referrer: hn,
+      pages: [{ url: '/blog', engagedMs: 4_000 }],
+      customs: ['newsletter'],
+    },
   ];
   let sent = 0;
   for (const [i, s] of plan.entries()) {
@@ -136,6 +152,8 @@ beforeAll(async () => {
       pageview(visit, { url: p.url, referrer: n === 0 ? s.referrer : undefined }),
       ...(p.engagedMs ? [heartbeat(visit, { url: p.url, engagedMs: p.engagedMs })] : []),
     ]);
+    for (const name of s.customs ?? [])
+      events.push({ ...pageview(visit, { url: s.pages.at(-1)!.url }), type: 'custom', name });
     const res = await post(batch(site, events), {
       headers: { 'x-sightline-dev-geo': JSON.stringify({ country: s.country }) },
     });
@@ -212,6 +230,26 @@ describe('Stats API answers equal the ground truth, from each store the planner 
       expect(rows.map((r) => ({ value: r.value, ...pick(r) }))).toEqual(
         truthPages(sessions, filters),
       );
+    }
+  });
+
+  it('the custom-event breakdown from a rollup (whole days) and from Analytics Engine (hours)', async () => {
+    for (const [range, source] of [
+      [days, 'postgres'],
+      [hours, 'analytics_engine'],
+    ] as const) {
+      const { status, json } = await api(
+        `sites/${site}/breakdown`,
+        { ...range, dimension: 'event' },
+        token,
+      );
+      expect(status, JSON.stringify(json)).toBe(200);
+      expect(json.meta.source).toBe(source);
+      const rows = json.results as Record<string, unknown>[];
+      expect(
+        rows.map((r) => ({ value: r.value, ...pick(r) })),
+        source,
+      ).toEqual(truthEvents(sessions));
     }
   });
 

@@ -13,6 +13,8 @@ export interface SentSession {
   referrer?: string;
   /** Page views in order, each with the engaged time of one heartbeat after it (0: none). */
   pages: { url: string; engagedMs: number }[];
+  /** Custom events sent after the pages, by name. */
+  customs?: string[];
 }
 
 export interface Totals {
@@ -85,4 +87,22 @@ export function truthPages(sessions: SentSession[], filters: StatsFilter[]) {
         b.visits - a.visits ||
         (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
     );
+}
+
+/** The custom-event breakdown: sessions that sent each event, and how many times. */
+export function truthEvents(sessions: SentSession[]) {
+  const names = [...new Set(sessions.flatMap((s) => s.customs ?? []))];
+  return names
+    .map((value) => {
+      const sent = sessions.filter((s) => s.customs?.includes(value));
+      return {
+        value,
+        visitors: new Set(sent.map((s) => s.visitor)).size,
+        visits: sent.length,
+        pageviews: sent.reduce((n, s) => n + s.customs!.filter((c) => c === value).length, 0),
+        bounceRate: null,
+        engagedMs: 0,
+      };
+    })
+    .sort((a, b) => b.visitors - a.visitors || b.visits - a.visits || (a.value < b.value ? -1 : 1));
 }
