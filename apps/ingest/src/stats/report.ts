@@ -88,9 +88,24 @@ export async function answerReport<T>(
     };
     return { meta, results: answered.results };
   };
+  const compared = async (r: Range) => {
+    try {
+      return await one(r);
+    } catch (error) {
+      // Say that it is the comparison period a store cannot answer, not the range asked for.
+      if (error instanceof IngestError && error.status === 422)
+        throw new IngestError(
+          422,
+          error.code,
+          `the comparison period (${new Date(r.from).toISOString()} to ${new Date(r.to).toISOString()}): ${error.message}`,
+          { cause: error },
+        );
+      throw error;
+    }
+  };
   const [main, comparison] = await Promise.all([
     one(range),
-    req.compare ? one(comparisonRange(range, req.compare, ctx.timeZone)) : null,
+    req.compare ? compared(comparisonRange(range, req.compare, ctx.timeZone)) : null,
   ]);
   return { ...main, comparison };
 }

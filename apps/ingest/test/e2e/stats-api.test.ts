@@ -379,6 +379,14 @@ describe('what no store answers is refused, naming it', () => {
     );
     expect([res.status, res.json.error.code]).toEqual([422, 'beyond_retention']);
     expect(res.json.error.message).toMatch(/90 days/);
+    // A comparison a year back is beyond it too, and the refusal says it is the comparison.
+    const compared = await api(
+      `sites/${site}/overview`,
+      { ...days, compare: 'previous_year', filters: [['is_not', 'country', ['DE']]] },
+      token,
+    );
+    expect([compared.status, compared.json.error.code]).toEqual([422, 'beyond_retention']);
+    expect(compared.json.error.message).toMatch(/^the comparison period \(/);
     // Whole days without a filter are a rollup's: answered however old.
     expect((await api(`sites/${site}/overview`, old, token)).json.meta.source).toBe('postgres');
   });
