@@ -328,6 +328,13 @@ describe('conversions', () => {
       .poll(() => page.getByTestId('breakdown-page').locator('th').allTextContents())
       .toEqual(['Pages', 'Visitors', 'Views', 'Conv.', 'CR', 'Revenue']);
 
+    if (SCREENSHOT) {
+      await mkdir(repo('docs/images'), { recursive: true });
+      await page
+        .locator('.breakdowns')
+        .screenshot({ path: repo('docs/images/goal-breakdowns.png') });
+    }
+
     // Choosing the goal again takes the columns away.
     await goals.locator('tbody tr', { hasText: 'Purchase' }).click();
     await expect.poll(() => countries.locator('th').count()).toBe(3);
@@ -347,6 +354,12 @@ describe('conversions', () => {
       .poll(() => row.getByTestId('lcp_p75').textContent())
       .toBe(lcp < 1000 ? `${Math.round(lcp)} ms` : `${(lcp / 1000).toFixed(2)} s`);
     expect(await row.getByTestId('cls_p75').textContent()).toBe('0.05');
+    if (SCREENSHOT) {
+      await mkdir(repo('docs/images'), { recursive: true });
+      await page
+        .getByTestId('page-engagement')
+        .screenshot({ path: repo('docs/images/page-engagement.png') });
+    }
     expect(pageErrors).toEqual([]);
   });
 
