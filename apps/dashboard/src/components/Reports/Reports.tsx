@@ -36,8 +36,11 @@ export function Reports({
   canEditConversions = false,
 }: Props) {
   const [metric, setMetric] = useState<MetricKey>('visitors');
-  // The goal whose conversions every breakdown shows (chosen in the Goals card).
-  const [goal, setGoal] = useState<SelectedGoal | null>(null);
+  // The goal whose conversions every breakdown shows (chosen in the Goals card), for the site
+  // it was chosen on: switching sites drops it.
+  const [chosen, setChosen] = useState<{ site: string; goal: SelectedGoal } | null>(null);
+  const goal = chosen?.site === site ? chosen.goal : null;
+  const setGoal = (g: SelectedGoal | null) => setChosen(g && { site, goal: g });
   const shownGoal = hidden?.has('conversions') ? null : goal;
   const { from, to, resolution, previous } = range;
   const key = JSON.stringify([site, from, to, filters]);
