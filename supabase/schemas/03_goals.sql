@@ -16,9 +16,26 @@ begin
 end
 $$;
 
+-- A goal, funnel or content group stays on the site it was defined for: funnels name goals by
+-- id within one site, and a row moved to another site would take its place in that site's
+-- reports (or, for a goal, leave its funnels pointing at another site's goal).
+create or replace function private.check_same_site(p_old_site text, p_new_site text)
+returns void
+language plpgsql immutable as $$
+begin
+  if p_old_site is distinct from p_new_site then
+    raise exception 'site_id cannot change: delete it and define it on the other site'
+      using errcode = '22023';
+  end if;
+end
+$$;
+
 create or replace function private.check_goal() returns trigger
 language plpgsql as $$
 begin
+  if tg_op = 'UPDATE' then
+    perform private.check_same_site(old.site_id, new.site_id);
+  end if;
   perform private.check_path_pattern(new.page_path, 'page_path');
   return new;
 end
@@ -29,6 +46,9 @@ create or replace trigger goals_check before insert or update on public.goals
 create or replace function private.check_content_group() returns trigger
 language plpgsql as $$
 begin
+  if tg_op = 'UPDATE' then
+    perform private.check_same_site(old.site_id, new.site_id);
+  end if;
   perform private.check_path_pattern(new.path_pattern, 'path_pattern');
   return new;
 end
@@ -43,6 +63,9 @@ declare
   v_step jsonb;
   v_i integer := 0;
 begin
+  if tg_op = 'UPDATE' then
+    perform private.check_same_site(old.site_id, new.site_id);
+  end if;
   for v_step in select s from jsonb_array_elements(new.steps) s loop
     v_i := v_i + 1;
     if jsonb_typeof(v_step) <> 'object' or (select count(*) from jsonb_object_keys(v_step)) <> 1

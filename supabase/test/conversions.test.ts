@@ -6,6 +6,7 @@
 import { matchesPath, type Goal, type IngestBatch, type IngestEvent } from '@sightline/schema';
 import type { PostgrestClient } from '@supabase/postgrest-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIMENSIONS as REGISTRY } from '../src/dimensions.js';
 import { rpc, rpcError } from './support/rpc.js';
 import { createSite, startTestStack, type TestStack } from './support/stack.js';
 import { mulberry32 } from '@sightline/test-utils';
@@ -33,6 +34,7 @@ const RANGES = [
   ['hours', UNALIGNED],
 ] as const;
 const SITES = ['conv-ordered', 'conv-shuffled'] as const;
+const DIMENSIONS = REGISTRY.map((d) => d.name);
 
 let t: TestStack;
 let dashboard: PostgrestClient;
@@ -201,6 +203,33 @@ describe.each(SITES)('the %s site', (site) => {
     });
     const want = truthGoalBreakdown(data(), goal(g), dimension, r.from, r.to, filters);
     expect(want.length).toBeGreaterThan(0);
+    expect(
+      got.map((row) => ({ ...row, revenue: cents(row.revenue as Record<string, number>) })),
+    ).toEqual(want);
+  });
+
+  // The goal column of every breakdown the dashboard shows: each dimension of the registry,
+  // an event goal with revenue and a page goal, filtered, over whole days and over hours.
+  it.each(
+    DIMENSIONS.flatMap((d) =>
+      (
+        [
+          ['Purchase', { device: 'desktop' }, ALIGNED],
+          ['Purchase', {}, UNALIGNED],
+          ['Checkout done', { country: 'DE' }, ALIGNED],
+        ] as const
+      ).map(([g, f, r]) => [d, g, f as Filters, r] as const),
+    ),
+  )('the goal column of the %s breakdown: %s with %j', async (dimension, g, filters, r) => {
+    const got = await rpc<Record<string, unknown>[]>(dashboard, 'stats_goal_breakdown', {
+      p_site: site,
+      p_goal: goal(g).id,
+      p_dimension: dimension,
+      ...range(r),
+      p_filters: filters,
+      p_limit: 1000,
+    });
+    const want = truthGoalBreakdown(data(), goal(g), dimension, r.from, r.to, filters);
     expect(
       got.map((row) => ({ ...row, revenue: cents(row.revenue as Record<string, number>) })),
     ).toEqual(want);

@@ -66,6 +66,58 @@ describe('BreakdownCard', () => {
     expect(text(mounted.container.querySelector('tbody td'))).toBe('/landing');
   });
 
+  it("adds a selected goal's columns: conversions, rate of the row's visitors, revenue", async () => {
+    const { api } = fakeApi({ country: [row('DE', 8), row('FR', 4), row('JP', 2)] });
+    const goalBreakdown = vi.fn((q: { values: readonly string[] }) =>
+      Promise.resolve({
+        data: [
+          { value: 'DE', visitors: 2, conversions: 3, revenue: { EUR: 98 } },
+          { value: 'FR', visitors: 1, conversions: 1, revenue: {} },
+        ].filter((r) => q.values.includes(r.value)),
+        error: null,
+      }),
+    );
+    (api as unknown as { conversions: unknown }).conversions = { goalBreakdown };
+    const props = { api, ...base, dimensions: ['country'] as const, onFilter: vi.fn() };
+    mounted = await render(<BreakdownCard {...props} goal={{ id: 7, name: 'Purchase' }} />);
+    await settle();
+    await settle();
+    expect(goalBreakdown).toHaveBeenLastCalledWith(
+      expect.objectContaining({ goal: 7, dimension: 'country', values: ['DE', 'FR', 'JP'] }),
+    );
+    const cells = [...mounted.container.querySelectorAll('tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map(text),
+    );
+    expect(cells).toEqual([
+      ['DE', '8', '50%', '2', '25%', '€98.00'],
+      ['FR', '4', '50%', '1', '25%', ''],
+      ['JP', '2', '50%', '0', '0%', ''],
+    ]);
+
+    // A goal without revenue in these rows: no revenue column; no goal: no columns.
+    goalBreakdown.mockImplementation(() =>
+      Promise.resolve({
+        data: [{ value: 'JP', visitors: 1, conversions: 1, revenue: {} }],
+        error: null,
+      }),
+    );
+    mounted.unmount();
+    mounted = await render(<BreakdownCard {...props} goal={{ id: 8, name: 'Signup' }} />);
+    await settle();
+    await settle();
+    expect([...mounted.container.querySelectorAll('th')].map(text)).toEqual([
+      'Countries',
+      'Visitors',
+      'Bounce',
+      'Conv.',
+      'CR',
+    ]);
+    mounted.unmount();
+    mounted = await render(<BreakdownCard {...props} goal={null} />);
+    await settle();
+    expect(mounted.container.querySelectorAll('th')).toHaveLength(3);
+  });
+
   it('says so when there is no data', async () => {
     mounted = await render(
       <BreakdownCard api={fakeApi({}).api} {...base} dimensions={['event']} onFilter={vi.fn()} />,
@@ -127,6 +179,18 @@ describe('live pieces', () => {
               at: 2,
             },
             {
+              id: 'c',
+              type: 'custom',
+              visitor: 'v',
+              path: '/checkout',
+              name: 'purchase',
+              country: 'DE',
+              city: 'Berlin',
+              at: 3,
+              goals: ['Purchase', 'Any sale'],
+              revenue: { amount: 49, currency: 'EUR' },
+            },
+            {
               id: 'a',
               type: 'pageview',
               visitor: 'v',
@@ -144,7 +208,11 @@ describe('live pieces', () => {
     const items = [...mounted.container.querySelectorAll('[data-testid=event-feed] li .what')].map(
       text,
     );
-    expect(items).toEqual(['custom: signup', '/home']);
+    expect(items).toEqual([
+      'custom: signup',
+      'custom: purchase · goal: Purchase, Any sale · €49.00',
+      '/home',
+    ]);
   });
 
   it('applies report filters to live visitors', () => {

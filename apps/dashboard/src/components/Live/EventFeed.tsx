@@ -1,5 +1,10 @@
-/** The newest events first, as the Worker accepted them. */
+/**
+ * The newest events first, as the Worker accepted them: page views, custom events, outbound
+ * clicks and downloads (the Worker leaves heartbeats and vitals out), with the goals an event
+ * completes and a custom event's revenue.
+ */
 import type { LiveFeedEvent } from '@sightline/schema/live';
+import { formatRevenue } from '../Reports/revenue.js';
 import { UserText } from '../Text/UserText.js';
 
 const time = new Intl.DateTimeFormat(undefined, {
@@ -32,6 +37,18 @@ export function EventFeed({ events }: { events: readonly LiveFeedEvent[] }) {
               <time dateTime={new Date(e.at).toISOString()}>{time.format(e.at)}</time>
               <span className="what">
                 <Describe e={e} />
+                {e.goals && e.goals.length > 0 && (
+                  <span className="feed-goal" data-testid="feed-goal">
+                    {' · goal: '}
+                    <UserText text={e.goals.join(', ')} max={80} />
+                  </span>
+                )}
+                {e.revenue && (
+                  <span className="feed-revenue">
+                    {' · '}
+                    {formatRevenue({ [e.revenue.currency]: e.revenue.amount })}
+                  </span>
+                )}
               </span>
               <span className="where">
                 <UserText text={[e.city, e.country].filter(Boolean).join(', ')} max={60} />

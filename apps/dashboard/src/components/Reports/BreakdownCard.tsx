@@ -1,10 +1,16 @@
-/** One top list (with tabs for related dimensions); clicking a row filters the whole dashboard. */
+/**
+ * One top list (with tabs for related dimensions); clicking a row filters the whole dashboard.
+ * With a goal selected (the Goals card), each row also shows the goal's conversions, conversion
+ * rate and, where there is any, revenue (useGoalColumns).
+ */
 import { useState, type CSSProperties } from 'react';
 import type { Api, BreakdownRow, Filters } from '../../lib/api.js';
 import { DIMENSION_LABELS, type Dimension } from '../../lib/dimensions.js';
 import { formatCount, formatPercent } from '../../lib/format.js';
+import { useGoalColumns, type GoalCell, type SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { UserText } from '../Text/UserText.js';
+import { formatRevenue } from './revenue.js';
 
 interface Props {
   api: Api;
@@ -14,11 +20,22 @@ interface Props {
   filters: Filters;
   dimensions: readonly Dimension[];
   onFilter: (dimension: Dimension, value: string) => void;
+  /** The goal whose columns to show; null: none. */
+  goal?: SelectedGoal | null;
 }
 
 const LIMIT = 10;
 
-export function BreakdownCard({ api, site, from, to, filters, dimensions, onFilter }: Props) {
+export function BreakdownCard({
+  api,
+  site,
+  from,
+  to,
+  filters,
+  dimensions,
+  onFilter,
+  goal = null,
+}: Props) {
   const [dimension, setDimension] = useState<Dimension>(dimensions[0]!);
   const key = JSON.stringify([site, dimension, from, to, filters]);
   const { data, error, loading } = useQuery(key, () =>
@@ -26,6 +43,7 @@ export function BreakdownCard({ api, site, from, to, filters, dimensions, onFilt
   );
   const rows = data ?? [];
   const max = Math.max(1, ...rows.map((r) => r.visitors));
+  const goals = useGoalColumns(api, { site, from, to, filters, dimension, goal, rows });
   // Views for pages, visits for custom events (how many visits fired it), bounce rate otherwise.
   const third: { label: string; cell: (r: BreakdownRow) => string } =
     dimension === 'page'
@@ -54,6 +72,9 @@ export function BreakdownCard({ api, site, from, to, filters, dimensions, onFilt
           </button>
         ))}
       </div>
+      {goals.error && (
+        <p className="error">Could not load the goal&apos;s conversions: {goals.error.message}</p>
+      )}
       {error ? (
         <p className="error">Could not load: {error.message}</p>
       ) : rows.length === 0 && !loading ? (
@@ -69,6 +90,21 @@ export function BreakdownCard({ api, site, from, to, filters, dimensions, onFilt
               <th scope="col" className="num">
                 {third.label}
               </th>
+              {goals.cell && goal && (
+                <>
+                  <th scope="col" className="num" title={`Visitors who completed ${goal.name}`}>
+                    Conv.
+                  </th>
+                  <th scope="col" className="num" title="Conversion rate of the row's visitors">
+                    CR
+                  </th>
+                  {goals.hasRevenue && (
+                    <th scope="col" className="num">
+                      Revenue
+                    </th>
+                  )}
+                </>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -86,11 +122,30 @@ export function BreakdownCard({ api, site, from, to, filters, dimensions, onFilt
                 </td>
                 <td className="num">{formatCount(r.visitors)}</td>
                 <td className="num">{third.cell(r)}</td>
+                {goals.cell && <GoalCells cell={goals.cell(r)} revenue={goals.hasRevenue} />}
               </tr>
             ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+function GoalCells({ cell, revenue }: { cell: GoalCell; revenue: boolean }) {
+  return (
+    <>
+      <td className="num" data-testid="goal-conversions">
+        {formatCount(cell.visitors)}
+      </td>
+      <td className="num" data-testid="goal-rate">
+        {formatPercent(cell.rate)}
+      </td>
+      {revenue && (
+        <td className="num" data-testid="goal-revenue">
+          {formatRevenue(cell.revenue)}
+        </td>
+      )}
+    </>
   );
 }

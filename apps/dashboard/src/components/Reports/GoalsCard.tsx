@@ -1,14 +1,15 @@
 /**
  * Goals: for each goal of the site, its unique converting visitors, conversions, conversion
- * rate and revenue in the range and filters. Choosing an event goal shows its custom-event
- * properties by key and value. Goal names, paths and property values are site- or
+ * rate and revenue in the range and filters. Choosing a goal adds its columns to every
+ * breakdown; choosing an event goal also shows its custom-event properties by key and value. Goal names, paths and property values are site- or
  * visitor-supplied: rendered through UserText.
  */
-import { useState, type CSSProperties } from 'react';
+import type { CSSProperties } from 'react';
 import type { Api, Filters } from '../../lib/api.js';
 import type { GoalRow } from '../../lib/conversions-api.js';
 import { formatCount, formatPercent } from '../../lib/format.js';
 import { useQuery } from '../../hooks/useQuery.js';
+import type { SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { UserText } from '../Text/UserText.js';
 import { PropertiesTable } from './PropertiesTable.js';
 import { formatRevenue } from './revenue.js';
@@ -21,17 +22,19 @@ interface Props {
   filters: Filters;
   /** Bumped when a goal was added, to read the list again. */
   version: number;
+  /** The goal chosen for the breakdowns' goal columns. */
+  selected: SelectedGoal | null;
+  onSelect: (goal: SelectedGoal | null) => void;
 }
 
-export function GoalsCard({ api, site, from, to, filters, version }: Props) {
-  const [selected, setSelected] = useState<number | null>(null);
+export function GoalsCard({ api, site, from, to, filters, version, selected, onSelect }: Props) {
   const key = JSON.stringify([site, from, to, filters, version]);
   const { data, error, loading } = useQuery(key, () =>
     api.conversions.goals({ site, from, to, filters }),
   );
   const rows = data ?? [];
   const max = Math.max(1, ...rows.map((r) => r.visitors));
-  const chosen = rows.find((r) => r.goal_id === selected && r.event_name !== null);
+  const chosen = rows.find((r) => r.goal_id === selected?.id && r.event_name !== null);
 
   return (
     <section className="card goals" aria-label="Goals" data-testid="goals" aria-busy={loading}>
@@ -64,8 +67,11 @@ export function GoalsCard({ api, site, from, to, filters, version }: Props) {
               <tr
                 key={g.goal_id}
                 data-testid={`goal-${g.goal_id}`}
-                className={g.goal_id === selected ? 'active' : undefined}
-                onClick={() => setSelected(g.goal_id === selected ? null : g.goal_id)}
+                className={g.goal_id === selected?.id ? 'active' : undefined}
+                aria-selected={g.goal_id === selected?.id}
+                onClick={() =>
+                  onSelect(g.goal_id === selected?.id ? null : { id: g.goal_id, name: g.name })
+                }
                 style={{ '--share': `${(g.visitors / max) * 100}%` } as CSSProperties}
               >
                 <td>
@@ -103,5 +109,6 @@ export function GoalsCard({ api, site, from, to, filters, version }: Props) {
 function goalTitle(g: GoalRow): string {
   const what = g.event_name !== null ? `event ${g.event_name}` : `page ${g.page_path ?? ''}`;
   const prop = g.prop_key !== null ? ` with ${g.prop_key} = ${g.prop_value ?? ''}` : '';
-  return `${what}${prop}${g.event_name !== null ? ' (click for its properties)' : ''}`;
+  const more = g.event_name !== null ? 'its properties and ' : '';
+  return `${what}${prop} (click for ${more}its conversions in every breakdown)`;
 }

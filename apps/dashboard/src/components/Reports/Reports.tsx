@@ -3,10 +3,12 @@ import { useState } from 'react';
 import type { Api, Filters } from '../../lib/api.js';
 import type { ResolvedRange } from '../../lib/date-range.js';
 import { cardOf, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
+import type { SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
 import { Conversions } from './Conversions.js';
 import { OverviewCards } from './OverviewCards.js';
+import { PageEngagementCard } from './PageEngagementCard.js';
 import { TimeseriesChart } from './TimeseriesChart.js';
 import { METRICS, type MetricKey } from './metrics.js';
 
@@ -34,6 +36,12 @@ export function Reports({
   canEditConversions = false,
 }: Props) {
   const [metric, setMetric] = useState<MetricKey>('visitors');
+  // The goal whose conversions every breakdown shows (chosen in the Goals card), for the site
+  // it was chosen on: switching sites drops it.
+  const [chosen, setChosen] = useState<{ site: string; goal: SelectedGoal } | null>(null);
+  const goal = chosen?.site === site ? chosen.goal : null;
+  const setGoal = (g: SelectedGoal | null) => setChosen(g && { site, goal: g });
+  const shownGoal = hidden?.has('conversions') ? null : goal;
   const { from, to, resolution, previous } = range;
   const key = JSON.stringify([site, from, to, filters]);
   const overview = useQuery(key, () => api.overview({ site, from, to, filters }));
@@ -73,8 +81,12 @@ export function Reports({
             filters={filters}
             dimensions={group}
             onFilter={onFilter}
+            goal={shownGoal}
           />
         ))}
+        {!hidden?.has('pages') && (
+          <PageEngagementCard api={api} site={site} from={from} to={to} filters={filters} />
+        )}
       </div>
       {!hidden?.has('conversions') && (
         <Conversions
@@ -84,6 +96,8 @@ export function Reports({
           to={to}
           filters={filters}
           canEdit={canEditConversions}
+          goal={goal}
+          onGoal={setGoal}
         />
       )}
     </div>
