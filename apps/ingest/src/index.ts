@@ -27,8 +27,25 @@ const dashboardCors = cors({
   allowHeaders: ['authorization', 'content-type'],
   maxAge: 600,
 });
-for (const path of ['/v1/live-pass', '/v1/share/*', '/v1/sites/*', '/api/*'])
-  app.use(path, dashboardCors);
+for (const path of ['/v1/live-pass', '/v1/share/*', '/v1/sites/*']) app.use(path, dashboardCors);
+// The Stats API from a page of another origin: the same, and its rate-limit headers readable.
+app.use(
+  '/api/*',
+  cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['authorization', 'content-type'],
+    exposeHeaders: [
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'RateLimit-Policy',
+      'Retry-After',
+      'Content-Disposition',
+    ],
+    maxAge: 600,
+  }),
+);
 app.route('/v1/events', events);
 app.route('/s.js', trackerScript);
 app.route('/s.core.js', trackerCoreScript);

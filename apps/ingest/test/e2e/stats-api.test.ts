@@ -445,6 +445,7 @@ describe('who may ask', () => {
       truthOverview(sessions, [['is_not', 'country', ['DE']]]),
     );
     expect(first.headers.get('RateLimit-Limit')).toBe('5');
+    expect(first.headers.get('access-control-expose-headers')).toContain('RateLimit-Remaining');
     expect(first.headers.get('RateLimit-Remaining')).toBe('4');
     for (let i = 0; i < 4; i++)
       expect((await api(`sites/${site}/overview`, days, key)).status).toBe(200);
