@@ -294,6 +294,26 @@ describe('Stats API answers equal the ground truth, from each store the planner 
     ]);
   });
 
+  it('two different pages, and a direct referrer (the empty value)', async () => {
+    const twoPages: StatsFilter[] = [
+      ['is', 'page', ['/docs']],
+      ['is', 'page', ['/blog']],
+    ];
+    const none = await api(`sites/${site}/overview`, { ...days, filters: twoPages }, token);
+    expect(none.json.meta.source).toBe('analytics_engine');
+    expect(pick(none.json.results)).toEqual({
+      visitors: 0,
+      visits: 0,
+      pageviews: 0,
+      bounceRate: 0,
+      engagedMs: 0,
+    });
+    const direct: StatsFilter[] = [['is', 'referrer', ['', 'nowhere.example']]];
+    const res = await api(`sites/${site}/overview`, { ...days, filters: direct }, token);
+    expect(res.json.meta.source).toBe('analytics_engine');
+    expect(pick(res.json.results)).toEqual(truthOverview(sessions, direct));
+  });
+
   it('live: the visitors on the site now', async () => {
     const { status, json } = await api(`sites/${site}/live`, undefined, token);
     expect(status).toBe(200);
