@@ -187,6 +187,15 @@ try {
         'STORE_RAW_EVENTS:true',
         '--var',
         `SUPABASE_PUBLISHABLE_KEY:${stack.publishableKey}`,
+        // The Stats API reads the local Analytics Engine (docs/stats-api.md).
+        ...(stack.analyticsEngine.available
+          ? [
+              '--var',
+              `ANALYTICS_ENGINE_SQL_URL:${stack.analyticsEngine.sqlUrl}`,
+              '--var',
+              `ANALYTICS_ENGINE_API_TOKEN:${stack.analyticsEngine.apiToken}`,
+            ]
+          : []),
       ],
       {
         cwd: join(root, 'apps/ingest'),

@@ -14,6 +14,7 @@ import { watch } from './routes/watch.js';
 import { health } from './routes/health.js';
 import { invitations } from './routes/invitations.js';
 import { passes } from './routes/passes.js';
+import { stats } from './routes/stats.js';
 
 export { SiteLive } from './durable-objects/site-live.js';
 
@@ -27,6 +28,24 @@ const dashboardCors = cors({
   maxAge: 600,
 });
 for (const path of ['/v1/live-pass', '/v1/share/*', '/v1/sites/*']) app.use(path, dashboardCors);
+// The Stats API from a page of another origin: the same, and its rate-limit headers readable.
+app.use(
+  '/api/*',
+  cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['authorization', 'content-type'],
+    exposeHeaders: [
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'RateLimit-Policy',
+      'Retry-After',
+      'Content-Disposition',
+    ],
+    maxAge: 600,
+  }),
+);
 app.route('/v1/events', events);
 app.route('/s.js', trackerScript);
 app.route('/s.core.js', trackerCoreScript);
@@ -36,6 +55,7 @@ app.route('/v1/sites', watch);
 app.route('/v1/sites', invitations);
 app.route('/v1', passes);
 app.route('/v1/health', health);
+app.route('/api/v1', stats);
 app.notFound(() => {
   throw new IngestError(404, 'not_found', 'no such route');
 });

@@ -20,7 +20,7 @@
 import { AE_SCHEMA_VERSION, aeColumn, type AeBlob } from './analytics-engine.js';
 
 /** Dimensions fixed at a session's first event, and their blob. */
-const SESSION_COLUMNS: Record<string, AeBlob> = {
+export const SESSION_COLUMNS: Readonly<Record<string, AeBlob>> = {
   entry_page: 'entry_page',
   referrer: 'referrer_host',
   referrer_class: 'referrer_class',
@@ -54,7 +54,12 @@ export interface AeReportQuery {
   filters?: Record<string, string>;
   /** Analytics Engine dataset (default `sightline_events`). */
   dataset?: string;
+  /** More conditions on session dimensions, AND-combined: built by `aeFilterConditions`. */
+  conditions?: readonly AeCondition[];
 }
+
+/** A WHERE condition built from typed pieces (stats-ae-filters.ts), never from raw input. */
+export type AeCondition = string & { readonly __aeCondition: true };
 
 /** A SQL string literal (Analytics Engine: backslash escapes, `\'` for a quote). */
 export const sqlString = (value: string): string =>
@@ -85,6 +90,7 @@ function parts(q: AeReportQuery, breakdown?: string) {
     `timestamp >= toDateTime(${Math.floor(q.from / 1000)})`,
     `timestamp < toDateTime(${Math.ceil(q.to / 1000) + DAY_S})`,
   ];
+  where.push(...(q.conditions ?? []));
   let page: string | undefined;
   for (const [name, value] of Object.entries(q.filters ?? {})) {
     const column = SESSION_COLUMNS[name];

@@ -16,3 +16,6 @@ export { DIMENSIONS, isDimension, type Dimension } from './dimensions.js';
 export { classifyReferrer, referrerSource, type ReferrerSource } from './referrer-class.js';
 export * from './text.js';
 export * from './conversions.js';
+export * from './stats-api.js';
+export * from './stats-dimensions.js';
+export * from './stats-ae-filters.js';

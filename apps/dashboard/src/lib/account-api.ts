@@ -1,6 +1,6 @@
 /**
- * Sites, members, invitations and share links: the account RPCs of supabase/schemas/
- * 05_members.sql and 06_share_links.sql through PostgREST, and the ingest Worker's routes that
+ * Sites, members, invitations, share links and API keys: the account RPCs of supabase/schemas/
+ * 05_members.sql, 06_share_links.sql and 07_api_keys.sql through PostgREST, and the ingest Worker's routes that
  * need the secret key or a signing key (invitation e-mails, passes). Every call resolves to
  * `{ data, error }`; `error.reason` is the stable code the database or the Worker gave.
  */
@@ -34,6 +34,18 @@ export interface ShareLink {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  created_by: string | null;
+}
+
+/** A Stats API key of a site, as `api_keys_of` lists it (never the key itself). */
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** The key's first characters, to tell keys apart. */
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
   created_by: string | null;
 }
 
@@ -88,6 +100,9 @@ export interface AccountApi {
     options: { label: string; password: string; hidden: string[]; expiresAt: string | null },
   ): Promise<ApiResult<{ id: string; token: string }>>;
   revokeShareLink(id: string): Promise<ApiResult<null>>;
+  apiKeys(site: string): Promise<ApiResult<ApiKey[]>>;
+  createApiKey(site: string, name: string): Promise<ApiResult<{ id: string; key: string }>>;
+  revokeApiKey(id: string): Promise<ApiResult<null>>;
 }
 
 /** A Worker route's answer: its JSON, or `{ error: { code, message } }`. */
@@ -199,5 +214,8 @@ export function createAccountApi(
         p_expires_at: o.expiresAt,
       }),
     revokeShareLink: (id) => done('revoke_share_link', { p_id: id }),
+    apiKeys: (site) => rpc('api_keys_of', { p_site: site }),
+    createApiKey: (site, name) => rpc('create_api_key', { p_site: site, p_name: name }),
+    revokeApiKey: (id) => done('revoke_api_key', { p_id: id }),
   };
 }

@@ -4,6 +4,7 @@
  * them one by one. A revoked link stops working on its next request and its live view ends.
  */
 import { useState, type FormEvent } from 'react';
+import { ApiKeysPanel } from '../components/ApiKeys/ApiKeysPanel.js';
 import { UserText } from '../components/Text/UserText.js';
 import { useLoad } from '../hooks/useLoad.js';
 import type { AccountApi } from '../lib/account-api.js';
@@ -178,6 +179,7 @@ export function SharingPage({ account, site }: Props) {
           ))}
         </tbody>
       </table>
+      <ApiKeysPanel account={account} site={site} />
     </section>
   );
 }

@@ -261,6 +261,50 @@ describe('a new owner', () => {
     await viewer.context().close();
   });
 
+  it('creates a Stats API key that reads the site, shows it once, and revokes it', async () => {
+    const form = ownerPage.getByTestId('api-key-form');
+    await form.getByLabel('Name (what it is for)').fill('Weekly <i>export</i>');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = await ownerPage.getByTestId('new-api-key').locator('code').textContent();
+    expect(key).toMatch(/^sl_key_[A-Za-z0-9_-]{43}$/);
+    const keys = ownerPage.getByTestId('api-key-list');
+    await expect.poll(() => keys.locator('tr[data-state="active"]').count()).toBe(1);
+    expect(await keys.locator('i').count()).toBe(0);
+    expect(await keys.textContent()).toContain('Weekly <i>export</i>');
+    expect(await keys.textContent()).not.toContain(key!.slice(12));
+
+    const overview = () =>
+      fetch(`${worker.url}/api/v1/sites/launch-blog/overview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          from: new Date(Date.now() - 86_400_000).toISOString(),
+          to: new Date(Date.now() + 3_600_000).toISOString(),
+        }),
+      });
+    const res = await overview();
+    const answer = (await res.json()) as { meta: { source: string }; results: { visits: number } };
+    expect(res.status, JSON.stringify(answer)).toBe(200);
+    expect(res.headers.get('ratelimit-limit')).toBe('120');
+    // The page that carried the snippet sent the first event (above).
+    expect(answer.results.visits).toBeGreaterThanOrEqual(1);
+    await ownerPage.reload();
+    await ownerPage.getByRole('button', { name: 'Sharing' }).click();
+    await expect
+      .poll(() => keys.locator('tr[data-state="active"] td').nth(3).textContent())
+      .not.toBe('never');
+    if (SCREENSHOTS)
+      await ownerPage.screenshot({ path: image('account-api-keys.png'), fullPage: true });
+
+    await keys.locator('tr[data-state="active"]').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => keys.locator('tr[data-state="revoked"]').count()).toBe(1);
+    const refused = await overview();
+    expect([
+      refused.status,
+      ((await refused.json()) as { error: { code: string } }).error.code,
+    ]).toEqual([401, 'invalid_api_key']);
+  });
+
   it('changes the settings, and deletes the site with its data after typing its id', async () => {
     await ownerPage.getByRole('button', { name: 'Settings' }).click();
     await ownerPage.getByLabel('Time zone of the reports').selectOption('Asia/Tokyo');

@@ -3,7 +3,7 @@
  * (its `details`, see supabase/schemas/05_members.sql) and an HTTP status from the SQLSTATE.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { IngestError, type AccessErrorCode } from './errors.js';
+import { IngestError, type AccessErrorCode, type StatsErrorCode } from './errors.js';
 
 export interface PostgrestFailure {
   code?: string;
@@ -11,7 +11,7 @@ export interface PostgrestFailure {
   details?: string | null;
 }
 
-const PASSED_ON = new Set<AccessErrorCode>([
+const PASSED_ON = new Set<AccessErrorCode | StatsErrorCode>([
   'sign_in_required',
   'not_readable',
   'not_allowed',
@@ -24,6 +24,7 @@ const PASSED_ON = new Set<AccessErrorCode>([
   'password_required',
   'wrong_password',
   'invalid_password',
+  'report_hidden',
 ]);
 
 const STATUS: Record<string, ContentfulStatusCode> = {
@@ -39,7 +40,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
  * if (error) throw fromPostgrest(error);
  */
 export function fromPostgrest(error: PostgrestFailure): IngestError {
-  const code = error.details as AccessErrorCode;
+  const code = error.details as AccessErrorCode | StatsErrorCode;
   if (/^PGRST30/.test(error.code ?? ''))
     return new IngestError(401, 'invalid_token', 'the token was refused by the database');
   if (PASSED_ON.has(code)) {

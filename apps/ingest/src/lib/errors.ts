@@ -21,7 +21,18 @@ export type IngestErrorCode =
   | 'not_public'
   | 'unauthorized'
   | 'internal'
-  | AccessErrorCode;
+  | AccessErrorCode
+  | StatsErrorCode;
+
+/** The Stats API's refusals (docs/stats-api.md). */
+export type StatsErrorCode =
+  | 'invalid_query'
+  | 'invalid_range'
+  | 'beyond_retention'
+  | 'unsupported_query'
+  | 'report_hidden'
+  | 'analytics_engine_unavailable'
+  | 'invalid_api_key';
 
 /**
  * The dashboard routes' refusals (passes, invitations): bad tokens, and the database's own codes

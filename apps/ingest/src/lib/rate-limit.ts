@@ -12,6 +12,8 @@ export interface RateLimitResult {
   ok: boolean;
   /** Seconds until the current window ends (for Retry-After). */
   retryAfter: number;
+  /** What is left of the limit in this window, as this isolate knows it. */
+  remaining: number;
 }
 
 interface WindowState {
@@ -82,9 +84,10 @@ export class RateLimiter {
     ) {
       await this.#sync(key, state, now);
     }
-    if (state.known + state.local + cost > limit) return { ok: false, retryAfter };
+    const used = state.known + state.local;
+    if (used + cost > limit) return { ok: false, retryAfter, remaining: Math.max(0, limit - used) };
     state.local += cost;
-    return { ok: true, retryAfter };
+    return { ok: true, retryAfter, remaining: limit - used - cost };
   }
 
   async #sync(key: string, state: WindowState, now: number): Promise<void> {

@@ -1,0 +1,77 @@
+/**
+ * Reports from Postgres: the report RPCs as they are, called as the caller (their token, so
+ * `authorize_report` decides), answered in the Stats API's shape.
+ */
+import type { Dimension, StatsTotals } from '@sightline/schema';
+import { fromPostgrest, type PostgrestFailure } from '../lib/db-errors.js';
+import { asCaller } from '../lib/supabase.js';
+import type { Range } from './range.js';
+
+export interface PgCall {
+  env: { SUPABASE_URL: string; SUPABASE_PUBLISHABLE_KEY: string };
+  token: string;
+  site: string;
+  range: Range;
+  filters: Record<string, string>;
+}
+
+interface PgRow {
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  bounce_rate?: number;
+  engaged_ms: number;
+}
+
+async function rpc<T>(call: PgCall, name: string, args: Record<string, unknown>): Promise<T> {
+  const result: { data: unknown; error: PostgrestFailure | null } = await asCaller(
+    call.env,
+    call.token,
+    15_000,
+  ).rpc(name, {
+    p_site: call.site,
+    p_from: new Date(call.range.from).toISOString(),
+    p_to: new Date(call.range.to).toISOString(),
+    p_filters: call.filters,
+    ...args,
+  });
+  if (result.error) throw fromPostgrest(result.error);
+  return result.data as T;
+}
+
+const totals = (r: PgRow): StatsTotals => ({
+  visitors: Number(r.visitors),
+  visits: Number(r.visits),
+  pageviews: Number(r.pageviews),
+  bounceRate: r.bounce_rate ?? null,
+  engagedMs: Number(r.engaged_ms),
+});
+
+export async function pgOverview(call: PgCall): Promise<StatsTotals> {
+  return totals(await rpc<PgRow>(call, 'stats_overview', {}));
+}
+
+/** Buckets with visits (the RPC also lists empty ones; the API leaves them out). */
+export async function pgTimeseries(
+  call: PgCall,
+  resolution: 'hour' | 'day',
+): Promise<(StatsTotals & { bucket: string })[]> {
+  const rows = await rpc<(PgRow & { bucket: string })[]>(call, 'stats_timeseries', {
+    p_resolution: resolution,
+  });
+  return rows
+    .filter((r) => Number(r.visits) > 0)
+    .map((r) => ({ bucket: new Date(r.bucket).toISOString(), ...totals(r) }));
+}
+
+export async function pgBreakdown(
+  call: PgCall,
+  dimension: Dimension,
+  limit: number,
+): Promise<(StatsTotals & { value: string })[]> {
+  const rows = await rpc<(PgRow & { value: string })[]>(call, 'stats_breakdown', {
+    p_dimension: dimension,
+    p_limit: limit,
+  });
+  return rows.map((r) => ({ value: r.value, ...totals(r) }));
+}
