@@ -12,6 +12,7 @@ declare
   v_tz text;
   v_visitors bigint;
   v_goal public.goals;
+  v_paths text[];
 begin
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
@@ -19,13 +20,15 @@ begin
   select t.visitors into v_visitors
   from private.range_totals(p_site, v_tz, p_from, p_to, p_filters) t;
   for v_goal in select * from public.goals g where g.site_id = p_site order by g.name, g.id loop
+    -- The goal's pages once, as a value: passed as an expression, the planner evaluated
+    -- matching_paths in each branch of page_hits (a regular-expression scan of the range's
+    -- page rollups each time).
+    v_paths := case when v_goal.page_path is not null
+      then private.matching_paths(p_site, v_tz, v_goal.page_path, p_from, p_to) end;
     return query
       with h as (
         select g.visitor_id, g.conversions, g.revenue, g.currency
-        from private.goal_hits(p_site, v_goal,
-               case when v_goal.page_path is not null
-                 then private.matching_paths(p_site, v_tz, v_goal.page_path, p_from, p_to) end,
-               p_from, p_to) g
+        from private.goal_hits(p_site, v_goal, v_paths, p_from, p_to) g
         where p_filters = '{}' or exists (
           select 1 from private.filtered_sessions(p_site, p_from, p_to, p_filters) f
           where f.session_id = g.session_id)

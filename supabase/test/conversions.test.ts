@@ -248,6 +248,38 @@ describe.each(SITES)('the %s site', (site) => {
     expect(got.map((row) => row.value)).toEqual([values[0]]);
   });
 
+  // The pages a breakdown shows are read by path (their page rows in range) rather than per
+  // converting session: the same rows as the ground truth, only those asked for.
+  it.each(
+    (
+      [
+        ['Purchase', {}],
+        ['Purchase', { device: 'desktop' }],
+        ['Checkout done', {}],
+        ['Checkout done', { page: '/cart' }],
+      ] as const
+    ).flatMap(([g, f]) => RANGES.map(([name, r]) => [g, f as Filters, name, r] as const)),
+  )(
+    'stats_goal_breakdown of %s by the pages asked for, with %j over %s',
+    async (g, filters, _n, r) => {
+      const all = truthGoalBreakdown(data(), goal(g), 'page', r.from, r.to, filters);
+      expect(all.length).toBeGreaterThan(0);
+      const asked = [...all.filter((_, i) => i % 2 === 0).map((row) => row.value), '/not-a-page'];
+      const got = await rpc<Record<string, unknown>[]>(dashboard, 'stats_goal_breakdown', {
+        p_site: site,
+        p_goal: goal(g).id,
+        p_dimension: 'page',
+        ...range(r),
+        p_filters: filters,
+        p_limit: 1000,
+        p_values: asked,
+      });
+      expect(
+        got.map((row) => ({ ...row, revenue: cents(row.revenue as Record<string, number>) })),
+      ).toEqual(all.filter((row) => asked.includes(row.value)));
+    },
+  );
+
   it.each(
     ['Shop', 'Shop in a minute', 'Back and forth', 'Docs then signup'].flatMap((f) =>
       RANGES.flatMap(([name, r]) =>
