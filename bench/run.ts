@@ -42,7 +42,7 @@ const steps: [string, () => Promise<void>][] = [
       const stack = await dbStack();
       const r = await benchCost(
         stack,
-        { visitors: quick ? 30 : 60, durationMs: quick ? 45_000 : 90_000 },
+        { visitors: quick ? 30 : 60, arrivalMs: quick ? 20_000 : 60_000 },
         log,
       );
       const rows = (
@@ -63,9 +63,9 @@ const steps: [string, () => Promise<void>][] = [
       }));
       await writeSystemResult('cost', {
         title: 'Cost per visitor-minute',
-        method: `${r.what}. ${r.visitors} concurrent visitors, ${r.secondsPerPhase} s per phase; the watched phase renews a dashboard watch every 30 s. Durable Object requests and Analytics Engine points from SiteLive's own counters (GET /v1/health/sites/:id), Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
+        method: `${r.what}. ${r.visitors} visitors arriving over ${r.arrivalSeconds} s, each replaying the whole visit; the watched phase renews a dashboard watch every 30 s. Durable Object requests and Analytics Engine points from SiteLive's own counters (GET /v1/health/sites/:id), Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
         notes: [
-          'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (≤ 20 per shard per second, only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute.',
+          'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute of the phase.',
           `KV: ${r.kv}.`,
         ],
         table: [
