@@ -20,7 +20,8 @@ import { benchRateLimit } from './src/benchmarks/rate-limit.js';
 import { benchQueries, databaseLevels, queryRows } from './src/benchmarks/queries.js';
 import { benchPostgresOutage } from './src/benchmarks/postgres-outage.js';
 import { benchAggregations, benchIngestToVisible } from './src/benchmarks/analytics-engine.js';
-import { benchCost } from './src/benchmarks/cost.js';
+import { benchCost, measuredCost, writeScalingCostTable } from './src/benchmarks/cost.js';
+import { costTable, monthlyCost, siteBroadcastsPerSecond } from './src/cost-model.js';
 import { ratio } from './src/stats.js';
 import { benchBeaconCpu } from './src/benchmarks/beacon-cpu.js';
 
@@ -45,6 +46,24 @@ const steps: [string, () => Promise<void>][] = [
         { visitors: quick ? 30 : 60, arrivalMs: quick ? 20_000 : 60_000 },
         log,
       );
+      const measured = await measuredCost(r);
+      const monthly = [1_000, 100_000].map((visitors) => ({
+        visitors,
+        ...Object.fromEntries(
+          (['unwatched', 'watched'] as const).map((k) => [
+            k,
+            monthlyCost({
+              visitors,
+              rates: measured.rates,
+              alarmsPerShardMinute: measured.alarmsPerShardMinute,
+              cpuMsPerBeacon: measured.cpuMsPerBeacon,
+              broadcastsPerSecond:
+                k === 'watched' ? siteBroadcastsPerSecond(measured, visitors) : 0,
+              dashboards: k === 'watched' ? 1 : 0,
+            }).total,
+          ]),
+        ),
+      })) as { visitors: number; unwatched: number; watched: number }[];
       const rows = (
         [
           ['workerRequests', 'Worker requests'],
@@ -77,9 +96,20 @@ const steps: [string, () => Promise<void>][] = [
             target: '0',
             pass: r.unwatched.counts.realtimeBroadcasts === 0,
           },
+          ...monthly.map(({ visitors, unwatched, watched }) => ({
+            metric: `monthly cost at ${visitors.toLocaleString('en-US')} concurrent visitors (docs/scaling.md's model), a dashboard open all month`,
+            unit: 'USD',
+            median: Math.round(watched),
+            baseline: Math.round(unwatched),
+            baselineLabel: 'nobody watching',
+            ...(visitors === 1_000
+              ? { target: '≤ 60 (nobody watching)', pass: unwatched <= 60 }
+              : {}),
+          })),
         ],
-        details: r,
+        details: { ...r, model: { measured, monthly } },
       });
+      await writeScalingCostTable(costTable(measured, [1_000, 100_000]));
     },
   ],
   [

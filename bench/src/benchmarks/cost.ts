@@ -19,7 +19,8 @@
  * visitor-minute at the measured concurrency.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { withCostTable, type MeasuredCost } from '../cost-model.js';
 import { dashboardToken } from '../dashboard-client.js';
 import { beaconHeaders } from '../beacons.js';
 import { startCountingProxy } from '../counting-proxy.js';
@@ -58,10 +59,31 @@ export async function loadVisit(): Promise<Visit> {
   return JSON.parse(await readFile(fromRoot(VISIT_FIXTURE), 'utf8')) as Visit;
 }
 
+/**
+ * The visit's beacons that change what a live screen shows — the page view, a final heartbeat
+ * (the visitor leaves), the first beacon after one (back again), any other event — and those
+ * that only update a present visitor (heartbeats), which SiteLive pushes lazily.
+ */
+export function urgentAndQuiet(visit: Visit): { urgent: number; quiet: number } {
+  let away = true;
+  let urgent = 0;
+  for (const b of visit.beacons) {
+    let moves = false;
+    for (const [type, , , , , , final] of b.events) {
+      if (type !== 1 || final === true || away) moves = true;
+      away = type === 1 && final === true;
+    }
+    if (moves) urgent += 1;
+  }
+  return { urgent, quiet: visit.beacons.length - urgent };
+}
+
 interface Counts {
   workerRequests: number;
   beacons: number;
   durableObjectRequests: number;
+  durableObjectCalls: number;
+  durableObjectAlarms: number;
   analyticsEnginePoints: number;
   postgresCalls: number;
   realtimeBroadcasts: number;
@@ -204,6 +226,8 @@ async function phase(
         before.calls +
         (after.alarms - before.alarms) +
         (after.watches - before.watches),
+      durableObjectCalls: after.calls - before.calls,
+      durableObjectAlarms: after.alarms - before.alarms,
       analyticsEnginePoints: after.points - before.points,
       postgresCalls: proxy.total('/rest/v1/'),
       realtimeBroadcasts: proxy.total('/realtime/v1/api/broadcast'),
@@ -246,8 +270,52 @@ export async function benchCost(stack: DbStack, options: CostOptions, log: (s: s
     visitors: options.visitors,
     arrivalSeconds: options.arrivalMs / 1000,
     beaconsPerVisit: visit.beacons.length,
+    /** Per visit: beacons that move the live screen, and heartbeats of a present visitor. */
+    ...urgentAndQuiet(visit),
+    visitMinutes: visit.minutes,
     kv: 'not observable in Miniflare; by design: site config read at most once per 15 s per isolate, rate-limit syncs only past 90 % of a limit, the live snapshot written only for public sites (at most once per second per shard)',
     unwatched,
     watched,
   };
+}
+
+/** CPU per beacon assumed when no beacon-cpu result is at hand (docs/scaling.md). */
+const ASSUMED_CPU_MS = 1.5;
+
+/**
+ * The model's inputs from a cost result: the unwatched phase's rates (the watched phase adds
+ * only its watch calls), the visit's urgent and quiet beacons, alarms per minute of the phase
+ * (one shard), and the beacon-cpu benchmark's CPU per beacon straight to workerd if it ran.
+ */
+export async function measuredCost(
+  r: Awaited<ReturnType<typeof benchCost>>,
+): Promise<MeasuredCost> {
+  let cpuMsPerBeacon = ASSUMED_CPU_MS;
+  try {
+    const cpu = JSON.parse(
+      await readFile(fromRoot('bench/results/system/beacon-cpu.json'), 'utf8'),
+    ) as { details: { cpuMsPerBeaconAtRate: Record<string, number> } };
+    cpuMsPerBeacon = cpu.details.cpuMsPerBeaconAtRate['sightline (direct)'] ?? ASSUMED_CPU_MS;
+  } catch {
+    // Not measured yet: the assumption stands.
+  }
+  const u = r.unwatched;
+  const perVisit = (n: number) => n / r.visitMinutes;
+  return {
+    rates: {
+      beacons: u.perVisitorMinute.beacons!,
+      durableObjectCalls: u.perVisitorMinute.durableObjectCalls!,
+      analyticsEnginePoints: u.perVisitorMinute.analyticsEnginePoints!,
+    },
+    alarmsPerShardMinute: u.perMinute.durableObjectAlarms!,
+    urgentBeacons: perVisit(r.urgent),
+    quietBeacons: perVisit(r.quiet),
+    cpuMsPerBeacon,
+  };
+}
+
+/** Renders the monthly cost table into docs/scaling.md (between its cost-model markers). */
+export async function writeScalingCostTable(table: string): Promise<void> {
+  const file = fromRoot('docs/scaling.md');
+  await writeFile(file, withCostTable(await readFile(file, 'utf8'), table));
 }
