@@ -178,6 +178,8 @@ async function phase(
   options: CostOptions,
   watched: boolean,
   log: (s: string) => void,
+  /** Worker vars for this phase (the push rule compared). */
+  vars: Record<string, string> = {},
 ) {
   const proxy = await startCountingProxy(stack.devstack.url);
   const key = stack.devstack.secretKey;
@@ -185,7 +187,7 @@ async function phase(
     supabaseUrl: stack.devstack.url,
     supabaseVia: proxy.url,
     keys: stack.devstack,
-    vars: { ...UNLIMITED, STORE_RAW_EVENTS: 'false' },
+    vars: { ...UNLIMITED, STORE_RAW_EVENTS: 'false', ...vars },
   });
   try {
     const site = stack.site;
@@ -263,6 +265,11 @@ export async function benchCost(stack: DbStack, options: CostOptions, log: (s: s
   const visit = await loadVisit();
   // Watched first: its token and watch calls are what fails when the stack's auth setup changes.
   const watched = await phase(stack, visit, options, true, log);
+  // The previous push rule for comparison: every change, heartbeats included, pushed at the
+  // 50 ms window.
+  const watchedEveryChange = await phase(stack, visit, options, true, log, {
+    LIVE_QUIET_PUSH_MS: '50',
+  });
   const unwatched = await phase(stack, visit, options, false, log);
   return {
     benchmark: 'cost',
@@ -276,6 +283,7 @@ export async function benchCost(stack: DbStack, options: CostOptions, log: (s: s
     kv: 'not observable in Miniflare; by design: site config read at most once per 15 s per isolate, rate-limit syncs only past 90 % of a limit, the live snapshot written only for public sites (at most once per second per shard)',
     unwatched,
     watched,
+    watchedEveryChange,
   };
 }
 

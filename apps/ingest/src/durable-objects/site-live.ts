@@ -133,10 +133,11 @@ const FLUSH_DELAY_MS = 1_000;
  * push per PUSH_INTERVAL_MS (≤ ~20 per second) while changes keep coming. 50 ms is the widest
  * window that keeps beacon → screen within 100 ms p95 under steady traffic (a change waits up
  * to the window, plus ~30 ms of delivery); docs/scaling.md prices it. Changes that only update
- * a present visitor's engaged time or score (heartbeats) wait up to QUIET_PUSH_MS instead and
+ * a present visitor's engaged time or score (heartbeats) wait up to LIVE_QUIET_PUSH_MS instead and
  * ride along with the next push: they are half the beacons and nobody watches them tick.
  */
 const PUSH_INTERVAL_MS = 50;
+/** LIVE_QUIET_PUSH_MS's default (wrangler.jsonc). */
 const QUIET_PUSH_MS = 1_000;
 const FULL_EVERY_MS = 5_000;
 /** A watch lasts this long unless renewed (the dashboard renews every 30 s); at most WATCH_MAX_MS. */
@@ -206,6 +207,7 @@ export class SiteLive extends DurableObject<Env> {
   #pushTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the scheduled push is due (meaningful while #pushTimer is set). */
   #pushDue = 0;
+  readonly #quietPushMs: number;
   #pushing = false;
   #snapshot = { count: -1, at: 0 };
   /** Scheduled alarm time; undefined until read from storage, null when none is set. */
@@ -215,6 +217,7 @@ export class SiteLive extends DurableObject<Env> {
     super(ctx, env);
     // Unwatched until a dashboard calls `watch`: no change record, no pushes.
     this.#live = new LiveSet(Math.max(5, Number(env.LIVE_WINDOW_SECONDS) || 150) * 1000, false);
+    this.#quietPushMs = Math.max(PUSH_INTERVAL_MS, Number(env.LIVE_QUIET_PUSH_MS) || QUIET_PUSH_MS);
     this.#outbox = new Outbox(ctx.storage, MAX_OUTBOX_EVENTS);
     this.#deadLetters = new DeadLetterStore(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => {
@@ -569,7 +572,7 @@ export class SiteLive extends DurableObject<Env> {
 
   /**
    * While watched: push at once when idle, otherwise coalesce into one push per
-   * PUSH_INTERVAL_MS, or per QUIET_PUSH_MS while the changes are not urgent (an urgent change
+   * PUSH_INTERVAL_MS, or per LIVE_QUIET_PUSH_MS while the changes are not urgent (an urgent change
    * brings a later scheduled push forward). Unwatched: nothing (an unwatched site sends no
    * Realtime message).
    */
@@ -577,7 +580,7 @@ export class SiteLive extends DurableObject<Env> {
     if (this.#pushing || !this.#watched(Date.now())) return;
     const due =
       this.#lastPushAt +
-      (this.#live.urgent || !this.#live.dirty ? PUSH_INTERVAL_MS : QUIET_PUSH_MS);
+      (this.#live.urgent || !this.#live.dirty ? PUSH_INTERVAL_MS : this.#quietPushMs);
     if (this.#pushTimer !== null) {
       if (this.#pushDue <= due) return;
       clearTimeout(this.#pushTimer);
