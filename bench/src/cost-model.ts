@@ -90,7 +90,8 @@ export function monthlyCost(c: CostInputs): MonthlyCost {
   const vcpu = eventsPerSecond / EVENTS_PER_SECOND_PER_VCPU;
   const compute = COMPUTE.find(([, n]) => n >= vcpu) ?? COMPUTE[COMPUTE.length - 1]!;
   const messages = c.broadcastsPerSecond * (1 + c.dashboards) * SECONDS_PER_MONTH;
-  const m = (n: number) => `${(n / 1e6).toFixed(n < 10e6 ? 1 : 0)} M`;
+  const m = (n: number) =>
+    n < 10e6 ? `${(n / 1e6).toFixed(1)} M` : `${Math.round(n / 1e6).toLocaleString('en-US')} M`;
   const lines = [
     {
       item: 'Workers: base + requests',
@@ -122,7 +123,7 @@ export function monthlyCost(c: CostInputs): MonthlyCost {
     {
       item: 'Supabase Pro + compute',
       usd: PRICES.supabasePro + Math.max(0, compute[2] - PRICES.supabaseComputeCredit),
-      detail: `${compute[0]} (${compute[1]} vCPU) for ${Math.round(eventsPerSecond)} events/s`,
+      detail: `${compute[0]} (${compute[1]} vCPU) for ${Math.round(eventsPerSecond).toLocaleString('en-US')} events/s`,
     },
     {
       item: 'Supabase Realtime messages',
