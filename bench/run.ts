@@ -20,7 +20,8 @@ import { benchRateLimit } from './src/benchmarks/rate-limit.js';
 import { benchQueries, databaseLevels, queryRows } from './src/benchmarks/queries.js';
 import { benchPostgresOutage } from './src/benchmarks/postgres-outage.js';
 import { benchAggregations, benchIngestToVisible } from './src/benchmarks/analytics-engine.js';
-import { benchCost } from './src/benchmarks/cost.js';
+import { benchCost, measuredCost, writeScalingCostTable } from './src/benchmarks/cost.js';
+import { costTable, monthlyCost, siteBroadcastsPerSecond } from './src/cost-model.js';
 import { ratio } from './src/stats.js';
 import { benchBeaconCpu } from './src/benchmarks/beacon-cpu.js';
 
@@ -42,9 +43,27 @@ const steps: [string, () => Promise<void>][] = [
       const stack = await dbStack();
       const r = await benchCost(
         stack,
-        { visitors: quick ? 30 : 60, durationMs: quick ? 45_000 : 90_000 },
+        { visitors: quick ? 30 : 300, arrivalMs: quick ? 20_000 : 60_000 },
         log,
       );
+      const measured = await measuredCost(r);
+      const monthly = [1_000, 100_000].map((visitors) => ({
+        visitors,
+        ...Object.fromEntries(
+          (['unwatched', 'watched'] as const).map((k) => [
+            k,
+            monthlyCost({
+              visitors,
+              rates: measured.rates,
+              alarmsPerShardMinute: measured.alarmsPerShardMinute,
+              cpuMsPerBeacon: measured.cpuMsPerBeacon,
+              broadcastsPerSecond:
+                k === 'watched' ? siteBroadcastsPerSecond(measured, visitors) : 0,
+              dashboards: k === 'watched' ? 1 : 0,
+            }).total,
+          ]),
+        ),
+      })) as { visitors: number; unwatched: number; watched: number }[];
       const rows = (
         [
           ['workerRequests', 'Worker requests'],
@@ -63,13 +82,25 @@ const steps: [string, () => Promise<void>][] = [
       }));
       await writeSystemResult('cost', {
         title: 'Cost per visitor-minute',
-        method: `${r.what}. ${r.visitors} concurrent visitors, ${r.secondsPerPhase} s per phase; the watched phase renews a dashboard watch every 30 s. Durable Object requests and Analytics Engine points from SiteLive's own counters (GET /v1/health/sites/:id), Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
+        method: `${r.what}. ${r.visitors} visitors arriving over ${r.arrivalSeconds} s, each replaying the whole visit; the watched phase renews a dashboard watch every 30 s. Durable Object requests and Analytics Engine points from SiteLive's own counters (GET /v1/health/sites/:id), Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
         notes: [
-          'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (≤ 20 per shard per second, only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute.',
+          'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute of the phase.',
           `KV: ${r.kv}.`,
         ],
         table: [
           ...rows,
+          {
+            metric:
+              'Realtime broadcasts sent, watched, heartbeats of visitors on screen pushed lazily (≤ 1/s)',
+            unit: 'per minute',
+            median: r.watched.perMinute.realtimeBroadcasts!,
+            baseline: r.watchedEveryChange.perMinute.realtimeBroadcasts!,
+            baselineLabel: 'every change pushed at the 50 ms window',
+            ratio: ratio(
+              r.watched.perMinute.realtimeBroadcasts!,
+              r.watchedEveryChange.perMinute.realtimeBroadcasts!,
+            ),
+          },
           {
             metric: 'Realtime broadcasts sent while nobody watches',
             unit: 'broadcasts',
@@ -77,9 +108,20 @@ const steps: [string, () => Promise<void>][] = [
             target: '0',
             pass: r.unwatched.counts.realtimeBroadcasts === 0,
           },
+          ...monthly.map(({ visitors, unwatched, watched }) => ({
+            metric: `monthly cost at ${visitors.toLocaleString('en-US')} concurrent visitors (docs/scaling.md's model), a dashboard open all month`,
+            unit: 'USD',
+            median: Math.round(watched),
+            baseline: Math.round(unwatched),
+            baselineLabel: 'nobody watching',
+            ...(visitors === 1_000
+              ? { target: '≤ 60 (nobody watching)', pass: unwatched <= 60 }
+              : {}),
+          })),
         ],
-        details: r,
+        details: { ...r, model: { measured, monthly } },
       });
+      await writeScalingCostTable(costTable(measured, [1_000, 100_000]));
     },
   ],
   [

@@ -13,7 +13,8 @@ declare namespace Cloudflare {
 		STORE_RAW_EVENTS: "true";
 		RATE_LIMIT_IP_PER_MINUTE: "6000";
 		RATE_LIMIT_SITE_PER_MINUTE: "120000";
-		LIVE_WINDOW_SECONDS: "60";
+		LIVE_WINDOW_SECONDS: "150";
+		LIVE_QUIET_PUSH_MS: "1000";
 		LIVE_SHARDS: "{}";
 		SUPABASE_PUBLISHABLE_KEY: "sb_publishable_local";
 		LIVE_PASS_TTL_SECONDS: "60";
@@ -34,7 +35,8 @@ declare namespace Cloudflare {
 		STORE_RAW_EVENTS: "true" | "false";
 		RATE_LIMIT_IP_PER_MINUTE: "6000" | "600";
 		RATE_LIMIT_SITE_PER_MINUTE: "120000";
-		LIVE_WINDOW_SECONDS: "60";
+		LIVE_WINDOW_SECONDS: "150";
+		LIVE_QUIET_PUSH_MS: "1000";
 		LIVE_SHARDS: "{}";
 		SUPABASE_PUBLISHABLE_KEY: "sb_publishable_local" | "sb_publishable_your-project-key";
 		LIVE_PASS_TTL_SECONDS: "60";

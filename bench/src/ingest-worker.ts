@@ -70,6 +70,28 @@ export interface IngestWorkerOptions {
    * wrangler.jsonc's development config does); Miniflare's stand-in that stores nothing otherwise.
    */
   analyticsEngine?: { url: string; apiToken: string };
+  /**
+   * Send the Worker's requests to `supabaseUrl` through this origin instead (a counting proxy),
+   * while the Worker keeps `supabaseUrl` as its SUPABASE_URL: tokens keep the issuer both the
+   * Worker and the stack's gateway expect.
+   */
+  supabaseVia?: string;
+}
+
+/** A Miniflare outbound service that sends requests for `from`'s origin to `to`'s instead. */
+function reroute(from: string, to: string) {
+  const origin = new URL(from).origin;
+  return async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    if (url.origin === origin) url.href = `${to}${url.pathname}${url.search}`;
+    const body = ['GET', 'HEAD'].includes(request.method) ? undefined : await request.arrayBuffer();
+    return fetch(url, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      redirect: 'manual',
+    });
+  };
 }
 
 export async function startIngestMiniflare(options: IngestWorkerOptions): Promise<WorkerHandle> {
@@ -113,6 +135,9 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
           ],
         }
       : { analyticsEngineDatasets: { EVENTS_AE: { dataset: 'sightline_events' } } }),
+    ...(options.supabaseVia
+      ? { outboundService: reroute(options.supabaseUrl, options.supabaseVia) }
+      : {}),
     kvPersist: persist && `${persist}/kv`,
     durableObjectsPersist: persist && `${persist}/do`,
   });

@@ -213,6 +213,35 @@ describe('SiteLive: live visitors and pushes', () => {
     expect(pushes).toBeLessThanOrEqual(Math.ceil(elapsed * 20) + 2);
   });
 
+  it('holds back pushes for heartbeats of present visitors: they ride along with the next page view, and reach the screen within a second on their own', async () => {
+    const site = await addSite();
+    await live(site.id).watch({ site: site.id });
+    const a = newVisit();
+    await post(batch(site.id, [pageview(a)]));
+    await pollUntil(async () => (await messagesOf(site.id)).some((m) => m.visitorsNow === 1));
+    const seen = (await messagesOf(site.id)).length;
+    // Each heartbeat used to be a push of its own (the window is 50 ms); now they wait for the
+    // page view that follows, whose push carries them.
+    for (const engagedMs of [1_000, 2_000, 3_000]) {
+      await post(batch(site.id, [heartbeat(a, { engagedMs })]));
+    }
+    const b = newVisit();
+    await post(batch(site.id, [pageview(b)]));
+    const next = await pollUntil(async () => (await messagesOf(site.id))[seen]);
+    expect(next.visitorsNow).toBe(2);
+    expect(next.visitors.map((v) => v.id).sort()).toEqual([a.visitor, b.visitor].sort());
+
+    // Alone, a heartbeat still reaches the screen, within the quiet window (1 s) plus delivery.
+    const sent = Date.now();
+    await post(batch(site.id, [heartbeat(a, { engagedMs: 4_000 })]));
+    await pollUntil(async () =>
+      (await messagesOf(site.id)).some((m) =>
+        m.visitors.some((v) => v.id === a.visitor && v.engagedMs === 10_000),
+      ),
+    );
+    expect(Date.now() - sent).toBeLessThan(2_500);
+  });
+
   it('writes a KV snapshot served by GET /v1/sites/:id/live for public sites only', async () => {
     const site = await addSite({ public_live: true });
     const hidden = await addSite({ public_live: false });

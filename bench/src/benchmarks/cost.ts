@@ -1,10 +1,12 @@
 /**
- * What a visitor-minute costs in billed operations: scripted visits at the tracker's real cadence
- * (wire v2 beacons, one event each: a page view when a page opens, a heartbeat every 15 s while
- * the page is visible and in use, a final heartbeat when it is left, one tab switch per visit)
- * replayed in real time against the ingest Worker in Miniflare on the devstack, once with nobody
- * watching the site and once with a dashboard watching (POST /v1/sites/:id/watch, renewed every
- * 30 s as the dashboard does).
+ * What a visitor-minute costs in billed operations: the tracker's own scripted visit replayed in
+ * real time against the ingest Worker in Miniflare on the devstack, once with nobody watching
+ * the site and once with a dashboard watching (POST /v1/sites/:id/watch, renewed every 30 s as
+ * the dashboard does). The visit is browser scenario 19's (packages/tracker/test/browser/
+ * cadence.test.ts): a 5-minute read with scrolling, a tab switch and an idle stretch, its
+ * beacons recorded from the real tracker in Chromium and committed as
+ * packages/tracker/test/fixtures/visit.json (the scenario fails when the tracker no longer sends
+ * them). Each simulated visitor sends those beacons, with its own ids, at the recorded offsets.
  *
  * Counted: Worker requests (beacons + watch calls), Durable Object requests (SiteLive calls and
  * alarms, from its own stats), Analytics Engine points (SiteLive's stats), Postgres calls
@@ -13,36 +15,75 @@
  * use KV instead.
  *
  * Per-beacon lines (requests, DO calls, points) scale with visitors; flushes (≤ 1 per shard per
- * second) and pushes (≤ 20 per shard per second) are per site and time, so the result gives them
- * per minute as well as per visitor-minute at the measured concurrency.
+ * second) and pushes are per site and time, so the result gives them per minute as well as per
+ * visitor-minute at the measured concurrency.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { withCostTable, type MeasuredCost } from '../cost-model.js';
 import { dashboardToken } from '../dashboard-client.js';
 import { beaconHeaders } from '../beacons.js';
 import { startCountingProxy } from '../counting-proxy.js';
 import { startIngestMiniflare } from '../ingest-worker.js';
+import { fromRoot } from '../paths.js';
 import { round } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import { sleep } from '../wait.js';
 import { pollUntil } from '@sightline/test-utils';
 import { UNLIMITED } from './ingest.js';
 
-/** The tracker's defaults (packages/tracker/src/options.ts). */
-const HEARTBEAT_MS = 15_000;
-/** A visitor opens a page about once a minute (docs/scaling.md's assumption). */
-const PAGE_MS = 60_000;
 /** The dashboard's renewal period (the Worker's renewMs). */
 const RENEW_MS = 30_000;
+/** The tracker's recorded visit (browser scenario 19). */
+export const VISIT_FIXTURE = 'packages/tracker/test/fixtures/visit.json';
 
 export interface CostOptions {
   visitors: number;
-  durationMs: number;
+  /** Visitors start spread evenly over this long; each then replays the whole visit. */
+  arrivalMs: number;
+}
+
+/** A beacon of the recorded visit: its offset and its wire v2 events without url and referrer. */
+interface VisitBeacon {
+  at: number;
+  events: unknown[][];
+}
+
+interface Visit {
+  heartbeatMs: number;
+  minutes: number;
+  beacons: VisitBeacon[];
+}
+
+export async function loadVisit(): Promise<Visit> {
+  return JSON.parse(await readFile(fromRoot(VISIT_FIXTURE), 'utf8')) as Visit;
+}
+
+/**
+ * The visit's beacons that change what a live screen shows — the page view, a final heartbeat
+ * (the visitor leaves), the first beacon after one (back again), any other event — and those
+ * that only update a present visitor (heartbeats), which SiteLive pushes lazily.
+ */
+export function urgentAndQuiet(visit: Visit): { urgent: number; quiet: number } {
+  let away = true;
+  let urgent = 0;
+  for (const b of visit.beacons) {
+    let moves = false;
+    for (const [type, , , , , , final] of b.events) {
+      if (type !== 1 || final === true || away) moves = true;
+      away = type === 1 && final === true;
+    }
+    if (moves) urgent += 1;
+  }
+  return { urgent, quiet: visit.beacons.length - urgent };
 }
 
 interface Counts {
   workerRequests: number;
   beacons: number;
   durableObjectRequests: number;
+  durableObjectCalls: number;
+  durableObjectAlarms: number;
   analyticsEnginePoints: number;
   postgresCalls: number;
   realtimeBroadcasts: number;
@@ -90,80 +131,42 @@ async function siteStats(url: string, key: string, site: string): Promise<ShardS
   };
 }
 
-/** One visitor's beacons in wire v2, as packages/tracker sends them. */
-function visitor(site: string) {
-  const ids = { i: randomUUID(), u: randomUUID() };
-  let load = randomUUID();
-  let seq = 0;
-  let page = 0;
-  const envelope = () =>
-    `{"v":2,"s":"${site}","i":"${ids.i}","u":"${ids.u}","k":${page === 0},"p":"${load}","w":[1440,900],"a":false,"e":[`;
-  const path = () => `/docs/page-${page}`;
-  return {
-    pageview(): string {
-      page += 1;
-      load = randomUUID();
-      seq = 0;
-      const e = [0, seq++, Date.now(), path(), 'https://www.google.com/', 'Docs'];
-      return `${envelope()}${JSON.stringify(e)}]}`;
-    },
-    heartbeat(engagedMs: number, final = false): string {
-      const e: unknown[] = [
-        1,
-        seq++,
-        Date.now(),
-        path(),
-        'https://www.google.com/',
-        engagedMs,
-        50,
-        2,
-      ];
-      if (final) e.push(true);
-      return `${envelope()}${JSON.stringify(e)}]}`;
-    },
-  };
+/** The recorded visit's beacon `b` as one visitor sends it: its ids, the current time. */
+function body(site: string, ids: Record<'i' | 'u' | 'p', string>, b: VisitBeacon): string {
+  const events = b.events.map(([type, seq, , ...fields]) => [
+    type,
+    seq,
+    Date.now(),
+    '/docs/article',
+    'https://www.google.com/',
+    ...fields,
+  ]);
+  return `{"v":2,"s":"${site}","i":"${ids.i}","u":"${ids.u}","k":true,"p":"${ids.p}","w":[1440,900],"a":false,"e":${JSON.stringify(events)}}`;
 }
 
-/** Visitors arrive spread over the first heartbeat period and keep their cadence to the end. */
-async function replay(url: string, site: string, options: CostOptions) {
+/** Every visitor replays the visit once, starting spread evenly over `arrivalMs`. */
+async function replay(url: string, site: string, visit: Visit, options: CostOptions) {
   let beacons = 0;
   let failed = 0;
-  const send = async (body: string) => {
+  const send = async (payload: string) => {
     const res = await fetch(`${url}/v1/events`, {
       method: 'POST',
       headers: beaconHeaders(),
-      body,
+      body: payload,
     }).catch(() => null);
     await res?.arrayBuffer();
     if (res && res.status === 202) beacons += 1;
     else failed += 1;
   };
-  const end = Date.now() + options.durationMs;
   await Promise.all(
     Array.from({ length: options.visitors }, async (_, n) => {
-      await sleep((n * HEARTBEAT_MS) / options.visitors);
-      const v = visitor(site);
-      let pageAt = Date.now();
-      await send(v.pageview());
-      // One tab switch per visit, half-way through the first page: a final heartbeat on hide, a
-      // page view's worth of nothing while hidden (the tracker sends nothing), then on again.
-      let switched = false;
-      for (;;) {
-        const wake = Math.min(end, Date.now() + HEARTBEAT_MS);
-        await sleep(wake - Date.now());
-        if (Date.now() >= end) break;
-        if (!switched && Date.now() - pageAt >= PAGE_MS / 2) {
-          switched = true;
-          await send(v.heartbeat(HEARTBEAT_MS, true));
-          continue; // hidden for one period: no heartbeat
-        }
-        if (Date.now() - pageAt >= PAGE_MS) {
-          await send(v.heartbeat(HEARTBEAT_MS, true));
-          await send(v.pageview());
-          pageAt = Date.now();
-        } else await send(v.heartbeat(HEARTBEAT_MS));
+      await sleep((n * options.arrivalMs) / options.visitors);
+      const ids = { i: randomUUID(), u: randomUUID(), p: randomUUID() };
+      const start = Date.now();
+      for (const b of visit.beacons) {
+        await sleep(start + b.at - Date.now());
+        await send(body(site, ids, b));
       }
-      await send(v.heartbeat(5_000, true)); // pagehide at the end of the visit
     }),
   );
   return { beacons, failed };
@@ -171,16 +174,20 @@ async function replay(url: string, site: string, options: CostOptions) {
 
 async function phase(
   stack: DbStack,
+  visit: Visit,
   options: CostOptions,
   watched: boolean,
   log: (s: string) => void,
+  /** Worker vars for this phase (the push rule compared). */
+  vars: Record<string, string> = {},
 ) {
   const proxy = await startCountingProxy(stack.devstack.url);
   const key = stack.devstack.secretKey;
   const worker = await startIngestMiniflare({
-    supabaseUrl: proxy.url,
+    supabaseUrl: stack.devstack.url,
+    supabaseVia: proxy.url,
     keys: stack.devstack,
-    vars: { ...UNLIMITED, STORE_RAW_EVENTS: 'false' },
+    vars: { ...UNLIMITED, STORE_RAW_EVENTS: 'false', ...vars },
   });
   try {
     const site = stack.site;
@@ -206,7 +213,7 @@ async function phase(
         RENEW_MS,
       );
     }
-    const sent = await replay(worker.url, site, options);
+    const sent = await replay(worker.url, site, visit, options);
     if (renew) clearInterval(renew);
     // Count once the objects' last flush (and the pushes that go with it) is done.
     await drained(worker.url, key, site);
@@ -221,11 +228,14 @@ async function phase(
         before.calls +
         (after.alarms - before.alarms) +
         (after.watches - before.watches),
+      durableObjectCalls: after.calls - before.calls,
+      durableObjectAlarms: after.alarms - before.alarms,
       analyticsEnginePoints: after.points - before.points,
       postgresCalls: proxy.total('/rest/v1/'),
       realtimeBroadcasts: proxy.total('/realtime/v1/api/broadcast'),
     };
-    const visitorMinutes = options.visitors * minutes;
+    // Each visitor is present for the recorded visit's length, whatever the phase's wall time.
+    const visitorMinutes = options.visitors * visit.minutes;
     const perVisitorMinute = Object.fromEntries(
       Object.entries(counts).map(([k, v]) => [k, round(v / visitorMinutes, 3)]),
     );
@@ -252,15 +262,68 @@ async function phase(
 }
 
 export async function benchCost(stack: DbStack, options: CostOptions, log: (s: string) => void) {
-  const unwatched = await phase(stack, options, false, log);
-  const watched = await phase(stack, options, true, log);
+  const visit = await loadVisit();
+  // Watched first: its token and watch calls are what fails when the stack's auth setup changes.
+  const watched = await phase(stack, visit, options, true, log);
+  // The previous push rule for comparison: every change, heartbeats included, pushed at the
+  // 50 ms window.
+  const watchedEveryChange = await phase(stack, visit, options, true, log, {
+    LIVE_QUIET_PUSH_MS: '50',
+  });
+  const unwatched = await phase(stack, visit, options, false, log);
   return {
     benchmark: 'cost',
-    what: 'Scripted visits at the tracker cadence (page view, heartbeat every 15 s while visible, a tab switch, a new page each minute, a final heartbeat on leaving), wire v2, one event per beacon, replayed in real time against the ingest Worker (Miniflare) on the devstack; counts per visitor-minute',
+    what: `The tracker's scripted ${visit.minutes}-minute visit (browser scenario 19: reading with scrolling, a 30 s tab switch, an idle stretch, the tab closed; heartbeat every ${visit.heartbeatMs / 1000} s; ${visit.beacons.length} beacons recorded from the real tracker in Chromium), replayed in real time by every visitor against the ingest Worker (Miniflare) on the devstack; counts per visitor-minute of visit`,
     visitors: options.visitors,
-    secondsPerPhase: options.durationMs / 1000,
+    arrivalSeconds: options.arrivalMs / 1000,
+    beaconsPerVisit: visit.beacons.length,
+    /** Per visit: beacons that move the live screen, and heartbeats of a present visitor. */
+    ...urgentAndQuiet(visit),
+    visitMinutes: visit.minutes,
     kv: 'not observable in Miniflare; by design: site config read at most once per 15 s per isolate, rate-limit syncs only past 90 % of a limit, the live snapshot written only for public sites (at most once per second per shard)',
     unwatched,
     watched,
+    watchedEveryChange,
   };
+}
+
+/** CPU per beacon assumed when no beacon-cpu result is at hand (docs/scaling.md). */
+const ASSUMED_CPU_MS = 1.5;
+
+/**
+ * The model's inputs from a cost result: the unwatched phase's rates (the watched phase adds
+ * only its watch calls), the visit's urgent and quiet beacons, alarms per minute of the phase
+ * (one shard), and the beacon-cpu benchmark's CPU per beacon straight to workerd if it ran.
+ */
+export async function measuredCost(
+  r: Awaited<ReturnType<typeof benchCost>>,
+): Promise<MeasuredCost> {
+  let cpuMsPerBeacon = ASSUMED_CPU_MS;
+  try {
+    const cpu = JSON.parse(
+      await readFile(fromRoot('bench/results/system/beacon-cpu.json'), 'utf8'),
+    ) as { details: { cpuMsPerBeaconAtRate: Record<string, number> } };
+    cpuMsPerBeacon = cpu.details.cpuMsPerBeaconAtRate['sightline (direct)'] ?? ASSUMED_CPU_MS;
+  } catch {
+    // Not measured yet: the assumption stands.
+  }
+  const u = r.unwatched;
+  const perVisit = (n: number) => n / r.visitMinutes;
+  return {
+    rates: {
+      beacons: u.perVisitorMinute.beacons!,
+      durableObjectCalls: u.perVisitorMinute.durableObjectCalls!,
+      analyticsEnginePoints: u.perVisitorMinute.analyticsEnginePoints!,
+    },
+    alarmsPerShardMinute: u.perMinute.durableObjectAlarms!,
+    urgentBeacons: perVisit(r.urgent),
+    quietBeacons: perVisit(r.quiet),
+    cpuMsPerBeacon,
+  };
+}
+
+/** Renders the monthly cost table into docs/scaling.md (between its cost-model markers). */
+export async function writeScalingCostTable(table: string): Promise<void> {
+  const file = fromRoot('docs/scaling.md');
+  await writeFile(file, withCostTable(await readFile(file, 'utf8'), table));
 }

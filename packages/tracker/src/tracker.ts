@@ -158,10 +158,17 @@ export function createTracker(o: TrackerOptions, api = {} as Api, queued?: unkno
       if (SIGHTLINE_FULL) scroll = Math.max(scroll, scrollDepth());
       countedTo = now;
     };
-    /** Input (or the page shown again): the user is active for the next idleMs. */
+    /**
+     * Input (or the page shown again): the user is active for the next idleMs. Shown again after
+     * its final heartbeat (a tab switch, a bfcache restore), a presence beat (no engaged time
+     * yet) puts the visitor back in visitors-now at once rather than a heartbeat later.
+     */
     const activity = () => {
       accrue();
-      if (!document.hidden) activeUntil = countedTo + idleMs;
+      if (!document.hidden) {
+        if (!activeUntil && page) emit(1, 0, SIGHTLINE_FULL ? scroll : null, 0);
+        activeUntil = countedTo + idleMs;
+      }
     };
 
     // --- events ---
@@ -243,7 +250,8 @@ export function createTracker(o: TrackerOptions, api = {} as Api, queued?: unkno
         if (i < 2) interactions++; // pointerdown and keydown are the discrete interactions
       }),
     );
-    // A hidden page accrues nothing (activeUntil is 0), so its beats send nothing.
+    // A hidden page accrues nothing (activeUntil is 0), and an idle one nothing past idleMs, so
+    // their beats send nothing. Each beat carries the engaged time since the last one.
     setInterval(safe(beat), +o.heartbeatMs! || DEFAULT_HEARTBEAT_MS);
 
     if (SIGHTLINE_FULL) {

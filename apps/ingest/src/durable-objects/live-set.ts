@@ -31,6 +31,8 @@ export class LiveSet {
   #feed: LiveFeedEvent[] = [];
   #seq = 0;
   #recording: boolean;
+  /** A recorded change the screen should show at once: someone came, left, moved or acted. */
+  #urgent = false;
 
   constructor(windowMs: number, recording = true) {
     this.#windowMs = windowMs;
@@ -47,6 +49,7 @@ export class LiveSet {
     this.#changed.clear();
     this.#left.clear();
     this.#feed = [];
+    this.#urgent = false;
   }
 
   get size(): number {
@@ -55,6 +58,14 @@ export class LiveSet {
 
   get dirty(): boolean {
     return this.#changed.size > 0 || this.#left.size > 0 || this.#feed.length > 0;
+  }
+
+  /**
+   * Whether the pending changes move the count, the feed or a visitor's page (worth a push at
+   * once), rather than only a present visitor's engaged time or score (which can wait).
+   */
+  get urgent(): boolean {
+    return this.#urgent;
   }
 
   /**
@@ -86,6 +97,7 @@ export class LiveSet {
       lastSeen: Math.max(prior?.lastSeen ?? 0, e.receivedAt),
     });
     if (!this.#recording) return;
+    if (!prior || LIVE_FEED_TYPES.includes(e.type)) this.#urgent = true;
     this.#left.delete(e.visitor);
     this.#changed.add(e.visitor);
   }
@@ -171,6 +183,7 @@ export class LiveSet {
     this.#changed.clear();
     this.#left.clear();
     this.#feed = [];
+    this.#urgent = false;
     return message;
   }
 
@@ -192,7 +205,10 @@ export class LiveSet {
   }
 
   #leave(id: string): void {
-    if (this.#visitors.delete(id) && this.#recording) this.#left.add(id);
+    if (this.#visitors.delete(id) && this.#recording) {
+      this.#left.add(id);
+      this.#urgent = true;
+    }
     this.#changed.delete(id);
   }
 }

@@ -128,8 +128,17 @@ export interface SiteLiveStats {
 export const FLUSH_EVENTS = 500;
 const FLUSH_BYTES = 512 * 1024;
 const FLUSH_DELAY_MS = 1_000;
-/** ≤ ~20 pushes per second per site. */
+/**
+ * Pushes per shard: the first change after a quiet spell goes out at once, then at most one
+ * push per PUSH_INTERVAL_MS (≤ ~20 per second) while changes keep coming. 50 ms is the widest
+ * window that keeps beacon → screen within 100 ms p95 under steady traffic (a change waits up
+ * to the window, plus ~30 ms of delivery); docs/scaling.md prices it. Changes that only update
+ * a present visitor's engaged time or score (heartbeats) wait up to LIVE_QUIET_PUSH_MS instead and
+ * ride along with the next push: they are half the beacons and nobody watches them tick.
+ */
 const PUSH_INTERVAL_MS = 50;
+/** LIVE_QUIET_PUSH_MS's default (wrangler.jsonc). */
+const QUIET_PUSH_MS = 1_000;
 const FULL_EVERY_MS = 5_000;
 /** A watch lasts this long unless renewed (the dashboard renews every 30 s); at most WATCH_MAX_MS. */
 export const WATCH_MS = 75_000;
@@ -196,6 +205,9 @@ export class SiteLive extends DurableObject<Env> {
   #lastPushAt = 0;
   #lastFullAt = 0;
   #pushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the scheduled push is due (meaningful while #pushTimer is set). */
+  #pushDue = 0;
+  readonly #quietPushMs: number;
   #pushing = false;
   #snapshot = { count: -1, at: 0 };
   /** Scheduled alarm time; undefined until read from storage, null when none is set. */
@@ -205,6 +217,7 @@ export class SiteLive extends DurableObject<Env> {
     super(ctx, env);
     // Unwatched until a dashboard calls `watch`: no change record, no pushes.
     this.#live = new LiveSet(Math.max(5, Number(env.LIVE_WINDOW_SECONDS) || 150) * 1000, false);
+    this.#quietPushMs = Math.max(PUSH_INTERVAL_MS, Number(env.LIVE_QUIET_PUSH_MS) || QUIET_PUSH_MS);
     this.#outbox = new Outbox(ctx.storage, MAX_OUTBOX_EVENTS);
     this.#deadLetters = new DeadLetterStore(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => {
@@ -559,16 +572,26 @@ export class SiteLive extends DurableObject<Env> {
 
   /**
    * While watched: push at once when idle, otherwise coalesce into one push per
-   * PUSH_INTERVAL_MS. Unwatched: nothing (an unwatched site sends no Realtime message).
+   * PUSH_INTERVAL_MS, or per LIVE_QUIET_PUSH_MS while the changes are not urgent (an urgent change
+   * brings a later scheduled push forward). Unwatched: nothing (an unwatched site sends no
+   * Realtime message).
    */
   #schedulePush(): void {
-    if (this.#pushTimer !== null || this.#pushing || !this.#watched(Date.now())) return;
-    const wait = this.#lastPushAt + PUSH_INTERVAL_MS - Date.now();
+    if (this.#pushing || !this.#watched(Date.now())) return;
+    const due =
+      this.#lastPushAt +
+      (this.#live.urgent || !this.#live.dirty ? PUSH_INTERVAL_MS : this.#quietPushMs);
+    if (this.#pushTimer !== null) {
+      if (this.#pushDue <= due) return;
+      clearTimeout(this.#pushTimer);
+      this.#pushTimer = null;
+    }
+    const wait = due - Date.now();
     if (wait <= 0) {
       this.ctx.waitUntil(this.#push());
       return;
     }
-    const due = Date.now() + wait;
+    this.#pushDue = due;
     this.#pushTimer = setTimeout(() => {
       this.#late(due, Date.now());
       this.#pushTimer = null;
