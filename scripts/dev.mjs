@@ -187,6 +187,13 @@ try {
         'STORE_RAW_EVENTS:true',
         '--var',
         `SUPABASE_PUBLISHABLE_KEY:${stack.publishableKey}`,
+        // Scheduled reports and spike alerts e-mail the devstack's inbox (its Resend API);
+        // GET /__scheduled?cron=5+*+*+*+* on the Worker runs the Cron Trigger by hand.
+        '--var',
+        `EMAIL_API_URL:${stack.emailApiUrl}`,
+        '--var',
+        `EMAIL_API_KEY:${stack.emailApiKey}`,
+        '--test-scheduled',
       ],
       {
         cwd: join(root, 'apps/ingest'),

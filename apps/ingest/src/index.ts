@@ -1,12 +1,13 @@
 /**
- * The ingest Worker: Hono routes, the daily retention run and the SiteLive Durable Object
- * class. See docs/ingest.md for the pipeline and docs/architecture.md for where it sits.
+ * The ingest Worker: Hono routes, the Cron Trigger (the daily retention run, the scheduled
+ * e-mail reports) and the SiteLive Durable Object class. See docs/ingest.md for the pipeline and docs/architecture.md for where it sits.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv } from './env.js';
 import { IngestError, onError } from './lib/errors.js';
 import { applyRetention } from './lib/retention.js';
+import { sendDueReports } from './lib/scheduled-reports.js';
 import { events } from './routes/events.js';
 import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/tracker-script.js';
 import { live } from './routes/live.js';
@@ -41,14 +42,27 @@ app.notFound(() => {
 });
 app.onError(onError);
 
+/** The daily schedule in wrangler.jsonc `triggers.crons` that also runs retention. */
+export const RETENTION_CRON = '17 3 * * *';
+
 export default {
   fetch: app.fetch,
-  /** The Cron Trigger: rows past their retention period leave Postgres. */
-  scheduled(_controller, env, ctx) {
+  /**
+   * The Cron Trigger (hourly, and daily at RETENTION_CRON): the e-mail reports due in any time
+   * zone go out on every run (a report already sent is not sent again); once a day, rows past
+   * their retention period leave Postgres.
+   */
+  scheduled(controller, env, ctx) {
     ctx.waitUntil(
-      applyRetention(env).then((deleted) =>
-        console.info(`retention: deleted ${JSON.stringify(deleted)}`),
+      sendDueReports(env, new Date(controller.scheduledTime)).then((run) =>
+        console.info(`reports: ${JSON.stringify(run)}`),
       ),
     );
+    if (controller.cron === RETENTION_CRON)
+      ctx.waitUntil(
+        applyRetention(env).then((deleted) =>
+          console.info(`retention: deleted ${JSON.stringify(deleted)}`),
+        ),
+      );
   },
 } satisfies ExportedHandler<Env>;

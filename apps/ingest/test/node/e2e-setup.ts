@@ -21,6 +21,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('secretKey', stack.secretKey);
   project.provide('publishableKey', stack.publishableKey);
   project.provide('signingKey', JSON.stringify(stack.signingKey));
+  project.provide('emailApiUrl', stack.emailApiUrl);
+  project.provide('emailApiKey', stack.emailApiKey);
   const engine = stack.analyticsEngine;
   if (!engine.available) throw new Error(`the local Analytics Engine is needed: ${engine.reason}`);
   // Read by the devstack's Miniflare plugin behind EVENTS_AE (wrangler.jsonc) when the pool
