@@ -45,6 +45,13 @@ describe('report subscriptions', () => {
           .insert({ ...mine, user_id: owner.id, period: 'monthly' })
       ).error,
     ).toBeNull();
+    // The dashboard's toggle: an upsert that ignores a row already there.
+    for (let i = 0; i < 2; i++) {
+      const again = await viewer.rest
+        .from('report_subscriptions')
+        .upsert(mine, { ignoreDuplicates: true });
+      expect(again.error).toBeNull();
+    }
     const { data } = await viewer.rest.from('report_subscriptions').select('site_id,period');
     expect(data).toEqual([{ site_id: 'shop', period: 'weekly' }]);
     // The owner cannot remove the viewer's subscription (RLS hides it: nothing is deleted).

@@ -69,6 +69,9 @@ export interface SiteAccess {
   hidden: string[];
 }
 
+/** Scheduled e-mail reports a member opts in to per site (supabase/schemas/09_report_mail.sql). */
+export type ReportPeriod = 'weekly' | 'monthly';
+
 export interface AccountApi {
   acceptInvitations(): Promise<ApiResult<{ site_id: string; role: Role }[]>>;
   mySites(): Promise<ApiResult<MySite[]>>;
@@ -88,6 +91,14 @@ export interface AccountApi {
     options: { label: string; password: string; hidden: string[]; expiresAt: string | null },
   ): Promise<ApiResult<{ id: string; token: string }>>;
   revokeShareLink(id: string): Promise<ApiResult<null>>;
+  /** The signed-in member's own report subscriptions of a site. */
+  reportPeriods(site: string): Promise<ApiResult<ReportPeriod[]>>;
+  setReportPeriod(
+    site: string,
+    user: string,
+    period: ReportPeriod,
+    on: boolean,
+  ): Promise<ApiResult<null>>;
 }
 
 /** A Worker route's answer: its JSON, or `{ error: { code, message } }`. */
@@ -199,5 +210,21 @@ export function createAccountApi(
         p_expires_at: o.expiresAt,
       }),
     revokeShareLink: (id) => done('revoke_share_link', { p_id: id }),
+    async reportPeriods(site) {
+      // Row-level security returns the caller's own rows only.
+      const res = toResult<{ period: ReportPeriod }[]>(
+        (await db.from('report_subscriptions').select('period').eq('site_id', site)) as RawResult,
+      );
+      return res.error ? res : { data: res.data.map((r) => r.period), error: null };
+    },
+    async setReportPeriod(site, user, period, on) {
+      const table = db.from('report_subscriptions');
+      const res = toResult<unknown>(
+        on
+          ? await table.upsert({ site_id: site, user_id: user, period }, { ignoreDuplicates: true })
+          : await table.delete().eq('site_id', site).eq('period', period),
+      );
+      return res.error ? res : { data: null, error: null };
+    },
   };
 }
