@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv } from './env.js';
 import { IngestError, onError } from './lib/errors.js';
-import { applyRetention } from './lib/retention.js';
+import { applyRetention, RETENTION_CRON } from './lib/retention.js';
 import { sendDueReports } from './lib/scheduled-reports.js';
 import { events } from './routes/events.js';
 import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/tracker-script.js';
@@ -19,6 +19,9 @@ import { passes } from './routes/passes.js';
 export { SiteLive } from './durable-objects/site-live.js';
 
 const app = new Hono<AppEnv>();
+
+// Only handlers and Durable Object classes may be exported from here: workerd refuses to start a
+// module that exports anything else (the test pool does not notice).
 
 // The dashboard's calls (another origin) carry a bearer token, never cookies: any origin may.
 const dashboardCors = cors({
@@ -41,9 +44,6 @@ app.notFound(() => {
   throw new IngestError(404, 'not_found', 'no such route');
 });
 app.onError(onError);
-
-/** The daily schedule in wrangler.jsonc `triggers.crons` that also runs retention. */
-export const RETENTION_CRON = '17 3 * * *';
 
 export default {
   fetch: app.fetch,

@@ -136,7 +136,7 @@ export function MembersPage({ account, site, role, onLeft }: Props) {
         </tbody>
       </table>
 
-      {you && <EmailReports account={account} site={site} user={you.user_id} />}
+      {you && <EmailReports key={site} account={account} site={site} user={you.user_id} />}
 
       {admin && (
         <>

@@ -84,6 +84,8 @@ beforeAll(async () => {
     secretKey: stack.secretKey,
     publishableKey: stack.publishableKey,
     signingKey: stack.signingKey,
+    // Scheduled reports go to the devstack's inbox (its Resend-compatible API).
+    vars: { EMAIL_API_URL: stack.emailApiUrl, EMAIL_API_KEY: stack.emailApiKey },
   });
   web = await serveDist(dist, {
     supabaseUrl: stack.url,
@@ -207,6 +209,41 @@ describe('a new owner', () => {
       .toContain('Your access to "launch-blog" has ended.');
     expect(await theirs.getByTestId('connection').count()).toBe(0);
     await theirs.context().close();
+  });
+
+  it('turns on the weekly e-mail report, which the Cron Trigger sends to the inbox once', async () => {
+    await ownerPage.getByRole('button', { name: 'Members' }).click();
+    const weekly = ownerPage.getByTestId('email-reports').getByRole('checkbox', { name: /Weekly/ });
+    await expect.poll(() => weekly.isEnabled()).toBe(true);
+    expect(await weekly.isChecked()).toBe(false);
+    await weekly.check();
+    // Saved for this member: still ticked after a reload.
+    await ownerPage.reload();
+    await expect.poll(() => weekly.isChecked(), { timeout: 10_000 }).toBe(true);
+    if (SCREENSHOTS)
+      await ownerPage.getByTestId('email-reports').screenshot({ path: image('email-reports.png') });
+
+    // The Worker's Cron Trigger, run by hand as `pnpm dev` allows: last week's report is sent.
+    const cron = () => fetch(`${worker.url}/__scheduled?cron=5+*+*+*+*`).then((r) => r.text());
+    await cron();
+    const inbox = await ownerPage.context().newPage();
+    await inbox.goto(stack.inboxUrl);
+    const report = inbox
+      .getByRole('row')
+      .filter({ hasText: owner.email })
+      .getByRole('link', { name: /Launch blog: weekly report/ });
+    await expect.poll(() => report.count(), { timeout: 20_000 }).toBe(1);
+    await report.click();
+    const mail = inbox.frameLocator('iframe');
+    await expect.poll(() => mail.getByText('Top pages').count(), { timeout: 10_000 }).toBe(1);
+    expect(await mail.getByText('Visit duration').count()).toBe(1);
+    if (SCREENSHOTS) await inbox.screenshot({ path: image('email-report.png'), fullPage: true });
+
+    // Again: the period was recorded as sent, nothing more arrives.
+    await cron();
+    await inbox.goto(stack.inboxUrl);
+    expect(await report.count()).toBe(1);
+    await inbox.close();
   });
 
   it('shares the dashboard by a password-protected link that hides a report, and revokes it while it is open', async () => {

@@ -187,7 +187,7 @@ ${htmlTable('Top pages', ['Page', 'Visitors', 'Views'], pages)}
 ${htmlTable('Top sources', ['Source', 'Visitors', 'Views'], sources)}
 ${data.goals.length ? htmlTable('Goals', ['Goal', 'Conversions', 'Rate'], goals) : ''}
 ${link ? `<p style="${FONT};font-size:14px;margin:24px 0 0"><a href="${escape(link)}" style="color:#0b5cad">Open the dashboard</a></p>` : ''}
-<p style="${FONT};font-size:12px;color:#6e6e73;margin:24px 0 0">You receive this because you turned on ${kind.toLowerCase()} reports for ${escape(data.siteName)}. Turn them off in the dashboard's site settings. Times are in ${escape(data.timezone)}.</p>
+<p style="${FONT};font-size:12px;color:#6e6e73;margin:24px 0 0">You receive this because you turned on ${kind.toLowerCase()} reports for ${escape(data.siteName)}. Turn them off in the dashboard, under Members. Times are in ${escape(data.timezone)}.</p>
 </td></tr></table></td></tr></table></body></html>`;
 
   const text = [
@@ -201,7 +201,7 @@ ${link ? `<p style="${FONT};font-size:14px;margin:24px 0 0"><a href="${escape(li
     ...(data.goals.length ? ['', textTable('Goals', goals)] : []),
     ...(link ? ['', `Open the dashboard: ${link}`] : []),
     '',
-    `You receive this because you turned on ${kind.toLowerCase()} reports for ${data.siteName}. Turn them off in the dashboard's site settings. Times are in ${data.timezone}.`,
+    `You receive this because you turned on ${kind.toLowerCase()} reports for ${data.siteName}. Turn them off in the dashboard, under Members. Times are in ${data.timezone}.`,
   ].join('\n');
   return { subject, html, text };
 }

@@ -56,12 +56,12 @@ export async function deliverSpikeAlert(
       sendMail(env, {
         to: config.emails,
         subject: `Traffic spike on ${name}: ${alert.visitorsNow} visitors now`,
-        text: `${line}${link ? `\n\nOpen the live view: ${link}` : ''}\n\nYou receive this as an alert address of ${name}; change it in the dashboard's site settings.`,
+        text: `${line}${link ? `\n\nOpen the live view: ${link}` : ''}\n\nYou receive this as an alert address of ${name}; the site's owners and admins change its alert settings.`,
         html: `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body style="margin:0;padding:24px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;color:#1d1d1f">
 <p style="margin:0 0 12px;font-size:20px;font-weight:600">Traffic spike on ${escape(name)}</p>
 <p style="margin:0 0 12px">${escape(line)}</p>
 ${link ? `<p style="margin:0 0 12px"><a href="${escape(link)}" style="color:#0b5cad">Open the live view</a></p>` : ''}
-<p style="margin:24px 0 0;font-size:12px;color:#6e6e73">You receive this as an alert address of ${escape(name)}; change it in the dashboard's site settings.</p></body></html>`,
+<p style="margin:24px 0 0;font-size:12px;color:#6e6e73">You receive this as an alert address of ${escape(name)}; the site's owners and admins change its alert settings.</p></body></html>`,
         idempotencyKey: `spike/${alert.site}/${alert.at}`,
       }),
     );

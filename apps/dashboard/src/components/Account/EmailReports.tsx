@@ -23,18 +23,22 @@ export function EmailReports({ account, site, user }: Props) {
   const periods = useLoad(`reports:${site}`, () => account.reportPeriods(site));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // What the member just chose, shown at once; dropped again if the database refuses it.
+  const [chosen, setChosen] = useState<Partial<Record<ReportPeriod, boolean>>>({});
 
   const toggle = (period: ReportPeriod, on: boolean): void => {
     setBusy(true);
+    setChosen((c) => ({ ...c, [period]: on }));
     void account.setReportPeriod(site, user, period, on).then((res) => {
       setBusy(false);
       setError(res.error ? res.error.message : null);
+      if (res.error) setChosen((c) => ({ ...c, [period]: undefined }));
       periods.reload();
     });
   };
 
   return (
-    <section className="card" aria-label="E-mail reports" data-testid="email-reports">
+    <section className="card email-reports" data-testid="email-reports">
       <h2>Your e-mail reports</h2>
       <p className="muted">
         Visitors, page views, visits, bounce rate and visit duration against the period before, with
@@ -46,7 +50,7 @@ export function EmailReports({ account, site, user }: Props) {
             type="checkbox"
             name={period}
             disabled={busy || periods.data === null}
-            checked={periods.data?.includes(period) ?? false}
+            checked={chosen[period] ?? periods.data?.includes(period) ?? false}
             onChange={(e) => toggle(period, e.target.checked)}
           />{' '}
           {label} <span className="muted">({when})</span>
