@@ -52,17 +52,21 @@ export default {
    * zone go out on every run (a report already sent is not sent again); once a day, rows past
    * their retention period leave Postgres.
    */
-  scheduled(controller, env, ctx) {
-    ctx.waitUntil(
+  scheduled(controller, env, ctx): Promise<void> {
+    const runs = [
       sendDueReports(env, new Date(controller.scheduledTime)).then((run) =>
         console.info(`reports: ${JSON.stringify(run)}`),
       ),
-    );
+    ];
     if (controller.cron === RETENTION_CRON)
-      ctx.waitUntil(
+      runs.push(
         applyRetention(env).then((deleted) =>
           console.info(`retention: deleted ${JSON.stringify(deleted)}`),
         ),
       );
+    const done = Promise.all(runs).then(() => undefined);
+    ctx.waitUntil(done);
+    // Also returned, so that a run by hand (`/__scheduled` under wrangler dev) answers when done.
+    return done;
   },
 } satisfies ExportedHandler<Env>;

@@ -29,7 +29,10 @@ const data = (overrides: Partial<ReportData> = {}): ReportData => ({
   },
   pages: [{ value: '/<script>alert(1)</script>', visitors: 10, pageviews: 12 }],
   sources: [{ value: '', visitors: 7, pageviews: 9 }],
-  goals: [{ name: 'Signup', visitors: 30, conversions: 31, conversion_rate: 0.025 }],
+  goals: [
+    { name: 'Signup', visitors: 30, conversions: 31, conversion_rate: 0.025 },
+    { name: 'Gift', visitors: 0, conversions: 0, conversion_rate: 0 },
+  ],
   ...overrides,
 });
 
@@ -62,6 +65,7 @@ describe('the report e-mail', () => {
     expect(mail.text).toContain('Bounce rate: 40.0% (+5.0 pp against the week before)');
     expect(mail.text).toContain('Visit duration: 1m 05s (+8% against the week before)');
     expect(mail.text).toContain('Signup  —  31 conversions · 2.5% of visitors');
+    expect(mail.text).not.toContain('Gift');
   });
 
   it('says so when a period has no pages or sources, and leaves out goals when there are none', () => {
@@ -70,6 +74,10 @@ describe('the report e-mail', () => {
     );
     expect(mail.text).toContain('Top pages\n  None in this period.');
     expect(mail.html).not.toContain('Goals');
+    const unconverted = renderReport(
+      data({ goals: [{ name: 'Gift', visitors: 0, conversions: 0, conversion_rate: 0 }] }),
+    );
+    expect(unconverted.text).toContain('Goals\n  None in this period.');
     expect(mail.text).not.toContain('Open the dashboard');
   });
 });

@@ -134,17 +134,20 @@ function htmlTable(title: string, columns: string[], body: string[][]): string {
 <tr>${th}</tr>${tr}</table>`;
 }
 
-function textTable(title: string, body: string[][]): string {
+/** The same rows as text: a line each, the figures with their units (`12 visitors · 30 views`). */
+function textTable(title: string, body: string[][], units: string[]): string {
   if (body.length === 0) return `${title}\n  None in this period.`;
-  return `${title}\n${body.map((row) => `  ${row[0]}  —  ${row.slice(1).join(' · ')}`).join('\n')}`;
+  const line = (row: string[]) =>
+    `  ${row[0]}  —  ${row
+      .slice(1)
+      .map((c, i) => `${c} ${units[i]}`)
+      .join(' · ')}`;
+  return `${title}\n${body.map(line).join('\n')}`;
 }
 
 const rowCells = (list: ReportRow[], name: (v: string) => string = (v) => v): string[][] =>
-  list.map((r) => [
-    name(r.value),
-    `${integer.format(r.visitors)} visitors`,
-    `${integer.format(r.pageviews)} views`,
-  ]);
+  list.map((r) => [name(r.value), integer.format(r.visitors), integer.format(r.pageviews)]);
+const ROW_UNITS = ['visitors', 'views'];
 
 /**
  * @example
@@ -158,11 +161,10 @@ export function renderReport(data: ReportData, dashboardUrl?: string): ReportMai
   const previous = data.period === 'weekly' ? 'the week before' : 'the month before';
   const pages = rowCells(data.pages);
   const sources = rowCells(data.sources, sourceName);
-  const goals = data.goals.map((g) => [
-    g.name,
-    `${integer.format(g.conversions)} conversions`,
-    `${percent(g.conversion_rate)} of visitors`,
-  ]);
+  // Goals that converted; a site with goals but no conversion in the period says so.
+  const goals = data.goals
+    .filter((g) => g.conversions > 0)
+    .map((g) => [g.name, integer.format(g.conversions), percent(g.conversion_rate)]);
   const link = dashboardUrl
     ? `${dashboardUrl.replace(/\/+$/, '')}/?site=${encodeURIComponent(data.site)}`
     : undefined;
@@ -185,7 +187,7 @@ export function renderReport(data: ReportData, dashboardUrl?: string): ReportMai
 <p style="${FONT};font-size:12px;color:#6e6e73;margin:6px 0 0">Changes are against ${previous}.</p>
 ${htmlTable('Top pages', ['Page', 'Visitors', 'Views'], pages)}
 ${htmlTable('Top sources', ['Source', 'Visitors', 'Views'], sources)}
-${data.goals.length ? htmlTable('Goals', ['Goal', 'Conversions', 'Rate'], goals) : ''}
+${data.goals.length ? htmlTable('Goals', ['Goal', 'Conversions', 'Rate (of visitors)'], goals) : ''}
 ${link ? `<p style="${FONT};font-size:14px;margin:24px 0 0"><a href="${escape(link)}" style="color:#0b5cad">Open the dashboard</a></p>` : ''}
 <p style="${FONT};font-size:12px;color:#6e6e73;margin:24px 0 0">You receive this because you turned on ${kind.toLowerCase()} reports for ${escape(data.siteName)}. Turn them off in the dashboard, under Members. Times are in ${escape(data.timezone)}.</p>
 </td></tr></table></td></tr></table></body></html>`;
@@ -195,10 +197,10 @@ ${link ? `<p style="${FONT};font-size:14px;margin:24px 0 0"><a href="${escape(li
     '',
     ...heads.map((h) => `${h.name}: ${h.value} (${h.change.label} against ${previous})`),
     '',
-    textTable('Top pages', rowCells(data.pages)),
+    textTable('Top pages', pages, ROW_UNITS),
     '',
-    textTable('Top sources', sources),
-    ...(data.goals.length ? ['', textTable('Goals', goals)] : []),
+    textTable('Top sources', sources, ROW_UNITS),
+    ...(data.goals.length ? ['', textTable('Goals', goals, ['conversions', 'of visitors'])] : []),
     ...(link ? ['', `Open the dashboard: ${link}`] : []),
     '',
     `You receive this because you turned on ${kind.toLowerCase()} reports for ${data.siteName}. Turn them off in the dashboard, under Members. Times are in ${data.timezone}.`,

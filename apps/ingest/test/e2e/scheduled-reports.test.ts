@@ -22,7 +22,7 @@ const HOURLY = '5 * * * *';
 
 async function runCron(scheduledTime: number): Promise<void> {
   const ctx = createExecutionContext();
-  worker.scheduled(createScheduledController({ cron: HOURLY, scheduledTime }), env, ctx);
+  await worker.scheduled(createScheduledController({ cron: HOURLY, scheduledTime }), env, ctx);
   await waitOnExecutionContext(ctx);
 }
 
