@@ -28,16 +28,18 @@ create table public.report_deliveries (
   primary key (site_id, user_id, period, period_start)
 );
 
--- A site's spike alert: when its visitors-now reaches the threshold, SiteLive e-mails the
--- listed addresses and posts to the webhook (Slack-compatible JSON), at most once per quiet
--- period.
+-- A site's spike alert: when its visitors-now reaches the threshold, or a multiple of the usual
+-- level for the hour (learnt by SiteLive), SiteLive e-mails the listed addresses and posts to
+-- the webhook (Slack-compatible JSON), at most once per quiet period.
 create table public.spike_alerts (
   site_id text primary key references public.sites (id) on delete cascade,
   enabled boolean not null default true,
-  visitors_threshold integer not null check (visitors_threshold between 1 and 10000000),
+  visitors_threshold integer check (visitors_threshold between 1 and 10000000),
+  usual_multiple real check (usual_multiple between 1.5 and 100),
   quiet_minutes integer not null default 60 check (quiet_minutes between 1 and 10080),
   emails text[] not null default '{}' check (cardinality(emails) <= 10),
   -- http(s) only; plain http is for a local receiver (the Worker posts JSON to it).
   webhook_url text check (webhook_url ~ '^https?://[^[:space:]]+$' and length(webhook_url) <= 2000),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  check (visitors_threshold is not null or usual_multiple is not null)
 );

@@ -198,5 +198,21 @@ describe('spike alerts', () => {
       .update({ visitors_threshold: 0 })
       .eq('site_id', 'shop');
     expect(zero.error?.code).toBe('23514');
+    // A threshold, a multiple of the usual level, or both; never neither.
+    const neither = await owner.rest
+      .from('spike_alerts')
+      .update({ visitors_threshold: null })
+      .eq('site_id', 'shop');
+    expect(neither.error?.code).toBe('23514');
+    const multiple = await owner.rest
+      .from('spike_alerts')
+      .update({ visitors_threshold: null, usual_multiple: 3 })
+      .eq('site_id', 'shop');
+    expect(multiple.error).toBeNull();
+    const tooLow = await owner.rest
+      .from('spike_alerts')
+      .update({ usual_multiple: 1.1 })
+      .eq('site_id', 'shop');
+    expect(tooLow.error?.code).toBe('23514');
   });
 });

@@ -1,17 +1,22 @@
 /**
  * Spike alerts, decided where visitors-now is exact: in the site's SiteLive object. When the
- * count reaches the site's threshold (public.spike_alerts, delivered with the site config), the
- * object e-mails the listed addresses and posts to the webhook, then stays quiet for the quiet
- * period (kept in storage, so a restart does not alert again). A delivery that reached nobody is
- * retried a minute later instead.
+ * count reaches the site's threshold, or a multiple of the usual level for this hour
+ * (usual-level.ts, learnt by the object), the object e-mails the listed addresses and posts to
+ * the webhook (public.spike_alerts, delivered with the site config), then stays quiet for the
+ * quiet period (kept in storage, so a restart does not alert again). A delivery that reached
+ * nobody is retried a minute later instead.
  */
 import { deliverSpikeAlert } from '../lib/spike-alert-delivery.js';
 import type { MailEnv } from '../lib/email-api.js';
+import { emptyUsualLevel, observe, usualAt, type UsualLevel } from './usual-level.js';
 
-/** A site's alert as the site config carries it (the `spike_alerts` row and the site's name). */
+/** A site's alert as the site config carries it (the `spike_alerts` row). */
 export interface SpikeAlertConfig {
   enabled: boolean;
-  visitors_threshold: number;
+  /** Alert at this many visitors now; null: only on a multiple of the usual level. */
+  visitors_threshold: number | null;
+  /** Alert at this multiple of the usual visitors-now for the hour; null or absent: never. */
+  usual_multiple?: number | null;
   quiet_minutes: number;
   emails: string[];
   webhook_url: string | null;
@@ -24,13 +29,19 @@ export interface SpikeAlert {
   site: string;
   siteName: string;
   visitorsNow: number;
-  threshold: number;
+  /** Why, for people: `alert threshold 200` or `3.1× the usual 40 for this hour`. */
+  reason: string;
   at: number;
 }
 
 /** After a delivery that reached nobody, try again this much later (not on every beacon). */
 export const FAILED_RETRY_MS = 60_000;
-const STORAGE_KEY = 'spike-alert:quiet-until';
+/** A multiple of a tiny usual level is noise: a multiple alert needs at least this many. */
+export const MIN_SPIKE_VISITORS = 10;
+const QUIET_KEY = 'spike-alert:quiet-until';
+const USUAL_KEY = 'spike-alert:usual';
+/** The learnt level is written to storage at most this often (a restart loses less). */
+const SAVE_USUAL_EVERY_MS = 10 * 60_000;
 
 /**
  * The threshold one live shard compares its own count with: visitors are spread over the
@@ -41,30 +52,46 @@ export function shardThreshold(threshold: number, shards: number): number {
 }
 
 /**
- * Whether to alert now.
+ * Why to alert now, or null. `usual` is the usual visitors-now for this hour (null: not known
+ * yet).
  *
  * @example
- * shouldAlert(config, 120, 1, null, Date.now()); // true when the threshold is ≤ 120
+ * spikeReason(config, 120, 1, null, Date.now(), null); // 'alert threshold 100' when it is 100
  */
-export function shouldAlert(
+export function spikeReason(
   config: SpikeAlertConfig | null | undefined,
   visitorsNow: number,
   shards: number,
   quietUntil: number | null,
   now: number,
-): boolean {
-  if (!config?.enabled) return false;
-  if (config.emails.length === 0 && !config.webhook_url) return false;
-  if (visitorsNow < shardThreshold(config.visitors_threshold, shards)) return false;
-  return quietUntil === null || now >= quietUntil;
+  usual: number | null,
+): string | null {
+  if (!config?.enabled) return null;
+  if (config.emails.length === 0 && !config.webhook_url) return null;
+  if (quietUntil !== null && now < quietUntil) return null;
+  const threshold = config.visitors_threshold;
+  if (threshold != null && visitorsNow >= shardThreshold(threshold, shards))
+    return `alert threshold ${threshold}`;
+  const multiple = config.usual_multiple;
+  if (multiple != null && usual !== null) {
+    const floor = shardThreshold(MIN_SPIKE_VISITORS, shards);
+    if (visitorsNow >= Math.max(floor, multiple * usual)) {
+      const ratio = usual > 0 ? `${(visitorsNow / usual).toFixed(1)}×` : 'many times';
+      return `${ratio} the usual ${usual.toFixed(usual < 10 ? 1 : 0)} for this hour`;
+    }
+  }
+  return null;
 }
 
 export type SpikeEnv = MailEnv & { DASHBOARD_URL?: string };
 
-/** One object's alert state: when it may alert again. */
+/** One object's alert state: when it may alert again, and the usual level it learns. */
 export class SpikeAlerts {
   /** undefined: not read from storage yet. */
   #quietUntil: number | null | undefined;
+  #usual: UsualLevel | undefined;
+  #usualSavedAt = 0;
+  #loading: Promise<void> | null = null;
   #running: Promise<void> | null = null;
 
   constructor(
@@ -73,8 +100,8 @@ export class SpikeAlerts {
   ) {}
 
   /**
-   * Called after each ingest with the object's count: the promise of a check that may alert
-   * (for waitUntil), or null when nothing can be due (no I/O on the beacon path).
+   * Called after each ingest with the object's count: a promise for waitUntil (an alert, or
+   * storage work of the usual level), or null when there is none (no I/O on the beacon path).
    */
   check(
     config: SpikeAlertCall | null | undefined,
@@ -83,33 +110,50 @@ export class SpikeAlerts {
     shard: { shards: number },
     now: number,
   ): Promise<void> | null {
-    const known = this.#quietUntil === undefined ? null : this.#quietUntil;
-    if (!config || !shouldAlert(config, visitorsNow, shard.shards, known, now)) return null;
-    const alert = { site, siteName: config.siteName, visitorsNow, at: now };
+    if (!config?.enabled) return null;
+    // The level before this sample decides (a spike does not raise its own bar first).
+    const usual = this.#usual ? usualAt(this.#usual, now) : null;
+    const learning = config.usual_multiple != null ? this.#learn(visitorsNow, now) : null;
+    const quiet = this.#quietUntil ?? null;
+    const reason = spikeReason(config, visitorsNow, shard.shards, quiet, now, usual);
+    if (!reason) return learning;
+    const alert = { site, siteName: config.siteName, visitorsNow, reason, at: now };
     // One check at a time: two calls in a burst must not both send.
-    this.#running ??= this.#run(config, alert, shard.shards).finally(() => {
+    this.#running ??= this.#run(config, alert).finally(() => {
       this.#running = null;
     });
-    return this.#running;
+    return learning ? Promise.all([learning, this.#running]).then(() => undefined) : this.#running;
   }
 
-  async #run(
-    config: SpikeAlertConfig,
-    alert: Omit<SpikeAlert, 'threshold'>,
-    shards: number,
-  ): Promise<void> {
-    this.#quietUntil ??= (await this.storage.get<number>(STORAGE_KEY)) ?? null;
-    if (!shouldAlert(config, alert.visitorsNow, shards, this.#quietUntil, alert.at)) return;
+  /** Adds the sample; a promise when storage is read (first call) or written (every 10 min). */
+  #learn(visitorsNow: number, now: number): Promise<void> | null {
+    if (!this.#usual) {
+      this.#loading ??= this.storage
+        .get<UsualLevel>(USUAL_KEY)
+        .then((stored) => {
+          this.#usual ??= stored ?? emptyUsualLevel();
+        })
+        .finally(() => {
+          this.#loading = null;
+        });
+      return this.#loading;
+    }
+    if (!observe(this.#usual, visitorsNow, now)) return null;
+    if (now - this.#usualSavedAt < SAVE_USUAL_EVERY_MS) return null;
+    this.#usualSavedAt = now;
+    return this.storage.put(USUAL_KEY, this.#usual);
+  }
+
+  async #run(config: SpikeAlertConfig, alert: SpikeAlert): Promise<void> {
+    this.#quietUntil ??= (await this.storage.get<number>(QUIET_KEY)) ?? null;
+    if (this.#quietUntil !== null && alert.at < this.#quietUntil) return;
     await this.#quiet(alert.at + config.quiet_minutes * 60_000);
-    const delivered = await deliverSpikeAlert(this.env, config, {
-      ...alert,
-      threshold: config.visitors_threshold,
-    });
+    const delivered = await deliverSpikeAlert(this.env, config, alert);
     if (delivered === 0) await this.#quiet(alert.at + FAILED_RETRY_MS);
   }
 
   async #quiet(until: number): Promise<void> {
     this.#quietUntil = until;
-    await this.storage.put(STORAGE_KEY, until);
+    await this.storage.put(QUIET_KEY, until);
   }
 }

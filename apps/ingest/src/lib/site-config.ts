@@ -77,7 +77,7 @@ export const siteKey = (id: string): string => `site:${id}`;
 const WITH_GOALS =
   '*,goals(id,name,event_name,page_path,prop_key,prop_value),content_groups(content_group,path_pattern)';
 /** ...and its spike alert. */
-const WITH_ALERTS = `${WITH_GOALS},spike_alerts(enabled,visitors_threshold,quiet_minutes,emails,webhook_url)`;
+const WITH_ALERTS = `${WITH_GOALS},spike_alerts(enabled,visitors_threshold,usual_multiple,quiet_minutes,emails,webhook_url)`;
 
 async function fromPostgres(env: SiteEnv, id: string): Promise<SiteConfig | null> {
   // `*`, not a column list: a Worker deployed before the database is migrated still reads its

@@ -24,7 +24,7 @@ export function alertLink(env: SpikeEnv, site: string): string | undefined {
 /** The webhook body. */
 export function webhookBody(alert: SpikeAlert, link?: string): { text: string } {
   const name = slackEscape(alert.siteName || alert.site);
-  const text = `:chart_with_upwards_trend: Traffic spike on *${name}*: ${alert.visitorsNow} visitors now (alert threshold ${alert.threshold}).`;
+  const text = `:chart_with_upwards_trend: Traffic spike on *${name}*: ${alert.visitorsNow} visitors now (${slackEscape(alert.reason)}).`;
   return { text: link ? `${text} <${link}|Open the live view>` : text };
 }
 
@@ -51,7 +51,7 @@ export async function deliverSpikeAlert(
       }),
     );
   if (config.emails.length > 0 && mailConfigured(env)) {
-    const line = `${alert.visitorsNow} visitors are on ${name} now (your alert threshold is ${alert.threshold}), at ${when} UTC.`;
+    const line = `${alert.visitorsNow} visitors are on ${name} now (${alert.reason}), at ${when} UTC.`;
     sends.push(
       sendMail(env, {
         to: config.emails,

@@ -11,6 +11,8 @@ import { batch, newVisit, pageview, post, uid } from '../support/helpers.js';
 import { createSite, db } from '../support/e2e-db.js';
 import { inboxMessages } from '../support/inbox.js';
 import { live, stats } from '../support/site-live.js';
+import { MIN_SPIKE_VISITORS } from '../../src/durable-objects/spike-alert.js';
+import { emptyUsualLevel, WINDOW } from '../../src/durable-objects/usual-level.js';
 
 interface Hook {
   path: string;
@@ -69,7 +71,7 @@ describe('spike alerts', () => {
     expect(hook!.at - sentAt).toBeLessThan(10_000);
     const [mail] = await inboxMessages(email, { waitMs: 10_000 });
     expect(mail!.subject).toBe('Traffic spike on Spiky shop: 3 visitors now');
-    expect(mail!.text).toContain('your alert threshold is 3');
+    expect(mail!.text).toContain('3 visitors are on Spiky shop now (alert threshold 3)');
 
     // More visitors within the quiet period: decided, and nothing sent again.
     const quiet = await quietUntil(site);
@@ -97,6 +99,30 @@ describe('spike alerts', () => {
       `spike alert latency over ${latencies.length} alerts: p50 ${p50} ms, p95 ${p95} ms`,
     );
     expect(p95).toBeLessThan(60_000);
+  });
+
+  it('alerts on a multiple of the usual level for the hour, which the object has learnt', async () => {
+    const { site, hookPath } = await alertedSite(1, {
+      visitors_threshold: null,
+      usual_multiple: 3,
+      emails: [],
+    });
+    // What days of watching this site taught its object: 1 visitor at any hour.
+    const level = emptyUsualLevel();
+    level.mean.fill(1);
+    level.n.fill(WINDOW);
+    level.minute = Math.floor(Date.now() / 60_000) - 1;
+    await runInDurableObject(live(site), (_o, state) =>
+      state.storage.put('spike-alert:usual', level),
+    );
+    // Three times 1 is no spike yet: the floor is MIN_SPIKE_VISITORS.
+    for (let n = 1; n < MIN_SPIKE_VISITORS; n++) await visit(site, n);
+    expect(await received(hookPath)).toEqual([]);
+    await visit(site, MIN_SPIKE_VISITORS);
+    const [hook] = await received(hookPath, 10_000);
+    expect(hook!.body.text).toContain(
+      `${MIN_SPIKE_VISITORS} visitors now (10.0× the usual 1.0 for this hour)`,
+    );
   });
 
   it('a disabled alert sends nothing', async () => {
