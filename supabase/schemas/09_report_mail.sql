@@ -3,11 +3,15 @@
 -- 44_reports_alerts_security.sql); the ingest Worker's Cron Trigger calls these functions with
 -- the secret key (service_role only) and reads the numbers through the report RPCs.
 
+-- How long a claim without a send holds a report: past it, the Worker that claimed it is taken
+-- to have stopped, and the report is due again.
+create or replace function private.report_claim_expiry() returns interval
+language sql immutable parallel safe as $$ select interval '1 hour' $$;
+
 -- The reports due at p_now: for every subscription of a current member with an e-mail address,
 -- the last complete period in the site's time zone (weekly: Monday to Sunday; monthly: the
 -- calendar month), as local days and as the [from, to) instants the report RPCs take, unless
--- that period was already sent or is being sent. A claim older than an hour without a send is
--- due again (the Worker that claimed it stopped).
+-- that period was already sent or is being sent (a claim expires: report_claim_expiry()).
 create or replace function public.due_reports(p_now timestamptz default now())
 returns table (site_id text, site_name text, timezone text, user_id uuid, email text,
                period text, period_start date, period_from timestamptz, period_to timestamptz)
@@ -30,12 +34,12 @@ language sql stable security definer set search_path = '' as $$
       select 1 from public.report_deliveries d
       where d.site_id = r.site_id and d.user_id = r.user_id and d.period = r.period
         and d.period_start = b.local_start::date
-        and (d.sent_at is not null or d.claimed_at > p_now - interval '1 hour'))
+        and (d.sent_at is not null or d.claimed_at > p_now - private.report_claim_expiry()))
   order by r.site_id, r.user_id, r.period
 $$;
 
 -- Claims one report before it is sent: true when this caller may send it, false when it was
--- sent already or another run is sending it (claimed within the hour).
+-- sent already or another run is sending it (claimed within report_claim_expiry()).
 create or replace function public.claim_report(p_site text, p_user uuid, p_period text,
                                                p_period_start date, p_now timestamptz default now())
 returns boolean
@@ -44,7 +48,7 @@ language sql volatile security definer set search_path = '' as $$
     insert into public.report_deliveries as d (site_id, user_id, period, period_start, claimed_at)
     values (p_site, p_user, p_period, p_period_start, p_now)
     on conflict (site_id, user_id, period, period_start) do update set claimed_at = p_now
-      where d.sent_at is null and d.claimed_at <= p_now - interval '1 hour'
+      where d.sent_at is null and d.claimed_at <= p_now - private.report_claim_expiry()
     returning 1)
   select exists (select 1 from claimed)
 $$;
