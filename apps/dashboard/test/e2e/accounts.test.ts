@@ -237,7 +237,6 @@ describe('a new owner', () => {
     const mail = inbox.frameLocator('iframe');
     await expect.poll(() => mail.getByText('Top pages').count(), { timeout: 10_000 }).toBe(1);
     expect(await mail.getByText('Visit duration').count()).toBe(1);
-    if (SCREENSHOTS) await inbox.screenshot({ path: image('email-report.png'), fullPage: true });
 
     // Again: the period was recorded as sent, nothing more arrives.
     await cron();
@@ -296,6 +295,28 @@ describe('a new owner', () => {
       })
       .toBe('share_revoked');
     await viewer.context().close();
+  });
+
+  it('sets a spike alert in the settings; the database refuses a bad webhook', async () => {
+    await ownerPage.getByRole('button', { name: 'Settings' }).click();
+    const form = ownerPage.getByTestId('spike-alert');
+    await expect.poll(() => form.getByRole('button', { name: 'Set alert' }).isEnabled()).toBe(true);
+    await form.getByLabel('Visitors now, at least').fill('50');
+    await form.getByLabel(/E-mail addresses/).fill('ops@example.com, oncall@example.com');
+    await form.getByLabel('Webhook URL').fill('javascript:alert(1)');
+    await form.getByRole('button', { name: 'Set alert' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('check constraint');
+    await form.getByLabel('Webhook URL').fill('https://hooks.example.com/services/T1');
+    await form.getByRole('button', { name: 'Set alert' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('Saved.');
+    if (SCREENSHOTS) await form.screenshot({ path: image('spike-alert.png') });
+    await ownerPage.reload();
+    await expect
+      .poll(() => form.getByLabel('Visitors now, at least').inputValue(), { timeout: 10_000 })
+      .toBe('50');
+    expect(await form.getByLabel(/E-mail addresses/).inputValue()).toBe(
+      'ops@example.com, oncall@example.com',
+    );
   });
 
   it('changes the settings, and deletes the site with its data after typing its id', async () => {
