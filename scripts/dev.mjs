@@ -160,6 +160,8 @@ try {
   const owner = site ? await seedDemoOwner(stack, site) : null;
   if (!site) missing.push('database migrations and seed (supabase/)');
 
+  // Chosen before the Worker starts: links in the e-mails it sends point at the dashboard.
+  const dashboardPort = has('apps/dashboard/index.html') ? await freePort() : null;
   let ingestUrl = null;
   if (has('apps/ingest/wrangler.jsonc') && site) {
     const port = await freePort();
@@ -196,6 +198,14 @@ try {
               `ANALYTICS_ENGINE_API_TOKEN:${stack.analyticsEngine.apiToken}`,
             ]
           : []),
+        // Scheduled reports and spike alerts e-mail the devstack's inbox (its Resend API);
+        // GET /__scheduled?cron=5+*+*+*+* on the Worker runs the Cron Trigger by hand.
+        '--var',
+        `EMAIL_API_URL:${stack.emailApiUrl}`,
+        '--var',
+        `EMAIL_API_KEY:${stack.emailApiKey}`,
+        ...(dashboardPort ? ['--var', `DASHBOARD_URL:http://127.0.0.1:${dashboardPort}`] : []),
+        '--test-scheduled',
       ],
       {
         cwd: join(root, 'apps/ingest'),
@@ -228,8 +238,8 @@ try {
   } else missing.push('the ingest Worker (apps/ingest)');
 
   let dashboardUrl = null;
-  if (has('apps/dashboard/index.html')) {
-    const port = await freePort();
+  if (dashboardPort) {
+    const port = dashboardPort;
     step('starting the dashboard under Vite');
     await startChild(
       'dashboard',

@@ -19,6 +19,8 @@ export default defineConfig({
           SUPABASE_PUBLISHABLE_KEY: inject('publishableKey'),
           SIGHTLINE_SIGNING_KEY: inject('signingKey'),
           IP_HASH_SALT: 'e2e-salt',
+          EMAIL_API_URL: inject('emailApiUrl'),
+          EMAIL_API_KEY: inject('emailApiKey'),
           STORE_RAW_EVENTS: 'true',
         },
       },

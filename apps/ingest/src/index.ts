@@ -1,12 +1,13 @@
 /**
- * The ingest Worker: Hono routes, the daily retention run and the SiteLive Durable Object
- * class. See docs/ingest.md for the pipeline and docs/architecture.md for where it sits.
+ * The ingest Worker: Hono routes, the Cron Trigger (the daily retention run, the scheduled
+ * e-mail reports) and the SiteLive Durable Object class. See docs/ingest.md for the pipeline and docs/architecture.md for where it sits.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv } from './env.js';
 import { IngestError, onError } from './lib/errors.js';
-import { applyRetention } from './lib/retention.js';
+import { applyRetention, RETENTION_CRON } from './lib/retention.js';
+import { sendDueReports } from './lib/scheduled-reports.js';
 import { events } from './routes/events.js';
 import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/tracker-script.js';
 import { live } from './routes/live.js';
@@ -19,6 +20,9 @@ import { stats } from './routes/stats.js';
 export { SiteLive } from './durable-objects/site-live.js';
 
 const app = new Hono<AppEnv>();
+
+// Only handlers and Durable Object classes may be exported from here: workerd refuses to start a
+// module that exports anything else (the test pool does not notice).
 
 // The dashboard's calls (another origin) carry a bearer token, never cookies: any origin may.
 const dashboardCors = cors({
@@ -63,12 +67,26 @@ app.onError(onError);
 
 export default {
   fetch: app.fetch,
-  /** The Cron Trigger: rows past their retention period leave Postgres. */
-  scheduled(_controller, env, ctx) {
-    ctx.waitUntil(
-      applyRetention(env).then((deleted) =>
-        console.info(`retention: deleted ${JSON.stringify(deleted)}`),
+  /**
+   * The Cron Trigger (hourly, and daily at RETENTION_CRON): the e-mail reports due in any time
+   * zone go out on every run (a report already sent is not sent again); once a day, rows past
+   * their retention period leave Postgres.
+   */
+  scheduled(controller, env, ctx): Promise<void> {
+    const runs = [
+      sendDueReports(env, new Date(controller.scheduledTime)).then((run) =>
+        console.info(`reports: ${JSON.stringify(run)}`),
       ),
-    );
+    ];
+    if (controller.cron === RETENTION_CRON)
+      runs.push(
+        applyRetention(env).then((deleted) =>
+          console.info(`retention: deleted ${JSON.stringify(deleted)}`),
+        ),
+      );
+    const done = Promise.all(runs).then(() => undefined);
+    ctx.waitUntil(done);
+    // Also returned, so that a run by hand (`/__scheduled` under wrangler dev) answers when done.
+    return done;
   },
 } satisfies ExportedHandler<Env>;

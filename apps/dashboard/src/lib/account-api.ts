@@ -81,6 +81,19 @@ export interface SiteAccess {
   hidden: string[];
 }
 
+/** Scheduled e-mail reports a member opts in to per site (supabase/schemas/09_report_mail.sql). */
+export type ReportPeriod = 'weekly' | 'monthly';
+
+/** A site's spike alert (table spike_alerts; owners and admins; docs/reports-and-alerts.md). */
+export interface SpikeAlertSettings {
+  enabled: boolean;
+  visitors_threshold: number | null;
+  usual_multiple: number | null;
+  quiet_minutes: number;
+  emails: string[];
+  webhook_url: string | null;
+}
+
 export interface AccountApi {
   acceptInvitations(): Promise<ApiResult<{ site_id: string; role: Role }[]>>;
   mySites(): Promise<ApiResult<MySite[]>>;
@@ -103,6 +116,17 @@ export interface AccountApi {
   apiKeys(site: string): Promise<ApiResult<ApiKey[]>>;
   createApiKey(site: string, name: string): Promise<ApiResult<{ id: string; key: string }>>;
   revokeApiKey(id: string): Promise<ApiResult<null>>;
+  /** The signed-in member's own report subscriptions of a site. */
+  reportPeriods(site: string): Promise<ApiResult<ReportPeriod[]>>;
+  setReportPeriod(
+    site: string,
+    user: string,
+    period: ReportPeriod,
+    on: boolean,
+  ): Promise<ApiResult<null>>;
+  /** The site's spike alert, or null when it has none. */
+  spikeAlert(site: string): Promise<ApiResult<SpikeAlertSettings | null>>;
+  saveSpikeAlert(site: string, settings: SpikeAlertSettings): Promise<ApiResult<null>>;
 }
 
 /** A Worker route's answer: its JSON, or `{ error: { code, message } }`. */
@@ -217,5 +241,39 @@ export function createAccountApi(
     apiKeys: (site) => rpc('api_keys_of', { p_site: site }),
     createApiKey: (site, name) => rpc('create_api_key', { p_site: site, p_name: name }),
     revokeApiKey: (id) => done('revoke_api_key', { p_id: id }),
+    async reportPeriods(site) {
+      // Row-level security returns the caller's own rows only.
+      const res = toResult<{ period: ReportPeriod }[]>(
+        (await db.from('report_subscriptions').select('period').eq('site_id', site)) as RawResult,
+      );
+      return res.error ? res : { data: res.data.map((r) => r.period), error: null };
+    },
+    async setReportPeriod(site, user, period, on) {
+      const table = db.from('report_subscriptions');
+      const res = toResult<unknown>(
+        on
+          ? await table.upsert({ site_id: site, user_id: user, period }, { ignoreDuplicates: true })
+          : await table.delete().eq('site_id', site).eq('period', period),
+      );
+      return res.error ? res : { data: null, error: null };
+    },
+    async spikeAlert(site) {
+      const res = toResult<SpikeAlertSettings[]>(
+        await db
+          .from('spike_alerts')
+          .select('enabled,visitors_threshold,usual_multiple,quiet_minutes,emails,webhook_url')
+          .eq('site_id', site),
+      );
+      return res.error ? res : { data: res.data[0] ?? null, error: null };
+    },
+    async saveSpikeAlert(site, settings) {
+      const res = toResult<unknown[]>(
+        await db
+          .from('spike_alerts')
+          .upsert({ site_id: site, ...settings, updated_at: new Date().toISOString() })
+          .select('site_id'),
+      );
+      return res.error ? res : { data: null, error: null };
+    },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { roleRank } from '../components/Account/AccountNav.js';
+import { EmailReports } from '../components/Account/EmailReports.js';
 import { UserText } from '../components/Text/UserText.js';
 import { useLoad } from '../hooks/useLoad.js';
 import type { AccountApi, Member, Role } from '../lib/account-api.js';
@@ -34,6 +35,7 @@ export function MembersPage({ account, site, role, onLeft }: Props) {
   const invitations = useLoad(`invitations:${site}:${admin}`, () =>
     admin ? account.invitations(site) : Promise.resolve({ data: [], error: null }),
   );
+  const you = members.data?.find((m) => m.is_you);
   const [email, setEmail] = useState('');
   const [inviteRole, setInviteRole] = useState<Role>('viewer');
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
@@ -133,6 +135,8 @@ export function MembersPage({ account, site, role, onLeft }: Props) {
           ))}
         </tbody>
       </table>
+
+      {you && <EmailReports key={site} account={account} site={site} user={you.user_id} />}
 
       {admin && (
         <>

@@ -84,6 +84,8 @@ beforeAll(async () => {
     secretKey: stack.secretKey,
     publishableKey: stack.publishableKey,
     signingKey: stack.signingKey,
+    // Scheduled reports go to the devstack's inbox (its Resend-compatible API).
+    vars: { EMAIL_API_URL: stack.emailApiUrl, EMAIL_API_KEY: stack.emailApiKey },
   });
   web = await serveDist(dist, {
     supabaseUrl: stack.url,
@@ -209,6 +211,40 @@ describe('a new owner', () => {
     await theirs.context().close();
   });
 
+  it('turns on the weekly e-mail report, which the Cron Trigger sends to the inbox once', async () => {
+    await ownerPage.getByRole('button', { name: 'Members' }).click();
+    const weekly = ownerPage.getByTestId('email-reports').getByRole('checkbox', { name: /Weekly/ });
+    await expect.poll(() => weekly.isEnabled()).toBe(true);
+    expect(await weekly.isChecked()).toBe(false);
+    await weekly.check();
+    // Saved for this member: still ticked after a reload.
+    await ownerPage.reload();
+    await expect.poll(() => weekly.isChecked(), { timeout: 10_000 }).toBe(true);
+    if (SCREENSHOTS)
+      await ownerPage.getByTestId('email-reports').screenshot({ path: image('email-reports.png') });
+
+    // The Worker's Cron Trigger, run by hand as `pnpm dev` allows: last week's report is sent.
+    const cron = () => fetch(`${worker.url}/__scheduled?cron=5+*+*+*+*`).then((r) => r.text());
+    await cron();
+    const inbox = await ownerPage.context().newPage();
+    await inbox.goto(stack.inboxUrl);
+    const report = inbox
+      .getByRole('row')
+      .filter({ hasText: owner.email })
+      .getByRole('link', { name: /Launch blog: weekly report/ });
+    await expect.poll(() => report.count(), { timeout: 20_000 }).toBe(1);
+    await report.click();
+    const mail = inbox.frameLocator('iframe');
+    await expect.poll(() => mail.getByText('Top pages').count(), { timeout: 10_000 }).toBe(1);
+    expect(await mail.getByText('Visit duration').count()).toBe(1);
+
+    // Again: the period was recorded as sent, nothing more arrives.
+    await cron();
+    await inbox.goto(stack.inboxUrl);
+    expect(await report.count()).toBe(1);
+    await inbox.close();
+  });
+
   it('shares the dashboard by a password-protected link that hides a report, and revokes it while it is open', async () => {
     await ownerPage.getByRole('button', { name: 'Sharing' }).click();
     await ownerPage.getByLabel('Label (who it is for)').fill('Board <b>meeting</b>');
@@ -303,6 +339,28 @@ describe('a new owner', () => {
       refused.status,
       ((await refused.json()) as { error: { code: string } }).error.code,
     ]).toEqual([401, 'invalid_api_key']);
+  });
+
+  it('sets a spike alert in the settings; the database refuses a bad webhook', async () => {
+    await ownerPage.getByRole('button', { name: 'Settings' }).click();
+    const form = ownerPage.getByTestId('spike-alert');
+    await expect.poll(() => form.getByRole('button', { name: 'Set alert' }).isEnabled()).toBe(true);
+    await form.getByLabel('Visitors now, at least').fill('50');
+    await form.getByLabel(/E-mail addresses/).fill('ops@example.com, oncall@example.com');
+    await form.getByLabel('Webhook URL').fill('javascript:alert(1)');
+    await form.getByRole('button', { name: 'Set alert' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('check constraint');
+    await form.getByLabel('Webhook URL').fill('https://hooks.example.com/services/T1');
+    await form.getByRole('button', { name: 'Set alert' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('Saved.');
+    if (SCREENSHOTS) await form.screenshot({ path: image('spike-alert.png') });
+    await ownerPage.reload();
+    await expect
+      .poll(() => form.getByLabel('Visitors now, at least').inputValue(), { timeout: 10_000 })
+      .toBe('50');
+    expect(await form.getByLabel(/E-mail addresses/).inputValue()).toBe(
+      'ops@example.com, oncall@example.com',
+    );
   });
 
   it('changes the settings, and deletes the site with its data after typing its id', async () => {

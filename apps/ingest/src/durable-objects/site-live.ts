@@ -49,6 +49,7 @@ import {
   type VisitorState,
 } from './visit-state.js';
 import { liveSnapshotKey } from '../lib/site-live-stub.js';
+import { SpikeAlerts, type SpikeAlertCall } from './spike-alert.js';
 import { postgrest } from '../lib/supabase.js';
 
 export interface IngestCall {
@@ -64,6 +65,8 @@ export interface IngestCall {
   goals?: Goal[];
   /** The site's content groups, for the value score (absent: the defaults). */
   contentGroups?: ContentGroupRule[];
+  /** The site's spike alert (spike-alert.ts); absent or null: none. */
+  spikeAlert?: SpikeAlertCall | null;
   events: EnrichedEvent[];
 }
 
@@ -170,6 +173,7 @@ export class SiteLive extends DurableObject<Env> {
   readonly #live: LiveSet;
   readonly #outbox: Outbox;
   readonly #deadLetters: DeadLetterStore;
+  readonly #spikeAlerts: SpikeAlerts;
   readonly #sessions = new Map<string, SessionState>();
   readonly #visitors = new Map<string, VisitorState>();
   #site = '';
@@ -220,6 +224,7 @@ export class SiteLive extends DurableObject<Env> {
     this.#quietPushMs = Math.max(PUSH_INTERVAL_MS, Number(env.LIVE_QUIET_PUSH_MS) || QUIET_PUSH_MS);
     this.#outbox = new Outbox(ctx.storage, MAX_OUTBOX_EVENTS);
     this.#deadLetters = new DeadLetterStore(ctx.storage);
+    this.#spikeAlerts = new SpikeAlerts(ctx.storage, env);
     void ctx.blockConcurrencyWhile(async () => {
       await this.#outbox.load();
       await this.#deadLetters.load();
@@ -315,6 +320,9 @@ export class SiteLive extends DurableObject<Env> {
       this.#liveSweptAt = now;
       this.#live.sweep(now);
     }
+    const count = this.#live.size;
+    const alerting = this.#spikeAlerts.check(call.spikeAlert, call.site, count, this.#shard, now);
+    if (alerting) this.ctx.waitUntil(alerting);
     this.#schedulePush();
     const meta = this.#outbox.meta;
     if (meta.pendingEvents >= FLUSH_EVENTS || meta.pendingBytes >= FLUSH_BYTES)

@@ -9,6 +9,7 @@
  * The object writes the Analytics Engine points (it alone knows their measures), at most one per
  * event, so a call's events stay within Analytics Engine's points per invocation.
  */
+import type { SpikeAlertCall } from '../durable-objects/spike-alert.js';
 import {
   AE_LIMITS,
   liveShard,
@@ -38,6 +39,7 @@ interface Pending {
   publicLive: boolean;
   goals: readonly Goal[];
   contentGroups: readonly ContentGroupRule[];
+  spikeAlert: SpikeAlertCall | null;
   events: EnrichedEvent[];
 }
 
@@ -50,6 +52,8 @@ export interface BatchSite {
   publicLive: boolean;
   goals: readonly Goal[];
   contentGroups: readonly ContentGroupRule[];
+  /** The site's spike alert with its name, decided by the object (durable-objects/spike-alert.ts). */
+  spikeAlert: SpikeAlertCall | null;
 }
 
 const open = new Map<string, Pending>();
@@ -110,6 +114,7 @@ function add(
     publicLive: site.publicLive,
     goals: site.goals,
     contentGroups: site.contentGroups,
+    spikeAlert: site.spikeAlert,
     events: [...events],
   };
   open.set(key, pending);
@@ -119,8 +124,18 @@ function add(
 async function send(env: Env, pending: Pending): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
   if (open.get(pending.key) === pending) open.delete(pending.key);
-  const { site, shard, shards, timezone, storeRaw, publicLive, goals, contentGroups, events } =
-    pending;
+  const {
+    site,
+    shard,
+    shards,
+    timezone,
+    storeRaw,
+    publicLive,
+    goals,
+    contentGroups,
+    spikeAlert,
+    events,
+  } = pending;
   await siteLive(env, site, shard).ingest({
     site,
     shard,
@@ -130,6 +145,7 @@ async function send(env: Env, pending: Pending): Promise<void> {
     publicLive,
     goals: [...goals],
     contentGroups: [...contentGroups],
+    spikeAlert,
     events,
   });
 }

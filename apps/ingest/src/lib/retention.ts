@@ -8,6 +8,9 @@ import { postgrest } from './supabase.js';
 
 const MAX_CALLS = 20;
 
+/** The daily schedule in wrangler.jsonc `triggers.crons` that also runs retention. */
+export const RETENTION_CRON = '17 3 * * *';
+
 export type RetentionResult = Record<string, number | boolean>;
 
 /**

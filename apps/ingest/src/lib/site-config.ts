@@ -13,6 +13,7 @@ import {
   type ContentGroupRule,
   type Goal,
 } from '@sightline/schema';
+import type { SpikeAlertConfig } from '../durable-objects/spike-alert.js';
 import { postgrest } from './supabase.js';
 
 export interface SiteConfig {
@@ -33,6 +34,8 @@ export interface SiteConfig {
   goals?: Goal[];
   /** The site's content groups (table `content_groups`); absent or empty: the defaults. */
   content_groups?: { content_group: string; path_pattern: string }[];
+  /** The site's spike alert (table `spike_alerts`); absent or null: none. */
+  spike_alerts?: SpikeAlertConfig | null;
 }
 
 /** The site's content-group rules for the value score: its own, or the defaults when none. */
@@ -73,14 +76,18 @@ export const siteKey = (id: string): string => `site:${id}`;
 /** The site row with its goals and content groups (embedded through their foreign keys). */
 const WITH_GOALS =
   '*,goals(id,name,event_name,page_path,prop_key,prop_value),content_groups(content_group,path_pattern)';
+/** ...and its spike alert. */
+const WITH_ALERTS = `${WITH_GOALS},spike_alerts(enabled,visitors_threshold,usual_multiple,quiet_minutes,emails,webhook_url)`;
 
 async function fromPostgres(env: SiteEnv, id: string): Promise<SiteConfig | null> {
   // `*`, not a column list: a Worker deployed before the database is migrated still reads its
   // sites (a newer column is then absent, and its default applies). Likewise without the goal
-  // tables: PostgREST answers PGRST200 (no such relationship), and the site alone is read.
+  // tables: PostgREST answers PGRST200 (no such relationship), and less is read: without the
+  // alert table, the goals; without the goal tables, the site alone.
   const read = (select: string) =>
     postgrest(env, 5_000).from('sites').select(select).eq('id', id).maybeSingle<SiteConfig>();
-  let { data, error } = await read(WITH_GOALS);
+  let { data, error } = await read(WITH_ALERTS);
+  if (error?.code === 'PGRST200') ({ data, error } = await read(WITH_GOALS));
   if (error?.code === 'PGRST200') ({ data, error } = await read('*'));
   if (error) throw new Error(`sites lookup failed: ${error.message}`, { cause: error });
   return data ?? null;

@@ -88,6 +88,7 @@ events.post('/', async (c) => {
       publicLive: site.public_live === true,
       goals: site.goals ?? [],
       contentGroups: contentGroupRules(site),
+      spikeAlert: site.spike_alerts ? { ...site.spike_alerts, siteName: site.name } : null,
     },
     enriched,
   );

@@ -30,7 +30,7 @@ describe('the scheduled retention run', () => {
     const young = row(site, new Date(Date.now() - 89 * 86_400_000));
     expect((await db.from('events').insert([old, young])).error).toBeNull();
     const ctx = createExecutionContext();
-    worker.scheduled(createScheduledController({ cron: '17 3 * * *' }), env, ctx);
+    await worker.scheduled(createScheduledController({ cron: '17 3 * * *' }), env, ctx);
     await waitOnExecutionContext(ctx);
     expect((await rows<{ id: string }>('events', site, 'id')).map((e) => e.id)).toEqual([young.id]);
   });

@@ -12,6 +12,11 @@ declare module 'vitest' {
     publishableKey: string;
     /** The devstack's private signing JWK (JSON): the Worker's SIGHTLINE_SIGNING_KEY. */
     signingKey: string;
+    /** The devstack's Resend-compatible e-mail API (into its inbox) and its key. */
+    emailApiUrl: string;
+    emailApiKey: string;
+    /** A local webhook receiver (test/node/webhook-receiver.ts). */
+    webhookUrl: string;
     /** The devstack's local Analytics Engine: Cloudflare's SQL API endpoint and its token. */
     analyticsEngineSqlUrl: string;
     analyticsEngineApiToken: string;
