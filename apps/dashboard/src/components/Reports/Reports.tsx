@@ -1,8 +1,10 @@
 /** The reports for a date range: headline numbers, the time series and every top list. */
-import { useState } from 'react';
-import type { Api, Filters } from '../../lib/api.js';
+import { useMemo, useState } from 'react';
+import type { Api } from '../../lib/api.js';
 import type { ResolvedRange } from '../../lib/date-range.js';
 import { cardOf, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
+import { reportReader } from '../../lib/report-reader.js';
+import { rpcFilters, type Segment } from '../../lib/segment.js';
 import type { SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
@@ -17,7 +19,7 @@ interface Props {
   site: string;
   timeZone: string;
   range: ResolvedRange;
-  filters: Filters;
+  filters: Segment;
   onFilter: (dimension: Dimension, value: string) => void;
   /** Cards not shown (a share link's hidden reports). */
   hidden?: ReadonlySet<string>;
@@ -41,16 +43,21 @@ export function Reports({
   const [chosen, setChosen] = useState<{ site: string; goal: SelectedGoal } | null>(null);
   const goal = chosen?.site === site ? chosen.goal : null;
   const setGoal = (g: SelectedGoal | null) => setChosen(g && { site, goal: g });
-  const shownGoal = hidden?.has('conversions') ? null : goal;
+  // The cards that only the report RPCs answer (goals, funnels, page engagement, a goal's
+  // columns) need the filters in their form; other segments leave them out, saying why.
+  const rpc = useMemo(() => rpcFilters(filters), [filters]);
+  const reader = useMemo(() => reportReader(api, api.stats, filters), [api, filters]);
+  const shownGoal = hidden?.has('conversions') || !rpc ? null : goal;
   const { from, to, resolution, previous } = range;
   const key = JSON.stringify([site, from, to, filters]);
-  const overview = useQuery(key, () => api.overview({ site, from, to, filters }));
+  const overview = useQuery(key, () => reader.overview({ site, from, to }));
   const series = useQuery(`${key}:${resolution}`, () =>
-    api.timeseries({ site, from, to, filters, resolution }),
+    reader.timeseries({ site, from, to, resolution, timeZone }),
   );
   const prevSeries = useQuery(`${key}:${resolution}:prev`, () =>
-    api.timeseries({ site, from: previous.from, to: previous.to, filters, resolution }),
+    reader.timeseries({ site, from: previous.from, to: previous.to, resolution, timeZone }),
   );
+  const seriesExact = (series.data?.exact ?? true) && (prevSeries.data?.exact ?? true);
   const seriesMetric = METRICS.find((m) => m.key === metric)!.series;
 
   return (
@@ -58,13 +65,19 @@ export function Reports({
       {overview.error && (
         <p className="error">Could not load the overview: {overview.error.message}</p>
       )}
-      <OverviewCards overview={overview.data} selected={metric} onSelect={setMetric} />
+      <OverviewCards
+        overview={overview.data?.data ?? null}
+        estimated={overview.data?.exact === false}
+        selected={metric}
+        onSelect={setMetric}
+      />
       {series.error ? (
         <p className="error">Could not load the time series: {series.error.message}</p>
       ) : (
         <TimeseriesChart
-          current={series.data ?? []}
-          previous={prevSeries.data ?? []}
+          current={series.data?.data ?? []}
+          previous={prevSeries.data?.data ?? []}
+          estimated={!seriesExact}
           metric={seriesMetric}
           resolution={resolution}
           timeZone={timeZone}
@@ -75,6 +88,7 @@ export function Reports({
           <BreakdownCard
             key={group[0]}
             api={api}
+            reader={reader}
             site={site}
             from={from}
             to={to}
@@ -84,17 +98,23 @@ export function Reports({
             goal={shownGoal}
           />
         ))}
-        {!hidden?.has('pages') && (
-          <PageEngagementCard api={api} site={site} from={from} to={to} filters={filters} />
+        {!hidden?.has('pages') && rpc && (
+          <PageEngagementCard api={api} site={site} from={from} to={to} filters={rpc} />
         )}
       </div>
-      {!hidden?.has('conversions') && (
+      {!rpc && (
+        <p className="muted" data-testid="rpc-only-note">
+          Page engagement, goals and funnels take filters with “is” and one value per dimension
+          only: they are not shown for these filters.
+        </p>
+      )}
+      {!hidden?.has('conversions') && rpc && (
         <Conversions
           api={api}
           site={site}
           from={from}
           to={to}
-          filters={filters}
+          filters={rpc}
           canEdit={canEditConversions}
           goal={goal}
           onGoal={setGoal}

@@ -3,6 +3,7 @@
  * hand because a charting library would cost more than the whole first-load budget allows.
  */
 import type { TimeseriesRow } from '../../lib/api.js';
+import { Estimated } from './Estimated.js';
 import { SERIES_FORMAT, SERIES_LABEL, seriesValue, type SeriesMetric } from './metrics.js';
 
 interface Props {
@@ -11,6 +12,8 @@ interface Props {
   metric: SeriesMetric;
   resolution: 'hour' | 'day';
   timeZone: string;
+  /** Some figure is an estimate (the Stats API sampled). */
+  estimated?: boolean;
 }
 
 const W = 800;
@@ -28,7 +31,14 @@ function path(values: number[], max: number): string {
     .join('');
 }
 
-export function TimeseriesChart({ current, previous, metric, resolution, timeZone }: Props) {
+export function TimeseriesChart({
+  current,
+  previous,
+  metric,
+  resolution,
+  timeZone,
+  estimated = false,
+}: Props) {
   const cur = current.map((r) => seriesValue(r, metric));
   const prev = previous.map((r) => seriesValue(r, metric));
   const max = Math.max(1, ...cur, ...prev);
@@ -50,6 +60,7 @@ export function TimeseriesChart({ current, previous, metric, resolution, timeZon
       <figcaption>
         {SERIES_LABEL[metric]} <span className="legend-current">this period</span>{' '}
         <span className="legend-previous">previous period</span>
+        {estimated && <Estimated />}
       </figcaption>
       <svg
         viewBox={`0 0 ${W} ${H}`}
