@@ -78,6 +78,7 @@ export function Reports({
           current={series.data?.data ?? []}
           previous={prevSeries.data?.data ?? []}
           estimated={!seriesExact}
+          busy={series.loading || prevSeries.loading}
           metric={seriesMetric}
           resolution={resolution}
           timeZone={timeZone}

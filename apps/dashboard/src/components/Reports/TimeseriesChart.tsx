@@ -14,6 +14,8 @@ interface Props {
   timeZone: string;
   /** Some figure is an estimate (the Stats API sampled). */
   estimated?: boolean;
+  /** A newer answer is loading (the one shown is the previous one). */
+  busy?: boolean;
 }
 
 const W = 800;
@@ -38,6 +40,7 @@ export function TimeseriesChart({
   resolution,
   timeZone,
   estimated = false,
+  busy = false,
 }: Props) {
   const cur = current.map((r) => seriesValue(r, metric));
   const prev = previous.map((r) => seriesValue(r, metric));
@@ -56,7 +59,7 @@ export function TimeseriesChart({
   const slot = (W - PAD.left - PAD.right) / Math.max(current.length, 1);
 
   return (
-    <figure className="card chart">
+    <figure className="card chart" aria-busy={busy}>
       <figcaption>
         {SERIES_LABEL[metric]} <span className="legend-current">this period</span>{' '}
         <span className="legend-previous">previous period</span>
