@@ -1,6 +1,7 @@
 /**
- * Which reader answers the overview, time series and breakdown cards for a segment: the report
- * RPCs when they can (every filter `is` with one value), else the Stats API of the ingest Worker.
+ * Which reader answers the overview, time series and breakdown cards for a segment and a
+ * comparison: the report RPCs when they can (every filter `is` with one value, compared with the
+ * previous period), else the Stats API of the ingest Worker with its comparison period.
  * The one place that decides; the cards ask a ReportReader and show whether a figure is an
  * estimate (the Stats API's `meta.exact` false, when Analytics Engine sampled).
  */
@@ -9,12 +10,18 @@ import type { OverviewNumbers, TimeseriesRow } from './api.js';
 import type { Dimension } from './dimensions.js';
 import { startOfZonedDay, zonedDay, zoneOffsetMs } from './date-range.js';
 import { rpcFilters, statsFilters, type Segment } from './segment.js';
+import type { Compare } from './url-state.js';
 import type { StatsAnswer, StatsBody, StatsClient, StatsTotals } from './stats-client.js';
 
 /** A report's data and whether every figure in it is exact. */
 export interface Reading<T> {
   data: T;
   exact: boolean;
+}
+
+export interface Series {
+  current: TimeseriesRow[];
+  previous: TimeseriesRow[];
 }
 
 export interface ReportQuery {
@@ -27,9 +34,14 @@ export interface ReportReader {
   /** `rpc`: the report RPCs; `stats_api`: the ingest Worker's Stats API. */
   via: 'rpc' | 'stats_api';
   overview(q: ReportQuery): Promise<ApiResult<Reading<Overview>>>;
+  /** The range's buckets and the comparison period's (`previous`: the RPCs' previous period). */
   timeseries(
-    q: ReportQuery & { resolution: 'hour' | 'day'; timeZone: string },
-  ): Promise<ApiResult<Reading<TimeseriesRow[]>>>;
+    q: ReportQuery & {
+      resolution: 'hour' | 'day';
+      timeZone: string;
+      previous: { from: Date; to: Date };
+    },
+  ): Promise<ApiResult<Reading<Series>>>;
   breakdown(
     q: ReportQuery & { dimension: Dimension; limit: number },
   ): Promise<ApiResult<Reading<BreakdownRow[]>>>;
@@ -38,13 +50,30 @@ export interface ReportReader {
 const exact = <T>(res: ApiResult<T>): ApiResult<Reading<T>> =>
   res.error ? res : { data: { data: res.data, exact: true }, error: null };
 
-export function reportReader(api: Api, stats: StatsClient | null, segment: Segment): ReportReader {
+export function reportReader(
+  api: Api,
+  stats: StatsClient | null,
+  segment: Segment,
+  compare: Compare = 'previous_period',
+): ReportReader {
   const filters = rpcFilters(segment);
-  if (filters) {
+  // The RPCs compare with the previous period only.
+  if (filters && compare === 'previous_period') {
     return {
       via: 'rpc',
       overview: async (q) => exact(await api.overview({ ...q, filters })),
-      timeseries: async (q) => exact(await api.timeseries({ ...q, filters })),
+      async timeseries({ site, from, to, resolution, previous }) {
+        const [current, before] = await Promise.all([
+          api.timeseries({ site, from, to, resolution, filters }),
+          api.timeseries({ site, ...previous, resolution, filters }),
+        ]);
+        if (current.error) return current;
+        if (before.error) return before;
+        return {
+          data: { data: { current: current.data, previous: before.data }, exact: true },
+          error: null,
+        };
+      },
       breakdown: async (q) => exact(await api.breakdown({ ...q, filters })),
     };
   }
@@ -67,7 +96,7 @@ export function reportReader(api: Api, stats: StatsClient | null, segment: Segme
   return {
     via: 'stats_api',
     async overview(q) {
-      const res = await read<StatsTotals>(q, 'overview', { compare: 'previous_period' });
+      const res = await read<StatsTotals>(q, 'overview', { compare });
       if (res.error) return res;
       const { meta, results, comparison } = res.data;
       const previous = comparison ? numbers(comparison.results) : numbers(EMPTY);
@@ -82,13 +111,32 @@ export function reportReader(api: Api, stats: StatsClient | null, segment: Segme
     async timeseries(q) {
       const res = await read<(StatsTotals & { bucket: string })[]>(q, 'timeseries', {
         resolution: q.resolution,
+        compare,
       });
       if (res.error) return res;
-      const rows = res.data.results.map((r) => ({ ...numbers(r), bucket: r.bucket }));
+      const { results, meta, comparison } = res.data;
+      const fill = (list: typeof results, from: Date, to: Date) =>
+        fillBuckets(
+          list.map((r) => ({ ...numbers(r), bucket: r.bucket })),
+          from,
+          to,
+          q.resolution,
+          q.timeZone,
+        );
       return {
         data: {
-          data: fillBuckets(rows, q.from, q.to, q.resolution, q.timeZone),
-          exact: res.data.meta.exact,
+          data: {
+            current: fill(results, q.from, q.to),
+            // The comparison period as the API resolved it (a year back keeps local days).
+            previous: comparison
+              ? fill(
+                  comparison.results,
+                  new Date(comparison.meta.from),
+                  new Date(comparison.meta.to),
+                )
+              : [],
+          },
+          exact: meta.exact && (comparison?.meta.exact ?? true),
         },
         error: null,
       };

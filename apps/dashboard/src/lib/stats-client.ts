@@ -7,6 +7,7 @@ import { workerCall } from './account-api.js';
 import type { ApiResult, Bearer } from './api.js';
 import type { Dimension } from './dimensions.js';
 import type { Operator } from './segment.js';
+import type { Compare } from './url-state.js';
 
 export type StatsReport = 'overview' | 'timeseries' | 'breakdown';
 
@@ -14,7 +15,7 @@ export interface StatsBody {
   from: string;
   to: string;
   filters: [Operator, Dimension, string[]][];
-  compare?: 'previous_period' | 'previous_year';
+  compare?: Compare;
   resolution?: 'hour' | 'day';
   dimension?: Dimension;
   limit?: number;
@@ -33,6 +34,9 @@ export interface StatsMeta {
   source: 'postgres' | 'analytics_engine';
   /** False when Analytics Engine sampled: the figures are estimates. */
   exact: boolean;
+  /** The range answered, ISO 8601. */
+  from: string;
+  to: string;
 }
 
 export interface StatsAnswer<R> {

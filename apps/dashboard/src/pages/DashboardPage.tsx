@@ -109,7 +109,14 @@ export function DashboardPage({
           ))}
       </header>
       <div className="controls">
-        <RangePicker range={view.range} from={view.from} to={view.to} onChange={setView} />
+        <RangePicker
+          range={view.range}
+          from={view.from}
+          to={view.to}
+          onChange={setView}
+          compare={view.compare}
+          onCompare={(compare) => setView({ compare })}
+        />
         <FilterBar
           filters={filters}
           dimensions={filterable}
@@ -136,6 +143,7 @@ export function DashboardPage({
               timeZone={site.timezone}
               range={range}
               filters={filters}
+              compare={view.compare}
               onFilter={filter}
               hidden={hiddenCards}
               canEditConversions={canEditConversions}

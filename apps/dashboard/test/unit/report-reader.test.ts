@@ -13,12 +13,13 @@ function fakes() {
       error: null,
     }),
   );
+  const timeseries = vi.fn((_q: unknown) => Promise.resolve({ data: [], error: null }));
   const api = {
     overview,
     breakdown: vi.fn(() => Promise.resolve({ data: [], error: null })),
-    timeseries: vi.fn(() => Promise.resolve({ data: [], error: null })),
+    timeseries,
   } as unknown as Api;
-  const read = vi.fn((_site: string, report: string) =>
+  const read = vi.fn((_site: string, report: string, _body: unknown) =>
     Promise.resolve({
       data: {
         meta: { source: 'analytics_engine' as const, exact: report !== 'breakdown' },
@@ -34,12 +35,23 @@ function fakes() {
                 meta: { source: 'postgres' as const, exact: true },
                 results: { ...totals, visits: 2 },
               }
-            : null,
+            : report === 'timeseries'
+              ? {
+                  // A year back, as the API resolved it.
+                  meta: {
+                    source: 'postgres' as const,
+                    exact: true,
+                    from: '2025-03-29T00:00:00.000Z',
+                    to: '2025-03-29T02:00:00.000Z',
+                  },
+                  results: [{ ...totals, visits: 7, bucket: '2025-03-29T00:00:00.000Z' }],
+                }
+              : null,
       },
       error: null,
     }),
   );
-  return { api, overview, read, stats: { read } as unknown as StatsClient };
+  return { api, overview, timeseries, read, stats: { read } as unknown as StatsClient };
 }
 
 const q = {
@@ -120,21 +132,49 @@ describe('which reader answers a segment', () => {
   });
 });
 
+const hours = {
+  ...q,
+  resolution: 'hour' as const,
+  previous: { from: new Date('2026-03-28T20:00:00Z'), to: q.from },
+};
+
+describe('comparing', () => {
+  it('asks the Stats API for the same period last year, even without filters', async () => {
+    const { api, overview: rpcOverview, timeseries, read, stats } = fakes();
+    const reader = reportReader(api, stats, [], 'previous_year');
+    expect(reader.via).toBe('stats_api');
+    const res = await reader.overview(q);
+    expect(read.mock.calls[0]?.[2]).toMatchObject({ compare: 'previous_year', filters: [] });
+    expect(res.data?.data.previous.visits).toBe(2);
+    expect(rpcOverview).not.toHaveBeenCalled();
+    // The previous period with RPC filters stays with the RPCs, both ranges asked of them.
+    const rpc = reportReader(api, stats, [], 'previous_period');
+    expect(rpc.via).toBe('rpc');
+    await rpc.timeseries({ ...hours, timeZone: 'UTC' });
+    expect(timeseries).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('time-series buckets', () => {
   it('fills the hours the Stats API leaves out, in the site time zone', async () => {
     const { api, stats } = fakes();
     const reader = reportReader(api, stats, [{ op: 'is_not', dimension: 'os', values: ['x'] }]);
-    const res = await reader.timeseries({ ...q, resolution: 'hour', timeZone: 'Asia/Kolkata' });
+    const res = await reader.timeseries({ ...hours, timeZone: 'Asia/Kolkata' });
     // Kolkata is UTC+5:30: its hours start at half past in UTC.
-    expect(res.data?.data.map((r) => [r.bucket, r.visits])).toEqual([
+    expect(res.data?.data.current.map((r) => [r.bucket, r.visits])).toEqual([
       ['2026-03-28T23:30:00.000Z', 0],
       ['2026-03-29T00:30:00.000Z', 0],
       ['2026-03-29T01:30:00.000Z', 0],
       ['2026-03-29T02:30:00.000Z', 0],
       ['2026-03-29T03:30:00.000Z', 0],
     ]);
-    const utc = await reader.timeseries({ ...q, resolution: 'hour', timeZone: 'UTC' });
-    expect(utc.data?.data.map((r) => r.visits)).toEqual([0, 4, 0, 0]);
+    const utc = await reader.timeseries({ ...hours, timeZone: 'UTC' });
+    expect(utc.data?.data.current.map((r) => r.visits)).toEqual([0, 4, 0, 0]);
+    // The comparison's buckets span the period the API compared with.
+    expect(utc.data?.data.previous.map((r) => [r.bucket, r.visits])).toEqual([
+      ['2025-03-29T00:00:00.000Z', 7],
+      ['2025-03-29T01:00:00.000Z', 0],
+    ]);
   });
 
   it('steps local days across a DST change', () => {

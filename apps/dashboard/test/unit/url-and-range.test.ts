@@ -16,8 +16,10 @@ describe('view state in the URL', () => {
         { op: 'contains' as const, dimension: 'referrer' as const, values: ['google'] },
         { op: 'does_not_contain' as const, dimension: 'utm_campaign' as const, values: [''] },
       ],
+      compare: 'previous_year' as const,
     };
     const search = serializeViewState(state);
+    expect(search).toContain('compare=previous_year');
     expect(search).toContain('f.country=DE');
     expect(search).toContain('f.browser.is_not=Chrome&f.browser.is_not=a%2Cb%26c%3Dd');
     expect(parseViewState(search)).toEqual(state);
@@ -41,6 +43,7 @@ describe('view state in the URL', () => {
       from: null,
       to: null,
       filters: [{ op: 'is', dimension: 'device', values: ['mobile'] }],
+      compare: 'previous_period',
     });
   });
 });

@@ -1,4 +1,4 @@
-/** Headline numbers with the change against the previous period; a click picks the chart metric. */
+/** Headline numbers with the change against the comparison period; a click picks the chart metric. */
 import type { Overview } from '../../lib/api.js';
 import { change } from '../../lib/format.js';
 import { Estimated } from './Estimated.js';

@@ -5,6 +5,7 @@ import type { ResolvedRange } from '../../lib/date-range.js';
 import { cardOf, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
 import { reportReader } from '../../lib/report-reader.js';
 import { rpcFilters, type Segment } from '../../lib/segment.js';
+import { COMPARE_LABELS, type Compare } from '../../lib/url-state.js';
 import type { SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
@@ -20,6 +21,8 @@ interface Props {
   timeZone: string;
   range: ResolvedRange;
   filters: Segment;
+  /** What the overview and the chart compare with. */
+  compare?: Compare;
   onFilter: (dimension: Dimension, value: string) => void;
   /** Cards not shown (a share link's hidden reports). */
   hidden?: ReadonlySet<string>;
@@ -33,6 +36,7 @@ export function Reports({
   timeZone,
   range,
   filters,
+  compare = 'previous_period',
   onFilter,
   hidden,
   canEditConversions = false,
@@ -46,18 +50,17 @@ export function Reports({
   // The cards that only the report RPCs answer (goals, funnels, page engagement, a goal's
   // columns) need the filters in their form; other segments leave them out, saying why.
   const rpc = useMemo(() => rpcFilters(filters), [filters]);
-  const reader = useMemo(() => reportReader(api, api.stats, filters), [api, filters]);
+  const reader = useMemo(
+    () => reportReader(api, api.stats, filters, compare),
+    [api, filters, compare],
+  );
   const shownGoal = hidden?.has('conversions') || !rpc ? null : goal;
   const { from, to, resolution, previous } = range;
-  const key = JSON.stringify([site, from, to, filters]);
+  const key = JSON.stringify([site, from, to, filters, compare]);
   const overview = useQuery(key, () => reader.overview({ site, from, to }));
   const series = useQuery(`${key}:${resolution}`, () =>
-    reader.timeseries({ site, from, to, resolution, timeZone }),
+    reader.timeseries({ site, from, to, resolution, timeZone, previous }),
   );
-  const prevSeries = useQuery(`${key}:${resolution}:prev`, () =>
-    reader.timeseries({ site, from: previous.from, to: previous.to, resolution, timeZone }),
-  );
-  const seriesExact = (series.data?.exact ?? true) && (prevSeries.data?.exact ?? true);
   const seriesMetric = METRICS.find((m) => m.key === metric)!.series;
 
   return (
@@ -75,10 +78,11 @@ export function Reports({
         <p className="error">Could not load the time series: {series.error.message}</p>
       ) : (
         <TimeseriesChart
-          current={series.data?.data ?? []}
-          previous={prevSeries.data?.data ?? []}
-          estimated={!seriesExact}
-          busy={series.loading || prevSeries.loading}
+          current={series.data?.data.current ?? []}
+          previous={series.data?.data.previous ?? []}
+          previousLabel={COMPARE_LABELS[compare].toLowerCase()}
+          estimated={series.data?.exact === false}
+          busy={series.loading}
           metric={seriesMetric}
           resolution={resolution}
           timeZone={timeZone}

@@ -14,6 +14,8 @@ interface Props {
   timeZone: string;
   /** Some figure is an estimate (the Stats API sampled). */
   estimated?: boolean;
+  /** What `previous` is ("previous period", "same period last year"). */
+  previousLabel?: string;
   /** A newer answer is loading (the one shown is the previous one). */
   busy?: boolean;
 }
@@ -41,6 +43,7 @@ export function TimeseriesChart({
   timeZone,
   estimated = false,
   busy = false,
+  previousLabel = 'previous period',
 }: Props) {
   const cur = current.map((r) => seriesValue(r, metric));
   const prev = previous.map((r) => seriesValue(r, metric));
@@ -62,7 +65,7 @@ export function TimeseriesChart({
     <figure className="card chart" aria-busy={busy}>
       <figcaption>
         {SERIES_LABEL[metric]} <span className="legend-current">this period</span>{' '}
-        <span className="legend-previous">previous period</span>
+        <span className="legend-previous">{previousLabel}</span>
         {estimated && <Estimated />}
       </figcaption>
       <svg
