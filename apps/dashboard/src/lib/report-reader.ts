@@ -11,7 +11,14 @@ import type { Dimension } from './dimensions.js';
 import { startOfZonedDay, zonedDay, zoneOffsetMs } from './date-range.js';
 import { rpcFilters, statsFilters, type Segment } from './segment.js';
 import type { Compare } from './url-state.js';
-import type { StatsAnswer, StatsBody, StatsClient, StatsTotals } from './stats-client.js';
+import type {
+  CsvFile,
+  StatsAnswer,
+  StatsBody,
+  StatsClient,
+  StatsReport,
+  StatsTotals,
+} from './stats-client.js';
 
 /** A report's data and whether every figure in it is exact. */
 export interface Reading<T> {
@@ -45,6 +52,16 @@ export interface ReportReader {
   breakdown(
     q: ReportQuery & { dimension: Dimension; limit: number },
   ): Promise<ApiResult<Reading<BreakdownRow[]>>>;
+  /**
+   * A report card as CSV, always from the Stats API (the RPCs have no CSV); null where the
+   * dashboard has no Stats API (public dashboards).
+   */
+  csv:
+    | ((
+        report: StatsReport,
+        q: ReportQuery & { resolution?: 'hour' | 'day'; dimension?: Dimension; limit?: number },
+      ) => Promise<ApiResult<CsvFile>>)
+    | null;
 }
 
 const exact = <T>(res: ApiResult<T>): ApiResult<Reading<T>> =>
@@ -57,10 +74,20 @@ export function reportReader(
   compare: Compare = 'previous_period',
 ): ReportReader {
   const filters = rpcFilters(segment);
+  const csv: ReportReader['csv'] = stats
+    ? (report, { site, from, to, ...extra }) =>
+        stats.csv(site, report, {
+          from: from.toISOString(),
+          to: to.toISOString(),
+          filters: statsFilters(segment),
+          ...extra,
+        })
+    : null;
   // The RPCs compare with the previous period only.
   if (filters && compare === 'previous_period') {
     return {
       via: 'rpc',
+      csv,
       overview: async (q) => exact(await api.overview({ ...q, filters })),
       async timeseries({ site, from, to, resolution, previous }) {
         const [current, before] = await Promise.all([
@@ -95,6 +122,7 @@ export function reportReader(
   };
   return {
     via: 'stats_api',
+    csv,
     async overview(q) {
       const res = await read<StatsTotals>(q, 'overview', { compare });
       if (res.error) return res;

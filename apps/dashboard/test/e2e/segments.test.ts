@@ -3,10 +3,11 @@
  * PostgREST, its local Analytics Engine) and the ingest Worker, which writes the beacons sent
  * here to both stores. A three-filter segment with "is not" and "contains", built in the filter
  * bar, is answered by the Stats API (Analytics Engine) and must equal the truth computed from the
- * visits sent; the segment survives a reload. `SIGHTLINE_SCREENSHOTS=1` rewrites
+ * visits sent; the segment survives a reload; a card exports it as CSV; the comparison with
+ * the same period last year is asked of the Stats API. `SIGHTLINE_SCREENSHOTS=1` rewrites
  * docs/images/segment-filters.png.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,6 +206,19 @@ describe('segments', () => {
         ),
         fullPage: true,
       });
+
+    // Each card exports its report with the segment, as CSV from the Stats API.
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export Referrers as CSV' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe(`${SITE}-referrer.csv`);
+    const csv = await readFile(await file.path(), 'utf8');
+    const [header, ...lines] = csv.trimEnd().split('\r\n');
+    expect(header).toBe('value,visitors,visits,pageviews,bounce_rate,engaged_ms');
+    expect(lines.map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+      `google.com,${segmentVisitors()},${segmentVisitors()},${segmentVisitors()}`,
+    ]);
 
     // A reload (and so a shared link) keeps the segment.
     await page.reload();

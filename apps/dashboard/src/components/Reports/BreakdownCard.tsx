@@ -13,6 +13,7 @@ import { useGoalColumns, type GoalCell, type SelectedGoal } from '../../hooks/us
 import { useQuery } from '../../hooks/useQuery.js';
 import { UserText } from '../Text/UserText.js';
 import { Estimated } from './Estimated.js';
+import { ExportCsv } from './ExportCsv.js';
 import { formatRevenue } from './revenue.js';
 
 interface Props {
@@ -30,6 +31,8 @@ interface Props {
 }
 
 const LIMIT = 10;
+/** A CSV holds the whole list, up to the Stats API's most rows. */
+const EXPORT_LIMIT = 1000;
 
 export function BreakdownCard({
   api,
@@ -81,6 +84,14 @@ export function BreakdownCard({
             {DIMENSION_LABELS[d]}
           </button>
         ))}
+        {reader.csv && (
+          <ExportCsv
+            what={DIMENSION_LABELS[dimension]}
+            load={() =>
+              reader.csv!('breakdown', { site, from, to, dimension, limit: EXPORT_LIMIT })
+            }
+          />
+        )}
       </div>
       {data?.exact === false && <Estimated />}
       {goals.error && (

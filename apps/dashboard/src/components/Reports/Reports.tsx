@@ -9,6 +9,7 @@ import { COMPARE_LABELS, type Compare } from '../../lib/url-state.js';
 import type { SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
+import { ExportCsv } from './ExportCsv.js';
 import { Conversions } from './Conversions.js';
 import { OverviewCards } from './OverviewCards.js';
 import { PageEngagementCard } from './PageEngagementCard.js';
@@ -74,10 +75,18 @@ export function Reports({
         selected={metric}
         onSelect={setMetric}
       />
+      {reader.csv && (
+        <p className="overview-export">
+          <ExportCsv what="the overview" load={() => reader.csv!('overview', { site, from, to })} />
+        </p>
+      )}
       {series.error ? (
         <p className="error">Could not load the time series: {series.error.message}</p>
       ) : (
         <TimeseriesChart
+          exportCsv={
+            reader.csv && (() => reader.csv!('timeseries', { site, from, to, resolution }))
+          }
           current={series.data?.data.current ?? []}
           previous={series.data?.data.previous ?? []}
           previousLabel={COMPARE_LABELS[compare].toLowerCase()}

@@ -3,7 +3,10 @@
  * hand because a charting library would cost more than the whole first-load budget allows.
  */
 import type { TimeseriesRow } from '../../lib/api.js';
+import type { ApiResult } from '../../lib/api.js';
+import type { CsvFile } from '../../lib/stats-client.js';
 import { Estimated } from './Estimated.js';
+import { ExportCsv } from './ExportCsv.js';
 import { SERIES_FORMAT, SERIES_LABEL, seriesValue, type SeriesMetric } from './metrics.js';
 
 interface Props {
@@ -16,6 +19,8 @@ interface Props {
   estimated?: boolean;
   /** What `previous` is ("previous period", "same period last year"). */
   previousLabel?: string;
+  /** Downloads the series as CSV; null: no export (no Stats API). */
+  exportCsv?: (() => Promise<ApiResult<CsvFile>>) | null;
   /** A newer answer is loading (the one shown is the previous one). */
   busy?: boolean;
 }
@@ -43,6 +48,7 @@ export function TimeseriesChart({
   timeZone,
   estimated = false,
   busy = false,
+  exportCsv = null,
   previousLabel = 'previous period',
 }: Props) {
   const cur = current.map((r) => seriesValue(r, metric));
@@ -67,6 +73,7 @@ export function TimeseriesChart({
         {SERIES_LABEL[metric]} <span className="legend-current">this period</span>{' '}
         <span className="legend-previous">{previousLabel}</span>
         {estimated && <Estimated />}
+        {exportCsv && <ExportCsv what="the time series" load={exportCsv} />}
       </figcaption>
       <svg
         viewBox={`0 0 ${W} ${H}`}
