@@ -72,18 +72,20 @@ export function BreakdownCard({
       data-testid={`breakdown-${dimension}`}
       aria-busy={loading}
     >
-      <div className="tabs" role="tablist">
-        {dimensions.map((d) => (
-          <button
-            key={d}
-            type="button"
-            role="tab"
-            aria-selected={d === dimension}
-            onClick={() => setDimension(d)}
-          >
-            {DIMENSION_LABELS[d]}
-          </button>
-        ))}
+      <div className="card-head">
+        <div className="tabs" role="tablist">
+          {dimensions.map((d) => (
+            <button
+              key={d}
+              type="button"
+              role="tab"
+              aria-selected={d === dimension}
+              onClick={() => setDimension(d)}
+            >
+              {DIMENSION_LABELS[d]}
+            </button>
+          ))}
+        </div>
         {reader.csv && (
           <ExportCsv
             what={DIMENSION_LABELS[dimension]}
