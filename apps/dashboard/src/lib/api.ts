@@ -6,6 +6,7 @@
 import { PostgrestClient } from '@sightline/postgrest';
 import { createConversionsApi, type ConversionsApi } from './conversions-api.js';
 import type { Dimension } from './dimensions.js';
+import type { StatsClient } from './stats-client.js';
 
 export interface Site {
   id: string;
@@ -149,6 +150,8 @@ export interface Api {
   liveVisitors(site: string, windowSeconds: number): Promise<ApiResult<LiveVisitorRow[]>>;
   /** Goals, funnels and custom-event properties (conversions-api.ts). */
   conversions: ConversionsApi;
+  /** The ingest Worker's Stats API as the same caller; null where there is none (public dashboards). */
+  stats: StatsClient | null;
 }
 
 /** Who a request runs as: a fixed token, or a getter read at each request (sessions, passes). */
@@ -171,7 +174,7 @@ export function restClient(supabaseUrl: string, apikey: string, bearer: Bearer):
   });
 }
 
-export function createApi(db: PostgrestClient): Api {
+export function createApi(db: PostgrestClient, stats: StatsClient | null = null): Api {
   const args = (q: StatsQuery) => ({
     p_site: q.site,
     p_from: q.from.toISOString(),
@@ -184,6 +187,7 @@ export function createApi(db: PostgrestClient): Api {
 
   return {
     conversions: createConversionsApi(db, toResult),
+    stats,
     async overview(q) {
       const res = await rpc<Overview | Overview[]>('stats_overview', args(q));
       if (res.error) return res;

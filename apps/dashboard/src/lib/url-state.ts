@@ -1,10 +1,17 @@
 /**
  * Everything a view depends on lives in the query string, so a URL shares the exact view:
- * `?site=…&range=7d&from=…&to=…&f.country=DE&f.page=/pricing`.
+ * `?site=…&range=7d&from=…&to=…&compare=previous_year&f.country=DE&f.referrer.contains=google`.
  */
-import { isDimension, type Dimension } from './dimensions.js';
 import { RANGES, type RangeKey } from './date-range.js';
-import type { Filters } from './api.js';
+import { parseSegment, writeSegment, type Segment } from './segment.js';
+
+/** What the overview and the chart compare with (the Stats API's `compare`). */
+export const COMPARES = ['previous_period', 'previous_year'] as const;
+export type Compare = (typeof COMPARES)[number];
+export const COMPARE_LABELS: Record<Compare, string> = {
+  previous_period: 'Previous period',
+  previous_year: 'Same period last year',
+};
 
 export interface ViewState {
   site: string | null;
@@ -12,7 +19,9 @@ export interface ViewState {
   /** Custom range days, `YYYY-MM-DD`, site time zone. */
   from: string | null;
   to: string | null;
-  filters: Filters;
+  /** The filters (segment.ts). */
+  filters: Segment;
+  compare: Compare;
 }
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -20,18 +29,14 @@ const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 export function parseViewState(search: string): ViewState {
   const params = new URLSearchParams(search);
   const range = params.get('range');
-  const filters: Filters = {};
-  for (const [key, value] of params) {
-    const dim = key.startsWith('f.') ? key.slice(2) : '';
-    if (isDimension(dim)) filters[dim] = value;
-  }
   const day = (v: string | null): string | null => (v && DAY_RE.test(v) ? v : null);
   return {
     site: params.get('site') || null,
     range: (RANGES as readonly string[]).includes(range ?? '') ? (range as RangeKey) : '24h',
     from: day(params.get('from')),
     to: day(params.get('to')),
-    filters,
+    filters: parseSegment(params),
+    compare: params.get('compare') === 'previous_year' ? 'previous_year' : 'previous_period',
   };
 }
 
@@ -43,8 +48,8 @@ export function serializeViewState(state: ViewState): string {
     if (state.from) params.set('from', state.from);
     if (state.to) params.set('to', state.to);
   }
-  for (const [dim, value] of Object.entries(state.filters) as [Dimension, string][]) {
-    params.set(`f.${dim}`, value);
-  }
+  // The default stays out of the URL, so links from before the choice existed read the same.
+  if (state.compare !== 'previous_period') params.set('compare', state.compare);
+  writeSegment(params, state.filters);
   return `?${params.toString()}`;
 }

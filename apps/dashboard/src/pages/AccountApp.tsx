@@ -15,6 +15,7 @@ import { useScreen } from '../hooks/useScreen.js';
 import { useViewState } from '../hooks/useViewState.js';
 import { createAccountApi } from '../lib/account-api.js';
 import { createApi, restClient, type MySite } from '../lib/api.js';
+import { createStatsClient } from '../lib/stats-client.js';
 import {
   accessToken,
   completeRedirect,
@@ -74,7 +75,14 @@ function SignedIn({ auth, config, email }: SignedInProps) {
     () => restClient(config.supabaseUrl, config.publishableKey, () => accessToken(auth)),
     [auth, config],
   );
-  const api = useMemo(() => createApi(db), [db]);
+  const api = useMemo(
+    () =>
+      createApi(
+        db,
+        createStatsClient(config.ingestUrl, () => accessToken(auth)),
+      ),
+    [db, config.ingestUrl, auth],
+  );
   const account = useMemo(
     () => createAccountApi(db, config.ingestUrl, () => accessToken(auth)),
     [db, auth, config],
@@ -169,7 +177,7 @@ function SignedIn({ auth, config, email }: SignedInProps) {
     );
   }
 
-  const onSite = (id: string): void => setView({ site: id, filters: {} });
+  const onSite = (id: string): void => setView({ site: id, filters: [] });
   return (
     <AccountLayout sites={sites} site={site?.id ?? null} onSite={onSite} nav={nav}>
       {banner}
@@ -186,7 +194,7 @@ function SignedIn({ auth, config, email }: SignedInProps) {
             void reload();
           }}
           onOpen={(id) => {
-            setView({ site: id, filters: {} });
+            setView({ site: id, filters: [] });
             go('dashboard');
           }}
         />
@@ -208,7 +216,7 @@ function SignedIn({ auth, config, email }: SignedInProps) {
           onDeleted={() =>
             void reload().then(() => {
               setNotice(`"${site.name}" and its data were deleted.`);
-              setView({ site: null, filters: {} });
+              setView({ site: null, filters: [] });
               go('dashboard');
             })
           }

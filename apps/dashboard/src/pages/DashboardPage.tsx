@@ -12,8 +12,9 @@ import { useViewState } from '../hooks/useViewState.js';
 import type { Api, Site } from '../lib/api.js';
 import type { DashboardConfig } from '../lib/config.js';
 import { resolveRange } from '../lib/date-range.js';
-import { cardOf, type Dimension } from '../lib/dimensions.js';
+import { cardOf, DIMENSIONS, type Dimension } from '../lib/dimensions.js';
 import type { PassKeeper } from '../lib/passes.js';
+import { addCondition, clickFilter, removeCondition, type Segment } from '../lib/segment.js';
 
 interface Props {
   api: Api;
@@ -66,12 +67,13 @@ export function DashboardPage({
   );
   const live = useLive(api, config.supabaseUrl, config.publishableKey, passes, site.id);
   // A filter on a hidden card would be refused by the database: not applied.
-  const filters = useMemo(
-    () =>
-      Object.fromEntries(
-        Object.entries(view.filters).filter(([d]) => !hiddenCards.has(cardOf(d as Dimension))),
-      ) as typeof view.filters,
+  const filters: Segment = useMemo(
+    () => view.filters.filter((c) => !hiddenCards.has(cardOf(c.dimension))),
     [view.filters, hiddenCards],
+  );
+  const filterable = useMemo(
+    () => DIMENSIONS.filter((d) => !hiddenCards.has(cardOf(d))),
+    [hiddenCards],
   );
   const tick = useMinuteTick();
   const range = useMemo(
@@ -85,13 +87,9 @@ export function DashboardPage({
   );
 
   const filter = (dimension: Dimension, value: string): void =>
-    setView({ filters: { ...filters, [dimension]: value } });
-  const removeFilter = (dimension: Dimension | null): void => {
-    if (dimension === null) return setView({ filters: {} });
-    const rest = { ...filters };
-    delete rest[dimension];
-    setView({ filters: rest });
-  };
+    setView({ filters: clickFilter(filters, dimension, value) });
+  const removeFilter = (index: number | null): void =>
+    setView({ filters: index === null ? [] : removeCondition(filters, index) });
 
   return (
     <div className="app">
@@ -100,7 +98,7 @@ export function DashboardPage({
         <SiteSwitcher
           sites={sites}
           value={site.id}
-          onChange={(id) => setView({ site: id, filters: {} })}
+          onChange={(id) => setView({ site: id, filters: [] })}
         />
         {showLive && <ConnectionBadge state={live.connection} />}
         {nav ??
@@ -111,8 +109,20 @@ export function DashboardPage({
           ))}
       </header>
       <div className="controls">
-        <RangePicker range={view.range} from={view.from} to={view.to} onChange={setView} />
-        <FilterBar filters={filters} onRemove={removeFilter} />
+        <RangePicker
+          range={view.range}
+          from={view.from}
+          to={view.to}
+          onChange={setView}
+          compare={view.compare}
+          onCompare={(compare) => setView({ compare })}
+        />
+        <FilterBar
+          filters={filters}
+          dimensions={filterable}
+          onAdd={(c) => setView({ filters: addCondition(filters, c) })}
+          onRemove={removeFilter}
+        />
       </div>
       <main>
         {showLive && (
@@ -133,6 +143,7 @@ export function DashboardPage({
               timeZone={site.timezone}
               range={range}
               filters={filters}
+              compare={view.compare}
               onFilter={filter}
               hidden={hiddenCards}
               canEditConversions={canEditConversions}

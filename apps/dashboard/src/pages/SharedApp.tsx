@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { MessageScreen } from '../components/Errors/MessageScreen.js';
 import { createAccountApi, type SiteAccess } from '../lib/account-api.js';
 import { createApi, restClient, type ApiError } from '../lib/api.js';
+import { createStatsClient } from '../lib/stats-client.js';
 import type { DashboardConfig } from '../lib/config.js';
 import { openShareLink, type PassKeeper } from '../lib/passes.js';
 import { DashboardPage } from './DashboardPage.js';
@@ -99,7 +100,11 @@ function SharedDashboard({
   access: SiteAccess;
 }) {
   const api = useMemo(
-    () => createApi(restClient(config.supabaseUrl, config.publishableKey, () => keeper.current())),
+    () =>
+      createApi(
+        restClient(config.supabaseUrl, config.publishableKey, () => keeper.current()),
+        createStatsClient(config.ingestUrl, () => keeper.current()),
+      ),
     [config, keeper],
   );
   const sites = useMemo(() => [access.site], [access]);

@@ -9,6 +9,7 @@ import { MessageScreen } from '../components/Errors/MessageScreen.js';
 import { useQuery } from '../hooks/useQuery.js';
 import { createAccountApi } from '../lib/account-api.js';
 import { createApi, restClient } from '../lib/api.js';
+import { createStatsClient } from '../lib/stats-client.js';
 import type { DashboardConfig } from '../lib/config.js';
 import { livePasses } from '../lib/passes.js';
 import { DashboardPage } from './DashboardPage.js';
@@ -24,7 +25,10 @@ export function TokenApp({ config, token, onToken }: Props) {
     () => restClient(config.supabaseUrl, config.publishableKey, token),
     [config, token],
   );
-  const api = useMemo(() => createApi(db), [db]);
+  const api = useMemo(
+    () => createApi(db, createStatsClient(config.ingestUrl, token)),
+    [db, config.ingestUrl, token],
+  );
   const sites = useQuery(token, () =>
     createAccountApi(db, config.ingestUrl, () => Promise.resolve(token)).mySites(),
   );

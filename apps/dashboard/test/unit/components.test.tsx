@@ -8,6 +8,7 @@ import { OverviewCards } from '../../src/components/Reports/OverviewCards.js';
 import { filterLive } from '../../src/components/Live/LiveSection.js';
 import { fromSnapshotRows } from '../../src/lib/live-state.js';
 import type { Api, BreakdownRow } from '../../src/lib/api.js';
+import { reportReader } from '../../src/lib/report-reader.js';
 import { click, render, settle, text, type Rendered } from './render.js';
 
 let mounted: Rendered | undefined;
@@ -29,21 +30,27 @@ function fakeApi(rows: Record<string, BreakdownRow[]>) {
   const breakdown = vi.fn((q: { dimension: string }) =>
     Promise.resolve({ data: rows[q.dimension] ?? [], error: null }),
   );
-  const api = { breakdown } as unknown as Api;
-  return { api, breakdown };
+  const api = { breakdown, stats: null } as unknown as Api;
+  return { api, breakdown, reader: reportReader(api, null, []) };
 }
 
 describe('BreakdownCard', () => {
-  const base = { site: 's', from: new Date(0), to: new Date(1000), filters: {} };
+  const base = { site: 's', from: new Date(0), to: new Date(1000), filters: [] };
 
   it('lists rows, filters on click and switches dimension by tab', async () => {
-    const { api, breakdown } = fakeApi({
+    const { api, breakdown, reader } = fakeApi({
       page: [row('/', 7), row('/pricing', 3)],
       entry_page: [row('/landing', 4)],
     });
     const onFilter = vi.fn();
     mounted = await render(
-      <BreakdownCard api={api} {...base} dimensions={['page', 'entry_page']} onFilter={onFilter} />,
+      <BreakdownCard
+        api={api}
+        reader={reader}
+        {...base}
+        dimensions={['page', 'entry_page']}
+        onFilter={onFilter}
+      />,
     );
     await settle();
     const cells = [...mounted.container.querySelectorAll('tbody tr')].map((tr) =>
@@ -67,7 +74,7 @@ describe('BreakdownCard', () => {
   });
 
   it("adds a selected goal's columns: conversions, rate of the row's visitors, revenue", async () => {
-    const { api } = fakeApi({ country: [row('DE', 8), row('FR', 4), row('JP', 2)] });
+    const { api, reader } = fakeApi({ country: [row('DE', 8), row('FR', 4), row('JP', 2)] });
     const goalBreakdown = vi.fn((q: { values: readonly string[] }) =>
       Promise.resolve({
         data: [
@@ -78,7 +85,7 @@ describe('BreakdownCard', () => {
       }),
     );
     (api as unknown as { conversions: unknown }).conversions = { goalBreakdown };
-    const props = { api, ...base, dimensions: ['country'] as const, onFilter: vi.fn() };
+    const props = { api, reader, ...base, dimensions: ['country'] as const, onFilter: vi.fn() };
     mounted = await render(<BreakdownCard {...props} goal={{ id: 7, name: 'Purchase' }} />);
     await settle();
     await settle();
@@ -119,8 +126,15 @@ describe('BreakdownCard', () => {
   });
 
   it('says so when there is no data', async () => {
+    const { api, reader } = fakeApi({});
     mounted = await render(
-      <BreakdownCard api={fakeApi({}).api} {...base} dimensions={['event']} onFilter={vi.fn()} />,
+      <BreakdownCard
+        api={api}
+        reader={reader}
+        {...base}
+        dimensions={['event']}
+        onFilter={vi.fn()}
+      />,
     );
     await settle();
     expect(mounted.container.textContent).toContain('No data for this period.');
@@ -233,10 +247,22 @@ describe('live pieces', () => {
       last_seen: '2026-01-01T00:00:00Z',
     }));
     const { visitors } = fromSnapshotRows(rows);
-    expect([...filterLive(visitors, { country: 'DE' }).keys()]).toEqual(['v0', 'v2']);
-    expect([...filterLive(visitors, { country: 'DE', page: '/a' }).keys()]).toEqual(['v2']);
+    const is = (dimension: 'country' | 'page' | 'utm_source', value: string) => ({
+      op: 'is' as const,
+      dimension,
+      values: [value],
+    });
+    expect([...filterLive(visitors, [is('country', 'DE')]).keys()]).toEqual(['v0', 'v2']);
+    expect([...filterLive(visitors, [is('country', 'DE'), is('page', '/a')]).keys()]).toEqual([
+      'v2',
+    ]);
+    // The other operators: none of the values, or a substring ignoring case.
+    const notDe = [{ op: 'is_not' as const, dimension: 'country' as const, values: ['DE'] }];
+    expect([...filterLive(visitors, notDe).keys()]).toEqual(['v1']);
+    const onB = [{ op: 'contains' as const, dimension: 'page' as const, values: ['B'] }];
+    expect([...filterLive(visitors, onB).keys()]).toEqual(['v0', 'v1']);
     // A dimension the live layer does not know leaves the set alone.
-    expect(filterLive(visitors, { utm_source: 'x' })).toBe(visitors);
+    expect(filterLive(visitors, [is('utm_source', 'x')])).toBe(visitors);
   });
 });
 

@@ -44,3 +44,24 @@ export async function click(el: Element | null): Promise<void> {
 }
 
 export const text = (el: Element | null | undefined): string => el?.textContent?.trim() ?? '';
+
+/**
+ * Sets an input's or select's value as a person would: React tracks the value property, so it is
+ * set through the prototype and announced with the event React listens to.
+ */
+export async function change(
+  el: HTMLInputElement | HTMLSelectElement | null,
+  value: string,
+): Promise<void> {
+  if (!el) throw new Error('nothing to change');
+  const proto = el instanceof HTMLSelectElement ? HTMLSelectElement : HTMLInputElement;
+  const descriptor = Object.getOwnPropertyDescriptor(proto.prototype, 'value')!;
+  await act(async () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element as `this`
+    Reflect.apply(descriptor.set!, el, [value]);
+    el.dispatchEvent(
+      new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }),
+    );
+    await Promise.resolve();
+  });
+}

@@ -9,9 +9,30 @@ describe('view state in the URL', () => {
       range: 'custom' as const,
       from: '2026-01-01',
       to: '2026-01-07',
-      filters: { country: 'DE', page: '/pricing?x=1&y' },
+      filters: [
+        { op: 'is' as const, dimension: 'country' as const, values: ['DE'] },
+        { op: 'is' as const, dimension: 'page' as const, values: ['/pricing?x=1&y'] },
+        { op: 'is_not' as const, dimension: 'browser' as const, values: ['Chrome', 'a,b&c=d'] },
+        { op: 'contains' as const, dimension: 'referrer' as const, values: ['google'] },
+        { op: 'does_not_contain' as const, dimension: 'utm_campaign' as const, values: [''] },
+      ],
+      compare: 'previous_year' as const,
     };
-    expect(parseViewState(serializeViewState(state))).toEqual(state);
+    const search = serializeViewState(state);
+    expect(search).toContain('compare=previous_year');
+    expect(search).toContain('f.country=DE');
+    expect(search).toContain('f.browser.is_not=Chrome&f.browser.is_not=a%2Cb%26c%3Dd');
+    expect(parseViewState(search)).toEqual(state);
+  });
+
+  it('drops operators a dimension does not take and keeps one value for those that take one', () => {
+    const s = parseViewState(
+      '?f.page.contains=x&f.page=/a&f.page=/b&f.country.matches=x&f.country.is.x=1&f.os=Linux',
+    );
+    expect(s.filters).toEqual([
+      { op: 'is', dimension: 'page', values: ['/a'] },
+      { op: 'is', dimension: 'os', values: ['Linux'] },
+    ]);
   });
 
   it('falls back on unknown values instead of failing', () => {
@@ -21,7 +42,8 @@ describe('view state in the URL', () => {
       range: '24h',
       from: null,
       to: null,
-      filters: { device: 'mobile' },
+      filters: [{ op: 'is', dimension: 'device', values: ['mobile'] }],
+      compare: 'previous_period',
     });
   });
 });

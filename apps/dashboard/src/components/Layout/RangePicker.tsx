@@ -1,14 +1,25 @@
 /** Date range buttons, with two day inputs for a custom range (days in the site's time zone). */
 import { RANGES, RANGE_LABELS, type RangeKey } from '../../lib/date-range.js';
+import { COMPARES, COMPARE_LABELS, type Compare } from '../../lib/url-state.js';
 
 interface Props {
   range: RangeKey;
   from: string | null;
   to: string | null;
   onChange: (patch: { range: RangeKey; from?: string | null; to?: string | null }) => void;
+  /** What the reports compare with; without `onCompare` no choice is shown. */
+  compare?: Compare;
+  onCompare?: (compare: Compare) => void;
 }
 
-export function RangePicker({ range, from, to, onChange }: Props) {
+export function RangePicker({
+  range,
+  from,
+  to,
+  onChange,
+  compare = 'previous_period',
+  onCompare,
+}: Props) {
   return (
     <div className="range-picker">
       <div className="segmented" role="group" aria-label="Date range">
@@ -39,6 +50,19 @@ export function RangePicker({ range, from, to, onChange }: Props) {
             onChange={(e) => onChange({ range, from, to: e.target.value || null })}
           />
         </div>
+      )}
+      {onCompare && range !== 'realtime' && (
+        <select
+          aria-label="Compare with"
+          value={compare}
+          onChange={(e) => onCompare(e.target.value as Compare)}
+        >
+          {COMPARES.map((c) => (
+            <option key={c} value={c}>
+              {`vs ${COMPARE_LABELS[c].toLowerCase()}`}
+            </option>
+          ))}
+        </select>
       )}
     </div>
   );

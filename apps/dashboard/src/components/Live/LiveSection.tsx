@@ -1,7 +1,8 @@
 /** Visitors now, freshness, the map and the feed; in realtime mode also live top lists. */
 import type { LiveVisitor } from '@sightline/schema/live';
 import { useMemo } from 'react';
-import type { Filters } from '../../lib/api.js';
+import type { Dimension } from '../../lib/dimensions.js';
+import { matches, type Segment } from '../../lib/segment.js';
 import type { LiveState } from '../../lib/live-state.js';
 import { LiveMap } from '../Map/LiveMap.js';
 import { EventFeed } from './EventFeed.js';
@@ -10,7 +11,7 @@ import { LiveCount } from './LiveCount.js';
 import { LiveTopList } from './LiveTopList.js';
 
 /** How a report filter reads a live visitor; dimensions without a live field do not filter. */
-const LIVE_FIELDS: Partial<Record<keyof Filters, (v: LiveVisitor) => string>> = {
+const LIVE_FIELDS: Partial<Record<Dimension, (v: LiveVisitor) => string>> = {
   page: (v) => v.path,
   country: (v) => v.country,
   region: (v) => v.region,
@@ -22,11 +23,11 @@ const LIVE_FIELDS: Partial<Record<keyof Filters, (v: LiveVisitor) => string>> = 
 
 export function filterLive(
   visitors: ReadonlyMap<string, LiveVisitor>,
-  filters: Filters,
+  filters: Segment,
 ): ReadonlyMap<string, LiveVisitor> {
-  const checks = Object.entries(filters).flatMap(([dim, value]) => {
-    const read = LIVE_FIELDS[dim as keyof Filters];
-    return read ? [(v: LiveVisitor) => read(v) === value] : [];
+  const checks = filters.flatMap((c) => {
+    const read = LIVE_FIELDS[c.dimension];
+    return read ? [(v: LiveVisitor) => matches(c, read(v))] : [];
   });
   if (checks.length === 0) return visitors;
   return new Map([...visitors].filter(([, v]) => checks.every((c) => c(v))));
@@ -34,7 +35,7 @@ export function filterLive(
 
 interface Props {
   live: LiveState;
-  filters: Filters;
+  filters: Segment;
   realtime: boolean;
   mapboxToken: string;
 }

@@ -4,20 +4,26 @@
  * rate and, where there is any, revenue (useGoalColumns).
  */
 import { useState, type CSSProperties } from 'react';
-import type { Api, BreakdownRow, Filters } from '../../lib/api.js';
+import type { Api, BreakdownRow } from '../../lib/api.js';
 import { DIMENSION_LABELS, type Dimension } from '../../lib/dimensions.js';
 import { formatCount, formatPercent } from '../../lib/format.js';
+import type { ReportReader } from '../../lib/report-reader.js';
+import { rpcFilters, type Segment } from '../../lib/segment.js';
 import { useGoalColumns, type GoalCell, type SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { UserText } from '../Text/UserText.js';
+import { Estimated } from './Estimated.js';
+import { ExportCsv } from './ExportCsv.js';
 import { formatRevenue } from './revenue.js';
 
 interface Props {
   api: Api;
+  /** Reads the rows (report-reader.ts: the RPCs or the Stats API). */
+  reader: ReportReader;
   site: string;
   from: Date;
   to: Date;
-  filters: Filters;
+  filters: Segment;
   dimensions: readonly Dimension[];
   onFilter: (dimension: Dimension, value: string) => void;
   /** The goal whose columns to show; null: none. */
@@ -25,9 +31,12 @@ interface Props {
 }
 
 const LIMIT = 10;
+/** A CSV holds the whole list, up to the Stats API's most rows. */
+const EXPORT_LIMIT = 1000;
 
 export function BreakdownCard({
   api,
+  reader,
   site,
   from,
   to,
@@ -39,11 +48,15 @@ export function BreakdownCard({
   const [dimension, setDimension] = useState<Dimension>(dimensions[0]!);
   const key = JSON.stringify([site, dimension, from, to, filters]);
   const { data, error, loading } = useQuery(key, () =>
-    api.breakdown({ site, from, to, filters, dimension, limit: LIMIT }),
+    reader.breakdown({ site, from, to, dimension, limit: LIMIT }),
   );
-  const rows = data ?? [];
+  const rows = data?.data ?? [];
   const max = Math.max(1, ...rows.map((r) => r.visitors));
-  const goals = useGoalColumns(api, { site, from, to, filters, dimension, goal, rows });
+  // A goal's columns come from the RPCs: only for filters they take (Reports drops the goal else).
+  const rpc = rpcFilters(filters) ?? {};
+  const goals = useGoalColumns(api, { site, from, to, filters: rpc, dimension, goal, rows });
+  const active = (value: string): boolean =>
+    filters.some((c) => c.dimension === dimension && c.op === 'is' && c.values.includes(value));
   // Views for pages, visits for custom events (how many visits fired it), bounce rate otherwise.
   const third: { label: string; cell: (r: BreakdownRow) => string } =
     dimension === 'page'
@@ -59,19 +72,30 @@ export function BreakdownCard({
       data-testid={`breakdown-${dimension}`}
       aria-busy={loading}
     >
-      <div className="tabs" role="tablist">
-        {dimensions.map((d) => (
-          <button
-            key={d}
-            type="button"
-            role="tab"
-            aria-selected={d === dimension}
-            onClick={() => setDimension(d)}
-          >
-            {DIMENSION_LABELS[d]}
-          </button>
-        ))}
+      <div className="card-head">
+        <div className="tabs" role="tablist">
+          {dimensions.map((d) => (
+            <button
+              key={d}
+              type="button"
+              role="tab"
+              aria-selected={d === dimension}
+              onClick={() => setDimension(d)}
+            >
+              {DIMENSION_LABELS[d]}
+            </button>
+          ))}
+        </div>
+        {reader.csv && (
+          <ExportCsv
+            what={DIMENSION_LABELS[dimension]}
+            load={() =>
+              reader.csv!('breakdown', { site, from, to, dimension, limit: EXPORT_LIMIT })
+            }
+          />
+        )}
       </div>
+      {data?.exact === false && <Estimated />}
       {goals.error && (
         <p className="error">Could not load the goal&apos;s conversions: {goals.error.message}</p>
       )}
@@ -111,7 +135,7 @@ export function BreakdownCard({
             {rows.map((r) => (
               <tr
                 key={r.value}
-                className={filters[dimension] === r.value ? 'active' : undefined}
+                className={active(r.value) ? 'active' : undefined}
                 onClick={() => onFilter(dimension, r.value)}
                 style={{ '--share': `${(r.visitors / max) * 100}%` } as CSSProperties}
               >

@@ -1,10 +1,13 @@
-/** Headline numbers with the change against the previous period; a click picks the chart metric. */
+/** Headline numbers with the change against the comparison period; a click picks the chart metric. */
 import type { Overview } from '../../lib/api.js';
 import { change } from '../../lib/format.js';
+import { Estimated } from './Estimated.js';
 import { METRICS, metricValue, type MetricKey } from './metrics.js';
 
 interface Props {
   overview: Overview | null;
+  /** Some figure is an estimate (the Stats API sampled). */
+  estimated?: boolean;
   selected: MetricKey;
   onSelect: (key: MetricKey) => void;
 }
@@ -21,9 +24,10 @@ function Delta({ ratio, inverse }: { ratio: number | null; inverse?: boolean }) 
   );
 }
 
-export function OverviewCards({ overview, selected, onSelect }: Props) {
+export function OverviewCards({ overview, estimated = false, selected, onSelect }: Props) {
   return (
     <div className="overview" role="group" aria-label="Overview">
+      {estimated && <Estimated />}
       {METRICS.map((m) => (
         <button
           key={m.key}

@@ -1,11 +1,15 @@
 /** The reports for a date range: headline numbers, the time series and every top list. */
-import { useState } from 'react';
-import type { Api, Filters } from '../../lib/api.js';
+import { useMemo, useState } from 'react';
+import type { Api } from '../../lib/api.js';
 import type { ResolvedRange } from '../../lib/date-range.js';
 import { cardOf, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
+import { reportReader } from '../../lib/report-reader.js';
+import { rpcFilters, type Segment } from '../../lib/segment.js';
+import { COMPARE_LABELS, type Compare } from '../../lib/url-state.js';
 import type { SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
+import { ExportCsv } from './ExportCsv.js';
 import { Conversions } from './Conversions.js';
 import { OverviewCards } from './OverviewCards.js';
 import { PageEngagementCard } from './PageEngagementCard.js';
@@ -17,7 +21,9 @@ interface Props {
   site: string;
   timeZone: string;
   range: ResolvedRange;
-  filters: Filters;
+  filters: Segment;
+  /** What the overview and the chart compare with. */
+  compare?: Compare;
   onFilter: (dimension: Dimension, value: string) => void;
   /** Cards not shown (a share link's hidden reports). */
   hidden?: ReadonlySet<string>;
@@ -31,6 +37,7 @@ export function Reports({
   timeZone,
   range,
   filters,
+  compare = 'previous_period',
   onFilter,
   hidden,
   canEditConversions = false,
@@ -41,15 +48,19 @@ export function Reports({
   const [chosen, setChosen] = useState<{ site: string; goal: SelectedGoal } | null>(null);
   const goal = chosen?.site === site ? chosen.goal : null;
   const setGoal = (g: SelectedGoal | null) => setChosen(g && { site, goal: g });
-  const shownGoal = hidden?.has('conversions') ? null : goal;
-  const { from, to, resolution, previous } = range;
-  const key = JSON.stringify([site, from, to, filters]);
-  const overview = useQuery(key, () => api.overview({ site, from, to, filters }));
-  const series = useQuery(`${key}:${resolution}`, () =>
-    api.timeseries({ site, from, to, filters, resolution }),
+  // The cards that only the report RPCs answer (goals, funnels, page engagement, a goal's
+  // columns) need the filters in their form; other segments leave them out, saying why.
+  const rpc = useMemo(() => rpcFilters(filters), [filters]);
+  const reader = useMemo(
+    () => reportReader(api, api.stats, filters, compare),
+    [api, filters, compare],
   );
-  const prevSeries = useQuery(`${key}:${resolution}:prev`, () =>
-    api.timeseries({ site, from: previous.from, to: previous.to, filters, resolution }),
+  const shownGoal = hidden?.has('conversions') || !rpc ? null : goal;
+  const { from, to, resolution, previous } = range;
+  const key = JSON.stringify([site, from, to, filters, compare]);
+  const overview = useQuery(key, () => reader.overview({ site, from, to }));
+  const series = useQuery(`${key}:${resolution}`, () =>
+    reader.timeseries({ site, from, to, resolution, timeZone, previous }),
   );
   const seriesMetric = METRICS.find((m) => m.key === metric)!.series;
 
@@ -58,13 +69,29 @@ export function Reports({
       {overview.error && (
         <p className="error">Could not load the overview: {overview.error.message}</p>
       )}
-      <OverviewCards overview={overview.data} selected={metric} onSelect={setMetric} />
+      <OverviewCards
+        overview={overview.data?.data ?? null}
+        estimated={overview.data?.exact === false}
+        selected={metric}
+        onSelect={setMetric}
+      />
+      {reader.csv && (
+        <p className="overview-export">
+          <ExportCsv what="the overview" load={() => reader.csv!('overview', { site, from, to })} />
+        </p>
+      )}
       {series.error ? (
         <p className="error">Could not load the time series: {series.error.message}</p>
       ) : (
         <TimeseriesChart
-          current={series.data ?? []}
-          previous={prevSeries.data ?? []}
+          exportCsv={
+            reader.csv && (() => reader.csv!('timeseries', { site, from, to, resolution }))
+          }
+          current={series.data?.data.current ?? []}
+          previous={series.data?.data.previous ?? []}
+          previousLabel={COMPARE_LABELS[compare].toLowerCase()}
+          estimated={series.data?.exact === false}
+          busy={series.loading}
           metric={seriesMetric}
           resolution={resolution}
           timeZone={timeZone}
@@ -75,6 +102,7 @@ export function Reports({
           <BreakdownCard
             key={group[0]}
             api={api}
+            reader={reader}
             site={site}
             from={from}
             to={to}
@@ -84,17 +112,23 @@ export function Reports({
             goal={shownGoal}
           />
         ))}
-        {!hidden?.has('pages') && (
-          <PageEngagementCard api={api} site={site} from={from} to={to} filters={filters} />
+        {!hidden?.has('pages') && rpc && (
+          <PageEngagementCard api={api} site={site} from={from} to={to} filters={rpc} />
         )}
       </div>
-      {!hidden?.has('conversions') && (
+      {!rpc && (
+        <p className="muted" data-testid="rpc-only-note">
+          Page engagement, goals and funnels take filters with “is” and one value per dimension
+          only: they are not shown for these filters.
+        </p>
+      )}
+      {!hidden?.has('conversions') && rpc && (
         <Conversions
           api={api}
           site={site}
           from={from}
           to={to}
-          filters={filters}
+          filters={rpc}
           canEdit={canEditConversions}
           goal={goal}
           onGoal={setGoal}

@@ -3,6 +3,10 @@
  * hand because a charting library would cost more than the whole first-load budget allows.
  */
 import type { TimeseriesRow } from '../../lib/api.js';
+import type { ApiResult } from '../../lib/api.js';
+import type { CsvFile } from '../../lib/stats-client.js';
+import { Estimated } from './Estimated.js';
+import { ExportCsv } from './ExportCsv.js';
 import { SERIES_FORMAT, SERIES_LABEL, seriesValue, type SeriesMetric } from './metrics.js';
 
 interface Props {
@@ -11,6 +15,14 @@ interface Props {
   metric: SeriesMetric;
   resolution: 'hour' | 'day';
   timeZone: string;
+  /** Some figure is an estimate (the Stats API sampled). */
+  estimated?: boolean;
+  /** What `previous` is ("previous period", "same period last year"). */
+  previousLabel?: string;
+  /** Downloads the series as CSV; null: no export (no Stats API). */
+  exportCsv?: (() => Promise<ApiResult<CsvFile>>) | null;
+  /** A newer answer is loading (the one shown is the previous one). */
+  busy?: boolean;
 }
 
 const W = 800;
@@ -28,7 +40,17 @@ function path(values: number[], max: number): string {
     .join('');
 }
 
-export function TimeseriesChart({ current, previous, metric, resolution, timeZone }: Props) {
+export function TimeseriesChart({
+  current,
+  previous,
+  metric,
+  resolution,
+  timeZone,
+  estimated = false,
+  busy = false,
+  exportCsv = null,
+  previousLabel = 'previous period',
+}: Props) {
   const cur = current.map((r) => seriesValue(r, metric));
   const prev = previous.map((r) => seriesValue(r, metric));
   const max = Math.max(1, ...cur, ...prev);
@@ -46,10 +68,12 @@ export function TimeseriesChart({ current, previous, metric, resolution, timeZon
   const slot = (W - PAD.left - PAD.right) / Math.max(current.length, 1);
 
   return (
-    <figure className="card chart">
+    <figure className="card chart" aria-busy={busy}>
       <figcaption>
         {SERIES_LABEL[metric]} <span className="legend-current">this period</span>{' '}
-        <span className="legend-previous">previous period</span>
+        <span className="legend-previous">{previousLabel}</span>
+        {estimated && <Estimated />}
+        {exportCsv && <ExportCsv what="the time series" load={exportCsv} />}
       </figcaption>
       <svg
         viewBox={`0 0 ${W} ${H}`}

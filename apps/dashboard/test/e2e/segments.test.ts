@@ -1,0 +1,258 @@
+/**
+ * Filters with operators in real Chromium against the real stack: the devstack (Postgres,
+ * PostgREST, its local Analytics Engine) and the ingest Worker, which writes the beacons sent
+ * here to both stores. A three-filter segment with "is not" and "contains", built in the filter
+ * bar, is answered by the Stats API (Analytics Engine) and must equal the truth computed from the
+ * visits sent; the segment survives a reload; a card exports it as CSV; the comparison with
+ * the same period last year is asked of the Stats API. `SIGHTLINE_SCREENSHOTS=1` rewrites
+ * docs/images/segment-filters.png.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDevstack, type Devstack } from '@sightline/devstack';
+import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
+import { PostgrestClient } from '@sightline/postgrest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { serveDist, type StaticServer } from '../support/static-server.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
+const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+const SCREENSHOT = process.env.SIGHTLINE_SCREENSHOTS === '1';
+const SITE = 'segment-shop';
+
+const UAS = {
+  chromeWindows:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  firefoxWindows:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+  chromeLinux:
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+};
+const REFERRERS = ['https://www.google.com/search?q=shop', 'https://www.bing.com/', ''];
+
+interface SentVisit {
+  ua: keyof typeof UAS;
+  referrer: string;
+}
+
+let dataDir: string;
+let stack: Devstack;
+let worker: IngestWorker;
+let web: StaticServer;
+let browser: Browser;
+let token: string;
+const sent: SentVisit[] = [];
+const pageErrors: string[] = [];
+
+let n = 0;
+const id = (prefix: string): string => `${prefix}_${Date.now().toString(36)}_${(n++).toString(36)}`;
+
+/** Each user agent's visits as one beacon, as the tracker on https://shop.example would send. */
+async function sendVisits(): Promise<void> {
+  for (const ua of Object.keys(UAS) as (keyof typeof UAS)[]) {
+    const events = REFERRERS.flatMap((referrer) =>
+      [0, 1].map(() => {
+        sent.push({ ua, referrer });
+        return {
+          type: 'pageview',
+          id: id('evt'),
+          ts: Date.now(),
+          session: id('ses'),
+          visitor: id('vis'),
+          url: '/products',
+          referrer,
+          storage: true,
+        };
+      }),
+    );
+    const res = await fetch(`${worker.url}/v1/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain;charset=UTF-8',
+        origin: 'https://shop.example',
+        'user-agent': UAS[ua],
+      },
+      body: JSON.stringify({ v: 1, site: SITE, events }),
+    });
+    expect(res.status, await res.text()).toBeLessThan(300);
+  }
+}
+
+/** The segment's truth: browser is not Firefox, referrer contains "google", OS is Windows. */
+const segmentVisitors = (): number =>
+  sent.filter((v) => v.ua === 'chromeWindows' && v.referrer.includes('google')).length;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'sightline-dashboard-segments-'));
+  stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS });
+  const engine = stack.analyticsEngine;
+  if (!engine.available) throw new Error(`the local Analytics Engine is needed: ${engine.reason}`);
+  // Read by the devstack's Miniflare plugin behind EVENTS_AE (apps/ingest/wrangler.jsonc): the
+  // Worker's data points go to this stack's Analytics Engine.
+  process.env.SIGHTLINE_AE_URL = stack.url;
+  process.env.SIGHTLINE_AE_API_TOKEN = engine.apiToken;
+  worker = await startIngestWorker({
+    supabaseUrl: stack.url,
+    secretKey: stack.secretKey,
+    publishableKey: stack.publishableKey,
+    signingKey: stack.signingKey,
+    vars: {
+      ANALYTICS_ENGINE_SQL_URL: engine.sqlUrl,
+      ANALYTICS_ENGINE_API_TOKEN: engine.apiToken,
+    },
+  });
+  const admin = new PostgrestClient(`${stack.url}/rest/v1`, {
+    headers: { apikey: stack.secretKey, Authorization: `Bearer ${stack.secretKey}` },
+  });
+  const created = await admin.from('sites').insert([
+    {
+      id: SITE,
+      name: 'Segment Shop',
+      timezone: 'UTC',
+      public_live: false,
+      domains: ['shop.example'],
+    },
+  ]);
+  if (created.error) throw new Error(`creating the site: ${created.error.message}`);
+  token = await stack.signToken(
+    {
+      role: 'authenticated',
+      aud: 'authenticated',
+      iss: stack.authUrl,
+      sub: 'service:segments',
+      site_ids: [SITE],
+    },
+    { expiresIn: 3600 },
+  );
+  web = await serveDist(dist, {
+    supabaseUrl: stack.url,
+    publishableKey: stack.publishableKey,
+    ingestUrl: worker.url,
+  });
+  browser = await launchChromium();
+  await sendVisits();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await worker?.stop();
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function open(path: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${web.url}${path}#token=${token}`);
+  return page;
+}
+
+/** The sum of the visitors chart's buckets, read from each bucket's tooltip ("01:00: 2"). */
+async function seriesTotal(page: Page): Promise<number> {
+  const titles = await page.getByTestId('timeseries').locator('rect title').allTextContents();
+  return titles.reduce(
+    (sum, t) => sum + Number(/: ([\d,]+)/.exec(t)?.[1]?.replace(/,/g, '') ?? 0),
+    0,
+  );
+}
+
+async function addFilter(page: Page, dimension: string, operator: string, value: string) {
+  await page.getByRole('button', { name: '+ Filter' }).click();
+  const form = page.getByRole('form', { name: 'Add a filter' });
+  await form.getByLabel('Dimension').selectOption({ label: dimension });
+  await form.getByLabel('Operator').selectOption({ label: operator });
+  await form.getByLabel('Value').fill(value);
+  await form.getByRole('button', { name: 'Add' }).click();
+}
+
+describe('segments', () => {
+  it('builds a three-filter segment with "is not" and "contains" that equals the truth', async () => {
+    const page = await open(`/?site=${SITE}&range=24h`);
+    const visitors = page.getByTestId('metric-visitors');
+    // The visits reached the stores (Postgres answers the unfiltered overview).
+    await expect.poll(() => visitors.textContent(), { timeout: 30_000 }).toBe(String(sent.length));
+
+    await addFilter(page, 'Browsers', 'is not', 'Firefox');
+    await addFilter(page, 'Referrers', 'contains', 'google');
+    await addFilter(page, 'Operating systems', 'is', 'Windows');
+    expect(await page.getByTestId('filter-chip').allTextContents()).toEqual([
+      'Browsers is not: Firefox ×',
+      'Referrers contains: google ×',
+      'Operating systems: Windows ×',
+    ]);
+    // Analytics Engine answers this segment; its points arrive with the Worker's flush.
+    await expect
+      .poll(() => visitors.textContent(), { timeout: 30_000 })
+      .toBe(String(segmentVisitors()));
+    // The time series too: its hourly buckets (each visitor made one visit) add up to the same.
+    await expect.poll(() => seriesTotal(page), { timeout: 30_000 }).toBe(segmentVisitors());
+    expect(await page.getByTestId('rpc-only-note').count()).toBe(1);
+    expect(await page.getByTestId('estimated').count()).toBe(0);
+    const url = new URL(page.url());
+    expect(url.searchParams.getAll('f.browser.is_not')).toEqual(['Firefox']);
+    expect(url.searchParams.getAll('f.referrer.contains')).toEqual(['google']);
+    expect(url.searchParams.getAll('f.os')).toEqual(['Windows']);
+    await expect.poll(() => page.locator('[aria-busy=true]').count()).toBe(0);
+    if (SCREENSHOT)
+      await page.screenshot({
+        path: fileURLToPath(
+          new URL('../../../../docs/images/segment-filters.png', import.meta.url),
+        ),
+        fullPage: true,
+      });
+
+    // Each card exports its report with the segment, as CSV from the Stats API.
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export Referrers as CSV' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe(`${SITE}-referrer.csv`);
+    const csv = await readFile(await file.path(), 'utf8');
+    const [header, ...lines] = csv.trimEnd().split('\r\n');
+    expect(header).toBe('value,visitors,visits,pageviews,bounce_rate,engaged_ms');
+    expect(lines.map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+      `google.com,${segmentVisitors()},${segmentVisitors()},${segmentVisitors()}`,
+    ]);
+
+    // A reload (and so a shared link) keeps the segment.
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('metric-visitors').textContent(), { timeout: 30_000 })
+      .toBe(String(segmentVisitors()));
+    expect(await page.getByTestId('filter-chip').count()).toBe(3);
+
+    // Removing the "is not" leaves contains + is: still the Stats API, now with Firefox too.
+    await page.getByTestId('filter-chip').first().click();
+    const withFirefox = sent.filter(
+      (v) => v.ua !== 'chromeLinux' && v.referrer.includes('google'),
+    ).length;
+    await expect
+      .poll(() => page.getByTestId('metric-visitors').textContent(), { timeout: 30_000 })
+      .toBe(String(withFirefox));
+
+    // Compare with the same period last year: the Stats API's comparison period (the RPCs know
+    // only the previous period), asked for by the dashboard and kept in the URL.
+    await page.getByRole('button', { name: 'Clear all' }).click();
+    const asked = page.waitForRequest(
+      (r) =>
+        r.url().endsWith(`/api/v1/sites/${SITE}/overview`) &&
+        (r.postDataJSON() as { compare?: string }).compare === 'previous_year',
+    );
+    await page.getByLabel('Compare with').selectOption('previous_year');
+    await asked;
+    expect(new URL(page.url()).searchParams.get('compare')).toBe('previous_year');
+    await expect
+      .poll(() => page.getByTestId('metric-visitors').textContent(), { timeout: 30_000 })
+      .toBe(String(sent.length));
+    expect(await page.getByTestId('timeseries').locator('..').textContent()).toContain(
+      'same period last year',
+    );
+    expect(pageErrors).toEqual([]);
+  });
+});
