@@ -113,12 +113,21 @@ export function reportReader(
       const message = 'these filters need the Stats API, which this dashboard cannot read';
       return { data: null, error: new ApiError(message, 'request', 0, 'stats_api_unavailable') };
     }
-    return stats.read<R>(q.site, report, {
+    const body = {
       from: q.from.toISOString(),
       to: q.to.toISOString(),
       filters: statsFilters(segment),
       ...extra,
-    });
+    };
+    const res = await stats.read<R>(q.site, report, body);
+    // A comparison period older than any store holds for these filters (a year back is past
+    // Analytics Engine's retention) should not cost the current figures: ask again without it,
+    // and the card shows no comparison.
+    if (res.error?.reason === 'beyond_retention' && extra.compare) {
+      const { compare: _dropped, ...current } = body;
+      return stats.read<R>(q.site, report, current);
+    }
+    return res;
   };
   return {
     via: 'stats_api',

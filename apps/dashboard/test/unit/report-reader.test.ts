@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Api } from '../../src/lib/api.js';
+import { ApiError, type Api } from '../../src/lib/api.js';
 import { fillBuckets, reportReader } from '../../src/lib/report-reader.js';
 import { addCondition, clickFilter, rpcFilters, type Segment } from '../../src/lib/segment.js';
 import type { StatsClient } from '../../src/lib/stats-client.js';
@@ -122,6 +122,34 @@ describe('which reader answers a segment', () => {
       bounce_rate: 0.25,
     });
     expect(rpcOverview).not.toHaveBeenCalled();
+  });
+
+  it('keeps the current figures when only the comparison period is beyond what any store holds', async () => {
+    // A year back with a filter only Analytics Engine applies is past its retention: the API
+    // refuses the request; the overview used to show that error instead of this period's figures.
+    const { api } = fakes();
+    const read = vi.fn((_site: string, _report: string, body: { compare?: string }) =>
+      Promise.resolve(
+        body.compare
+          ? {
+              data: null,
+              error: new ApiError('the comparison period: …', 'request', 422, 'beyond_retention'),
+            }
+          : {
+              data: { meta: { source: 'analytics_engine' as const, exact: true }, results: totals },
+              error: null,
+            },
+      ),
+    );
+    const segment: Segment = [{ op: 'is_not', dimension: 'browser', values: ['Firefox'] }];
+    const reader = reportReader(api, { read } as unknown as StatsClient, segment, 'previous_year');
+    const res = await reader.overview(q);
+    expect(res.error).toBeNull();
+    expect(res.data?.data).toMatchObject({ visitors: 3, visits: 4 });
+    expect(read.mock.calls.map(([, , body]) => body.compare ?? null)).toEqual([
+      'previous_year',
+      null,
+    ]);
   });
 
   it('refuses with a stable reason where the dashboard has no Stats API (public dashboards)', async () => {
