@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { ApiKeysPanel } from '../components/ApiKeys/ApiKeysPanel.js';
+import { ShownOnce } from '../components/Text/ShownOnce.js';
 import { UserText } from '../components/Text/UserText.js';
 import { useLoad } from '../hooks/useLoad.js';
 import type { AccountApi } from '../lib/account-api.js';
@@ -35,7 +36,6 @@ export function SharingPage({ account, site }: Props) {
   const [expires, setExpires] = useState('');
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
 
   const create = (e: FormEvent): void => {
     e.preventDefault();
@@ -50,20 +50,12 @@ export function SharingPage({ account, site }: Props) {
       .then((res) => {
         if (res.error) return setError(res.error.message);
         setCreated(shareUrl(res.data.token));
-        setCopied(false);
         setLabel('');
         setPassword('');
         setHidden([]);
         setExpires('');
         links.reload();
       });
-  };
-
-  const copy = (url: string): void => {
-    void navigator.clipboard.writeText(url).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
   };
 
   const revoke = (id: string): void => {
@@ -125,15 +117,7 @@ export function SharingPage({ account, site }: Props) {
           <UserText text={error} />
         </p>
       )}
-      {created && (
-        <div className="card new-link" data-testid="new-share-link">
-          <p>Copy the link now: it is not shown again.</p>
-          <code>{created}</code>{' '}
-          <button type="button" onClick={() => copy(created)}>
-            {copied ? 'Copied' : 'Copy'}
-          </button>
-        </div>
-      )}
+      {created && <ShownOnce key={created} value={created} what="link" testId="new-share-link" />}
       <table className="list" data-testid="share-list">
         <thead>
           <tr>

@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { useLoad } from '../../hooks/useLoad.js';
 import type { AccountApi } from '../../lib/account-api.js';
 import { formatWhen } from '../../lib/format-when.js';
+import { ShownOnce } from '../Text/ShownOnce.js';
 import { UserText } from '../Text/UserText.js';
 
 interface Props {
@@ -18,7 +19,6 @@ export function ApiKeysPanel({ account, site }: Props) {
   const keys = useLoad(`api-keys:${site}`, () => account.apiKeys(site));
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const create = (e: FormEvent): void => {
@@ -27,7 +27,6 @@ export function ApiKeysPanel({ account, site }: Props) {
     void account.createApiKey(site, name.trim()).then((res) => {
       if (res.error) return setError(res.error.message);
       setCreated(res.data.key);
-      setCopied(false);
       setName('');
       keys.reload();
     });
@@ -63,23 +62,7 @@ export function ApiKeysPanel({ account, site }: Props) {
           <UserText text={error} />
         </p>
       )}
-      {created && (
-        <div className="card new-link" data-testid="new-api-key">
-          <p>Copy the key now: it is not shown again.</p>
-          <code>{created}</code>{' '}
-          <button
-            type="button"
-            onClick={() =>
-              void navigator.clipboard.writeText(created).then(
-                () => setCopied(true),
-                () => setCopied(false),
-              )
-            }
-          >
-            {copied ? 'Copied' : 'Copy'}
-          </button>
-        </div>
-      )}
+      {created && <ShownOnce key={created} value={created} what="key" testId="new-api-key" />}
       <table className="list" data-testid="api-key-list">
         <thead>
           <tr>
