@@ -1,5 +1,5 @@
 /**
- * The ingest benchmark (issue 6): events/s and p50/p99 at 10 and 50 connections against the
+ * The ingest benchmark: events/s and p50/p99 at 10 and 50 connections against the
  * built Worker in Miniflare (no wrangler logging), beside a minimal Hono route on the same
  * runtime; Postgres round trips per 1,000 events (RPCs counted at the Supabase recorder); the
  * deployed bundle's gzip size. Run `pnpm build && pnpm bench`; writes

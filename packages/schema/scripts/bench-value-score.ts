@@ -1,5 +1,5 @@
 /**
- * Measures the cost of one `scoreVisit` call (issue 11: it runs in the Durable Object on every
+ * Measures the cost of one `scoreVisit` call (it runs in the Durable Object on every
  * fifth heartbeat). Scores a rotating set of realistic visits, takes the median ns/call over
  * several runs, and writes bench/results/value-score/score-cost.json. Both wall-clock and
  * process CPU time are reported: on a shared, loaded machine the wall clock also counts time

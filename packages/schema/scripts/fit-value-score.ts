@@ -1,5 +1,5 @@
 /**
- * Fits the visitor value score (issue 11): cross-validates every candidate in candidates.ts on a
+ * Fits the visitor value score: cross-validates every candidate in candidates.ts on a
  * session CSV, picks the model, studies its calibration, and writes model.json plus a report.
  *
  *   pnpm exec tsx packages/schema/scripts/fit-value-score.ts [sessions.csv]
@@ -23,7 +23,7 @@ import { roundDeep } from './lib/round.js';
 
 /**
  * CV AUCs closer than this count as a tie, broken by the smaller model.json. Kept tight on
- * purpose: issue 11 sets a target of 0.75 CV AUC, so a smaller model that misses it does not
+ * purpose: the model has a target of 0.75 CV AUC, so a smaller model that misses it does not
  * win on size (docs/value-score.md discusses the 50-tree alternative).
  */
 const AUC_TIE = 0.0005;

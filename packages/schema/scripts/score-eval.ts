@@ -1,6 +1,6 @@
 /**
  * Evaluates the shipped value-score model on any session CSV with the UCI Online Shoppers
- * columns (issue 11), so anyone can check the published figures:
+ * columns, so anyone can check the published figures:
  *
  *   pnpm --silent score:eval <file.csv> [--no-groups]
  *

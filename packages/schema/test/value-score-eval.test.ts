@@ -1,5 +1,5 @@
 /**
- * `pnpm --silent score:eval <file.csv>` end to end (issue 11): run from the repository root as a
+ * `pnpm --silent score:eval <file.csv>` end to end: run from the repository root as a
  * reader of the docs would, on a fixture cut from the shared training data.
  */
 import { execFile } from 'node:child_process';

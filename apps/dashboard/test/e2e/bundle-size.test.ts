@@ -1,4 +1,4 @@
-/** The first-load budget (issue 8): ≤ 200 KB gzip of JavaScript, the lazy map chunk excluded. */
+/** The first-load budget: ≤ 200 KB gzip of JavaScript, the lazy map chunk excluded. */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { firstLoad } from '../support/first-load.js';

@@ -1,5 +1,5 @@
 /**
- * `@sightline/schema/value-score`: the visitor value score (issue 11), a conversion model fitted
+ * `@sightline/schema/value-score`: the visitor value score, a conversion model fitted
  * on real sessions, using only what the tracker observes without cookies.
  */
 export { scoreVisit, predictConversion } from './score.js';
