@@ -157,7 +157,11 @@ describe('cadence', () => {
     // The committed visit the cost bench replays is this one (recorded from the full build; the
     // core build sends the same beacons with no scroll depth).
     if (FULL && process.env.SIGHTLINE_UPDATE_VISIT === '1') {
-      const fixture = { heartbeatMs: DEFAULT_HEARTBEAT_MS, minutes: after.minutes, beacons: after.beacons };
+      const fixture = {
+        heartbeatMs: DEFAULT_HEARTBEAT_MS,
+        minutes: after.minutes,
+        beacons: after.beacons,
+      };
       await writeFile(FIXTURE, `${JSON.stringify(fixture, null, 2)}\n`);
     }
     const fixture = JSON.parse(await readFile(FIXTURE, 'utf8')) as { beacons: VisitBeacon[] };
