@@ -35,8 +35,8 @@ export interface TrackerOptions {
   vitalsSrc?: string;
   /**
    * Heartbeat interval while the page is visible and the user active: how often visitors-now
-   * hears of a visitor (the live window, 150 s by default, must exceed it). Engaged time goes
-   * with every heartbeat and at once when the page hides. Default 60 000 ms.
+   * hears of a visitor (the live window, 300 s by default, must exceed it). Engaged time goes
+   * with every heartbeat and at once when the page hides. Default 120 000 ms.
    */
   heartbeatMs?: number;
   /** Without input for this long the user counts as idle: no engaged time, no heartbeats. Default 30 000 ms. */
@@ -46,6 +46,6 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_ENDPOINT = '/v1/events';
-export const DEFAULT_HEARTBEAT_MS = 60_000;
+export const DEFAULT_HEARTBEAT_MS = 120_000;
 export const DEFAULT_IDLE_MS = 30_000;
 export const DEFAULT_FLUSH_MS = 1_000;

@@ -220,7 +220,7 @@ export class SiteLive extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Unwatched until a dashboard calls `watch`: no change record, no pushes.
-    this.#live = new LiveSet(Math.max(5, Number(env.LIVE_WINDOW_SECONDS) || 150) * 1000, false);
+    this.#live = new LiveSet(Math.max(5, Number(env.LIVE_WINDOW_SECONDS) || 300) * 1000, false);
     this.#quietPushMs = Math.max(PUSH_INTERVAL_MS, Number(env.LIVE_QUIET_PUSH_MS) || QUIET_PUSH_MS);
     this.#outbox = new Outbox(ctx.storage, MAX_OUTBOX_EVENTS);
     this.#deadLetters = new DeadLetterStore(ctx.storage);

@@ -82,11 +82,11 @@ describe('engagement', () => {
     const shownAt = await page.evaluate(() => Date.now());
     await setHidden(page, false);
     await page.clock.runFor(100); // the batch goes out after flushMs (50 ms here)
-    // Back in visitors-now without waiting for the next heartbeat (a minute by default).
+    // Back in visitors-now without waiting for the next heartbeat (two minutes by default).
     const [, presence] = beats(await h.waitFor(site, (e) => beats(e).length === 2));
     expect(presence).toMatchObject({ engagedMs: 0, interactions: 0, ts: shownAt });
     expect(presence!.final).toBeUndefined();
-    await page.clock.runFor(59_900);
+    await page.clock.runFor(119_900); // past the next default heartbeat (every 120 s from the start)
     const events = await h.waitFor(site, (e) => beats(e).length >= 3);
     const resumed = beats(await h.settle(page, site)).slice(2);
     expect(resumed).toHaveLength(1);
