@@ -13,15 +13,18 @@ import {
   SiteId,
   parseStatsQuery,
   TimeseriesQuery,
+  type StatsFilter,
 } from '@sightline/schema';
 import type { AppEnv } from '../env.js';
 import { IngestError } from '../lib/errors.js';
 import { liveShardCount, siteLive } from '../lib/site-live-stub.js';
-import { aeBreakdown, aeOverview, aeTimeseries } from '../stats/analytics-engine.js';
-import { statsCaller } from '../stats/caller.js';
+import { aeBreakdown, aeOverview, aeTimeseries, type AeCall } from '../stats/analytics-engine.js';
+import { statsCaller, type StatsCaller } from '../stats/caller.js';
 import { pgBreakdown, pgOverview, pgTimeseries, type PgCall } from '../stats/postgres.js';
 import { toCsv } from '../stats/csv.js';
-import { answerReport } from '../stats/report.js';
+import type { Plan } from '../stats/planner.js';
+import type { Range } from '../stats/range.js';
+import { answerReport, type Answered } from '../stats/report.js';
 
 export const stats = new Hono<AppEnv>();
 
@@ -75,6 +78,34 @@ stats.use('*', async (c, next) => {
   c.header('Cache-Control', 'private, no-store');
 });
 
+/**
+ * The planned store's answer for one range: Postgres with the planner's rollup filters (exact),
+ * Analytics Engine with the request's filters (sums × sample interval).
+ */
+function fromStore<T>(
+  c: Context<AppEnv>,
+  caller: StatsCaller,
+  site: string,
+  filters: readonly StatsFilter[],
+  postgres: (call: PgCall) => Promise<T>,
+  analyticsEngine: (call: AeCall) => Promise<{ results: T; sampleInterval: number }>,
+) {
+  return async (p: Plan, range: Range): Promise<Answered<T>> =>
+    p.source === 'postgres'
+      ? {
+          source: p.source,
+          sampleInterval: 1,
+          results: await postgres({
+            env: c.env,
+            token: caller.token,
+            site,
+            range,
+            filters: p.filters,
+          }),
+        }
+      : { source: p.source, ...(await analyticsEngine({ env: c.env, site, range, filters })) };
+}
+
 stats.post('/sites/:id/overview', async (c) => {
   const site = siteParam(c.req.param('id'));
   const q = await body(c.req.raw, OverviewQuery);
@@ -83,16 +114,7 @@ stats.post('/sites/:id/overview', async (c) => {
     c.env,
     caller,
     { site, kind: 'overview', ...q },
-    async (p, range) => {
-      if (p.source === 'postgres') {
-        const call: PgCall = { env: c.env, token: caller.token, site, range, filters: p.filters };
-        return { source: p.source, sampleInterval: 1, results: await pgOverview(call) };
-      }
-      return {
-        source: p.source,
-        ...(await aeOverview({ env: c.env, site, range, filters: q.filters })),
-      };
-    },
+    fromStore(c, caller, site, q.filters, pgOverview, aeOverview),
   );
   return reply(c, answer, `${site}-overview`, null);
 });
@@ -101,19 +123,19 @@ stats.post('/sites/:id/timeseries', async (c) => {
   const site = siteParam(c.req.param('id'));
   const q = await body(c.req.raw, TimeseriesQuery);
   const caller = await statsCaller(c, site);
-  const req = { site, kind: 'timeseries' as const, ...q };
-  const answer = await answerReport(c.env, caller, req, async (p, range) => {
-    if (p.source === 'postgres') {
-      const call: PgCall = { env: c.env, token: caller.token, site, range, filters: p.filters };
-      return {
-        source: p.source,
-        sampleInterval: 1,
-        results: await pgTimeseries(call, q.resolution),
-      };
-    }
-    const call = { env: c.env, site, range, filters: q.filters };
-    return { source: p.source, ...(await aeTimeseries(call, q.resolution)) };
-  });
+  const answer = await answerReport(
+    c.env,
+    caller,
+    { site, kind: 'timeseries', ...q },
+    fromStore(
+      c,
+      caller,
+      site,
+      q.filters,
+      (call) => pgTimeseries(call, q.resolution),
+      (call) => aeTimeseries(call, q.resolution),
+    ),
+  );
   return reply(c, answer, `${site}-timeseries-${q.resolution}`, 'bucket');
 });
 
@@ -121,19 +143,19 @@ stats.post('/sites/:id/breakdown', async (c) => {
   const site = siteParam(c.req.param('id'));
   const q = await body(c.req.raw, BreakdownQuery);
   const caller = await statsCaller(c, site);
-  const req = { site, kind: 'breakdown' as const, ...q };
-  const answer = await answerReport(c.env, caller, req, async (p, range) => {
-    if (p.source === 'postgres') {
-      const call: PgCall = { env: c.env, token: caller.token, site, range, filters: p.filters };
-      return {
-        source: p.source,
-        sampleInterval: 1,
-        results: await pgBreakdown(call, q.dimension, q.limit),
-      };
-    }
-    const call = { env: c.env, site, range, filters: q.filters };
-    return { source: p.source, ...(await aeBreakdown(call, q.dimension, q.limit)) };
-  });
+  const answer = await answerReport(
+    c.env,
+    caller,
+    { site, kind: 'breakdown', ...q },
+    fromStore(
+      c,
+      caller,
+      site,
+      q.filters,
+      (call) => pgBreakdown(call, q.dimension, q.limit),
+      (call) => aeBreakdown(call, q.dimension, q.limit),
+    ),
+  );
   return reply(c, answer, `${site}-${q.dimension}`, 'value');
 });
 
