@@ -15,6 +15,7 @@ import { UserText } from '../Text/UserText.js';
 import { Estimated } from './Estimated.js';
 import { ExportCsv } from './ExportCsv.js';
 import { formatRevenue } from './revenue.js';
+import { ReportBody } from './ReportBody.js';
 
 interface Props {
   api: Api;
@@ -99,11 +100,7 @@ export function BreakdownCard({
       {goals.error && (
         <p className="error">Could not load the goal&apos;s conversions: {goals.error.message}</p>
       )}
-      {error ? (
-        <p className="error">Could not load: {error.message}</p>
-      ) : rows.length === 0 && !loading ? (
-        <p className="muted">No data for this period.</p>
-      ) : (
+      <ReportBody error={error} empty={rows.length === 0 && !loading}>
         <table className="breakdown">
           <thead>
             <tr>
@@ -151,7 +148,7 @@ export function BreakdownCard({
             ))}
           </tbody>
         </table>
-      )}
+      </ReportBody>
     </section>
   );
 }

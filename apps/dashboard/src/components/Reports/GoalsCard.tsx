@@ -13,6 +13,7 @@ import type { SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { UserText } from '../Text/UserText.js';
 import { PropertiesTable } from './PropertiesTable.js';
 import { formatRevenue } from './revenue.js';
+import { ReportBody } from './ReportBody.js';
 
 interface Props {
   api: Api;
@@ -39,11 +40,12 @@ export function GoalsCard({ api, site, from, to, filters, version, selected, onS
   return (
     <section className="card goals" aria-label="Goals" data-testid="goals" aria-busy={loading}>
       <h2>Goals</h2>
-      {error ? (
-        <p className="error">Could not load the goals: {error.message}</p>
-      ) : rows.length === 0 && !loading ? (
-        <p className="muted">No goals yet: add one below.</p>
-      ) : (
+      <ReportBody
+        error={error}
+        empty={rows.length === 0 && !loading}
+        failed="Could not load the goals"
+        emptyText="No goals yet: add one below."
+      >
         <table className="breakdown">
           <thead>
             <tr>
@@ -89,7 +91,7 @@ export function GoalsCard({ api, site, from, to, filters, version, selected, onS
             ))}
           </tbody>
         </table>
-      )}
+      </ReportBody>
       {chosen && (
         <PropertiesTable
           api={api}

@@ -9,6 +9,7 @@ import type { LinkKind } from '../../lib/conversions-api.js';
 import { formatCount } from '../../lib/format.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { UserText } from '../Text/UserText.js';
+import { ReportBody } from './ReportBody.js';
 
 interface Props {
   api: Api;
@@ -55,11 +56,7 @@ export function LinksCard({ api, site, from, to, filters }: Props) {
           </button>
         ))}
       </div>
-      {error ? (
-        <p className="error">Could not load: {error.message}</p>
-      ) : rows.length === 0 && !loading ? (
-        <p className="muted">No data for this period.</p>
-      ) : (
+      <ReportBody error={error} empty={rows.length === 0 && !loading}>
         <table className="breakdown">
           <thead>
             <tr>
@@ -87,7 +84,7 @@ export function LinksCard({ api, site, from, to, filters }: Props) {
             ))}
           </tbody>
         </table>
-      )}
+      </ReportBody>
     </section>
   );
 }

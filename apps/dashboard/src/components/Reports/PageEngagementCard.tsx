@@ -9,6 +9,7 @@ import type { PageEngagementRow } from '../../lib/conversions-api.js';
 import { formatCount } from '../../lib/format.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { UserText } from '../Text/UserText.js';
+import { ReportBody } from './ReportBody.js';
 
 interface Props {
   api: Api;
@@ -65,11 +66,7 @@ export function PageEngagementCard({ api, site, from, to, filters }: Props) {
       aria-busy={loading}
     >
       <h2>Scroll depth and web vitals</h2>
-      {error ? (
-        <p className="error">Could not load: {error.message}</p>
-      ) : rows.length === 0 && !loading ? (
-        <p className="muted">No data for this period.</p>
-      ) : (
+      <ReportBody error={error} empty={rows.length === 0 && !loading}>
         <table className="breakdown">
           <thead>
             <tr>
@@ -110,7 +107,7 @@ export function PageEngagementCard({ api, site, from, to, filters }: Props) {
             ))}
           </tbody>
         </table>
-      )}
+      </ReportBody>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { formatCount } from '../../lib/format.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { UserText } from '../Text/UserText.js';
 import { formatRevenue } from './revenue.js';
+import { ReportBody } from './ReportBody.js';
 
 interface Props {
   api: Api;
@@ -28,11 +29,12 @@ export function PropertiesTable({ api, site, from, to, filters, goal, goalName }
       <h3>
         Properties of <UserText text={goalName} />
       </h3>
-      {error ? (
-        <p className="error">Could not load the properties: {error.message}</p>
-      ) : rows.length === 0 && !loading ? (
-        <p className="muted">These events carry no properties.</p>
-      ) : (
+      <ReportBody
+        error={error}
+        empty={rows.length === 0 && !loading}
+        failed="Could not load the properties"
+        emptyText="These events carry no properties."
+      >
         <table className="breakdown">
           <thead>
             <tr>
@@ -65,7 +67,7 @@ export function PropertiesTable({ api, site, from, to, filters, goal, goalName }
             ))}
           </tbody>
         </table>
-      )}
+      </ReportBody>
     </div>
   );
 }
