@@ -20,6 +20,9 @@ export default defineConfig({
           IP_HASH_SALT: 'test-salt',
           // A 5-second live window keeps the "visitor leaves" tests short.
           LIVE_WINDOW_SECONDS: '5',
+          // Heartbeat-only pushes wait this long: longer than a loaded machine needs to post a
+          // few beacons, so the test that they ride along with the next page view is not a race.
+          LIVE_QUIET_PUSH_MS: '3000',
           // A low per-source limit keeps the 429 test short.
           RATE_LIMIT_IP_PER_MINUTE: '60',
           // Sharded live layer (test/live-shards.test.ts): one good entry and bad ones (→ 1).
