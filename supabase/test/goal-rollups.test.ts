@@ -26,13 +26,14 @@ const HOURS = { from: at(MIDNIGHT - 5 * HOUR), to: at(MIDNIGHT + 31 * HOUR) };
 const SPANNING = { from: at(MIDNIGHT - DAY), to: at(MIDNIGHT + DAY + 7 * HOUR) };
 const RANGES = { whole: WHOLE, hours: HOURS, spanning: SPANNING } as const;
 
-type GoalDef = Omit<Goal, 'id'>;
+/** A goal to define: its name and one of event_name (maybe with a property) or page_path. */
+type GoalDef = Partial<Omit<Goal, 'id' | 'name'>> & { name: string };
 const BEFORE: GoalDef[] = [
   { name: 'Purchase', event_name: 'purchase' },
   { name: 'Pro purchase', event_name: 'purchase', prop_key: 'plan', prop_value: 'pro' },
   { name: 'Checkout done', page_path: '/checkout/*/done' },
   { name: 'Any product', page_path: '/products/**' },
-] as GoalDef[];
+];
 
 let t: TestStack;
 let dashboard: PostgrestClient;
@@ -166,7 +167,7 @@ describe('goal rollups kept by ingest_batch, flushes out of order', () => {
     expect(want.length).toBeGreaterThan(0);
     expect(await breakdown(goal, d, RANGES[r], {})).toEqual(want);
     // Filtered by its own dimension: that value only.
-    const one = { [d]: want[0]!.value } as Filters;
+    const one: Filters = { [d]: want[0]!.value };
     expect(await breakdown(goal, d, RANGES[r], one)).toEqual(
       truthGoalBreakdown(data, goal, d, RANGES[r].from, RANGES[r].to, one),
     );
@@ -175,7 +176,7 @@ describe('goal rollups kept by ingest_batch, flushes out of order', () => {
 
 describe('goal definitions change', () => {
   it('a goal created after its events is built from the raw rows', async () => {
-    const goal = await addGoal({ name: 'Signup', event_name: 'signup' } as GoalDef);
+    const goal = await addGoal({ name: 'Signup', event_name: 'signup' });
     expect(await rollupDays(goal)).toBeGreaterThan(0);
     await expectGoalsTruth(WHOLE);
     await expectGoalsTruth(SPANNING, { country: 'DE' });
