@@ -20,18 +20,28 @@ create table if not exists public.goal_sessions (
   primary key (goal_id, session_id)
 );
 
--- Per goal, key and visitor: the days the visitor converted with that key, and in how many
--- sessions (a day stays while one is left). As visitor_days does for the other rollups, only
--- a day becoming active or inactive changes the unique counts of goal_daily, through the chain
--- "active day -> previous active day" of (goal, key, visitor).
+-- Per goal, visitor and local day the visitor converted: the keys it converted with that day
+-- and in how many sessions ({ "<dimension>\u001f<value>": sessions }; a key stays while one is
+-- left). As visitor_days does for the other rollups, only a key becoming active or inactive on
+-- a day changes the unique counts of goal_daily, through the chain "active day -> previous
+-- active day" of (goal, key, visitor). One row per visitor day, not per key: a rebuild writes
+-- a seventeenth of the rows.
 create table if not exists public.goal_visitor_days (
   goal_id bigint not null references public.goals (id) on delete cascade,
-  dimension text not null,
-  value text not null,
   visitor_id text not null,
   day date not null,
-  sessions integer not null,
-  primary key (goal_id, dimension, value, visitor_id, day)
+  keys jsonb not null,
+  primary key (goal_id, visitor_id, day)
+);
+
+-- A change of one key of a goal's visitor day (key: dimension + U+001F + value; sessions: +/-),
+-- as ingest_batch's goal step hands them on.
+create type private.goal_key_delta as (
+  goal_id bigint,
+  visitor_id text,
+  day date,
+  key text,
+  sessions integer
 );
 
 -- Per goal, key (dimension '' and value '': every converting session) and local day:

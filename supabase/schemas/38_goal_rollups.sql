@@ -89,10 +89,17 @@ begin
         and (p_goal.prop_key is null or (el.props ? p_goal.prop_key
              and coalesce(el.props ->> p_goal.prop_key, '') = p_goal.prop_value))
       union all
+      -- (a rebuild: by path, the rows that carry their session's country from
+      -- session_pages_path, the few others from session_pages_unknown_country)
       select sp.session_id, sp.pageviews::bigint, null, null
       from public.session_pages sp
       where p_goal.page_path is not null and p_sessions is null and sp.site_id = p_site
-        and sp.path = any (v_paths)
+        and sp.path = any (v_paths) and sp.country is not null
+      union all
+      select sp.session_id, sp.pageviews::bigint, null, null
+      from public.session_pages sp
+      where p_goal.page_path is not null and p_sessions is null and sp.site_id = p_site
+        and sp.path = any (v_paths) and sp.country is null
       union all
       select sp.session_id, sp.pageviews::bigint, null, null
       from public.session_pages sp
@@ -114,59 +121,70 @@ begin
 end
 $$;
 
--- The unique-visitor changes of flipped (goal, key, visitor, day) rows (sessions +1: the day
--- became active, -1: no longer), per (goal, key, day): new_visitors and returning_by_gap to
+-- A key's dimension and value.
+create or replace function private.goal_key_dimension(p_key text) returns text
+language sql immutable parallel safe as $$
+  select split_part(p_key, E'\x1f', 1)
+$$;
+create or replace function private.goal_key_value(p_key text) returns text
+language sql immutable parallel safe as $$
+  select substr(p_key, strpos(p_key, E'\x1f') + 1)
+$$;
+
+-- The unique-visitor changes of flipped keys of visitor days (sessions +1: the key became
+-- active that day, -1: no longer), per (goal, key, day): new_visitors and returning_by_gap to
 -- add. Reads goal_visitor_days after the change; before it the flipped days were the other way
 -- round. As private.unique_visitor_changes does for visitor_days.
-create or replace function private.goal_unique_changes(p_flips public.goal_visitor_days[])
+create or replace function private.goal_unique_changes(p_flips private.goal_key_delta[])
 returns setof public.goal_daily
 language sql stable as $$
   with flips as (
     select * from unnest(p_flips)
   ),
   chains as (
-    select distinct f.goal_id, f.dimension, f.value, f.visitor_id from flips f
+    select f.goal_id, f.visitor_id, array_agg(distinct f.key) as keys
+    from flips f
+    group by 1, 2
   ),
   days as (
     -- new: active after the change; old: before it (a flip toggles it).
-    select x.goal_id, x.dimension, x.value, x.visitor_id, x.day, max(x.active) = 1 as new,
+    select x.goal_id, x.key, x.visitor_id, x.day, max(x.active) = 1 as new,
       (max(x.active) # max(x.flip)) = 1 as old
     from (
-      select c.goal_id, c.dimension, c.value, c.visitor_id, o.day, 1 as active, 0 as flip
+      select c.goal_id, o.key, c.visitor_id, o.day, 1 as active, 0 as flip
       from chains c
       cross join lateral (
-        select v.day from public.goal_visitor_days v
-        where v.goal_id = c.goal_id and v.dimension = c.dimension and v.value = c.value
-          and v.visitor_id = c.visitor_id
-        offset 0
+        select k.key, v.day from public.goal_visitor_days v
+        cross join lateral unnest(c.keys) k(key)
+        where v.goal_id = c.goal_id and v.visitor_id = c.visitor_id and v.keys ? k.key
+        offset 0 -- a lookup per visitor, not a hash join of the whole table
       ) o
       union all
-      select f.goal_id, f.dimension, f.value, f.visitor_id, f.day, 0, 1 from flips f
+      select f.goal_id, f.key, f.visitor_id, f.day, 0, 1 from flips f
     ) x
-    group by 1, 2, 3, 4, 5
+    group by 1, 2, 3, 4
   ),
   chain_delta as (
-    select c.goal_id, c.dimension, c.value, c.day, c.prev_day, sum(c.sign)::integer as visitors
+    select c.goal_id, c.key, c.day, c.prev_day, sum(c.sign)::integer as visitors
     from (
-      select d.goal_id, d.dimension, d.value, d.day, -1 as sign,
-        lag(d.day) over (partition by d.goal_id, d.dimension, d.value, d.visitor_id
-                         order by d.day) as prev_day
+      select d.goal_id, d.key, d.day, -1 as sign,
+        lag(d.day) over (partition by d.goal_id, d.key, d.visitor_id order by d.day) as prev_day
       from days d where d.old
       union all
-      select d.goal_id, d.dimension, d.value, d.day, 1,
-        lag(d.day) over (partition by d.goal_id, d.dimension, d.value, d.visitor_id
-                         order by d.day)
+      select d.goal_id, d.key, d.day, 1,
+        lag(d.day) over (partition by d.goal_id, d.key, d.visitor_id order by d.day)
       from days d where d.new
     ) c
-    group by 1, 2, 3, 4, 5
+    group by 1, 2, 3, 4
     having sum(c.sign) <> 0
   )
-  select c.goal_id, c.dimension, c.value, c.day, 0::bigint, '{}'::jsonb,
+  select c.goal_id, private.goal_key_dimension(c.key), private.goal_key_value(c.key), c.day,
+    0::bigint, '{}'::jsonb,
     coalesce(sum(c.visitors) filter (where c.prev_day is null), 0)::integer,
     coalesce(private.gap_counts(array_agg(c.day - c.prev_day) filter (where c.prev_day is not null),
                                 array_agg(c.visitors) filter (where c.prev_day is not null)), '{}')
   from chain_delta c
-  group by 1, 2, 3, 4
+  group by c.goal_id, c.key, c.day
 $$;
 
 -- Adds measure and unique-visitor changes to goal_daily: at most one row of each kind per
@@ -203,9 +221,9 @@ language plpgsql set plan_cache_mode = force_custom_plan as $$
 declare
   p_sessions text[];
   v_goals bigint[];
-  v_keys public.goal_visitor_days[];
+  v_keys private.goal_key_delta[];
   v_measures public.goal_daily[];
-  v_flips public.goal_visitor_days[];
+  v_flips private.goal_key_delta[];
 begin
   select array_agg(b.goal_id) into v_goals
   from public.goals g join public.goal_rollup_builds b on b.goal_id = g.id
@@ -265,62 +283,66 @@ begin
     where c.sign = -1 and c.n = 1 and gs.goal_id = c.goal_id and gs.session_id = c.session_id
   ),
   per_key as (
-    select c.goal_id, split_part(k.key, E'\x1f', 1) as dimension,
-      substr(k.key, strpos(k.key, E'\x1f') + 1) as value, c.visitor_id, c.day, c.sign,
-      c.conversions, c.revenue
+    select c.goal_id, k.key, c.visitor_id, c.day, c.sign, c.conversions, c.revenue
     from changed c
     cross join lateral unnest(c.keys) k(key)
   )
   select
-    (select array_agg(row(p.goal_id, p.dimension, p.value, p.visitor_id, p.day,
-                          p.sessions)::public.goal_visitor_days)
-     from (select goal_id, dimension, value, visitor_id, day, sum(sign)::integer as sessions
-           from per_key group by 1, 2, 3, 4, 5 having sum(sign) <> 0) p),
-    (select array_agg(row(p.goal_id, p.dimension, p.value, p.day, p.conversions, p.revenue,
+    (select array_agg(row(p.goal_id, p.visitor_id, p.day, p.key,
+                          p.sessions)::private.goal_key_delta)
+     from (select goal_id, visitor_id, day, key, sum(sign)::integer as sessions
+           from per_key group by 1, 2, 3, 4 having sum(sign) <> 0) p),
+    (select array_agg(row(p.goal_id, private.goal_key_dimension(p.key),
+                          private.goal_key_value(p.key), p.day, p.conversions, p.revenue,
                           0, '{}')::public.goal_daily)
-     from (select m.goal_id, m.dimension, m.value, m.day,
+     from (select m.goal_id, m.key, m.day,
              sum(m.sign * m.conversions)::bigint as conversions,
              coalesce((select jsonb_object_agg(y.currency, y.amount) from (
                select e.key as currency, sum(x.sign * e.value::numeric) as amount
                from per_key x cross join lateral jsonb_each_text(x.revenue) e
-               where x.goal_id = m.goal_id and x.dimension = m.dimension
-                 and x.value = m.value and x.day = m.day
+               where x.goal_id = m.goal_id and x.key = m.key and x.day = m.day
                group by 1) y), '{}') as revenue
-           from per_key m group by 1, 2, 3, 4) p)
+           from per_key m group by 1, 2, 3) p)
   into v_keys, v_measures;
   if v_keys is null and v_measures is null then
     return;
   end if;
 
-  -- The key days: sessions added up; a day left without sessions goes. The flips: days that
-  -- became active (+1) or inactive (-1).
-  with merged as (
-    select k.goal_id, k.dimension, k.value, k.visitor_id, k.day, k.sessions as delta,
-      coalesce(v.sessions, 0) as old
+  -- The visitor days' keys: sessions added up; a key left without sessions goes, and a day
+  -- left without keys. The flips: keys that became active (+1) or inactive (-1) on a day.
+  with changes as (
+    select k.goal_id, k.visitor_id, k.day, k.key, k.sessions as delta,
+      coalesce((v.keys ->> k.key)::integer, 0) as old, v.keys as stored
     from unnest(v_keys) k
     left join public.goal_visitor_days v on v.goal_id = k.goal_id
-      and v.dimension = k.dimension and v.value = k.value and v.visitor_id = k.visitor_id
-      and v.day = k.day
+      and v.visitor_id = k.visitor_id and v.day = k.day
+  ),
+  merged as (
+    select c.goal_id, c.visitor_id, c.day, bool_or(c.stored is not null) as stored,
+      jsonb_strip_nulls(coalesce(any_value(c.stored), '{}')
+        || jsonb_object_agg(c.key, case when c.old + c.delta > 0 then c.old + c.delta end))
+        as keys
+    from changes c
+    group by 1, 2, 3
   ),
   kept as (
     insert into public.goal_visitor_days as v
-    select m.goal_id, m.dimension, m.value, m.visitor_id, m.day, m.old + m.delta
-    from merged m where m.old + m.delta > 0
-    order by 1, 2, 3, 4, 5
-    on conflict (goal_id, dimension, value, visitor_id, day)
-      do update set sessions = excluded.sessions
+    select m.goal_id, m.visitor_id, m.day, m.keys
+    from merged m where m.keys <> '{}'
+    order by 1, 2, 3
+    on conflict (goal_id, visitor_id, day) do update set keys = excluded.keys
   ),
   gone as (
     delete from public.goal_visitor_days v
     using merged m
-    where m.old + m.delta <= 0 and v.goal_id = m.goal_id and v.dimension = m.dimension
-      and v.value = m.value and v.visitor_id = m.visitor_id and v.day = m.day
+    where m.stored and m.keys = '{}' and v.goal_id = m.goal_id
+      and v.visitor_id = m.visitor_id and v.day = m.day
   )
-  select array_agg(row(m.goal_id, m.dimension, m.value, m.visitor_id, m.day,
-                       case when m.old > 0 then -1 else 1 end)::public.goal_visitor_days)
+  select array_agg(row(c.goal_id, c.visitor_id, c.day, c.key,
+                       case when c.old > 0 then -1 else 1 end)::private.goal_key_delta)
   into v_flips
-  from merged m
-  where (m.old > 0) <> (m.old + m.delta > 0);
+  from changes c
+  where (c.old > 0) <> (c.old + c.delta > 0);
 
   perform private.add_goal_daily(coalesce(v_measures, '{}')
     || coalesce(array(select u from private.goal_unique_changes(v_flips) u), '{}'));
@@ -348,46 +370,53 @@ begin
   insert into public.goal_sessions
   select * from private.goal_session_rows(v_goal.site_id, v_tz, v_goal, null);
   insert into public.goal_visitor_days
-  select s.goal_id, split_part(k.key, E'\x1f', 1), substr(k.key, strpos(k.key, E'\x1f') + 1),
-    s.visitor_id, s.day, count(*)::integer
-  from public.goal_sessions s
-  cross join lateral unnest(s.keys) k(key)
-  where s.goal_id = p_goal
-  group by 1, 2, 3, 4, 5;
-  insert into public.goal_daily (goal_id, dimension, value, day, conversions, revenue,
-                                 new_visitors, returning_by_gap)
-  with measures as (
-    select s.goal_id, split_part(k.key, E'\x1f', 1) as dimension,
-      substr(k.key, strpos(k.key, E'\x1f') + 1) as value, s.day, s.conversions, s.revenue
+  select p_goal, d.visitor_id, d.day, jsonb_object_agg(d.key, d.sessions)
+  from (
+    select s.visitor_id, s.day, k.key, count(*) as sessions
     from public.goal_sessions s
     cross join lateral unnest(s.keys) k(key)
     where s.goal_id = p_goal
-  ),
-  chains as (
-    select v.dimension, v.value, v.day,
-      lag(v.day) over (partition by v.dimension, v.value, v.visitor_id order by v.day) as prev
-    from public.goal_visitor_days v
-    where v.goal_id = p_goal
-  ),
-  uniques as (
-    select c.dimension, c.value, c.day, count(*) filter (where c.prev is null)::integer as n,
-      array_agg(c.day - c.prev) filter (where c.prev is not null) as gaps
-    from chains c
+    group by 1, 2, 3
+  ) d
+  group by 1, 2, 3;
+  insert into public.goal_daily (goal_id, dimension, value, day, conversions, revenue,
+                                 new_visitors, returning_by_gap)
+  with per_key as (
+    -- Per key, visitor and day: the conversions of its sessions.
+    select k.key, s.visitor_id, s.day, sum(s.conversions) as conversions
+    from public.goal_sessions s
+    cross join lateral unnest(s.keys) k(key)
+    where s.goal_id = p_goal
     group by 1, 2, 3
   ),
+  chains as (
+    select p.key, p.day, p.conversions,
+      lag(p.day) over (partition by p.key, p.visitor_id order by p.day) as prev
+    from per_key p
+  ),
+  per_day as (
+    select c.key, c.day, sum(c.conversions)::bigint as conversions,
+      count(*) filter (where c.prev is null)::integer as n,
+      array_agg(c.day - c.prev) filter (where c.prev is not null) as gaps
+    from chains c
+    group by 1, 2
+  ),
   revenue as (
-    select m.dimension, m.value, m.day, e.key as currency, sum(e.value::numeric) as amount
-    from measures m
-    cross join lateral jsonb_each_text(m.revenue) e
-    group by 1, 2, 3, 4
+    select x.key, x.day, jsonb_object_agg(x.currency, x.amount order by x.currency) as revenue
+    from (select k.key, s.day, c.key as currency, sum(c.value::numeric) as amount
+          from public.goal_sessions s
+          cross join lateral jsonb_each_text(s.revenue) c
+          cross join lateral unnest(s.keys) k(key)
+          where s.goal_id = p_goal and s.revenue <> '{}'
+          group by 1, 2, 3) x
+    group by 1, 2
   )
-  select p_goal, m.dimension, m.value, m.day, m.conversions,
-    coalesce((select jsonb_object_agg(r.currency, r.amount order by r.currency) from revenue r
-              where r.dimension = m.dimension and r.value = m.value and r.day = m.day), '{}'),
-    u.n, coalesce(private.gap_counts(u.gaps, array_fill(1, array[coalesce(cardinality(u.gaps), 0)])), '{}')
-  from (select dimension, value, day, sum(conversions)::bigint as conversions
-        from measures group by 1, 2, 3) m
-  join uniques u on u.dimension = m.dimension and u.value = m.value and u.day = m.day;
+  select p_goal, private.goal_key_dimension(d.key), private.goal_key_value(d.key), d.day,
+    d.conversions, coalesce(r.revenue, '{}'), d.n,
+    coalesce(private.gap_counts(d.gaps, array_fill(1, array[coalesce(cardinality(d.gaps), 0)])),
+             '{}')
+  from per_day d
+  left join revenue r on r.key = d.key and r.day = d.day;
   insert into public.goal_rollup_builds (goal_id, definition)
   values (p_goal, private.goal_definition(v_goal))
   on conflict (goal_id) do update set definition = excluded.definition, built_at = now();
