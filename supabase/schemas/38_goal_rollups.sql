@@ -250,9 +250,11 @@ begin
     where o.goal_id = any (v_goals) and o.session_id = any (p_sessions)
   ),
   diff as (
-    -- +1 the rows as they are now, -1 as they were; unchanged rows cancel out below.
+    -- +1 the rows as they are now, -1 as they were. n: versions of the session's row (1: new
+    -- or gone); same: 2 when both are equal (the session changed nothing of this goal).
     select x.*, count(*) over (partition by x.goal_id, x.session_id) as n,
-      bool_and(x.sign = 1) over (partition by x.goal_id, x.session_id) as only_new
+      count(*) over (partition by x.goal_id, x.session_id, x.visitor_id, x.day, x.conversions,
+                                  x.revenue, x.keys) as same
     from (
       select c.*, 1 as sign from cur c
       union all
@@ -260,13 +262,7 @@ begin
     ) x
   ),
   changed as (
-    -- A session's row changed unless both versions are the same.
-    select d.* from diff d
-    where not exists (
-      select 1 from diff e
-      where e.goal_id = d.goal_id and e.session_id = d.session_id and e.sign = -d.sign
-        and e.visitor_id = d.visitor_id and e.day = d.day and e.conversions = d.conversions
-        and e.revenue = d.revenue and e.keys = d.keys)
+    select d.* from diff d where d.same = 1
   ),
   stored as (
     insert into public.goal_sessions as gs
@@ -292,17 +288,20 @@ begin
                           p.sessions)::private.goal_key_delta)
      from (select goal_id, visitor_id, day, key, sum(sign)::integer as sessions
            from per_key group by 1, 2, 3, 4 having sum(sign) <> 0) p),
-    (select array_agg(row(p.goal_id, private.goal_key_dimension(p.key),
-                          private.goal_key_value(p.key), p.day, p.conversions, p.revenue,
-                          0, '{}')::public.goal_daily)
-     from (select m.goal_id, m.key, m.day,
-             sum(m.sign * m.conversions)::bigint as conversions,
-             coalesce((select jsonb_object_agg(y.currency, y.amount) from (
-               select e.key as currency, sum(x.sign * e.value::numeric) as amount
-               from per_key x cross join lateral jsonb_each_text(x.revenue) e
-               where x.goal_id = m.goal_id and x.key = m.key and x.day = m.day
-               group by 1) y), '{}') as revenue
-           from per_key m group by 1, 2, 3) p)
+    (select array_agg(row(m.goal_id, private.goal_key_dimension(m.key),
+                          private.goal_key_value(m.key), m.day, m.conversions,
+                          coalesce(r.revenue, '{}'), 0, '{}')::public.goal_daily)
+     from (select x.goal_id, x.key, x.day, sum(x.sign * x.conversions)::bigint as conversions
+           from per_key x group by 1, 2, 3) m
+     left join (
+       select y.goal_id, y.key, y.day, jsonb_object_agg(y.currency, y.amount) as revenue
+       from (select x.goal_id, x.key, x.day, e.key as currency,
+               sum(x.sign * e.value::numeric) as amount
+             from per_key x cross join lateral jsonb_each_text(x.revenue) e
+             where x.revenue <> '{}'
+             group by 1, 2, 3, 4) y
+       group by 1, 2, 3
+     ) r on r.goal_id = m.goal_id and r.key = m.key and r.day = m.day)
   into v_keys, v_measures;
   if v_keys is null and v_measures is null then
     return;
