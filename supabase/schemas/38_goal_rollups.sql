@@ -10,9 +10,12 @@
 --   sessions the flush touched are recomputed from the stored session, page rows and custom
 --   events, and the difference to what was stored is applied (events that came before their
 --   session count when the session is stored);
--- * a goal created or changed (trigger goals_rollups): its rows are rebuilt from the raw rows
---   still retained, in the same transaction, under the site's ingest lock;
--- * deploy (end of this file): goals without rows built for their definition are built.
+-- * a goal created or changed (trigger goals_rollups): its build is dropped at once, so that
+--   the reports evaluate it on the raw rows and flushes leave it alone; its rows are rebuilt
+--   from the raw rows still retained in the same transaction when there are few of them
+--   (private.goal_build_is_small), else by public.build_goal_rollups, which the ingest Worker's
+--   hourly Cron Trigger calls (a goal of a large site takes up to a minute: too long for the
+--   dashboard's request).
 
 -- A session's keys: the site total and each session dimension with the session's value.
 create or replace function private.goal_session_keys(s public.sessions) returns text[]
@@ -226,7 +229,9 @@ declare
   v_flips private.goal_key_delta[];
 begin
   select array_agg(b.goal_id) into v_goals
-  from public.goals g join public.goal_rollup_builds b on b.goal_id = g.id
+  from public.goals g
+  join public.goal_rollup_builds b
+    on b.goal_id = g.id and b.definition = private.goal_definition(g)
   where g.site_id = p_site;
   if v_goals is null then
     return;
@@ -428,19 +433,80 @@ grant execute on function private.update_goal_rollups(text, text, public.session
 revoke execute on function private.rebuild_goal_rollups(bigint) from public, anon, authenticated;
 grant execute on function private.rebuild_goal_rollups(bigint) to service_role;
 
--- A goal created, or its definition changed: its rows rebuilt in the same transaction.
+-- Whether a goal has few enough raw rows to be built inside the write that defines it: at most
+-- sightline.goal_build_sync_rows (default 20,000) custom events of its name or page rows of its
+-- pages (a few seconds at most; the tests set 0 to take the other path).
+create or replace function private.goal_build_is_small(p_goal public.goals) returns boolean
+language plpgsql stable as $$
+declare
+  v_max integer := coalesce(
+    nullif(current_setting('sightline.goal_build_sync_rows', true), '')::integer, 20000);
+  v_paths text[];
+  v_rows integer;
+begin
+  if p_goal.event_name is not null then
+    select count(*) into v_rows from (
+      select 1 from public.event_log el
+      where el.site_id = p_goal.site_id and el.type = 'custom' and el.name = p_goal.event_name
+      limit v_max + 1) x;
+  else
+    v_paths := array(select distinct d.value from public.daily_rollups d
+                     where d.site_id = p_goal.site_id and d.dimension = 'page'
+                       and d.value ~ private.path_pattern_regex(p_goal.page_path));
+    select count(*) into v_rows from (
+      select 1 from public.session_pages sp
+      where sp.site_id = p_goal.site_id and sp.path = any (v_paths)
+      limit v_max + 1) x;
+  end if;
+  return v_rows <= v_max;
+end
+$$;
+
+-- A goal created, or its definition changed: its build dropped, and made again now if small.
 create or replace function private.goal_rollups_changed() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if tg_op = 'INSERT'
      or private.goal_definition(old) is distinct from private.goal_definition(new) then
-    perform private.rebuild_goal_rollups(new.id);
+    delete from public.goal_rollup_builds where goal_id = new.id;
+    if private.goal_build_is_small(new) then
+      perform private.rebuild_goal_rollups(new.id);
+    end if;
   end if;
   return null;
 end
 $$;
 create or replace trigger goals_rollups after insert or update on public.goals
   for each row execute function private.goal_rollups_changed();
+
+-- Builds the rollups of at most p_limit goals (oldest first) not built for their definition;
+-- the ingest Worker's hourly Cron Trigger calls it while `more` is true (apps/ingest
+-- src/lib/goal-rollups.ts). Returns { "built": n, "more": bool }.
+create or replace function public.build_goal_rollups(p_limit integer default 1)
+returns jsonb
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_goal bigint;
+  v_built integer := 0;
+begin
+  for v_goal in
+    select g.id from public.goals g
+    left join public.goal_rollup_builds b on b.goal_id = g.id
+    where b.definition is distinct from private.goal_definition(g)
+    order by g.id
+    limit least(greatest(coalesce(p_limit, 1), 1), 100)
+  loop
+    perform private.rebuild_goal_rollups(v_goal);
+    v_built := v_built + 1;
+  end loop;
+  return jsonb_build_object('built', v_built, 'more', exists (
+    select 1 from public.goals g
+    left join public.goal_rollup_builds b on b.goal_id = g.id
+    where b.definition is distinct from private.goal_definition(g)));
+end
+$$;
+revoke execute on function public.build_goal_rollups(integer) from public, anon, authenticated;
+grant execute on function public.build_goal_rollups(integer) to service_role;
 
 -- One goal's rollup rows for [p_from, p_to) (whole local days) of one key dimension (''), with
 -- p_value only that value: per value its converting visitors, conversions and revenue. Null
@@ -487,10 +553,3 @@ language sql stable as $$
       then (select array[f.key, f.value] from jsonb_each_text(p_filters) f)
   end
 $$;
-
--- Deploy: build the goals whose rows were not built for their definition (goals from before
--- the rollups, or changed while the trigger was not there).
-select private.rebuild_goal_rollups(g.id)
-from public.goals g
-left join public.goal_rollup_builds b on b.goal_id = g.id
-where b.definition is distinct from private.goal_definition(g);

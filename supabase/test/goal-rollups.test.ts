@@ -182,6 +182,26 @@ describe('goal definitions change', () => {
     await expectGoalsTruth(SPANNING, { country: 'DE' });
   });
 
+  it('a goal with many raw rows is built later, by build_goal_rollups; exact meanwhile', async () => {
+    // Above the limit of rows built inside the write (0 here): the write only defines it.
+    await t.db.query('set sightline.goal_build_sync_rows = 0');
+    const goal = await addGoal({ name: 'Large', event_name: 'add_to_cart' });
+    await t.db.query('reset sightline.goal_build_sync_rows');
+    expect(await rollupDays(goal)).toBe(0);
+    await expectGoalsTruth(WHOLE);
+    await expectGoalsTruth(WHOLE, { country: 'DE' });
+    const run = await rpc<{ built: number; more: boolean }>(t.service, 'build_goal_rollups', {
+      p_limit: 100,
+    });
+    expect(run).toEqual({ built: 1, more: false });
+    expect(await rollupDays(goal)).toBeGreaterThan(0);
+    await expectGoalsTruth(WHOLE);
+    await expectGoalsTruth(WHOLE, { country: 'DE' });
+    // Only the Worker's key may run it.
+    const { error } = await dashboard.rpc('build_goal_rollups', { p_limit: 1 });
+    expect(error?.code).toBe('42501');
+  });
+
   it('an edited goal is rebuilt for its new definition', async () => {
     const goal = (await siteGoals()).find((g) => g.name === 'Checkout done')!;
     const before = await rollupDays(goal);
