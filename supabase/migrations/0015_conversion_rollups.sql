@@ -74,3 +74,12 @@ alter table public.goal_sessions enable row level security;
 alter table public.goal_visitor_days enable row level security;
 alter table public.goal_daily enable row level security;
 alter table public.goal_rollup_builds enable row level security;
+
+-- The per-session and per-visitor rows go as visitor_days do (goal_daily, an aggregate, stays):
+-- they hold pseudonymous visitor and session ids.
+insert into private.retention (table_name, time_column, keep, why) values
+  ('goal_sessions', 'day', interval '400 days',
+   'converting sessions of goals, what a later flush of the session changes in the rollups'),
+  ('goal_visitor_days', 'day', interval '400 days',
+   'per-visitor converting days for exact unique converting visitors, as visitor_days')
+on conflict (table_name) do nothing;

@@ -245,7 +245,8 @@ describe('retention', () => {
     const want = await goalsReport(WHOLE);
     const byCountry = await breakdown(purchase, 'country', WHOLE, {});
     expect(want.some((g) => (g.visitors as number) > 0)).toBe(true);
-    // Every raw row of the site past its period (the whole test traffic is a year old then).
+    // Every raw and per-visitor row of the site past its period (the whole test traffic is
+    // two years old then).
     let more = true;
     while (more) {
       const result = await rpc<{ more: boolean }>(t.service, 'apply_retention', {
@@ -256,7 +257,11 @@ describe('retention', () => {
     const { rows } = await t.db.query<{ n: number }>(
       `select (select count(*) from public.sessions where site_id = $1)
         + (select count(*) from public.event_log where site_id = $1)
-        + (select count(*) from public.session_pages where site_id = $1) as n`,
+        + (select count(*) from public.session_pages where site_id = $1)
+        + (select count(*) from public.goal_sessions s join public.goals g on g.id = s.goal_id
+           where g.site_id = $1)
+        + (select count(*) from public.goal_visitor_days v join public.goals g on g.id = v.goal_id
+           where g.site_id = $1) as n`,
       [SITE],
     );
     expect(Number(rows[0]!.n)).toBe(0);
