@@ -453,10 +453,15 @@ begin
     v_paths := array(select distinct d.value from public.daily_rollups d
                      where d.site_id = p_goal.site_id and d.dimension = 'page'
                        and d.value ~ private.path_pattern_regex(p_goal.page_path));
+    -- By path (session_pages_path) and the few rows without their session's country.
     select count(*) into v_rows from (
-      select 1 from public.session_pages sp
-      where sp.site_id = p_goal.site_id and sp.path = any (v_paths)
-      limit v_max + 1) x;
+      (select 1 from public.session_pages sp
+       where sp.site_id = p_goal.site_id and sp.path = any (v_paths) and sp.country is not null
+       limit v_max + 1)
+      union all
+      (select 1 from public.session_pages sp
+       where sp.site_id = p_goal.site_id and sp.path = any (v_paths) and sp.country is null
+       limit v_max + 1)) x;
   end if;
   return v_rows <= v_max;
 end
