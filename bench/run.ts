@@ -70,6 +70,7 @@ const steps: [string, () => Promise<void>][] = [
           ['beacons', 'beacons (of the Worker requests)'],
           ['durableObjectRequests', 'Durable Object requests (calls + alarms + watches)'],
           ['analyticsEnginePoints', 'Analytics Engine data points'],
+          ['kvOperations', 'KV operations'],
           ['postgresCalls', 'Postgres calls (PostgREST requests)'],
           ['realtimeBroadcasts', 'Realtime broadcasts sent'],
         ] as const
@@ -82,8 +83,9 @@ const steps: [string, () => Promise<void>][] = [
       }));
       await writeSystemResult('cost', {
         title: 'Cost per visitor-minute',
-        method: `${r.what}. ${r.visitors} visitors arriving over ${r.arrivalSeconds} s, each replaying the whole visit; the watched phase renews a dashboard watch every 30 s. Durable Object requests and Analytics Engine points from SiteLive's own counters (GET /v1/health/sites/:id), Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
+        method: `${r.what}. ${r.visitors} visitors arriving over ${r.arrivalSeconds} s, each replaying the whole visit; the watched phase renews a dashboard watch every 30 s. Worker requests, Durable Object requests, Analytics Engine points and KV operations counted outside the object, at the bundle's bindings (a bench-only entry module, bench/src/operation-counter.ts), so an object evicted mid-phase loses none; Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
         notes: [
+          `SiteLive restarted (evicted while idle, then constructed again) ${r.unwatched.objectRestarts} times nobody watching, ${r.watched.objectRestarts} watched: its own in-memory counters then saw ${r.unwatched.inObject.calls} of ${r.unwatched.counts.durableObjectCalls} calls and ${r.unwatched.inObject.points} of ${r.unwatched.counts.analyticsEnginePoints} points nobody watching.`,
           'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute of the phase.',
           `KV: ${r.kv}.`,
         ],
