@@ -82,6 +82,8 @@ export interface IngestWorkerOptions {
    * `GET /__bench/operations`, kept outside the Durable Object so an evicted object loses none.
    */
   countOperations?: boolean;
+  /** Open workerd's inspector (Chrome DevTools protocol) on this port (profiling). */
+  inspectorPort?: number;
 }
 
 /** A Miniflare outbound service that sends requests for `from`'s origin to `to`'s instead. */
@@ -151,6 +153,7 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
     ...(options.supabaseVia
       ? { outboundService: reroute(options.supabaseUrl, options.supabaseVia) }
       : {}),
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     kvPersist: persist && `${persist}/kv`,
     durableObjectsPersist: persist && `${persist}/do`,
   });

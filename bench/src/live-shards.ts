@@ -15,6 +15,7 @@ export interface ShardStats {
 }
 
 export interface Shard extends ShardStats {
+  accepted: number;
   pendingEvents: number;
   outboxEvents: number;
 }
@@ -28,12 +29,27 @@ export async function shardsOf(url: string, key: string, site: string): Promise<
   return ((await res.json()) as { shards: Shard[] }).shards;
 }
 
-/** Until every shard has flushed what it accepted (nothing pending, nothing in its outbox). */
-export async function drained(url: string, key: string, site: string): Promise<void> {
+/** Events the site's shards accepted so far (their own counters). */
+export async function acceptedBy(url: string, key: string, site: string): Promise<number> {
+  return (await shardsOf(url, key, site)).reduce((n, s) => n + s.accepted, 0);
+}
+
+/**
+ * Until every shard has flushed what it accepted (nothing pending, nothing in its outbox) and,
+ * with `accepted`, until the shards have accepted at least that many events in all: a beacon's
+ * events reach the object after its answer (the Worker's 10 ms window), so an empty buffer alone
+ * may come before the last of them.
+ */
+export async function drained(url: string, key: string, site: string, accepted = 0): Promise<void> {
   await pollUntil(
-    async () =>
-      (await shardsOf(url, key, site)).every((s) => s.pendingEvents + s.outboxEvents === 0),
-    { timeoutMs: 30_000, intervalMs: 250, what: 'the live shards flushed' },
+    async () => {
+      const shards = await shardsOf(url, key, site);
+      return (
+        shards.reduce((n, s) => n + s.accepted, 0) >= accepted &&
+        shards.every((s) => s.pendingEvents + s.outboxEvents === 0)
+      );
+    },
+    { timeoutMs: 30_000, intervalMs: 250, what: 'the live shards accepted and flushed' },
   );
 }
 
