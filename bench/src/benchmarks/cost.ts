@@ -264,6 +264,8 @@ export async function benchCost(stack: DbStack, options: CostOptions, log: (s: s
   };
 }
 
+export type CostRun = Awaited<ReturnType<typeof benchCost>>;
+
 /** CPU per beacon assumed when no beacon-cpu result is at hand (docs/scaling.md). */
 const ASSUMED_CPU_MS = 1.5;
 
@@ -272,9 +274,7 @@ const ASSUMED_CPU_MS = 1.5;
  * only its watch calls), the visit's urgent and quiet beacons, alarms per minute of the phase
  * (one shard), and the beacon-cpu benchmark's CPU per beacon straight to workerd if it ran.
  */
-export async function measuredCost(
-  r: Awaited<ReturnType<typeof benchCost>>,
-): Promise<MeasuredCost> {
+export async function measuredCost(r: CostRun): Promise<MeasuredCost> {
   let cpuMsPerBeacon = ASSUMED_CPU_MS;
   try {
     const cpu = JSON.parse(
