@@ -158,13 +158,17 @@ const KV_SNAPSHOT_REFRESH_MS = 60_000;
 /** Unwatched, the live set is swept of silent visitors at most this often (memory only). */
 const LIVE_SWEEP_EVERY_MS = 5_000;
 /**
- * The storage key of the visitors present, written at most once per flush alarm (≤ 1 a second)
- * after events changed it: an object nobody calls for a while is evicted (a small site between
- * two heartbeats), and the next instance restores them, so visitors-now stays exact. A site with
- * more visitors than this is never idle long enough to be evicted; its stored set is dropped.
+ * The storage key of the visitors present (as JSON), written at most once per flush alarm
+ * (≤ 1 a second) after events changed it: an object nobody calls for a while is evicted (a small
+ * site between two heartbeats), and the next instance restores them, so visitors-now stays exact.
+ * Only a small set is stored (a storage value holds at most 128 KiB, and a second's write must
+ * stay cheap): a site with more visitors is never idle long enough to be evicted, and its stored
+ * set is dropped.
  */
 const LIVE_KEY = 'live';
-const LIVE_STORE_MAX = 2_000;
+const LIVE_STORE_MAX = 200;
+/** UTF-16 units of the JSON: at most 3 bytes each in storage, so within the value limit. */
+const LIVE_STORE_MAX_CHARS = 40_000;
 const MAX_OUTBOX_EVENTS = 100_000;
 /** Durable Object storage calls take at most 128 keys. */
 const KEYS_PER_CALL = 128;
@@ -244,9 +248,9 @@ export class SiteLive extends DurableObject<Env> {
       if (site) this.#site = site;
       const shard = await ctx.storage.get<{ shard: number; shards: number }>('shard');
       if (shard) this.#shard = shard;
-      const live = await ctx.storage.get<LiveVisitor[]>(LIVE_KEY);
-      if (live) {
-        this.#live.restore(live, Date.now());
+      const live = await ctx.storage.get<unknown>(LIVE_KEY);
+      if (typeof live === 'string') {
+        this.#live.restore(JSON.parse(live) as LiveVisitor[], Date.now());
         this.#liveStored = true;
       }
     });
@@ -668,8 +672,9 @@ export class SiteLive extends DurableObject<Env> {
   #storeLive(): void {
     if (!this.#liveUnsaved) return;
     this.#liveUnsaved = false;
-    if (this.#live.size <= LIVE_STORE_MAX) {
-      void this.ctx.storage.put(LIVE_KEY, this.#live.visitors());
+    const json = this.#live.size <= LIVE_STORE_MAX ? JSON.stringify(this.#live.visitors()) : '';
+    if (json && json.length <= LIVE_STORE_MAX_CHARS) {
+      void this.ctx.storage.put(LIVE_KEY, json);
       this.#liveStored = true;
     } else if (this.#liveStored) {
       void this.ctx.storage.delete(LIVE_KEY);
