@@ -57,4 +57,51 @@ describe('SiteLive restarted while visitors are on the site', () => {
       await rm(persistDir, { recursive: true, force: true });
     }
   });
+
+  it('a live set too large to store leaves the object working (and is not restored)', async () => {
+    const persistDir = await mkdtemp(join(tmpdir(), 'sightline-live-restart-'));
+    let worker = await startWorker({ persistDir });
+    try {
+      const site = await createSite(db, 'live-large');
+      // 150 visitors on pages with the longest path a URL may carry: a set far past what the
+      // object rewrites every second (40,000 characters of JSON).
+      const path = `/${'p'.repeat(1_000)}`;
+      const visits = Array.from({ length: 150 }, () => newVisit());
+      for (let i = 0; i < visits.length; i += 10) {
+        const res = await fetch(`${worker.url}/v1/events`, {
+          method: 'POST',
+          headers: beaconHeaders('https://example.com'),
+          body: JSON.stringify(
+            batch(
+              site,
+              visits.slice(i, i + 10).map((v) => pageview(v, { url: path })),
+            ),
+          ),
+        });
+        expect(res.status).toBe(202);
+        await res.arrayBuffer();
+      }
+      const key = inject('workerKeys').secretKey;
+      await drained(worker.url, key, site, 150);
+      expect((await siteStats(worker, site)).visitorsNow).toBe(150);
+      // Still taking beacons after the flush alarm that would have stored the set.
+      const later = await fetch(`${worker.url}/v1/events`, {
+        method: 'POST',
+        headers: beaconHeaders('https://example.com'),
+        body: JSON.stringify(batch(site, [pageview(newVisit())])),
+      });
+      expect(later.status).toBe(202);
+      await later.arrayBuffer();
+      await drained(worker.url, key, site, 151);
+      expect((await siteStats(worker, site)).visitorsNow).toBe(151);
+
+      await worker.stop();
+      worker = await startWorker({ persistDir });
+      // A site this busy is never idle long enough to be evicted: its set is not kept.
+      expect((await siteStats(worker, site)).visitorsNow).toBe(0);
+    } finally {
+      await worker.stop();
+      await rm(persistDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -161,13 +161,13 @@ const LIVE_SWEEP_EVERY_MS = 5_000;
  * The storage key of the visitors present (as JSON), written at most once per flush alarm
  * (≤ 1 a second) after events changed it: an object nobody calls for a while is evicted (a small
  * site between two heartbeats), and the next instance restores them, so visitors-now stays exact.
- * Only a small set is stored (a storage value holds at most 128 KiB, and a second's write must
- * stay cheap): a site with more visitors is never idle long enough to be evicted, and its stored
- * set is dropped.
+ * Only a small set is stored (rewriting a large one every second would cost more storage writes
+ * and CPU than the eviction it guards against): a site with more visitors is never idle long
+ * enough to be evicted, and its stored set is dropped.
  */
 const LIVE_KEY = 'live';
 const LIVE_STORE_MAX = 200;
-/** UTF-16 units of the JSON: at most 3 bytes each in storage, so within the value limit. */
+/** Characters of JSON (long page paths make a set large before it is many visitors). */
 const LIVE_STORE_MAX_CHARS = 40_000;
 const MAX_OUTBOX_EVENTS = 100_000;
 /** Durable Object storage calls take at most 128 keys. */
