@@ -160,7 +160,9 @@ describe('hostile text', () => {
               ],
               ['page', pages],
             ]);
-          const read = await collect(zip()).catch((error: unknown) => error);
+          const read: Awaited<ReturnType<typeof collect>> | Error = await collect(zip()).catch(
+            (error: unknown) => error as Error,
+          );
           const imported = await importExport(serviceTarget(t), {
             input: await bytesOf(zip()),
             name: 'hostile.zip',
