@@ -32,7 +32,11 @@ const USAGE = `usage:
       nothing. Into the local devstack unless --url (or env SUPABASE_URL) names a project.
       --site        the site's id or one of its domains
       --time-zone   the zone of Umami's days (default the site's)
-      --secret-key  the project's secret key (else env SUPABASE_SECRET_KEY)`;
+      --secret-key  the project's secret key (else env SUPABASE_SECRET_KEY)
+  sightline export --site <id|domain> --from <YYYY-MM-DD> --to <YYYY-MM-DD> --out <file.zip>
+                   [--url <project url>] [--secret-key <key>]
+      writes the site's reports for every local day from --from to --to (inclusive) as
+      Sightline's export (a zip of daily CSVs), which sightline import reads`;
 
 /** A command line that cannot run: exit code 2 with the usage. */
 class UsageError extends Error {
@@ -92,6 +96,9 @@ async function main(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean' },
       'time-zone': { type: 'string' },
       'secret-key': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,6 +113,22 @@ async function main(argv: string[]): Promise<number> {
       file,
       site,
       timeZone: values['time-zone'],
+      url: values.url,
+      secretKey: values['secret-key'],
+    });
+    return 0;
+  }
+  if (positionals.join(' ') === 'export') {
+    const site = values.site?.[0];
+    if (!site || values.site?.length !== 1) throw new UsageError('export needs one --site');
+    if (!values.from || !values.to || !values.out)
+      throw new UsageError('export needs --from, --to and --out');
+    const { exportCommand } = await import('./import-command.js');
+    await exportCommand({
+      site,
+      from: values.from,
+      to: values.to,
+      out: values.out,
       url: values.url,
       secretKey: values['secret-key'],
     });

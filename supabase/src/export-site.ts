@@ -74,7 +74,7 @@ async function rpc<T>(target: ImportTarget, fn: string, args: object): Promise<T
     },
     body: JSON.stringify(args),
   });
-  const body = (await response.json());
+  const body = await response.json();
   if (!response.ok) {
     const error = body as { message?: string; details?: string; code?: string };
     throw new ImportRequestError(

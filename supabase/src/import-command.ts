@@ -1,9 +1,17 @@
 // `sightline import <file> --site <id|domain>`: where to import to, and the summary it prints.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { openAsBlob } from 'node:fs';
+import { createWriteStream, existsSync, openAsBlob, readFileSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { basename, join, resolve } from 'node:path';
 import process from 'node:process';
-import { importExport, type ImportResult, type ImportTarget } from './import-export.js';
+import { daysOf, exportSite } from './export-site.js';
+import {
+  findSite,
+  importExport,
+  ImportRequestError,
+  type ImportResult,
+  type ImportTarget,
+} from './import-export.js';
 import { findRepoRoot } from './token.js';
 
 export interface ImportCommandOptions {
@@ -45,7 +53,7 @@ async function reachable(target: ImportTarget): Promise<boolean> {
  * .sightline/devstack for the import and stopped after it.
  */
 async function withTarget<T>(
-  options: ImportCommandOptions,
+  options: Pick<ImportCommandOptions, 'url' | 'secretKey' | 'env' | 'cwd'>,
   run: (target: ImportTarget, where: string) => Promise<T>,
 ): Promise<T> {
   const env = options.env ?? process.env;
@@ -121,5 +129,38 @@ export async function importCommand(options: ImportCommandOptions): Promise<Impo
       `${result.records} records in ${seconds.toFixed(1)} s (${Math.round(result.records / seconds)} records/s)\n`,
     );
     return result;
+  });
+}
+
+export interface ExportCommandOptions {
+  site: string;
+  from: string;
+  to: string;
+  out: string;
+  url?: string | undefined;
+  secretKey?: string | undefined;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/** `sightline export`: the site's daily reports as Sightline's export, written to --out. */
+export async function exportCommand(options: ExportCommandOptions): Promise<void> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.from) || !/^\d{4}-\d{2}-\d{2}$/.test(options.to))
+    throw new ImportRequestError('invalid_range', '--from and --to are days (YYYY-MM-DD)', 0);
+  const days = daysOf(options.from, options.to).length;
+  if (days < 1 || days > 3660)
+    throw new ImportRequestError(
+      'invalid_range',
+      '--from must not be after --to (at most ten years)',
+      0,
+    );
+  const out = resolve(options.cwd ?? process.cwd(), options.out);
+  await withTarget(options, async (target, where) => {
+    const site = await findSite(target, options.site);
+    const zip = exportSite(target, { ...options, site: site.id, timeZone: site.timezone });
+    await pipeline(Readable.fromWeb(zip as never), createWriteStream(out));
+    process.stdout.write(
+      `exported site "${site.id}" from ${where}: ${days} days (${options.from} to ${options.to}, ${site.timezone}) to ${out}\n`,
+    );
   });
 }

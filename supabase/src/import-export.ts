@@ -90,7 +90,11 @@ function client(target: ImportTarget) {
 }
 
 /** A site by id, or by one of its domains. */
-async function findSite(api: ReturnType<typeof client>, site: string): Promise<Site> {
+export async function findSite(target: ImportTarget, site: string): Promise<Site> {
+  return siteOf(client(target), site);
+}
+
+async function siteOf(api: ReturnType<typeof client>, site: string): Promise<Site> {
   const byId = await api.request<Site[]>(
     `/sites?select=id,timezone&id=eq.${encodeURIComponent(site)}`,
   );
@@ -133,7 +137,7 @@ export async function importExport(
   options: ImportOptions,
 ): Promise<ImportResult> {
   const api = client(target);
-  const site = await findSite(api, options.site);
+  const site = await siteOf(api, options.site);
   const batchSize = Math.min(options.batchSize ?? 2000, 10_000);
   const reader = readExport(options.input, {
     name: options.name,
