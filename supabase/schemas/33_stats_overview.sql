@@ -21,9 +21,7 @@ begin
       'visitors', p.visitors, 'visits', p.visits, 'pageviews', p.pageviews,
       'bounce_rate', coalesce(p.bounces::float8 / nullif(p.visits, 0), 0),
       'engaged_ms', p.engaged_ms,
-      'avg_engaged_ms', coalesce(round(p.engaged_ms::numeric / nullif(p.visits, 0)), 0)::bigint),
-    -- Whether imported days are in these figures (36_imported_rollups.sql), for the report's note.
-    'imported', private.import_coverage(p_site, v_tz, p_from, p_to, p_filters))
+      'avg_engaged_ms', coalesce(round(p.engaged_ms::numeric / nullif(p.visits, 0)), 0)::bigint))
   into v_result
   from private.range_totals(p_site, v_tz, p_from, p_to, p_filters) c,
        private.range_totals(p_site, v_tz, private.previous_from(p_from, p_to, v_tz), p_from,

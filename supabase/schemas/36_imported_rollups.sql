@@ -62,3 +62,20 @@ language sql stable as $$
                                'event_filters'))
   from d
 $$;
+
+-- The note a report shows about imported days: whether a report over [p_from, p_to) with
+-- p_filters includes them (private.import_coverage), for every reader of the site's reports.
+-- A function of its own, so that the report RPCs keep their result shapes.
+create or replace function public.stats_imported(p_site text, p_from timestamptz, p_to timestamptz,
+                                                 p_filters jsonb default '{}')
+returns json
+language plpgsql stable security definer set search_path = '' set jit = off as $$
+declare
+  v_tz text;
+begin
+  perform private.check_range(p_from, p_to);
+  perform private.check_filters(p_filters);
+  v_tz := private.authorize_report(p_site, p_filters);
+  return private.import_coverage(p_site, v_tz, p_from, p_to, p_filters);
+end
+$$;

@@ -53,12 +53,14 @@ interface SeriesRow {
   pageviews: number;
 }
 
-const overview = (site: string, from: string, to: string, filters = {}) =>
-  rpc<Overview>(t.service, 'stats_overview', {
-    p_site: site,
-    ...range(from, to),
-    p_filters: filters,
-  });
+/** The overview, with the note on imported days the dashboard shows beside it. */
+const overview = async (site: string, from: string, to: string, filters = {}) => {
+  const args = { p_site: site, ...range(from, to), p_filters: filters };
+  return {
+    ...(await rpc<Overview>(t.service, 'stats_overview', args)),
+    imported: await rpc<Overview['imported']>(t.service, 'stats_imported', args),
+  };
+};
 const pages = (site: string, from: string, to: string) =>
   rpc<BreakdownRow[]>(t.service, 'stats_breakdown', {
     p_site: site,
@@ -141,11 +143,15 @@ describe('imports', () => {
       visits: 35,
     });
     // Hours cannot come from days: a range that is not whole days says the import is not in it.
-    const hours = await rpc<Overview>(t.service, 'stats_overview', {
+    const hoursArgs = {
       p_site: 'plain',
       p_from: '2024-03-01T06:00:00Z',
       p_to: '2024-03-02T06:00:00Z',
-    });
+    };
+    const hours = {
+      ...(await rpc<Overview>(t.service, 'stats_overview', hoursArgs)),
+      imported: await rpc<Overview['imported']>(t.service, 'stats_imported', hoursArgs),
+    };
     expect(hours).toMatchObject({ visits: 0, imported: { included: false, days: 2 } });
   });
 
@@ -294,6 +300,10 @@ describe('imports', () => {
     expect((await viewer.rest.from('imports').select('id')).data).toEqual([{ id: done.id }]);
     expect((await stranger.rest.from('imports').select('id')).data).toEqual([]);
     expect((await t.anon.from('imports').select('id')).error?.code).toBe('42501');
+    // The note on imported days is a report: only readers of the site get it.
+    const note = { p_site: 'shop', ...range('2024-05-01', '2024-05-02') };
+    expect(await rpc(viewer.rest, 'stats_imported', note)).toMatchObject({ included: true });
+    expect((await rpcError(stranger.rest, 'stats_imported', note)).code).toBe('42501');
   });
 
   it('refuses a malformed batch whole, with a stable code, and reports no staging rows', async () => {
