@@ -128,16 +128,25 @@ function wire(record: ImportRecord) {
   };
 }
 
+/** What an import calls: the import RPCs as some caller (the CLI's secret key, a user). */
+export interface ImportApi {
+  rpc<T>(fn: string, args: object): Promise<T>;
+}
+
+export interface ImportIntoOptions extends Omit<ImportOptions, 'site'> {
+  site: { id: string; timezone: string };
+}
+
 /**
- * Reads the export and writes it into the site. Any error (a malformed file, a refused batch)
- * deletes the staged rows and is rethrown: nothing of a failed import is reported.
+ * Reads the export and writes it into the site through `api`. Any error (a malformed file, a
+ * refused batch) deletes the staged rows and is rethrown: nothing of a failed import is
+ * reported. The dashboard's upload calls it with its user's PostgREST client.
  */
-export async function importExport(
-  target: ImportTarget,
-  options: ImportOptions,
+export async function importInto(
+  api: ImportApi,
+  options: ImportIntoOptions,
 ): Promise<ImportResult> {
-  const api = client(target);
-  const site = await siteOf(api, options.site);
+  const { site } = options;
   const batchSize = Math.min(options.batchSize ?? 2000, 10_000);
   const reader = readExport(options.input, {
     name: options.name,
@@ -171,4 +180,14 @@ export async function importExport(
     await api.rpc('delete_import', { p_import: id }).catch(() => undefined);
     throw error;
   }
+}
+
+/** `importInto` by URL and key, the site found by id or domain (the CLI). */
+export async function importExport(
+  target: ImportTarget,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const api = client(target);
+  const site = await siteOf(api, options.site);
+  return importInto(api, { ...options, site });
 }
