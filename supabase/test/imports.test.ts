@@ -4,7 +4,7 @@
 // refused with a stable code.
 import { ImportError } from '@sightline/import';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImportRequestError } from '../src/import-export.js';
+import { importExport, ImportRequestError } from '../src/import-export.js';
 import { ownerAndViewer } from './support/accounts.js';
 import {
   importBytes,
@@ -153,6 +153,40 @@ describe('imports', () => {
       imported: await rpc<Overview['imported']>(t.service, 'stats_imported', hoursArgs),
     };
     expect(hours).toMatchObject({ visits: 0, imported: { included: false, days: 2 } });
+  });
+
+  it('an Umami event export becomes days in the site’s time zone', async () => {
+    await createSite(t.db, { id: 'umami', timezone: 'Europe/Berlin' });
+    // Umami's website_event view as its import guide writes it (times in UTC): two visits on
+    // 2024-04-02 Berlin time (one at 23:30 UTC the day before), one bounce.
+    const csv = [
+      'session_id,visit_id,created_at,url_path,event_type,event_name,referrer_domain,country',
+      's1,v1,2024-04-01 22:30:00,/,1,,news.ycombinator.com,DE',
+      's1,v1,2024-04-01 22:31:00,/docs,1,,,DE',
+      's1,v1,2024-04-01 22:32:00,/docs,2,signup,,DE',
+      's2,v2,2024-04-02 09:00:00,/pricing,1,,,FR',
+    ].join('\n');
+    const result = await importExport(serviceTarget(t), {
+      input: new TextEncoder().encode(csv + '\n'),
+      name: 'umami.csv',
+      site: 'umami',
+    });
+    expect(result).toMatchObject({ format: 'umami', days: 1, first_day: '2024-04-02' });
+    const o = await rpc<Overview>(t.service, 'stats_overview', {
+      p_site: 'umami',
+      p_from: '2024-04-01T22:00:00Z',
+      p_to: '2024-04-02T22:00:00Z',
+    });
+    expect(o).toMatchObject({ visitors: 2, visits: 2, pageviews: 3, bounce_rate: 0.5 });
+    const events = await rpc<BreakdownRow[]>(t.service, 'stats_breakdown', {
+      p_site: 'umami',
+      p_dimension: 'event',
+      p_from: '2024-04-01T22:00:00Z',
+      p_to: '2024-04-02T22:00:00Z',
+    });
+    expect(events).toEqual([
+      { value: 'signup', visitors: 1, visits: 1, pageviews: 1, bounce_rate: null, engaged_ms: 0 },
+    ]);
   });
 
   it('importing the same export twice changes nothing', async () => {
