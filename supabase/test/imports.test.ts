@@ -394,6 +394,12 @@ describe('imports', () => {
     ).toBe('not_staging');
   });
 
+  it('deleting a site deletes its imports and their rows', async () => {
+    expect(Number((await importCount('plain')).rows)).toBeGreaterThan(0);
+    await t.db.query("delete from public.sites where id = 'plain'");
+    expect(await importCount('plain')).toEqual({ imports: '0', rows: '0' });
+  });
+
   it('a malformed file is refused with its place and leaves nothing behind', async () => {
     const files = plausibleFiles(['2024-06-01']);
     const name = Object.keys(files).find((n) => n.startsWith('imported_pages'))!;
