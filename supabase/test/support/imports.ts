@@ -1,6 +1,6 @@
 // Exports for the import tests, written as their producers write them (nothing binary is
 // checked in), and the import client pointed at a test stack.
-import { writeZip } from '@sightline/import';
+import { writeSightlineExport, writeZip } from '@sightline/import';
 import type { ImportResult, ImportTarget } from '../../src/import-export.js';
 import { importExport } from '../../src/import-export.js';
 import type { TestStack, TestUser } from './stack.js';
@@ -65,4 +65,24 @@ export function importBytes(
   name = 'plausible_export.zip',
 ): Promise<ImportResult> {
   return importExport(target, { input: bytes, name, site });
+}
+
+/** Sightline's own export of one day's site total and pages (value → visits). */
+export function sightlineExportOf(day: string, pages: [string, number][]): Promise<Uint8Array> {
+  const stream = writeSightlineExport({ site: 'elsewhere', timeZone: 'UTC', from: day, to: day }, [
+    ['totals', [{ day, visitors: 50, visits: 60, pageviews: 70, bounces: 5, engagedMs: 1000 }]],
+    [
+      'page',
+      pages.map(([value, visits]) => ({
+        day,
+        value,
+        visitors: visits,
+        visits,
+        pageviews: visits,
+        bounces: 0,
+        engagedMs: 0,
+      })),
+    ],
+  ]);
+  return new Response(stream).arrayBuffer().then((b) => new Uint8Array(b));
 }

@@ -10,7 +10,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { plausibleFiles, zipOf } from '../../../../supabase/test/support/imports.js';
+import {
+  plausibleFiles,
+  sightlineExportOf,
+  zipOf,
+} from '../../../../supabase/test/support/imports.js';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
 import { PostgrestClient } from '@sightline/postgrest';
@@ -155,6 +159,43 @@ describe('imports from the dashboard', () => {
     await expect.poll(() => metric('visits')).toBe('0');
     expect(await page.getByTestId('imported-note').count()).toBe(0);
     expect(await page.getByTestId('breakdown-page').textContent()).not.toContain('/docs');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('renders hostile imported text as text, beside the ordinary rows', async () => {
+    const hostile = [
+      '/<img src=x onerror="window.__pwned=1">',
+      '/<script>window.__pwned=2</script>',
+      '/\u202Egnp.exe',
+      '/=HYPERLINK("https://evil.example")',
+      '/' + 'é'.repeat(900),
+    ];
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const panel = page.getByRole('region', { name: 'Imports' });
+    await panel.getByTestId('import-file').setInputFiles({
+      name: 'sightline-export.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(
+        await sightlineExportOf(DAYS[1]!, [
+          ['/docs', 9],
+          ...hostile.map((v) => [v, 2] as [string, number]),
+        ]),
+      ),
+    });
+    await expect
+      .poll(() => panel.getByTestId('import-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/from a sightline export/);
+    await reports();
+    await expect.poll(() => metric('visits')).toBe('60');
+    const pages = page.getByTestId('breakdown-page');
+    await expect.poll(() => pages.textContent()).toContain('/docs');
+    const text = (await pages.textContent()) ?? '';
+    expect(text).toContain('/<script>window.__pwned=2</script>');
+    expect(text).toContain('/<img src=x onerror="window.__pwned=1">');
+    expect(await pages.locator('script, img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    // The ordinary row keeps its figures (9 visits) and comes first.
+    expect(await pages.locator('tbody tr').first().textContent()).toContain('/docs');
     expect(pageErrors).toEqual([]);
   });
 });
