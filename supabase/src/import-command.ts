@@ -12,6 +12,7 @@ import {
   type ImportResult,
   type ImportTarget,
 } from './import-export.js';
+import { MIGRATIONS_DIR } from './paths.js';
 import { findRepoRoot } from './token.js';
 
 export interface ImportCommandOptions {
@@ -84,7 +85,9 @@ async function withTarget<T>(
   // Loaded here: the devstack is only needed when none is running.
   const { startDevstack } = await import('@sightline/devstack');
   process.stderr.write(`starting the local devstack on ${dataDir}\n`);
-  const stack = await startDevstack({ dataDir });
+  // This package's SQL, wherever the command runs from (the devstack's default is the
+  // workspace's supabase/migrations, which a workspace other than this repository lacks).
+  const stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS_DIR });
   try {
     return await run({ url: stack.url, apiKey: stack.secretKey }, 'the local devstack');
   } finally {

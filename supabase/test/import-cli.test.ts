@@ -2,6 +2,7 @@
 // against a real devstack: by URL and secret key, and through the local devstack that `pnpm dev`
 // advertises in .sightline/ (a workspace made up for the test).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,24 @@ afterAll(async () => {
 });
 
 describe('sightline import', () => {
+  it('starts a local devstack for the import when none runs, and stops it', async () => {
+    // A workspace with no .sightline/: the command starts a devstack on .sightline/devstack,
+    // which holds no sites yet, so the site is not found; the stack is stopped either way.
+    const root = join(dir, 'fresh');
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, 'pnpm-workspace.yaml'), 'packages: []\n');
+    const file = join(dir, 'fresh.zip');
+    await writeFile(file, await zipOf(plausibleFiles(['2024-02-01'])));
+    const run = await sightline(['import', file, '--site', 'nowhere.example'], root);
+    expect(run.stderr).toContain(
+      `starting the local devstack on ${join(root, '.sightline', 'devstack')}`,
+    );
+    expect(run.stderr).toMatch(/no site "nowhere\.example" .*\(site_not_found\)/);
+    expect(run.code).toBe(1);
+    // Stopped: nothing holds its data directory any more.
+    expect(existsSync(join(root, '.sightline', 'devstack', 'devstack.lock.json'))).toBe(false);
+  }, 120_000);
+
   it('imports by domain, prints a summary, and a second run changes nothing', async () => {
     const file = join(dir, 'plausible_export.zip');
     await writeFile(file, await zipOf(plausibleFiles(['2024-02-01', '2024-02-02'])));
