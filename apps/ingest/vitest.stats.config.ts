@@ -29,7 +29,7 @@ export default defineConfig({
     })),
   ],
   test: {
-    include: ['test/e2e/stats-api.test.ts'],
+    include: ['test/e2e/stats-api.test.ts', 'test/e2e/stats-imported.test.ts'],
     setupFiles: ['./test/support/no-console-error.ts'],
     globalSetup: ['./test/node/e2e-setup.ts'],
     testTimeout: 30_000,

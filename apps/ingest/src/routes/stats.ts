@@ -20,7 +20,13 @@ import { IngestError } from '../lib/errors.js';
 import { liveShardCount, siteLive } from '../lib/site-live-stub.js';
 import { aeBreakdown, aeOverview, aeTimeseries, type AeCall } from '../stats/analytics-engine.js';
 import { statsCaller, type StatsCaller } from '../stats/caller.js';
-import { pgBreakdown, pgOverview, pgTimeseries, type PgCall } from '../stats/postgres.js';
+import {
+  pgBreakdown,
+  pgImported,
+  pgOverview,
+  pgTimeseries,
+  type PgCall,
+} from '../stats/postgres.js';
 import { toCsv } from '../stats/csv.js';
 import type { Plan } from '../stats/planner.js';
 import type { Range } from '../stats/range.js';
@@ -90,20 +96,14 @@ function fromStore<T>(
   postgres: (call: PgCall) => Promise<T>,
   analyticsEngine: (call: AeCall) => Promise<{ results: T; sampleInterval: number }>,
 ) {
-  return async (p: Plan, range: Range): Promise<Answered<T>> =>
-    p.source === 'postgres'
-      ? {
-          source: p.source,
-          sampleInterval: 1,
-          results: await postgres({
-            env: c.env,
-            token: caller.token,
-            site,
-            range,
-            filters: p.filters,
-          }),
-        }
-      : { source: p.source, ...(await analyticsEngine({ env: c.env, site, range, filters })) };
+  return async (p: Plan, range: Range): Promise<Answered<T>> => {
+    if (p.source !== 'postgres')
+      return { source: p.source, ...(await analyticsEngine({ env: c.env, site, range, filters })) };
+    const call = { env: c.env, token: caller.token, site, range, filters: p.filters };
+    // Postgres answers say whether imported history is in them (docs/imports.md).
+    const [results, imported] = await Promise.all([postgres(call), pgImported(call)]);
+    return { source: p.source, sampleInterval: 1, results, imported };
+  };
 }
 
 stats.post('/sites/:id/overview', async (c) => {
