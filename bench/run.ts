@@ -4,6 +4,9 @@
  *
  *   SIGHTLINE_BENCH_ONLY=ingest,sizes   run only these steps (development)
  *   SIGHTLINE_BENCH_QUICK=1             fewer/shorter runs (development; figures not for the docs)
+ *   SIGHTLINE_BENCH_DATA_DIR=<dir>      the stats step's data: a devstack directory kept by the
+ *                                       database bench at 10 M events (see docs/benchmarks.md)
+ *   SIGHTLINE_STATS_SEED=<n>            the stats step's random filter combinations (default 22)
  */
 import { writeBenchmarksDoc } from './src/render.js';
 import { writeSystemResult } from './src/results.js';
@@ -24,6 +27,7 @@ import { benchCost, measuredCost, writeScalingCostTable } from './src/benchmarks
 import { costTable, monthlyCost, siteBroadcastsPerSecond } from './src/cost-model.js';
 import { ratio } from './src/stats.js';
 import { benchBeaconCpu } from './src/benchmarks/beacon-cpu.js';
+import { benchStatsApi, statsApiTable } from './src/benchmarks/stats-api.js';
 
 // No network here: nothing may try to reach Cloudflare for request.cf or metrics.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -229,6 +233,31 @@ const steps: [string, () => Promise<void>][] = [
         ],
         details: { visible, levels },
       });
+    },
+  ],
+  [
+    'stats',
+    async () => {
+      const dataDir = process.env.SIGHTLINE_BENCH_DATA_DIR;
+      if (!dataDir)
+        throw new Error(
+          "the stats step reads the database bench's 10 M-event site: run `SIGHTLINE_BENCH_DATA_DIR=<dir> SIGHTLINE_BENCH_EVENTS=10000000 pnpm --filter @sightline/database bench` once, then this with the same SIGHTLINE_BENCH_DATA_DIR",
+        );
+      const r = await benchStatsApi({
+        dataDir,
+        site: 'bench10000000',
+        runs: quick ? 5 : 10,
+        combos: quick ? 10 : 30,
+        comboRuns: quick ? 3 : 5,
+        seed: Number(process.env.SIGHTLINE_STATS_SEED ?? 22),
+        multiply: 10,
+        hundredMCases: quick ? 3 : 8,
+        hundredMRuns: quick ? 2 : 5,
+        visibleEvents: quick ? 30 : 100,
+        log,
+        save: async (r) => void (await writeSystemResult('stats-api', statsApiTable(r))),
+      });
+      if (r.failures.length) throw new Error(`${r.failures.length} cases failed`);
     },
   ],
   [
