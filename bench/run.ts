@@ -7,6 +7,7 @@
  *   SIGHTLINE_BENCH_DATA_DIR=<dir>      the stats step's data: a devstack directory kept by the
  *                                       database bench at 10 M events (see docs/benchmarks.md)
  *   SIGHTLINE_STATS_SEED=<n>            the stats step's random filter combinations (default 22)
+ *   SIGHTLINE_STATS_LEVEL=100m          the stats step's 100 M level alone, on its saved 10 M result
  */
 import { writeBenchmarksDoc } from './src/render.js';
 import { writeSystemResult } from './src/results.js';
@@ -27,7 +28,15 @@ import { benchCost, measuredCost, writeScalingCostTable } from './src/benchmarks
 import { costTable, monthlyCost, siteBroadcastsPerSecond } from './src/cost-model.js';
 import { ratio } from './src/stats.js';
 import { benchBeaconCpu } from './src/benchmarks/beacon-cpu.js';
-import { benchStatsApi, statsApiTable } from './src/benchmarks/stats-api.js';
+import {
+  benchHundredM,
+  benchStatsApi,
+  statsApiTable,
+  type StatsBenchResult,
+} from './src/benchmarks/stats-api.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resultsDir } from './src/paths.js';
 
 // No network here: nothing may try to reach Cloudflare for request.cf or metrics.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -243,7 +252,7 @@ const steps: [string, () => Promise<void>][] = [
         throw new Error(
           "the stats step reads the database bench's 10 M-event site: run `SIGHTLINE_BENCH_DATA_DIR=<dir> SIGHTLINE_BENCH_EVENTS=10000000 pnpm --filter @sightline/database bench` once, then this with the same SIGHTLINE_BENCH_DATA_DIR",
         );
-      const r = await benchStatsApi({
+      const options = {
         dataDir,
         site: 'bench10000000',
         runs: quick ? 5 : 10,
@@ -255,8 +264,20 @@ const steps: [string, () => Promise<void>][] = [
         hundredMRuns: quick ? 2 : 5,
         visibleEvents: quick ? 30 : 100,
         log,
-        save: async (r) => void (await writeSystemResult('stats-api', statsApiTable(r))),
-      });
+        save: async (r: StatsBenchResult) =>
+          void (await writeSystemResult('stats-api', statsApiTable(r))),
+      };
+      // SIGHTLINE_STATS_LEVEL=100m: only the 100 M level, on the saved 10 M result's cases.
+      const r =
+        process.env.SIGHTLINE_STATS_LEVEL === '100m'
+          ? await (async () => {
+              const saved = JSON.parse(
+                await readFile(join(resultsDir, 'system', 'stats-api.json'), 'utf8'),
+              ) as { details: StatsBenchResult };
+              await benchHundredM(options, saved.details);
+              return saved.details;
+            })()
+          : await benchStatsApi(options);
       if (r.failures.length) throw new Error(`${r.failures.length} cases failed`);
     },
   ],

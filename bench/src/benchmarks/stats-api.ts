@@ -582,7 +582,7 @@ function hundredMCases(tenM: CaseResult[], cases: Case[], limit: number): Case[]
   return cases.filter((c) => ae.has(c.name)).slice(0, limit);
 }
 
-export async function benchStatsApi(o: StatsBenchOptions) {
+export async function benchStatsApi(o: StatsBenchOptions): Promise<StatsBenchResult> {
   const prepared = await preparePoints(o);
   o.log(`  random filter combinations: seed ${o.seed}`);
   const tenM = await withTarget(o, async (t, db) => {
@@ -619,7 +619,9 @@ export async function benchStatsApi(o: StatsBenchOptions) {
     site: o.site,
     sessions: prepared.sessions,
     points_10m: prepared.points,
-    ranges: Object.fromEntries(Object.entries(tenM.ranges).map(([k, v]) => [k, iso(v)])),
+    ranges: Object.fromEntries(
+      (Object.entries(tenM.ranges) as [string, [number, number]][]).map(([k, v]) => [k, iso(v)]),
+    ),
     baselines_10m: tenM.base,
     by_source_10m: bySource([...tenM.fixed.done, ...tenM.random.done], 50),
     fixed_10m: tenM.fixed.done,
@@ -628,60 +630,59 @@ export async function benchStatsApi(o: StatsBenchOptions) {
     visible: tenM.visible,
   };
   await o.save(result);
-
-  if (o.multiply > 1) {
-    const t0 = performance.now();
-    const site = `${o.site}x${o.multiply}`;
-    const points = await multiplyPoints(
-      join(o.dataDir, 'analytics-engine'),
-      o.site,
-      site,
-      o.multiply,
-    );
-    o.log(
-      `  ${points} points (${o.multiply} × the site) in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-    );
-    await withTarget({ ...o, site }, async (t, db) => {
-      // The site's row (time zone, access), no Postgres history: only Analytics Engine is asked.
-      await db.query(
-        `insert into public.sites (id, name, domains, timezone, store_raw)
-         select $1, name || ' ×${o.multiply}', domains, timezone, store_raw from public.sites where id = $2
-         on conflict (id) do nothing`,
-        [site, o.site],
-      );
-      const base = await baselines(t, o.runs);
-      const fixed = await runAll(
-        t,
-        hundredMCases(tenM.fixed.done, fixedCases(tenM.ranges), o.hundredMCases),
-        o.hundredMRuns,
-        false,
-        '100 M',
-        o.log,
-      );
-      const random = await runAll(
-        t,
-        hundredMCases(
-          tenM.random.done,
-          randomCases(tenM.ranges, o.seed, o.combos),
-          o.hundredMCases,
-        ),
-        o.hundredMRuns,
-        false,
-        '100 M',
-        o.log,
-      );
-      Object.assign(result, {
-        points_100m: points,
-        baselines_100m: base,
-        by_source_100m: bySource([...fixed.done, ...random.done], 100),
-        fixed_100m: fixed.done,
-        random_100m: random.done,
-      });
-      result.failures.push(...fixed.failures, ...random.failures);
-    });
-    await o.save(result);
-  }
+  if (o.multiply > 1) await benchHundredM(o, result);
   return result;
+}
+
+/**
+ * The 100 M level on top of a 10 M result (this run's, or a saved one: the cases the planner
+ * sent to Analytics Engine there, on the same ranges), saved after every case.
+ */
+export async function benchHundredM(o: StatsBenchOptions, result: StatsBenchResult) {
+  const ranges = Object.fromEntries(
+    Object.entries(result.ranges).map(([k, v]) => [k, [Date.parse(v.from), Date.parse(v.to)]]),
+  ) as unknown as Ranges;
+  const t0 = performance.now();
+  const site = `${o.site}x${o.multiply}`;
+  const points = await multiplyPoints(
+    join(o.dataDir, 'analytics-engine'),
+    o.site,
+    site,
+    o.multiply,
+  );
+  o.log(
+    `  ${points} points (${o.multiply} × the site) in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
+  await withTarget({ ...o, site }, async (t, db) => {
+    // The site's row (time zone, access), no Postgres history: only Analytics Engine is asked.
+    await db.query(
+      `insert into public.sites (id, name, domains, timezone, store_raw)
+       select $1, name || ' ×${o.multiply}', domains, timezone, store_raw from public.sites where id = $2
+       on conflict (id) do nothing`,
+      [site, o.site],
+    );
+    Object.assign(result, {
+      points_100m: points,
+      baselines_100m: await baselines(t, o.runs),
+      fixed_100m: [],
+      random_100m: [],
+    });
+    result.failures = result.failures.filter((f) => !f.name.startsWith('100 M '));
+    const kinds = [
+      [result.fixed_10m, fixedCases(ranges), result.fixed_100m!],
+      [result.random_10m, randomCases(ranges, o.seed, o.combos), result.random_100m!],
+    ] as const;
+    for (const [tenM, cases, into] of kinds) {
+      for (const c of hundredMCases(tenM, cases, o.hundredMCases)) {
+        const r = await runCase(t, c, o.hundredMRuns, false);
+        logCase(o.log, '100 M', r);
+        if (failed(r)) result.failures.push({ ...r, name: `100 M ${r.name}` });
+        else into.push(r);
+        result.by_source_100m = bySource([...result.fixed_100m!, ...result.random_100m!], 100);
+        await o.save(result);
+      }
+    }
+  });
 }
 
 export interface StatsBenchResult {
