@@ -260,8 +260,8 @@ const steps: [string, () => Promise<void>][] = [
         comboRuns: quick ? 3 : 5,
         seed: Number(process.env.SIGHTLINE_STATS_SEED ?? 22),
         multiply: 10,
-        hundredMCases: quick ? 3 : 8,
-        hundredMRuns: quick ? 2 : 5,
+        hundredMCases: quick ? 3 : 6,
+        hundredMRuns: quick ? 2 : 3,
         visibleEvents: quick ? 30 : 100,
         log,
         save: async (r: StatsBenchResult) =>
