@@ -238,6 +238,8 @@ function randomCases(r: Ranges, seed: number, n: number): Case[] {
     const dims = [...FILTERABLE].sort(() => random() - 0.5).slice(0, 1 + Math.floor(random() * 3));
     const filters: StatsFilter[] = dims.map((d) => {
       const op = pick(OPERATORS);
+      // `contains` takes substrings; the others whole values (`does_not_contain` of a whole
+      // value: every other value; of '': nothing).
       const pool = op.includes('contains') ? VALUES[d]!.contains : VALUES[d]!.is;
       const values = [...new Set([pick(pool), ...(random() < 0.3 ? [pick(pool)] : [])])];
       return [op, d, values];
