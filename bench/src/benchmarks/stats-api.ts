@@ -708,8 +708,15 @@ export interface StatsBenchResult {
 
 type StatsBench = StatsBenchResult;
 
-const caseRow = (r: CaseResult, level: string, target: number) => ({
-  metric: `${r.name} (${level}, ${r.source === 'analytics_engine' ? 'Analytics Engine' : r.source === 'postgres' ? 'Postgres' : 'SiteLive'})`,
+const SOURCE_NAMES: Record<string, string> = {
+  analytics_engine: 'Analytics Engine',
+  postgres: 'Postgres',
+  live: 'SiteLive',
+};
+
+/** One case; its target is judged in the per-source rows (`summaryRows`). */
+const caseRow = (r: CaseResult, level: string) => ({
+  metric: `${r.name} (${level}, ${SOURCE_NAMES[r.source]})`,
   unit: 'ms',
   median: r.api.p50,
   p95: r.api.p95,
@@ -721,13 +728,12 @@ const caseRow = (r: CaseResult, level: string, target: number) => ({
         ratio: Math.round((r.api.p50 / r.rpc.p50) * 100) / 100,
       }
     : {}),
-  target: `≤ ${target} ms p95`,
-  pass: r.api.p95 <= target,
 });
 
-const comboRows = (rs: CaseResult[], level: string, target: number) =>
+/** Per source: the median of the cases' p50s and the worst p95, judged against the target. */
+const summaryRows = (rs: CaseResult[], what: string, level: string, target: number) =>
   Object.entries(bySource(rs, target)).map(([source, s]) => ({
-    metric: `${s.cases} random combinations of 1–3 filters, ${source === 'analytics_engine' ? 'Analytics Engine' : 'Postgres'} (${level}; median of p50s, worst p95)`,
+    metric: `${s.cases} ${what}, ${SOURCE_NAMES[source]} (${level}; median of p50s, worst p95)`,
     unit: 'ms',
     median: s.median_p50,
     p95: s.worst_p95,
@@ -755,7 +761,9 @@ function notes(r: StatsBench): string[] {
     "Why Analytics Engine misses over days: a filtered report reads every point of its range (the ordering key (index1, timestamp), as Analytics Engine's index, narrows to the site and the range; the filters are on blobs, so nothing narrows further), and about half of each query is the exact distinct count of visitor ids (count(DISTINCT blob17)); ranges of a day or less read a thirtieth of that. Postgres answers the same days from rollups (a row per value and day), or from covering indexes of one country's sessions.",
     "Postgres holds 10 M events at both levels: the 100 M level asks only what the planner sends to Analytics Engine, of a site holding ten copies of the 10 M site's points.",
     ...(r.failures.length
-      ? [`Failed: ${r.failures.map((f) => `${f.name}: ${f.error}`).join('; ')}`]
+      ? [
+          `Failed (errors in details.failures; a 503 analytics_engine_unavailable is the Worker giving up on Analytics Engine after 15 s): ${r.failures.map((f) => f.name).join('; ')}`,
+        ]
       : []),
     'Everything (Worker, devstack, engine, this client) shares the 2 cores with other work: compare with the baselines of the same run.',
   ];
@@ -768,10 +776,14 @@ export function statsApiTable(r: StatsBench) {
     method: `Through the Stats API route (the ingest Worker in Miniflare with a service token; the devstack's PostgREST and local Analytics Engine), ${r.fixed_10m[0]?.api.samples ?? 0} timed requests per fixed case and ${r.random_10m[0]?.api.samples ?? 0} per random combination after 2 warm-ups, the source being the one the planner chose (meta.source); beside it the same question asked of today's report RPC directly through PostgREST (only where its filters can say it: one \`is\` value per dimension), compared row by row (visitors, visits, page views). Data: the database bench's 10 M-event site (${r.sessions.toLocaleString('en')} sessions over 90 days) and ${r.points_10m.toLocaleString('en')} format-2 points derived from the same sessions; 100 M: ${r.points_100m ? r.points_100m.toLocaleString('en') : 'no'} points (ten copies of each session, other visitors), Analytics Engine cases only. Random combinations: seed ${r.seed}, operators is / is_not / contains / does_not_contain on the session dimensions. Ranges end with the data's last local day.`,
     notes: notes(r),
     table: [
-      ...r.fixed_10m.map((c) => caseRow(c, '10 M', 50)),
-      ...comboRows(r.random_10m, '10 M', 50),
-      ...(r.fixed_100m ?? []).map((c) => caseRow(c, '100 M', 100)),
-      ...comboRows(r.random_100m ?? [], '100 M', 100),
+      ...summaryRows(r.fixed_10m, 'report cases', '10 M', 50),
+      ...summaryRows(r.random_10m, 'random combinations of 1–3 filters', '10 M', 50),
+      ...summaryRows(r.fixed_100m ?? [], 'report cases', '100 M', 100),
+      ...summaryRows(r.random_100m ?? [], 'random combinations of 1–3 filters', '100 M', 100),
+      ...r.fixed_10m.map((c) => caseRow(c, '10 M')),
+      ...r.random_10m.map((c) => caseRow(c, '10 M')),
+      ...(r.fixed_100m ?? []).map((c) => caseRow(c, '100 M')),
+      ...(r.random_100m ?? []).map((c) => caseRow(c, '100 M')),
       {
         metric: 'beacon → data point visible to a SQL query',
         unit: 'ms',
