@@ -7,6 +7,10 @@
  *   SIGHTLINE_BENCH_VARIANTS=before=DIR  beacon-cpu: also run these builds of the ingest Worker
  *                                       (`wrangler deploy --dry-run --outdir DIR`) side by side
  *   SIGHTLINE_BENCH_DIRECT_ONLY=1       beacon-cpu: only the Miniflare targets (no wrangler dev)
+ *   SIGHTLINE_BENCH_DATA_DIR=<dir>      the stats step's data: a devstack directory kept by the
+ *                                       database bench at 10 M events (see docs/benchmarks.md)
+ *   SIGHTLINE_STATS_SEED=<n>            the stats step's random filter combinations (default 22)
+ *   SIGHTLINE_STATS_LEVEL=100m          the stats step's 100 M level alone, on its saved 10 M result
  */
 import { writeBenchmarksDoc } from './src/render.js';
 import { writeSystemResult } from './src/results.js';
@@ -30,11 +34,18 @@ import {
   type CostRun,
 } from './src/benchmarks/cost.js';
 import { readFile } from 'node:fs/promises';
-import { fromRoot } from './src/paths.js';
+import { fromRoot, resultsDir } from './src/paths.js';
 import { costTable, monthlyCost, siteBroadcastsPerSecond } from './src/cost-model.js';
 import { ratio } from './src/stats.js';
 import { benchBeaconCpu } from './src/benchmarks/beacon-cpu.js';
 import { benchSpikeAlert } from './src/benchmarks/spike-alert.js';
+import {
+  benchHundredM,
+  benchStatsApi,
+  statsApiTable,
+  type StatsBenchResult,
+} from './src/benchmarks/stats-api.js';
+import { join } from 'node:path';
 
 // No network here: nothing may try to reach Cloudflare for request.cf or metrics.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -302,6 +313,46 @@ const steps: [string, () => Promise<void>][] = [
         ],
         details: { visible, levels },
       });
+    },
+  ],
+  [
+    'stats',
+    async () => {
+      const dataDir = process.env.SIGHTLINE_BENCH_DATA_DIR;
+      if (!dataDir) {
+        // Generating the 10 M-event site takes the better part of an hour: only on request.
+        log(
+          "  skipped: the stats step reads the database bench's 10 M-event site; run `SIGHTLINE_BENCH_DATA_DIR=<dir> SIGHTLINE_BENCH_EVENTS=10000000 pnpm --filter @sightline/database bench` once, then this with the same SIGHTLINE_BENCH_DATA_DIR",
+        );
+        return;
+      }
+      const options = {
+        dataDir,
+        site: 'bench10000000',
+        runs: quick ? 5 : 10,
+        combos: quick ? 10 : 30,
+        comboRuns: quick ? 3 : 5,
+        seed: Number(process.env.SIGHTLINE_STATS_SEED ?? 22),
+        multiply: 10,
+        hundredMCases: quick ? 3 : 6,
+        hundredMRuns: quick ? 2 : 3,
+        visibleEvents: quick ? 30 : 100,
+        log,
+        save: async (r: StatsBenchResult) =>
+          void (await writeSystemResult('stats-api', statsApiTable(r))),
+      };
+      // SIGHTLINE_STATS_LEVEL=100m: only the 100 M level, on the saved 10 M result's cases.
+      const r =
+        process.env.SIGHTLINE_STATS_LEVEL === '100m'
+          ? await (async () => {
+              const saved = JSON.parse(
+                await readFile(join(resultsDir, 'system', 'stats-api.json'), 'utf8'),
+              ) as { details: StatsBenchResult };
+              await benchHundredM(options, saved.details);
+              return saved.details;
+            })()
+          : await benchStatsApi(options);
+      if (r.failures.length) throw new Error(`${r.failures.length} cases failed`);
     },
   ],
   [
