@@ -6,6 +6,7 @@
 import { PostgrestClient } from '@sightline/postgrest';
 import { createConversionsApi, type ConversionsApi } from './conversions-api.js';
 import type { Dimension } from './dimensions.js';
+import { createSegmentsApi, type SegmentsApi } from './segments-api.js';
 import type { StatsClient } from './stats-client.js';
 
 export interface Site {
@@ -150,6 +151,8 @@ export interface Api {
   liveVisitors(site: string, windowSeconds: number): Promise<ApiResult<LiveVisitorRow[]>>;
   /** Goals, funnels and custom-event properties (conversions-api.ts). */
   conversions: ConversionsApi;
+  /** Saved segments (segments-api.ts); members and service tokens only. */
+  segments: SegmentsApi;
   /** The ingest Worker's Stats API as the same caller; null where there is none (public dashboards). */
   stats: StatsClient | null;
 }
@@ -187,6 +190,7 @@ export function createApi(db: PostgrestClient, stats: StatsClient | null = null)
 
   return {
     conversions: createConversionsApi(db, toResult),
+    segments: createSegmentsApi(db, toResult),
     stats,
     async overview(q) {
       const res = await rpc<Overview | Overview[]>('stats_overview', args(q));

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ErrorBoundary } from '../components/Errors/ErrorBoundary.js';
 import { FilterBar } from '../components/Filters/FilterBar.js';
+import { SavedSegments } from '../components/Filters/SavedSegments.js';
 import { ConnectionBadge } from '../components/Live/ConnectionBadge.js';
 import { LiveSection } from '../components/Live/LiveSection.js';
 import { RangePicker } from '../components/Layout/RangePicker.js';
@@ -26,6 +27,8 @@ interface Props {
   hidden?: readonly string[];
   /** Whether the caller may define goals and funnels (owners, admins, service tokens). */
   canEditConversions?: boolean;
+  /** Whether the caller has saved segments (members and service tokens; not share links). */
+  savedSegments?: boolean;
   /** The header's right side: the account's navigation, or a sign-out button. */
   nav?: ReactNode;
   onSignOut?: () => void;
@@ -52,6 +55,7 @@ export function DashboardPage({
   sites,
   hidden = NONE,
   canEditConversions = false,
+  savedSegments = false,
   nav,
   onSignOut,
   viewState,
@@ -123,6 +127,14 @@ export function DashboardPage({
           onAdd={(c) => setView({ filters: addCondition(filters, c) })}
           onRemove={removeFilter}
         />
+        {savedSegments && (
+          <SavedSegments
+            segments={api.segments}
+            site={site.id}
+            filters={filters}
+            onApply={(segment) => setView({ filters: segment })}
+          />
+        )}
       </div>
       <main>
         {showLive && (

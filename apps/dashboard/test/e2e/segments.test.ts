@@ -4,8 +4,10 @@
  * here to both stores. A three-filter segment with "is not" and "contains", built in the filter
  * bar, is answered by the Stats API (Analytics Engine) and must equal the truth computed from the
  * visits sent; the segment survives a reload; a card exports it as CSV; the comparison with
- * the same period last year is asked of the Stats API. `SIGHTLINE_SCREENSHOTS=1` rewrites
- * docs/images/segment-filters.png.
+ * the same period last year is asked of the Stats API. The segment is saved under a name,
+ * applied again from the filter bar, renamed and deleted (the service token the dashboard holds
+ * here may change every segment of its site). `SIGHTLINE_SCREENSHOTS=1` rewrites
+ * docs/images/segment-filters.png and docs/images/segments.png.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -207,6 +209,15 @@ describe('segments', () => {
         fullPage: true,
       });
 
+    // Saved under a name: the panel marks it as the filters now applied.
+    await page.getByTestId('segments-toggle').click();
+    await page.getByLabel('Segment name').fill('Windows from Google');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await expect
+      .poll(() => page.getByTestId('segments-toggle').textContent())
+      .toBe('Segments (1): Windows from Google');
+    await page.getByTestId('segments-toggle').click();
+
     // Each card exports its report with the segment, as CSV from the Stats API.
     const [file] = await Promise.all([
       page.waitForEvent('download'),
@@ -253,6 +264,57 @@ describe('segments', () => {
     expect(await page.getByTestId('timeseries').locator('..').textContent()).toContain(
       'same period last year',
     );
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('applies, renames and deletes a saved segment from the filter bar', async () => {
+    const page = await open(`/?site=${SITE}&range=24h`);
+    const visitors = page.getByTestId('metric-visitors');
+    await expect.poll(() => visitors.textContent(), { timeout: 30_000 }).toBe(String(sent.length));
+    const toggle = page.getByTestId('segments-toggle');
+    await expect.poll(() => toggle.textContent()).toBe('Segments (1)');
+    await toggle.click();
+    const panel = page.getByRole('region', { name: 'Saved segments' });
+    await panel.getByRole('button', { name: 'Windows from Google' }).click();
+    expect(await page.getByTestId('filter-chip').allTextContents()).toEqual([
+      'Browsers is not: Firefox ×',
+      'Referrers contains: google ×',
+      'Operating systems: Windows ×',
+    ]);
+    expect(new URL(page.url()).searchParams.getAll('f.referrer.contains')).toEqual(['google']);
+    await expect
+      .poll(() => visitors.textContent(), { timeout: 30_000 })
+      .toBe(String(segmentVisitors()));
+    await expect.poll(() => toggle.textContent()).toBe('Segments (1): Windows from Google');
+
+    // A second one, with a hostile name: shown as text.
+    await page.getByTestId('filter-chip').first().click();
+    await toggle.click();
+    const hostile = '<img src=x onerror=alert(1)> \u202eelgoog';
+    await page.getByLabel('Segment name').fill(hostile);
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await expect.poll(() => panel.getByTestId('saved-segment').count()).toBe(2);
+    expect(await panel.locator('img').count()).toBe(0);
+    // The same name again is refused with the database's reason, shown beside the form.
+    await page.getByLabel('Segment name').fill('windows from google');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await expect.poll(() => page.getByTestId('segment-error').textContent()).toContain('already');
+    if (SCREENSHOT)
+      await page.screenshot({
+        path: fileURLToPath(new URL('../../../../docs/images/segments.png', import.meta.url)),
+      });
+
+    const row = panel.getByTestId('saved-segment').filter({ hasText: 'Windows from Google' });
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await panel.getByLabel('New name').fill('Google on Windows');
+    await panel.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect
+      .poll(() => panel.getByTestId('saved-segment').allTextContents())
+      .toContainEqual(expect.stringContaining('Google on Windows'));
+    const renamed = panel.getByTestId('saved-segment').filter({ hasText: 'Google on Windows' });
+    await renamed.getByRole('button', { name: 'Delete' }).click();
+    await renamed.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect.poll(() => panel.getByTestId('saved-segment').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });
