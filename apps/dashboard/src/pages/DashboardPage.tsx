@@ -9,6 +9,7 @@ import { RangePicker } from '../components/Layout/RangePicker.js';
 import { SiteSwitcher } from '../components/Layout/SiteSwitcher.js';
 import { Reports } from '../components/Reports/Reports.js';
 import { useLive } from '../hooks/useLive.js';
+import { useLiveRefresh } from '../hooks/useLiveRefresh.js';
 import { useViewState } from '../hooks/useViewState.js';
 import type { Api, Site } from '../lib/api.js';
 import type { DashboardConfig } from '../lib/config.js';
@@ -90,6 +91,13 @@ export function DashboardPage({
     [view.range, view.from, view.to, site.timezone, tick],
   );
 
+  // Reports of a range that includes now follow the live pushes (at most one re-read per 10 s).
+  const now = Date.now();
+  const refresh = useLiveRefresh(
+    live.state.lastEventAt,
+    range.from.getTime() <= now && now < range.to.getTime(),
+  );
+
   const filter = (dimension: Dimension, value: string): void =>
     setView({ filters: clickFilter(filters, dimension, value) });
   const removeFilter = (index: number | null): void =>
@@ -156,6 +164,7 @@ export function DashboardPage({
               range={range}
               filters={filters}
               compare={view.compare}
+              refresh={refresh}
               onFilter={filter}
               hidden={hiddenCards}
               canEditConversions={canEditConversions}

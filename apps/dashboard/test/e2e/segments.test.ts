@@ -317,4 +317,62 @@ describe('segments', () => {
     await expect.poll(() => panel.getByTestId('saved-segment').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
+
+  it("today's figures move with a conversion pushed live, re-read at most once per 10 s", async () => {
+    const page = await open(`/?site=${SITE}&range=today`);
+    const reads: number[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/rpc/stats_overview')) reads.push(Date.now());
+    });
+    const visitors = page.getByTestId('metric-visitors');
+    await expect.poll(() => visitors.textContent(), { timeout: 30_000 }).toBe(String(sent.length));
+    await expect
+      .poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
+    const events = page.getByTestId('breakdown-event');
+    await page.getByRole('tab', { name: 'Custom events' }).click();
+    expect(await events.textContent()).not.toContain('purchase');
+    // No reload: a mark on the page survives only if the figures change in place.
+    await page.evaluate(() => ((window as { stillHere?: boolean }).stillHere = true));
+
+    // A shopper buys, as the traffic simulator's do (scripts/dev/traffic.mjs): a page view and
+    // a "purchase" custom event with revenue, in the tracker's protocol through the Worker.
+    const visit = { session: id('ses'), visitor: id('vis'), storage: true };
+    const res = await fetch(`${worker.url}/v1/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain;charset=UTF-8',
+        origin: 'https://shop.example',
+        'user-agent': UAS.chromeLinux,
+      },
+      body: JSON.stringify({
+        v: 1,
+        site: SITE,
+        events: [
+          { ...visit, type: 'pageview', id: id('evt'), ts: Date.now(), url: '/cart' },
+          {
+            ...visit,
+            type: 'custom',
+            id: id('evt'),
+            ts: Date.now(),
+            url: '/cart',
+            name: 'purchase',
+            props: { product: 'lamp' },
+            revenue: { amount: 89, currency: 'EUR' },
+          },
+        ],
+      }),
+    });
+    expect(res.status, await res.text()).toBeLessThan(300);
+    await expect
+      .poll(() => visitors.textContent(), { timeout: 40_000 })
+      .toBe(String(sent.length + 1));
+    await expect.poll(() => events.textContent(), { timeout: 40_000 }).toContain('purchase');
+    expect(await page.evaluate(() => (window as { stillHere?: boolean }).stillHere)).toBe(true);
+    // The first read is the page's own; the live ones follow at least 10 s apart.
+    const gaps = reads.slice(1).map((at, i) => at - reads[i]!);
+    expect(reads.length).toBeGreaterThan(1);
+    expect(Math.min(...gaps.slice(1), Infinity)).toBeGreaterThanOrEqual(9_500);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -24,6 +24,8 @@ interface Props {
   filters: Segment;
   /** What the overview and the chart compare with. */
   compare?: Compare;
+  /** Moves when live data arrived for a range that includes now: the figures are read again. */
+  refresh?: number;
   onFilter: (dimension: Dimension, value: string) => void;
   /** Cards not shown (a share link's hidden reports). */
   hidden?: ReadonlySet<string>;
@@ -38,6 +40,7 @@ export function Reports({
   range,
   filters,
   compare = 'previous_period',
+  refresh = 0,
   onFilter,
   hidden,
   canEditConversions = false,
@@ -57,7 +60,7 @@ export function Reports({
   );
   const shownGoal = hidden?.has('conversions') || !rpc ? null : goal;
   const { from, to, resolution, previous } = range;
-  const key = JSON.stringify([site, from, to, filters, compare]);
+  const key = JSON.stringify([site, from, to, filters, compare, refresh]);
   const overview = useQuery(key, () => reader.overview({ site, from, to }));
   const series = useQuery(`${key}:${resolution}`, () =>
     reader.timeseries({ site, from, to, resolution, timeZone, previous }),
@@ -108,6 +111,7 @@ export function Reports({
             to={to}
             filters={filters}
             dimensions={group}
+            refresh={refresh}
             onFilter={onFilter}
             goal={shownGoal}
           />
