@@ -3,7 +3,8 @@
  * PostgREST, its local Analytics Engine) and the ingest Worker, which writes the beacons sent
  * here to both stores. A three-filter segment with "is not" and "contains", built in the filter
  * bar, is answered by the Stats API (Analytics Engine) and must equal the truth computed from the
- * visits sent; the segment survives a reload; a card exports it as CSV; the comparison with
+ * visits sent; the segment survives a reload; a card exports it as CSV, and every report comes
+ * as one zip of CSV files; the comparison with
  * the same period last year is asked of the Stats API. The segment is saved under a name,
  * applied again from the filter bar, renamed and deleted (the service token the dashboard holds
  * here may change every segment of its site). `SIGHTLINE_SCREENSHOTS=1` rewrites
@@ -16,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
 import { PostgrestClient } from '@sightline/postgrest';
+import { DIMENSION_SPECS } from '@sightline/schema/dimensions';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -25,6 +28,7 @@ const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', impo
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 const SCREENSHOT = process.env.SIGHTLINE_SCREENSHOTS === '1';
 const SITE = 'segment-shop';
+const DIMENSION_COUNT = DIMENSION_SPECS.length;
 
 const UAS = {
   chromeWindows:
@@ -230,6 +234,32 @@ describe('segments', () => {
     expect(lines.map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
       `google.com,${segmentVisitors()},${segmentVisitors()},${segmentVisitors()}`,
     ]);
+
+    // Every report at once: one zip of CSV files, the same as each card's; what no store answers
+    // for this segment (e.g. exit pages: Postgres only, which cannot apply "is not") is named in
+    // refused.txt with its code.
+    const [zipped] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export every report as CSV files in a zip' }).click(),
+    ]);
+    expect(zipped.suggestedFilename()).toBe(`${SITE}-reports.zip`);
+    const entries = unzipSync(new Uint8Array(await readFile(await zipped.path())));
+    const names = Object.keys(entries);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        `${SITE}-overview.csv`,
+        `${SITE}-timeseries-hour.csv`,
+        `${SITE}-referrer.csv`,
+        `${SITE}-browser.csv`,
+        'refused.txt',
+      ]),
+    );
+    expect(strFromU8(entries[`${SITE}-referrer.csv`]!)).toBe(csv);
+    const refused = strFromU8(entries['refused.txt']!).trimEnd().split('\n');
+    expect(refused.some((l) => l.startsWith('Exit pages: unsupported_query: '))).toBe(true);
+    // Each dimension's report is in the zip or named as refused; none is lost.
+    expect(names.length - 1 + refused.length).toBe(2 + DIMENSION_COUNT);
+    expect(await page.getByTestId('zip-note').textContent()).toContain('refused');
 
     // A reload (and so a shared link) keeps the segment.
     await page.reload();
