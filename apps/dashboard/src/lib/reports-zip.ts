@@ -21,7 +21,7 @@ export async function zipReports(
   name: string,
   parts: readonly ZipPart[],
 ): Promise<{ file: CsvFile; files: number; refused: string[] }> {
-  const results: { what: string; res: ApiResult<CsvFile> }[] = new Array(parts.length);
+  const results: { what: string; res: ApiResult<CsvFile> }[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < parts.length) {
@@ -43,7 +43,7 @@ export async function zipReports(
   if (refused.length > 0) entries['refused.txt'] = strToU8(refused.join('\n') + '\n');
   const zip = zipSync(entries, { level: 6 });
   return {
-    file: { name, blob: new Blob([zip as BlobPart], { type: 'application/zip' }) },
+    file: { name, blob: new Blob([zip], { type: 'application/zip' }) },
     files,
     refused,
   };
