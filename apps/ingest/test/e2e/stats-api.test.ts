@@ -744,4 +744,38 @@ describe('goal and event-property breakdowns: the conversion reports, equal to t
     const goals = await db.from('goals').select('id').eq('site_id', shop);
     expect(goals.data).toHaveLength(GOALS.length);
   });
+
+  it('a share link that hides the conversions is refused them; one that shows them reads them', async () => {
+    const passFor = async (hidden: string[]) => {
+      const secret = `sl_${crypto.randomUUID()}`;
+      const hash = new Uint8Array(
+        await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)),
+      );
+      const hex = [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const inserted = await db
+        .from('share_links')
+        .insert({ site_id: shop, token_hash: `\\x${hex}`, hidden_reports: hidden });
+      expect(inserted.error).toBeNull();
+      const opened = await SELF.fetch('https://ingest.test/v1/share/pass', {
+        method: 'POST',
+        body: JSON.stringify({ token: secret }),
+      });
+      return (await opened.json<{ token: string }>()).token;
+    };
+    const hiding = await passFor(['conversions']);
+    for (const body of [
+      { dimension: 'goal' },
+      { dimension: 'event_property', event: 'purchase', property: 'plan' },
+    ]) {
+      const res = await api(`sites/${shop}/breakdown`, { ...days, ...body }, hiding);
+      expect([res.status, res.json.error.code], JSON.stringify(body)).toEqual([
+        403,
+        'report_hidden',
+      ]);
+    }
+    const showing = await passFor([]);
+    const res = await api(`sites/${shop}/breakdown`, { ...days, dimension: 'goal' }, showing);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect((res.json.results as unknown[]).length).toBe(GOALS.length);
+  });
 });
