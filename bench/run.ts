@@ -4,6 +4,9 @@
  *
  *   SIGHTLINE_BENCH_ONLY=ingest,sizes   run only these steps (development)
  *   SIGHTLINE_BENCH_QUICK=1             fewer/shorter runs (development; figures not for the docs)
+ *   SIGHTLINE_BENCH_VARIANTS=before=DIR  beacon-cpu: also run these builds of the ingest Worker
+ *                                       (`wrangler deploy --dry-run --outdir DIR`) side by side
+ *   SIGHTLINE_BENCH_DIRECT_ONLY=1       beacon-cpu: only the Miniflare targets (no wrangler dev)
  */
 import { writeBenchmarksDoc } from './src/render.js';
 import { writeSystemResult } from './src/results.js';
@@ -20,10 +23,18 @@ import { benchRateLimit } from './src/benchmarks/rate-limit.js';
 import { benchQueries, databaseLevels, queryRows } from './src/benchmarks/queries.js';
 import { benchPostgresOutage } from './src/benchmarks/postgres-outage.js';
 import { benchAggregations, benchIngestToVisible } from './src/benchmarks/analytics-engine.js';
-import { benchCost, measuredCost, writeScalingCostTable } from './src/benchmarks/cost.js';
+import {
+  benchCost,
+  measuredCost,
+  writeScalingCostTable,
+  type CostRun,
+} from './src/benchmarks/cost.js';
+import { readFile } from 'node:fs/promises';
+import { fromRoot } from './src/paths.js';
 import { costTable, monthlyCost, siteBroadcastsPerSecond } from './src/cost-model.js';
 import { ratio } from './src/stats.js';
 import { benchBeaconCpu } from './src/benchmarks/beacon-cpu.js';
+import { benchSpikeAlert } from './src/benchmarks/spike-alert.js';
 
 // No network here: nothing may try to reach Cloudflare for request.cf or metrics.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -36,92 +47,123 @@ const log = (line: string) => process.stdout.write(line + '\n');
 let stack: DbStack | undefined;
 const dbStack = async (): Promise<DbStack> => (stack ??= await startDbStack());
 
+/** cost.json (its table from the phases' counts and the model) and docs/scaling.md's table. */
+async function writeCost(r: CostRun): Promise<void> {
+  const measured = await measuredCost(r);
+  const monthly = [1_000, 100_000].map((visitors) => ({
+    visitors,
+    ...Object.fromEntries(
+      (['unwatched', 'watched'] as const).map((k) => [
+        k,
+        monthlyCost({
+          visitors,
+          rates: measured.rates,
+          alarmsPerShardMinute: measured.alarmsPerShardMinute,
+          cpuMsPerBeacon: measured.cpuMsPerBeacon,
+          broadcastsPerSecond: k === 'watched' ? siteBroadcastsPerSecond(measured, visitors) : 0,
+          dashboards: k === 'watched' ? 1 : 0,
+        }).total,
+      ]),
+    ),
+  })) as { visitors: number; unwatched: number; watched: number }[];
+  const rows = (
+    [
+      ['workerRequests', 'Worker requests'],
+      ['beacons', 'beacons (of the Worker requests)'],
+      ['durableObjectRequests', 'Durable Object requests (calls + alarms + watches)'],
+      ['analyticsEnginePoints', 'Analytics Engine data points'],
+      ['kvOperations', 'KV operations'],
+      ['postgresCalls', 'Postgres calls (PostgREST requests)'],
+      ['realtimeBroadcasts', 'Realtime broadcasts sent'],
+    ] as const
+  ).map(([key, label]) => ({
+    metric: `${label}, watched`,
+    unit: 'per visitor-minute',
+    median: r.watched.perVisitorMinute[key]!,
+    baseline: r.unwatched.perVisitorMinute[key]!,
+    baselineLabel: 'nobody watching',
+  }));
+  await writeSystemResult('cost', {
+    title: 'Cost per visitor-minute',
+    method: `${r.what}. ${r.visitors} visitors arriving over ${r.arrivalSeconds} s, each replaying the whole visit; the watched phase renews a dashboard watch every 30 s. Worker requests, Durable Object requests, Analytics Engine points and KV operations counted outside the object, at the bundle's bindings (a bench-only entry module, bench/src/operation-counter.ts), so an object evicted mid-phase loses none; Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
+    notes: [
+      `SiteLive restarted (evicted while idle, then constructed again) ${r.unwatched.objectRestarts} times nobody watching, ${r.watched.objectRestarts} watched: its own in-memory counters then saw ${r.unwatched.inObject.calls} of ${r.unwatched.counts.durableObjectCalls} calls and ${r.unwatched.inObject.points} of ${r.unwatched.counts.analyticsEnginePoints} points nobody watching.`,
+      'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute of the phase.',
+      `KV: ${r.kv}.`,
+    ],
+    table: [
+      ...rows,
+      {
+        metric:
+          'Realtime broadcasts sent, watched, heartbeats of visitors on screen pushed lazily (≤ 1/s)',
+        unit: 'per minute',
+        median: r.watched.perMinute.realtimeBroadcasts!,
+        baseline: r.watchedEveryChange.perMinute.realtimeBroadcasts!,
+        baselineLabel: 'every change pushed at the 50 ms window',
+        ratio: ratio(
+          r.watched.perMinute.realtimeBroadcasts!,
+          r.watchedEveryChange.perMinute.realtimeBroadcasts!,
+        ),
+      },
+      {
+        metric: 'Realtime broadcasts sent while nobody watches',
+        unit: 'broadcasts',
+        median: r.unwatched.counts.realtimeBroadcasts,
+        target: '0',
+        pass: r.unwatched.counts.realtimeBroadcasts === 0,
+      },
+      ...monthly.map(({ visitors, unwatched, watched }) => ({
+        metric: `monthly cost at ${visitors.toLocaleString('en-US')} concurrent visitors (docs/scaling.md's model), a dashboard open all month`,
+        unit: 'USD',
+        median: Math.round(watched),
+        baseline: Math.round(unwatched),
+        baselineLabel: 'nobody watching',
+        ...(visitors === 1_000 ? { target: '≤ 60 (nobody watching)', pass: unwatched <= 60 } : {}),
+      })),
+    ],
+    details: { ...r, model: { measured, monthly } },
+  });
+  await writeScalingCostTable(costTable(measured, [1_000, 100_000]));
+}
+
 const steps: [string, () => Promise<void>][] = [
   [
-    'cost',
+    'spike-alert',
     async () => {
       const stack = await dbStack();
-      const r = await benchCost(
-        stack,
-        { visitors: quick ? 30 : 300, arrivalMs: quick ? 20_000 : 60_000 },
-        log,
-      );
-      const measured = await measuredCost(r);
-      const monthly = [1_000, 100_000].map((visitors) => ({
-        visitors,
-        ...Object.fromEntries(
-          (['unwatched', 'watched'] as const).map((k) => [
-            k,
-            monthlyCost({
-              visitors,
-              rates: measured.rates,
-              alarmsPerShardMinute: measured.alarmsPerShardMinute,
-              cpuMsPerBeacon: measured.cpuMsPerBeacon,
-              broadcastsPerSecond:
-                k === 'watched' ? siteBroadcastsPerSecond(measured, visitors) : 0,
-              dashboards: k === 'watched' ? 1 : 0,
-            }).total,
-          ]),
-        ),
-      })) as { visitors: number; unwatched: number; watched: number }[];
-      const rows = (
-        [
-          ['workerRequests', 'Worker requests'],
-          ['beacons', 'beacons (of the Worker requests)'],
-          ['durableObjectRequests', 'Durable Object requests (calls + alarms + watches)'],
-          ['analyticsEnginePoints', 'Analytics Engine data points'],
-          ['postgresCalls', 'Postgres calls (PostgREST requests)'],
-          ['realtimeBroadcasts', 'Realtime broadcasts sent'],
-        ] as const
-      ).map(([key, label]) => ({
-        metric: `${label}, watched`,
-        unit: 'per visitor-minute',
-        median: r.watched.perVisitorMinute[key]!,
-        baseline: r.unwatched.perVisitorMinute[key]!,
-        baselineLabel: 'nobody watching',
-      }));
-      await writeSystemResult('cost', {
-        title: 'Cost per visitor-minute',
-        method: `${r.what}. ${r.visitors} visitors arriving over ${r.arrivalSeconds} s, each replaying the whole visit; the watched phase renews a dashboard watch every 30 s. Durable Object requests and Analytics Engine points from SiteLive's own counters (GET /v1/health/sites/:id), Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
+      const alerts = quick ? 5 : 30;
+      const idle = await benchSpikeAlert(stack, alerts, log);
+      const loaded = await benchSpikeAlert(stack, alerts, log, {
+        connections: 10,
+        ratePerSecond: 100,
+      });
+      await writeSystemResult('spike-alert', {
+        title: 'Spike alert latency',
+        method: `Beacon → webhook: ${alerts} fresh sites, each with a spike alert at 2 visitors now (webhook only) pointing at a local receiver (apps/ingest/test/node/webhook-receiver.ts); a first page view warms the site's config and object, then a second visitor's page view is timed from just before its POST to the receiver's arrival time (same machine, one clock). Idle, then while other visitors' page views and heartbeats arrive at ${loaded.background?.ratePerSecond}/s on another site; the ingest Worker in Miniflare on the devstack.`,
         notes: [
-          'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute of the phase.',
-          `KV: ${r.kv}.`,
+          "SiteLive decides on the beacon itself (visitors now against the threshold) and posts from the same call, so the figure is the Worker, the object and one local HTTP round trip: production adds the webhook host's own latency.",
+          `Alerts that never arrived (30 s): ${idle.missed} idle, ${loaded.missed} under load.`,
         ],
         table: [
-          ...rows,
           {
-            metric:
-              'Realtime broadcasts sent, watched, heartbeats of visitors on screen pushed lazily (≤ 1/s)',
-            unit: 'per minute',
-            median: r.watched.perMinute.realtimeBroadcasts!,
-            baseline: r.watchedEveryChange.perMinute.realtimeBroadcasts!,
-            baselineLabel: 'every change pushed at the 50 ms window',
-            ratio: ratio(
-              r.watched.perMinute.realtimeBroadcasts!,
-              r.watchedEveryChange.perMinute.realtimeBroadcasts!,
-            ),
+            metric: 'beacon → webhook, idle',
+            unit: 'ms',
+            median: idle.latencyMs.p50,
+            p95: idle.latencyMs.p95,
+            target: '≤ 60,000 ms p95',
+            pass: idle.latencyMs.p95 <= 60_000 && idle.missed === 0,
           },
           {
-            metric: 'Realtime broadcasts sent while nobody watches',
-            unit: 'broadcasts',
-            median: r.unwatched.counts.realtimeBroadcasts,
-            target: '0',
-            pass: r.unwatched.counts.realtimeBroadcasts === 0,
+            metric: `beacon → webhook, ${loaded.background?.eventsPerSecond ?? '?'} events/s of other traffic`,
+            unit: 'ms',
+            median: loaded.latencyMs.p50,
+            p95: loaded.latencyMs.p95,
+            target: '≤ 60,000 ms p95',
+            pass: loaded.latencyMs.p95 <= 60_000 && loaded.missed === 0,
           },
-          ...monthly.map(({ visitors, unwatched, watched }) => ({
-            metric: `monthly cost at ${visitors.toLocaleString('en-US')} concurrent visitors (docs/scaling.md's model), a dashboard open all month`,
-            unit: 'USD',
-            median: Math.round(watched),
-            baseline: Math.round(unwatched),
-            baselineLabel: 'nobody watching',
-            ...(visitors === 1_000
-              ? { target: '≤ 60 (nobody watching)', pass: unwatched <= 60 }
-              : {}),
-          })),
         ],
-        details: { ...r, model: { measured, monthly } },
+        details: { idle, loaded },
       });
-      await writeScalingCostTable(costTable(measured, [1_000, 100_000]));
     },
   ],
   [
@@ -135,6 +177,13 @@ const steps: [string, () => Promise<void>][] = [
           runs: quick ? 1 : 2,
           durationMs: quick ? 5_000 : 8_000,
           ratePerSecond: 150,
+          directOnly: process.env.SIGHTLINE_BENCH_DIRECT_ONLY === '1',
+          variants: Object.fromEntries(
+            (process.env.SIGHTLINE_BENCH_VARIANTS ?? '')
+              .split(',')
+              .filter(Boolean)
+              .map((v) => v.split('=') as [string, string]),
+          ),
         },
         log,
       );
@@ -187,6 +236,30 @@ const steps: [string, () => Promise<void>][] = [
         ],
         details: r,
       });
+    },
+  ],
+  [
+    'cost',
+    async () => {
+      const stack = await dbStack();
+      const r = await benchCost(
+        stack,
+        { visitors: quick ? 30 : 300, arrivalMs: quick ? 20_000 : 60_000 },
+        log,
+      );
+      await writeCost(r);
+    },
+  ],
+  [
+    // The cost result and docs/scaling.md's table again from the counts on disk, with the CPU per
+    // beacon of the latest beacon-cpu result (no visit is replayed).
+    'cost-model',
+    async () => {
+      const stored = JSON.parse(
+        await readFile(fromRoot('bench/results/system/cost.json'), 'utf8'),
+      ) as { details: CostRun & { model?: unknown } };
+      const { model: _model, ...r } = stored.details;
+      await writeCost(r);
     },
   ],
   [

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Before and after in one run: the goal reports (stats_goals, stats_goal_breakdown) of a git
 # revision beside the current ones, on a database bench cluster kept with
-# SIGHTLINE_BENCH_DATA_DIR, called interleaved so that both see the same load. Start the
-# devstack on that directory first (its JSON line has the dbUrl):
+# SIGHTLINE_BENCH_DATA_DIR, called interleaved so that both see the same load; then
+# ingest_batch of that revision beside the current one, flush by flush (compare-ingest.ts).
+# Start the devstack on that directory first (its JSON line has the dbUrl):
 #
 #   node packages/devstack/dist/cli.js start --json --data-dir "$DIR" \
 #     --migrations supabase/migrations --schemas supabase/schemas --no-analytics-engine
@@ -21,6 +22,11 @@ here=$(dirname "$0")
     git show "$rev:supabase/schemas/$f.sql" | grep -v '^drop ' |
       sed 's/create or replace function public\./create or replace function bench_old./'
   done
+  # ingest_batch and its apply_wire as they were (the steps they call are today's, shared).
+  git show "$rev:supabase/schemas/20_ingest_batch.sql" | grep -v '^drop ' |
+    sed -e 's/public\.ingest_batch/bench_old.ingest_batch/g' \
+      -e 's/private\.apply_wire/bench_old.apply_wire/g'
 } | psql -q -v ON_ERROR_STOP=1 "$db"
 psql -q -v ON_ERROR_STOP=1 -v runs="$runs" -f "$here/compare-conversions.sql" "$db"
+(cd "$here/.." && pnpm exec tsx bench/compare-ingest.ts "$db" "$runs")
 psql -q -c 'drop schema bench_old cascade' "$db"

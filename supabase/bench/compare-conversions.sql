@@ -30,6 +30,8 @@ begin
         for v_case in
           select * from (values
             ('goals', 'stats_goals($1, $3, $4)'),
+            ('goals, country filter', 'stats_goals($1, $3, $4, ''{"country": "C1"}'')'),
+            ('goals, 7 days', 'stats_goals($1, $4 - interval ''7 days'', $4)'),
             ('goal by country', 'stats_goal_breakdown($1, $2, ''country'', $3, $4)'),
             ('goal by page, 10 asked', 'stats_goal_breakdown($1, $2, ''page'', $3, $4, ''{}'', 10, $6)'),
             ('goal by page, top 10', 'stats_goal_breakdown($1, $2, ''page'', $3, $4)'),

@@ -64,6 +64,8 @@ begin
   select m.chained, m.alone into v_chained, v_alone from private.merge_visitor_days(v_keys) m;
   -- 6. Daily rollups: measures and unique visitors.
   perform private.add_daily_rollups(v_rollups, v_chained, v_alone);
+  -- 7. Goal rollups of the sessions the flush touched (38_goal_rollups.sql).
+  perform private.update_goal_rollups(v_site, v_tz, v_new, p);
 
   return array[n_events, coalesce(cardinality(v_new), 0), n_visitors];
 end

@@ -18,6 +18,7 @@ declare
   v_tz text;
   v_goal public.goals;
   v_paths text[];
+  v_key text[];
 begin
   if p_dimension is null or p_dimension <> all (private.dimensions()) then
     raise exception 'unknown dimension "%"', p_dimension using errcode = '22023',
@@ -30,6 +31,21 @@ begin
   perform private.check_filters(p_filters);
   v_tz := private.authorize_card(p_site, 'conversions', p_filters);
   v_goal := private.site_goal(p_site, p_goal);
+  -- A session dimension over whole days, unfiltered or filtered by itself only (which keeps
+  -- only its value): the goal's daily rollups of that dimension.
+  if p_dimension not in ('page', 'event') and p_filters - p_dimension = '{}' then
+    v_key := private.goal_rollup_key(v_goal, v_tz, p_from, p_to, '{}');
+  end if;
+  if v_key is not null then
+    return query
+      select r.value, r.visitors, r.conversions, r.revenue
+      from private.goal_rollup_range(v_goal, v_tz, p_dimension, p_filters ->> p_dimension,
+                                     p_from, p_to) r
+      where r.visitors > 0 and (p_values is null or r.value = any (p_values))
+      order by 2 desc, 3 desc, 1
+      limit p_limit;
+    return;
+  end if;
   -- The goal's pages once (as in stats_goals).
   v_paths := case when v_goal.page_path is not null
     then private.matching_paths(p_site, v_tz, v_goal.page_path, p_from, p_to) end;

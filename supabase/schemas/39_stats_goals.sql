@@ -13,6 +13,7 @@ declare
   v_visitors bigint;
   v_goal public.goals;
   v_paths text[];
+  v_key text[];
 begin
   perform private.check_range(p_from, p_to);
   perform private.check_filters(p_filters);
@@ -20,6 +21,18 @@ begin
   select t.visitors into v_visitors
   from private.range_totals(p_site, v_tz, p_from, p_to, p_filters) t;
   for v_goal in select * from public.goals g where g.site_id = p_site order by g.name, g.id loop
+    -- Whole days, no filter or one on a session dimension: the goal's daily rollups.
+    v_key := private.goal_rollup_key(v_goal, v_tz, p_from, p_to, p_filters);
+    if v_key is not null then
+      return query
+        select v_goal.id, v_goal.name, v_goal.event_name, v_goal.page_path, v_goal.prop_key,
+          v_goal.prop_value, coalesce(max(r.visitors), 0)::bigint,
+          coalesce(max(r.conversions), 0)::bigint,
+          coalesce(max(r.visitors)::float8 / nullif(v_visitors, 0), 0),
+          coalesce((array_agg(r.revenue))[1], '{}')
+        from private.goal_rollup_range(v_goal, v_tz, v_key[1], v_key[2], p_from, p_to) r;
+      continue;
+    end if;
     -- The goal's pages once, as a value: passed as an expression, the planner evaluated
     -- matching_paths in each branch of page_hits (a regular-expression scan of the range's
     -- page rollups each time).

@@ -72,6 +72,8 @@ describe('apply_retention', () => {
       applied_batches: '30 days',
       event_log: '400 days',
       events: '90 days',
+      goal_sessions: '400 days',
+      goal_visitor_days: '400 days',
       session_events: '400 days',
       session_pages: '400 days',
       sessions: '400 days',

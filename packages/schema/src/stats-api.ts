@@ -97,6 +97,20 @@ export const StatsTotals = z.object({
 });
 export type StatsTotals = z.infer<typeof StatsTotals>;
 
+/**
+ * Whether imported history (docs/imports.md) is in a Postgres answer: `days` imported days in
+ * the range count (before the site's own first day); `included` false when this report cannot
+ * use them (hours, filters the daily rollups do not answer); `notIn` the reports that never do.
+ */
+export const StatsImported = z.object({
+  included: z.boolean(),
+  days: z.number(),
+  firstDay: z.nullable(z.string()),
+  lastDay: z.nullable(z.string()),
+  notIn: z.array(z.string()),
+});
+export type StatsImported = z.infer<typeof StatsImported>;
+
 /** Where an answer came from and how exact it is. */
 export const StatsMeta = z.object({
   source: z.enum(['postgres', 'analytics_engine']),
@@ -105,6 +119,8 @@ export const StatsMeta = z.object({
   sampleInterval: z.number(),
   from: z.string(),
   to: z.string(),
+  /** Postgres answers only: Analytics Engine holds no imported history. */
+  imported: z.optional(StatsImported),
 });
 export type StatsMeta = z.infer<typeof StatsMeta>;
 

@@ -142,6 +142,15 @@ function normaliseNumbers<T extends object>(row: T): T {
   return out as T;
 }
 
+/** stats_imported's answer: the note a report shows about imported days. */
+export interface ImportedNote {
+  included: boolean;
+  days: number;
+  first_day: string | null;
+  last_day: string | null;
+  not_in: string[];
+}
+
 export interface Api {
   overview(q: StatsQuery): Promise<ApiResult<Overview>>;
   breakdown(
@@ -149,6 +158,8 @@ export interface Api {
   ): Promise<ApiResult<BreakdownRow[]>>;
   timeseries(q: StatsQuery & { resolution: 'hour' | 'day' }): Promise<ApiResult<TimeseriesRow[]>>;
   liveVisitors(site: string, windowSeconds: number): Promise<ApiResult<LiveVisitorRow[]>>;
+  /** Whether a report over the query includes imported days (stats_imported, docs/imports.md). */
+  imported?(q: StatsQuery): Promise<ApiResult<ImportedNote>>;
   /** Goals, funnels and custom-event properties (conversions-api.ts). */
   conversions: ConversionsApi;
   /** Saved segments (segments-api.ts); members and service tokens only. */
@@ -192,6 +203,7 @@ export function createApi(db: PostgrestClient, stats: StatsClient | null = null)
     conversions: createConversionsApi(db, toResult),
     segments: createSegmentsApi(db, toResult),
     stats,
+    imported: (q) => rpc<ImportedNote>('stats_imported', args(q)),
     async overview(q) {
       const res = await rpc<Overview | Overview[]>('stats_overview', args(q));
       if (res.error) return res;

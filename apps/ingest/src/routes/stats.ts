@@ -26,6 +26,7 @@ import {
   pgBreakdown,
   pgEventProperty,
   pgGoals,
+  pgImported,
   pgOverview,
   pgTimeseries,
   type PgCall,
@@ -98,20 +99,14 @@ function fromStore<T>(
   postgres: (call: PgCall) => Promise<T>,
   analyticsEngine: (call: AeCall) => Promise<{ results: T; sampleInterval: number }>,
 ) {
-  return async (p: Plan, range: Range): Promise<Answered<T>> =>
-    p.source === 'postgres'
-      ? {
-          source: p.source,
-          sampleInterval: 1,
-          results: await postgres({
-            env: c.env,
-            token: caller.token,
-            site,
-            range,
-            filters: p.filters,
-          }),
-        }
-      : { source: p.source, ...(await analyticsEngine({ env: c.env, site, range, filters })) };
+  return async (p: Plan, range: Range): Promise<Answered<T>> => {
+    if (p.source !== 'postgres')
+      return { source: p.source, ...(await analyticsEngine({ env: c.env, site, range, filters })) };
+    const call = { env: c.env, token: caller.token, site, range, filters: p.filters };
+    // Postgres answers say whether imported history is in them (docs/imports.md).
+    const [results, imported] = await Promise.all([postgres(call), pgImported(call)]);
+    return { source: p.source, sampleInterval: 1, results, imported };
+  };
 }
 
 stats.post('/sites/:id/overview', async (c) => {

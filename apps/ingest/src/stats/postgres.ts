@@ -2,7 +2,13 @@
  * Reports from Postgres: the report RPCs as they are, called as the caller (their token, so
  * `authorize_report` decides), answered in the Stats API's shape.
  */
-import type { Dimension, EventPropertyRow, GoalRow, StatsTotals } from '@sightline/schema';
+import type {
+  Dimension,
+  EventPropertyRow,
+  GoalRow,
+  StatsImported,
+  StatsTotals,
+} from '@sightline/schema';
 import { fromPostgrest, type PostgrestFailure } from '../lib/db-errors.js';
 import { asCaller } from '../lib/supabase.js';
 import type { Range } from './range.js';
@@ -127,4 +133,22 @@ export async function pgEventProperty(
       events: Number(r.events),
       revenue: revenue(r.revenue),
     }));
+}
+
+/** Whether imported history is in this answer (stats_imported, docs/imports.md). */
+export async function pgImported(call: PgCall): Promise<StatsImported> {
+  const r = await rpc<{
+    included: boolean;
+    days: number;
+    first_day: string | null;
+    last_day: string | null;
+    not_in: string[];
+  }>(call, 'stats_imported', {});
+  return {
+    included: r.included,
+    days: Number(r.days),
+    firstDay: r.first_day,
+    lastDay: r.last_day,
+    notIn: r.not_in,
+  };
 }

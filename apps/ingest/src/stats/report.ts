@@ -22,6 +22,8 @@ export interface Answered<T> {
   results: T;
   source: StatsMeta['source'];
   sampleInterval: number;
+  /** Postgres: whether imported history is in the results. */
+  imported?: StatsMeta['imported'];
 }
 
 export interface ReportRequest {
@@ -91,6 +93,7 @@ export async function answerReport<T>(
       sampleInterval: answered.sampleInterval,
       from: new Date(r.from).toISOString(),
       to: new Date(r.to).toISOString(),
+      ...(answered.imported ? { imported: answered.imported } : {}),
     };
     return { meta, results: answered.results };
   };

@@ -67,11 +67,32 @@ export function Reports({
     reader.timeseries({ site, from, to, resolution, timeZone, previous }),
   );
   const seriesMetric = METRICS.find((m) => m.key === metric)!.series;
+  // Whether imported days are in these figures (docs/imports.md): a mark when they are, a note
+  // when the range has some that this view cannot show.
+  const imported = useQuery(`${key}:imported`, () =>
+    api.imported && rpc
+      ? api.imported({ site, from, to, filters: rpc })
+      : Promise.resolve({ data: null, error: null }),
+  );
+  const note = imported.data;
 
   return (
     <div className="reports">
       {overview.error && (
         <p className="error">Could not load the overview: {overview.error.message}</p>
+      )}
+      {note?.included && (
+        <p className="muted imported-note" data-testid="imported-note">
+          Includes imported data ({note.days} {note.days === 1 ? 'day' : 'days'}, {note.first_day}{' '}
+          to {note.last_day}).
+        </p>
+      )}
+      {note && !note.included && note.days > 0 && (
+        <p className="muted imported-note" data-testid="imported-note">
+          This view leaves out {note.days} imported {note.days === 1 ? 'day' : 'days'}: imported
+          history has whole days of one dimension only (no hours, several filters, goals or
+          funnels).
+        </p>
       )}
       <OverviewCards
         overview={overview.data?.data ?? null}
