@@ -6,6 +6,7 @@
 import { PostgrestClient } from '@sightline/postgrest';
 import { createConversionsApi, type ConversionsApi } from './conversions-api.js';
 import type { Dimension } from './dimensions.js';
+import { createSegmentsApi, type SegmentsApi } from './segments-api.js';
 import type { StatsClient } from './stats-client.js';
 
 export interface Site {
@@ -161,6 +162,8 @@ export interface Api {
   imported?(q: StatsQuery): Promise<ApiResult<ImportedNote>>;
   /** Goals, funnels and custom-event properties (conversions-api.ts). */
   conversions: ConversionsApi;
+  /** Saved segments (segments-api.ts); members and service tokens only. */
+  segments: SegmentsApi;
   /** The ingest Worker's Stats API as the same caller; null where there is none (public dashboards). */
   stats: StatsClient | null;
 }
@@ -198,6 +201,7 @@ export function createApi(db: PostgrestClient, stats: StatsClient | null = null)
 
   return {
     conversions: createConversionsApi(db, toResult),
+    segments: createSegmentsApi(db, toResult),
     stats,
     imported: (q) => rpc<ImportedNote>('stats_imported', args(q)),
     async overview(q) {

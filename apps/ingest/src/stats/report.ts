@@ -56,6 +56,12 @@ function planContext(env: StatsEnv, caller: StatsCaller): PlanContext {
 
 /** Share links hide whole cards; the Worker refuses them for Analytics Engine as Postgres does. */
 function checkHidden(caller: StatsCaller, req: ReportRequest): void {
+  if (req.kind === 'conversions' && caller.hidden.includes('conversions'))
+    throw new IngestError(
+      403,
+      'report_hidden',
+      'the report "conversions" is hidden on this shared dashboard',
+    );
   const dims = [...(req.dimension ? [req.dimension] : []), ...req.filters.map((f) => f[1])];
   const hidden = dims.find((d) => caller.hidden.includes(dimensionCard(d)));
   if (hidden)
