@@ -17,7 +17,8 @@
 --   hourly Cron Trigger calls (a goal of a large site takes up to a minute: too long for the
 --   dashboard's request).
 
--- A session's keys: the site total and each session dimension with the session's value.
+-- A session's keys: the site total and each session dimension with the session's value
+-- (goal_session_rows adds its pages and events).
 create or replace function private.goal_session_keys(s public.sessions) returns text[]
 language sql immutable parallel safe as $$
   select array[
@@ -42,11 +43,13 @@ language sql immutable parallel safe as $$
     E'\x1f']
 $$;
 
--- A goal's definition as goal_rollup_builds keeps it.
+-- A goal's definition as goal_rollup_builds keeps it, with the version of the keys its rows
+-- hold (2: with the pages and events of the sessions): rows built for another version are
+-- built again (by build_goal_rollups) and read only then.
 create or replace function private.goal_definition(g public.goals) returns jsonb
 language sql immutable parallel safe as $$
   select jsonb_build_object('event_name', g.event_name, 'page_path', g.page_path,
-                            'prop_key', g.prop_key, 'prop_value', g.prop_value)
+                            'prop_key', g.prop_key, 'prop_value', g.prop_value, 'keys', 2)
 $$;
 
 -- Revenue objects summed per currency ({} for none); p_sign -1 subtracts the second.
@@ -119,6 +122,11 @@ begin
     select p_goal.id, s.session_id, s.visitor_id, (s.hour at time zone p_tz)::date,
       p.conversions, private.revenue_json(p.currencies, p.amounts),
       private.goal_session_keys(s)
+        -- The pages it viewed and the custom events it sent (page and event breakdowns).
+        || array(select 'page' || E'\x1f' || sp.path from public.session_pages sp
+                 where sp.site_id = p_site and sp.session_id = s.session_id order by 1)
+        || array(select 'event' || E'\x1f' || se.name from public.session_events se
+                 where se.site_id = p_site and se.session_id = s.session_id order by 1)
     from per_session p
     join public.sessions s on s.site_id = p_site and s.session_id = p.session_id;
 end
