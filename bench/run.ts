@@ -4,6 +4,13 @@
  *
  *   SIGHTLINE_BENCH_ONLY=ingest,sizes   run only these steps (development)
  *   SIGHTLINE_BENCH_QUICK=1             fewer/shorter runs (development; figures not for the docs)
+ *   SIGHTLINE_BENCH_VARIANTS=before=DIR  beacon-cpu: also run these builds of the ingest Worker
+ *                                       (`wrangler deploy --dry-run --outdir DIR`) side by side
+ *   SIGHTLINE_BENCH_DIRECT_ONLY=1       beacon-cpu: only the Miniflare targets (no wrangler dev)
+ *   SIGHTLINE_BENCH_DATA_DIR=<dir>      the stats step's data: a devstack directory kept by the
+ *                                       database bench at 10 M events (see docs/benchmarks.md)
+ *   SIGHTLINE_STATS_SEED=<n>            the stats step's random filter combinations (default 22)
+ *   SIGHTLINE_STATS_LEVEL=100m          the stats step's 100 M level alone, on its saved 10 M result
  */
 import { writeBenchmarksDoc } from './src/render.js';
 import { writeSystemResult } from './src/results.js';
@@ -20,10 +27,25 @@ import { benchRateLimit } from './src/benchmarks/rate-limit.js';
 import { benchQueries, databaseLevels, queryRows } from './src/benchmarks/queries.js';
 import { benchPostgresOutage } from './src/benchmarks/postgres-outage.js';
 import { benchAggregations, benchIngestToVisible } from './src/benchmarks/analytics-engine.js';
-import { benchCost, measuredCost, writeScalingCostTable } from './src/benchmarks/cost.js';
+import {
+  benchCost,
+  measuredCost,
+  writeScalingCostTable,
+  type CostRun,
+} from './src/benchmarks/cost.js';
+import { readFile } from 'node:fs/promises';
+import { fromRoot, resultsDir } from './src/paths.js';
 import { costTable, monthlyCost, siteBroadcastsPerSecond } from './src/cost-model.js';
 import { ratio } from './src/stats.js';
 import { benchBeaconCpu } from './src/benchmarks/beacon-cpu.js';
+import { benchSpikeAlert } from './src/benchmarks/spike-alert.js';
+import {
+  benchHundredM,
+  benchStatsApi,
+  statsApiTable,
+  type StatsBenchResult,
+} from './src/benchmarks/stats-api.js';
+import { join } from 'node:path';
 
 // No network here: nothing may try to reach Cloudflare for request.cf or metrics.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -36,92 +58,123 @@ const log = (line: string) => process.stdout.write(line + '\n');
 let stack: DbStack | undefined;
 const dbStack = async (): Promise<DbStack> => (stack ??= await startDbStack());
 
+/** cost.json (its table from the phases' counts and the model) and docs/scaling.md's table. */
+async function writeCost(r: CostRun): Promise<void> {
+  const measured = await measuredCost(r);
+  const monthly = [1_000, 100_000].map((visitors) => ({
+    visitors,
+    ...Object.fromEntries(
+      (['unwatched', 'watched'] as const).map((k) => [
+        k,
+        monthlyCost({
+          visitors,
+          rates: measured.rates,
+          alarmsPerShardMinute: measured.alarmsPerShardMinute,
+          cpuMsPerBeacon: measured.cpuMsPerBeacon,
+          broadcastsPerSecond: k === 'watched' ? siteBroadcastsPerSecond(measured, visitors) : 0,
+          dashboards: k === 'watched' ? 1 : 0,
+        }).total,
+      ]),
+    ),
+  })) as { visitors: number; unwatched: number; watched: number }[];
+  const rows = (
+    [
+      ['workerRequests', 'Worker requests'],
+      ['beacons', 'beacons (of the Worker requests)'],
+      ['durableObjectRequests', 'Durable Object requests (calls + alarms + watches)'],
+      ['analyticsEnginePoints', 'Analytics Engine data points'],
+      ['kvOperations', 'KV operations'],
+      ['postgresCalls', 'Postgres calls (PostgREST requests)'],
+      ['realtimeBroadcasts', 'Realtime broadcasts sent'],
+    ] as const
+  ).map(([key, label]) => ({
+    metric: `${label}, watched`,
+    unit: 'per visitor-minute',
+    median: r.watched.perVisitorMinute[key]!,
+    baseline: r.unwatched.perVisitorMinute[key]!,
+    baselineLabel: 'nobody watching',
+  }));
+  await writeSystemResult('cost', {
+    title: 'Cost per visitor-minute',
+    method: `${r.what}. ${r.visitors} visitors arriving over ${r.arrivalSeconds} s, each replaying the whole visit; the watched phase renews a dashboard watch every 30 s. Worker requests, Durable Object requests, Analytics Engine points and KV operations counted outside the object, at the bundle's bindings (a bench-only entry module, bench/src/operation-counter.ts), so an object evicted mid-phase loses none; Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
+    notes: [
+      `SiteLive restarted (evicted while idle, then constructed again) ${r.unwatched.objectRestarts} times nobody watching, ${r.watched.objectRestarts} watched: its own in-memory counters then saw ${r.unwatched.inObject.calls} of ${r.unwatched.counts.durableObjectCalls} calls and ${r.unwatched.inObject.points} of ${r.unwatched.counts.analyticsEnginePoints} points nobody watching.`,
+      'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute of the phase.',
+      `KV: ${r.kv}.`,
+    ],
+    table: [
+      ...rows,
+      {
+        metric:
+          'Realtime broadcasts sent, watched, heartbeats of visitors on screen pushed lazily (≤ 1/s)',
+        unit: 'per minute',
+        median: r.watched.perMinute.realtimeBroadcasts!,
+        baseline: r.watchedEveryChange.perMinute.realtimeBroadcasts!,
+        baselineLabel: 'every change pushed at the 50 ms window',
+        ratio: ratio(
+          r.watched.perMinute.realtimeBroadcasts!,
+          r.watchedEveryChange.perMinute.realtimeBroadcasts!,
+        ),
+      },
+      {
+        metric: 'Realtime broadcasts sent while nobody watches',
+        unit: 'broadcasts',
+        median: r.unwatched.counts.realtimeBroadcasts,
+        target: '0',
+        pass: r.unwatched.counts.realtimeBroadcasts === 0,
+      },
+      ...monthly.map(({ visitors, unwatched, watched }) => ({
+        metric: `monthly cost at ${visitors.toLocaleString('en-US')} concurrent visitors (docs/scaling.md's model), a dashboard open all month`,
+        unit: 'USD',
+        median: Math.round(watched),
+        baseline: Math.round(unwatched),
+        baselineLabel: 'nobody watching',
+        ...(visitors === 1_000 ? { target: '≤ 60 (nobody watching)', pass: unwatched <= 60 } : {}),
+      })),
+    ],
+    details: { ...r, model: { measured, monthly } },
+  });
+  await writeScalingCostTable(costTable(measured, [1_000, 100_000]));
+}
+
 const steps: [string, () => Promise<void>][] = [
   [
-    'cost',
+    'spike-alert',
     async () => {
       const stack = await dbStack();
-      const r = await benchCost(
-        stack,
-        { visitors: quick ? 30 : 300, arrivalMs: quick ? 20_000 : 60_000 },
-        log,
-      );
-      const measured = await measuredCost(r);
-      const monthly = [1_000, 100_000].map((visitors) => ({
-        visitors,
-        ...Object.fromEntries(
-          (['unwatched', 'watched'] as const).map((k) => [
-            k,
-            monthlyCost({
-              visitors,
-              rates: measured.rates,
-              alarmsPerShardMinute: measured.alarmsPerShardMinute,
-              cpuMsPerBeacon: measured.cpuMsPerBeacon,
-              broadcastsPerSecond:
-                k === 'watched' ? siteBroadcastsPerSecond(measured, visitors) : 0,
-              dashboards: k === 'watched' ? 1 : 0,
-            }).total,
-          ]),
-        ),
-      })) as { visitors: number; unwatched: number; watched: number }[];
-      const rows = (
-        [
-          ['workerRequests', 'Worker requests'],
-          ['beacons', 'beacons (of the Worker requests)'],
-          ['durableObjectRequests', 'Durable Object requests (calls + alarms + watches)'],
-          ['analyticsEnginePoints', 'Analytics Engine data points'],
-          ['postgresCalls', 'Postgres calls (PostgREST requests)'],
-          ['realtimeBroadcasts', 'Realtime broadcasts sent'],
-        ] as const
-      ).map(([key, label]) => ({
-        metric: `${label}, watched`,
-        unit: 'per visitor-minute',
-        median: r.watched.perVisitorMinute[key]!,
-        baseline: r.unwatched.perVisitorMinute[key]!,
-        baselineLabel: 'nobody watching',
-      }));
-      await writeSystemResult('cost', {
-        title: 'Cost per visitor-minute',
-        method: `${r.what}. ${r.visitors} visitors arriving over ${r.arrivalSeconds} s, each replaying the whole visit; the watched phase renews a dashboard watch every 30 s. Durable Object requests and Analytics Engine points from SiteLive's own counters (GET /v1/health/sites/:id), Postgres calls and Realtime broadcasts at a counting proxy in front of the devstack.`,
+      const alerts = quick ? 5 : 30;
+      const idle = await benchSpikeAlert(stack, alerts, log);
+      const loaded = await benchSpikeAlert(stack, alerts, log, {
+        connections: 10,
+        ratePerSecond: 100,
+      });
+      await writeSystemResult('spike-alert', {
+        title: 'Spike alert latency',
+        method: `Beacon → webhook: ${alerts} fresh sites, each with a spike alert at 2 visitors now (webhook only) pointing at a local receiver (apps/ingest/test/node/webhook-receiver.ts); a first page view warms the site's config and object, then a second visitor's page view is timed from just before its POST to the receiver's arrival time (same machine, one clock). Idle, then while other visitors' page views and heartbeats arrive at ${loaded.background?.ratePerSecond}/s on another site; the ingest Worker in Miniflare on the devstack.`,
         notes: [
-          'Postgres flushes (≤ 1 per shard per second) and Realtime pushes (only while watched) are per site and time, not per visitor: per visitor-minute they fall as concurrency grows. `details.*.perMinute` gives them per minute of the phase.',
-          `KV: ${r.kv}.`,
+          "SiteLive decides on the beacon itself (visitors now against the threshold) and posts from the same call, so the figure is the Worker, the object and one local HTTP round trip: production adds the webhook host's own latency.",
+          `Alerts that never arrived (30 s): ${idle.missed} idle, ${loaded.missed} under load.`,
         ],
         table: [
-          ...rows,
           {
-            metric:
-              'Realtime broadcasts sent, watched, heartbeats of visitors on screen pushed lazily (≤ 1/s)',
-            unit: 'per minute',
-            median: r.watched.perMinute.realtimeBroadcasts!,
-            baseline: r.watchedEveryChange.perMinute.realtimeBroadcasts!,
-            baselineLabel: 'every change pushed at the 50 ms window',
-            ratio: ratio(
-              r.watched.perMinute.realtimeBroadcasts!,
-              r.watchedEveryChange.perMinute.realtimeBroadcasts!,
-            ),
+            metric: 'beacon → webhook, idle',
+            unit: 'ms',
+            median: idle.latencyMs.p50,
+            p95: idle.latencyMs.p95,
+            target: '≤ 60,000 ms p95',
+            pass: idle.latencyMs.p95 <= 60_000 && idle.missed === 0,
           },
           {
-            metric: 'Realtime broadcasts sent while nobody watches',
-            unit: 'broadcasts',
-            median: r.unwatched.counts.realtimeBroadcasts,
-            target: '0',
-            pass: r.unwatched.counts.realtimeBroadcasts === 0,
+            metric: `beacon → webhook, ${loaded.background?.eventsPerSecond ?? '?'} events/s of other traffic`,
+            unit: 'ms',
+            median: loaded.latencyMs.p50,
+            p95: loaded.latencyMs.p95,
+            target: '≤ 60,000 ms p95',
+            pass: loaded.latencyMs.p95 <= 60_000 && loaded.missed === 0,
           },
-          ...monthly.map(({ visitors, unwatched, watched }) => ({
-            metric: `monthly cost at ${visitors.toLocaleString('en-US')} concurrent visitors (docs/scaling.md's model), a dashboard open all month`,
-            unit: 'USD',
-            median: Math.round(watched),
-            baseline: Math.round(unwatched),
-            baselineLabel: 'nobody watching',
-            ...(visitors === 1_000
-              ? { target: '≤ 60 (nobody watching)', pass: unwatched <= 60 }
-              : {}),
-          })),
         ],
-        details: { ...r, model: { measured, monthly } },
+        details: { idle, loaded },
       });
-      await writeScalingCostTable(costTable(measured, [1_000, 100_000]));
     },
   ],
   [
@@ -135,6 +188,13 @@ const steps: [string, () => Promise<void>][] = [
           runs: quick ? 1 : 2,
           durationMs: quick ? 5_000 : 8_000,
           ratePerSecond: 150,
+          directOnly: process.env.SIGHTLINE_BENCH_DIRECT_ONLY === '1',
+          variants: Object.fromEntries(
+            (process.env.SIGHTLINE_BENCH_VARIANTS ?? '')
+              .split(',')
+              .filter(Boolean)
+              .map((v) => v.split('=') as [string, string]),
+          ),
         },
         log,
       );
@@ -190,6 +250,30 @@ const steps: [string, () => Promise<void>][] = [
     },
   ],
   [
+    'cost',
+    async () => {
+      const stack = await dbStack();
+      const r = await benchCost(
+        stack,
+        { visitors: quick ? 30 : 300, arrivalMs: quick ? 20_000 : 60_000 },
+        log,
+      );
+      await writeCost(r);
+    },
+  ],
+  [
+    // The cost result and docs/scaling.md's table again from the counts on disk, with the CPU per
+    // beacon of the latest beacon-cpu result (no visit is replayed).
+    'cost-model',
+    async () => {
+      const stored = JSON.parse(
+        await readFile(fromRoot('bench/results/system/cost.json'), 'utf8'),
+      ) as { details: CostRun & { model?: unknown } };
+      const { model: _model, ...r } = stored.details;
+      await writeCost(r);
+    },
+  ],
+  [
     'analytics-engine',
     async () => {
       const stack = await dbStack();
@@ -229,6 +313,46 @@ const steps: [string, () => Promise<void>][] = [
         ],
         details: { visible, levels },
       });
+    },
+  ],
+  [
+    'stats',
+    async () => {
+      const dataDir = process.env.SIGHTLINE_BENCH_DATA_DIR;
+      if (!dataDir) {
+        // Generating the 10 M-event site takes the better part of an hour: only on request.
+        log(
+          "  skipped: the stats step reads the database bench's 10 M-event site; run `SIGHTLINE_BENCH_DATA_DIR=<dir> SIGHTLINE_BENCH_EVENTS=10000000 pnpm --filter @sightline/database bench` once, then this with the same SIGHTLINE_BENCH_DATA_DIR",
+        );
+        return;
+      }
+      const options = {
+        dataDir,
+        site: 'bench10000000',
+        runs: quick ? 5 : 10,
+        combos: quick ? 10 : 30,
+        comboRuns: quick ? 3 : 5,
+        seed: Number(process.env.SIGHTLINE_STATS_SEED ?? 22),
+        multiply: 10,
+        hundredMCases: quick ? 3 : 6,
+        hundredMRuns: quick ? 2 : 3,
+        visibleEvents: quick ? 30 : 100,
+        log,
+        save: async (r: StatsBenchResult) =>
+          void (await writeSystemResult('stats-api', statsApiTable(r))),
+      };
+      // SIGHTLINE_STATS_LEVEL=100m: only the 100 M level, on the saved 10 M result's cases.
+      const r =
+        process.env.SIGHTLINE_STATS_LEVEL === '100m'
+          ? await (async () => {
+              const saved = JSON.parse(
+                await readFile(join(resultsDir, 'system', 'stats-api.json'), 'utf8'),
+              ) as { details: StatsBenchResult };
+              await benchHundredM(options, saved.details);
+              return saved.details;
+            })()
+          : await benchStatsApi(options);
+      if (r.failures.length) throw new Error(`${r.failures.length} cases failed`);
     },
   ],
   [

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { Log, LogLevel, Miniflare } from 'miniflare';
+import { writeCountingEntry } from './operation-counter.js';
 import { fromRoot } from './paths.js';
 import { sharedIngestBuild } from './worker-build.js';
 import { readWranglerConfig } from './wrangler-config.js';
@@ -76,6 +77,13 @@ export interface IngestWorkerOptions {
    * Worker and the stack's gateway expect.
    */
   supabaseVia?: string;
+  /**
+   * Run the bundle behind the operation-counting entry (src/operation-counter.ts): its counts at
+   * `GET /__bench/operations`, kept outside the Durable Object so an evicted object loses none.
+   */
+  countOperations?: boolean;
+  /** Open workerd's inspector (Chrome DevTools protocol) on this port (profiling). */
+  inspectorPort?: number;
 }
 
 /** A Miniflare outbound service that sends requests for `from`'s origin to `to`'s instead. */
@@ -98,15 +106,22 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
   const config = await readWranglerConfig(fromRoot('apps/ingest/wrangler.jsonc'));
   const persist = options.persistDir ?? false;
   const buildDir = options.buildDir ?? (await sharedIngestBuild()).dir;
+  const scriptPath = options.countOperations
+    ? await writeCountingEntry(buildDir)
+    : join(buildDir, 'index.js');
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: 0,
     log: new Log(LogLevel.WARN),
     modules: true,
-    scriptPath: join(buildDir, 'index.js'),
+    scriptPath,
     modulesRoot: buildDir,
-    // The tracker bundle is imported as text (wrangler.jsonc's "rules").
-    modulesRules: [{ type: 'Text', include: ['**/*sightline*.js'] }],
+    // The tracker bundle is imported as text (wrangler.jsonc's "rules"); the bundle's own modules
+    // are ES modules (Miniflare takes an imported .js for CommonJS otherwise).
+    modulesRules: [
+      { type: 'Text', include: ['**/*sightline*.js'] },
+      { type: 'ESModule', include: ['**/*.js'] },
+    ],
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags ?? [],
     cf: BENCH_CF,
@@ -138,6 +153,7 @@ export async function startIngestMiniflare(options: IngestWorkerOptions): Promis
     ...(options.supabaseVia
       ? { outboundService: reroute(options.supabaseUrl, options.supabaseVia) }
       : {}),
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     kvPersist: persist && `${persist}/kv`,
     durableObjectsPersist: persist && `${persist}/do`,
   });

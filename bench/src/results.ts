@@ -48,7 +48,8 @@ export async function writeSystemResult(
     benchmark: name,
     date: new Date().toISOString(),
     machine: machine(),
-    command: COMMAND,
+    // The command that measures just this result.
+    command: `SIGHTLINE_BENCH_ONLY=${name} ${COMMAND}`,
     ...result,
   };
   await writeFile(file, JSON.stringify(full, null, 2) + '\n');

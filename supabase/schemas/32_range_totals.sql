@@ -25,14 +25,23 @@ begin
      and private.is_local_midnight(p_from, p_tz) and private.is_local_midnight(p_to, p_tz) then
     v_from := (p_from at time zone p_tz)::date;
     v_to := (p_to at time zone p_tz)::date;
+    -- Imported days (36_imported_rollups.sql) add their daily figures; their visitors can only
+    -- be summed over days (an upper bound, as in Plausible).
     return query
       select
-        coalesce(sum(d.new_visitors + coalesce(d.returning_by_gap[d.day - v_from + 1], 0)), 0)::bigint,
-        coalesce(sum(d.visits), 0)::bigint, coalesce(sum(d.pageviews), 0)::bigint,
-        coalesce(sum(d.bounces), 0)::bigint, coalesce(sum(d.engaged_ms), 0)::bigint
-      from public.daily_rollups d
-      where d.site_id = p_site and d.dimension = v_rollup[1] and d.value = v_rollup[2]
-        and d.day >= v_from and d.day < v_to;
+        coalesce(sum(x.visitors), 0)::bigint,
+        coalesce(sum(x.visits), 0)::bigint, coalesce(sum(x.pageviews), 0)::bigint,
+        coalesce(sum(x.bounces), 0)::bigint, coalesce(sum(x.engaged_ms), 0)::bigint
+      from (
+        select d.new_visitors + coalesce(d.returning_by_gap[d.day - v_from + 1], 0) as visitors,
+          d.visits, d.pageviews, d.bounces, d.engaged_ms
+        from public.daily_rollups d
+        where d.site_id = p_site and d.dimension = v_rollup[1] and d.value = v_rollup[2]
+          and d.day >= v_from and d.day < v_to
+        union all
+        select m.visitors, m.visits, m.pageviews, m.bounces, m.engaged_ms
+        from private.imported_daily(p_site, v_rollup[1], v_rollup[2], v_from, v_to) m
+      ) x;
   elsif p_filters = '{}' then
     -- No filter, any range: the site-total hourly rollups (a range holds the sessions whose
     -- start hour lies in it, as in every path), and the distinct visitors of those sessions

@@ -44,19 +44,26 @@ begin
      and private.is_local_midnight(p_from, v_tz) and private.is_local_midnight(p_to, v_tz) then
     v_value := p_filters ->> p_dimension;
     v_from := (p_from at time zone v_tz)::date;
+    -- Imported days (36_imported_rollups.sql) add their rows (visitors summed over days).
     return query
-      select d.value,
-        sum(d.new_visitors + coalesce(d.returning_by_gap[d.day - v_from + 1], 0))::bigint,
-        sum(d.visits)::bigint, sum(d.pageviews)::bigint,
+      select x.value, sum(x.visitors)::bigint, sum(x.visits)::bigint, sum(x.pageviews)::bigint,
         case when p_dimension = 'event' then null
-             else sum(d.bounces)::float8 / sum(d.visits) end,
-        sum(d.engaged_ms)::bigint
-      from public.daily_rollups d
-      where d.site_id = p_site and d.dimension = v_rollup
-        and d.day >= v_from and d.day < (p_to at time zone v_tz)::date
-        and (v_value is null or d.value = v_value)
-      group by d.value
-      having sum(d.visits) > 0
+             else sum(x.bounces)::float8 / sum(x.visits) end,
+        sum(x.engaged_ms)::bigint
+      from (
+        select d.value, d.new_visitors + coalesce(d.returning_by_gap[d.day - v_from + 1], 0)
+            as visitors, d.visits, d.pageviews, d.bounces, d.engaged_ms
+        from public.daily_rollups d
+        where d.site_id = p_site and d.dimension = v_rollup
+          and d.day >= v_from and d.day < (p_to at time zone v_tz)::date
+          and (v_value is null or d.value = v_value)
+        union all
+        select m.value, m.visitors, m.visits, m.pageviews, m.bounces, m.engaged_ms
+        from private.imported_daily(p_site, v_rollup, v_value, v_from,
+                                    (p_to at time zone v_tz)::date) m
+      ) x
+      group by x.value
+      having sum(x.visits) > 0
       order by 2 desc, 3 desc, 1
       limit p_limit;
   elsif p_dimension = 'page' then

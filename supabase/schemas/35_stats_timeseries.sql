@@ -31,14 +31,25 @@ begin
         from generate_series(p_from, p_to - interval '1 microsecond', v_step, v_tz) g
       ),
       -- A day's visitors: the new ones plus every returning one (any gap >= 1).
+      -- Imported days (36_imported_rollups.sql) add their daily figures.
       r as (
-        select (d.day::timestamp at time zone v_tz) as bucket,
-          sum(d.new_visitors + coalesce(d.returning_by_gap[1], 0))::bigint as visitors,
-          sum(d.visits)::bigint as visits, sum(d.pageviews)::bigint as pageviews,
-          sum(d.engaged_ms)::bigint as engaged_ms
-        from public.daily_rollups d
-        where d.site_id = p_site and d.dimension = v_rollup[1] and d.value = v_rollup[2]
-          and d.day >= (p_from at time zone v_tz)::date and d.day < (p_to at time zone v_tz)::date
+        select (x.day::timestamp at time zone v_tz) as bucket,
+          sum(x.visitors)::bigint as visitors,
+          sum(x.visits)::bigint as visits, sum(x.pageviews)::bigint as pageviews,
+          sum(x.engaged_ms)::bigint as engaged_ms
+        from (
+          select d.day, d.new_visitors + coalesce(d.returning_by_gap[1], 0) as visitors,
+            d.visits, d.pageviews, d.engaged_ms
+          from public.daily_rollups d
+          where d.site_id = p_site and d.dimension = v_rollup[1] and d.value = v_rollup[2]
+            and d.day >= (p_from at time zone v_tz)::date
+            and d.day < (p_to at time zone v_tz)::date
+          union all
+          select m.day, m.visitors, m.visits, m.pageviews, m.engaged_ms
+          from private.imported_daily(p_site, v_rollup[1], v_rollup[2],
+                                      (p_from at time zone v_tz)::date,
+                                      (p_to at time zone v_tz)::date) m
+        ) x
         group by 1
       )
       select b.bucket, coalesce(r.visitors, 0), coalesce(r.visits, 0), coalesce(r.pageviews, 0),

@@ -24,7 +24,19 @@ const USAGE = `usage:
       applies the pending migrations (supabase/migrations) and then every schema file
       (supabase/schemas) in one transaction: how a database is installed and upgraded.
       --db-url   the database's connection string (else env SUPABASE_DB_URL)
-      --dry-run  apply everything, then roll back: checks the deploy, changes nothing`;
+      --dry-run  apply everything, then roll back: checks the deploy, changes nothing
+  sightline import <file> --site <id|domain> [--time-zone <zone>] [--url <project url>]
+                   [--secret-key <key>]
+      imports an analytics export (Plausible's CSV zip, Umami's export, Sightline's own CSV
+      export) into a site's history (docs/imports.md); importing the same file again changes
+      nothing. Into the local devstack unless --url (or env SUPABASE_URL) names a project.
+      --site        the site's id or one of its domains
+      --time-zone   the zone of Umami's days (default the site's)
+      --secret-key  the project's secret key (else env SUPABASE_SECRET_KEY)
+  sightline export --site <id|domain> --from <YYYY-MM-DD> --to <YYYY-MM-DD> --out <file.zip>
+                   [--url <project url>] [--secret-key <key>]
+      writes the site's reports for every local day from --from to --to (inclusive) as
+      Sightline's export (a zip of daily CSVs), which sightline import reads`;
 
 /** A command line that cannot run: exit code 2 with the usage. */
 class UsageError extends Error {
@@ -82,9 +94,46 @@ async function main(argv: string[]): Promise<number> {
       'legacy-secret': { type: 'string' },
       'db-url': { type: 'string' },
       'dry-run': { type: 'boolean' },
+      'time-zone': { type: 'string' },
+      'secret-key': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+  if (positionals[0] === 'import') {
+    const [file, ...rest] = positionals.slice(1);
+    if (!file || rest.length) throw new UsageError('import takes one file');
+    const site = values.site?.[0];
+    if (!site || values.site?.length !== 1) throw new UsageError('import needs one --site');
+    // Loaded here: the import reader is not needed for the other commands.
+    const { importCommand } = await import('./import-command.js');
+    await importCommand({
+      file,
+      site,
+      timeZone: values['time-zone'],
+      url: values.url,
+      secretKey: values['secret-key'],
+    });
+    return 0;
+  }
+  if (positionals.join(' ') === 'export') {
+    const site = values.site?.[0];
+    if (!site || values.site?.length !== 1) throw new UsageError('export needs one --site');
+    if (!values.from || !values.to || !values.out)
+      throw new UsageError('export needs --from, --to and --out');
+    const { exportCommand } = await import('./import-command.js');
+    await exportCommand({
+      site,
+      from: values.from,
+      to: values.to,
+      out: values.out,
+      url: values.url,
+      secretKey: values['secret-key'],
+    });
+    return 0;
+  }
   const command = positionals.join(' ');
   if (values.help) {
     process.stdout.write(USAGE + '\n');

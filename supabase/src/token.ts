@@ -110,7 +110,7 @@ export async function signDashboardToken({
 }
 
 /** The workspace root above `from` (holds pnpm-workspace.yaml), where `.sightline/` lives. */
-function findRepoRoot(from: string): string | undefined {
+export function findRepoRoot(from: string): string | undefined {
   let dir = resolve(from);
   for (;;) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;

@@ -30,6 +30,28 @@ const code = (f: () => unknown) => {
 };
 
 describe('the planner', () => {
+  it('sends goal and event-property breakdowns to Postgres, or refuses them', () => {
+    // Any range within the sessions' retention, whole days or not, Analytics Engine or none.
+    for (const range of [days, hours, old])
+      for (const aeRetentionDays of [90, 0])
+        expect(
+          plan('conversions', undefined, [['is', 'country', ['DE']]], range, {
+            ...ctx,
+            aeRetentionDays,
+          }),
+        ).toEqual({ source: 'postgres', filters: { country: 'DE' } });
+    for (const filters of [
+      [['is_not', 'country', ['DE']]],
+      [['is', 'country', ['DE', 'FR']]],
+      [['contains', 'referrer', ['goog']]],
+    ] as StatsFilter[][])
+      expect(code(() => plan('conversions', undefined, filters, days, ctx))).toBe(
+        'unsupported_query',
+      );
+    const beyond = { from: NOW - 401 * 86_400_000, to: NOW - 400 * 86_400_000 };
+    expect(code(() => plan('conversions', undefined, [], beyond, ctx))).toBe('beyond_retention');
+  });
+
   const cases: [
     string,
     'overview' | 'breakdown',

@@ -7,6 +7,7 @@
  * CPU: user + system time of the target's workerd process over the run, less what it uses idle
  * over the same time (measured just before), per answered beacon.
  */
+import { acceptedBy, drained } from '../live-shards.js';
 import { fromRoot } from '../paths.js';
 import { startBenchWorker } from '../bench-workers.js';
 import { keyBindings, startIngestMiniflare } from '../ingest-worker.js';
@@ -44,6 +45,11 @@ interface Target {
   name: TargetName;
   url: string;
   pids: number[];
+  /**
+   * What a target's objects have accepted so far, and the wait until they have accepted `total`
+   * and flushed it (the work a run's beacons leave behind); nothing for a bare POST route.
+   */
+  settle?: { accepted(): Promise<number>; until(total: number): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -64,6 +70,11 @@ async function startTargets(
   variants: Record<string, string>,
 ): Promise<Target[]> {
   const targets: Target[] = [];
+  const key = stack.devstack.secretKey;
+  const settle = (url: string) => ({
+    accepted: () => acceptedBy(url, key, stack.site),
+    until: (total: number) => drained(url, key, stack.site, total),
+  });
   for (const [name, buildDir] of Object.entries(variants)) {
     const v = await withNewWorkerd(() =>
       startIngestMiniflare({
@@ -77,6 +88,7 @@ async function startTargets(
       name: `${name} (direct)`,
       url: v.value.url,
       pids: v.pids,
+      settle: settle(v.value.url),
       stop: () => v.value.stop(),
     });
   }
@@ -91,6 +103,7 @@ async function startTargets(
     name: 'sightline (direct)',
     url: direct.value.url,
     pids: direct.pids,
+    settle: settle(direct.value.url),
     stop: () => direct.value.stop(),
   });
   const hono = await withNewWorkerd(() => startBenchWorker('minimal-hono'));
@@ -112,6 +125,7 @@ async function startTargets(
     name: 'sightline (wrangler dev)',
     url: sightline.url,
     pids: workerdPids(sightline.pid),
+    settle: settle(sightline.url),
     stop: () => sightline.stop(),
   });
   const honoDev = await startWranglerDev(fromRoot('bench'), [
@@ -138,6 +152,7 @@ async function run(
   ratePerSecond?: number,
 ) {
   const next = trackerTraffic(site);
+  const acceptedBefore = await target.settle?.accepted();
   // What the idle process uses (workerd's own timers and housekeeping), to subtract.
   const idleFrom = cpuMs(target.pids);
   await new Promise((r) => setTimeout(r, IDLE_MS));
@@ -152,8 +167,9 @@ async function run(
     next,
     ...(ratePerSecond ? { ratePerSecond } : {}),
   });
-  // The object keeps working after the last answer (its flush, a push): let it finish.
-  await new Promise((r) => setTimeout(r, 1_500));
+  // The object keeps working after the last answer (its flush to Postgres): count it, then stop.
+  // Each tracker beacon carries one event.
+  if (target.settle) await target.settle.until((acceptedBefore ?? 0) + result.ok);
   const used = cpuMs(target.pids) - before - idlePerMs * (performance.now() - started);
   const figures: RunFigures = {
     requestsPerSecond: result.requestsPerSecond,

@@ -8,11 +8,12 @@
  * packages/tracker/test/fixtures/visit.json (the scenario fails when the tracker no longer sends
  * them). Each simulated visitor sends those beacons, with its own ids, at the recorded offsets.
  *
- * Counted: Worker requests (beacons + watch calls), Durable Object requests (SiteLive calls and
- * alarms, from its own stats), Analytics Engine points (SiteLive's stats), Postgres calls
- * (PostgREST requests at a counting proxy, one transaction each) and Realtime broadcasts (at the
- * proxy). KV operations are not observable in Miniflare: the figures name the code paths that
- * use KV instead.
+ * Counted outside the Durable Object, so an object evicted mid-phase (a site nobody watches has
+ * no alarm between its visitors' beacons, and an idle object is evicted) loses none of them:
+ * Worker requests, SiteLive calls, alarms, Analytics Engine points and KV operations by the
+ * bench-only counting entry around the bundle's bindings (src/operation-counter.ts); Postgres
+ * calls (PostgREST requests, one transaction each) and Realtime broadcasts at a counting proxy.
+ * SiteLive's own in-memory counters are kept beside them, with how often the object restarted.
  *
  * Per-beacon lines (requests, DO calls, points) scale with visitors; flushes (≤ 1 per shard per
  * second) and pushes are per site and time, so the result gives them per minute as well as per
@@ -25,11 +26,12 @@ import { dashboardToken } from '../dashboard-client.js';
 import { beaconHeaders } from '../beacons.js';
 import { startCountingProxy } from '../counting-proxy.js';
 import { startIngestMiniflare } from '../ingest-worker.js';
+import { drained, siteStats } from '../live-shards.js';
+import { operations, operationsBetween, sumOf } from '../operation-counter.js';
 import { fromRoot } from '../paths.js';
 import { round } from '../stats.js';
 import type { DbStack } from '../stack.js';
 import { sleep } from '../wait.js';
-import { pollUntil } from '@sightline/test-utils';
 import { UNLIMITED } from './ingest.js';
 
 /** The dashboard's renewal period (the Worker's renewMs). */
@@ -85,51 +87,13 @@ interface Counts {
   durableObjectCalls: number;
   durableObjectAlarms: number;
   analyticsEnginePoints: number;
+  kvOperations: number;
   postgresCalls: number;
   realtimeBroadcasts: number;
 }
 
-interface ShardStats {
-  calls: number;
-  alarms: number;
-  watches: number;
-  points: number;
-  pushes: number;
-}
-
-interface Shard extends ShardStats {
-  pendingEvents: number;
-  outboxEvents: number;
-}
-
-async function shardsOf(url: string, key: string, site: string): Promise<Shard[]> {
-  const res = await fetch(`${url}/v1/health/sites/${site}`, {
-    headers: { authorization: `Bearer ${key}` },
-  });
-  if (!res.ok) throw new Error(`health answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { shards: Shard[] }).shards;
-}
-
-/** Until every shard has flushed what it accepted (nothing pending, nothing in its outbox). */
-async function drained(url: string, key: string, site: string): Promise<void> {
-  await pollUntil(
-    async () =>
-      (await shardsOf(url, key, site)).every((s) => s.pendingEvents + s.outboxEvents === 0),
-    { timeoutMs: 30_000, intervalMs: 250, what: 'the live shards flushed' },
-  );
-}
-
-async function siteStats(url: string, key: string, site: string): Promise<ShardStats> {
-  const shards = await shardsOf(url, key, site);
-  const sum = (k: keyof ShardStats) => shards.reduce((n, s) => n + s[k], 0);
-  return {
-    calls: sum('calls'),
-    alarms: sum('alarms'),
-    watches: sum('watches'),
-    points: sum('points'),
-    pushes: sum('pushes'),
-  };
-}
+/** SiteLive calls that are the health route's reads (the benchmark's own polling), not billed traffic. */
+const HEALTH_READS = ['do.stats', 'do.deadLetters'];
 
 /** The recorded visit's beacon `b` as one visitor sends it: its ids, the current time. */
 function body(site: string, ids: Record<'i' | 'u' | 'p', string>, b: VisitBeacon): string {
@@ -188,6 +152,7 @@ async function phase(
     supabaseVia: proxy.url,
     keys: stack.devstack,
     vars: { ...UNLIMITED, STORE_RAW_EVENTS: 'false', ...vars },
+    countOperations: true,
   });
   try {
     const site = stack.site;
@@ -203,6 +168,7 @@ async function phase(
       watches += 1;
     };
     const before = await siteStats(worker.url, key, site);
+    const opsBefore = await operations(worker.url);
     proxy.reset();
     const started = Date.now();
     let renew: ReturnType<typeof setInterval> | null = null;
@@ -218,22 +184,30 @@ async function phase(
     // Count once the objects' last flush (and the pushes that go with it) is done.
     await drained(worker.url, key, site);
     const minutes = (Date.now() - started) / 60_000;
+    const ops = operationsBetween(opsBefore, await operations(worker.url));
     const after = await siteStats(worker.url, key, site);
+    // Counted outside the object (src/operation-counter.ts): what the Worker asked of SiteLive
+    // and KV, the alarms and data points of every object that ran, however often one restarted.
     const counts: Counts = {
       beacons: sent.beacons,
-      workerRequests: sent.beacons + watches,
-      // Ingest calls, alarms and watch calls (the health reads between are not counted).
-      durableObjectRequests:
-        after.calls -
-        before.calls +
-        (after.alarms - before.alarms) +
-        (after.watches - before.watches),
-      durableObjectCalls: after.calls - before.calls,
-      durableObjectAlarms: after.alarms - before.alarms,
-      analyticsEnginePoints: after.points - before.points,
+      workerRequests: sumOf(ops, 'worker /v1/') - sumOf(ops, 'worker /v1/health'),
+      durableObjectRequests: sumOf(ops, 'do.', ['do.constructed', ...HEALTH_READS]),
+      durableObjectCalls: ops['do.ingest'] ?? 0,
+      durableObjectAlarms: ops['do.alarm'] ?? 0,
+      analyticsEnginePoints: ops['ae.writeDataPoint'] ?? 0,
+      kvOperations: sumOf(ops, 'kv.'),
       postgresCalls: proxy.total('/rest/v1/'),
       realtimeBroadcasts: proxy.total('/realtime/v1/api/broadcast'),
     };
+    // SiteLive's own counters over the same phase, beside them: they lose what an object counted
+    // before it was evicted. The object was constructed before `opsBefore` (the first health
+    // read), so `objectRestarts` counts only the constructions after an eviction.
+    const inObject = {
+      calls: after.calls - before.calls,
+      alarms: after.alarms - before.alarms,
+      points: after.points - before.points,
+    };
+    const objectRestarts = ops['do.constructed'] ?? 0;
     // Each visitor is present for the recorded visit's length, whatever the phase's wall time.
     const visitorMinutes = options.visitors * visit.minutes;
     const perVisitorMinute = Object.fromEntries(
@@ -243,7 +217,7 @@ async function phase(
       Object.entries(counts).map(([k, v]) => [k, round(v / minutes, 1)]),
     );
     log(
-      `  ${watched ? 'watched' : 'unwatched'}: ${JSON.stringify(counts)} over ${round(minutes, 2)} min, failed beacons ${sent.failed}`,
+      `  ${watched ? 'watched' : 'unwatched'}: ${JSON.stringify(counts)} over ${round(minutes, 2)} min, failed beacons ${sent.failed}; object restarts ${objectRestarts}, SiteLive's own counters ${JSON.stringify(inObject)}`,
     );
     return {
       watched,
@@ -252,6 +226,9 @@ async function phase(
       failedBeacons: sent.failed,
       watchCalls: watches,
       counts,
+      objectRestarts,
+      inObject,
+      operations: ops,
       perVisitorMinute,
       perMinute,
     };
@@ -280,12 +257,14 @@ export async function benchCost(stack: DbStack, options: CostOptions, log: (s: s
     /** Per visit: beacons that move the live screen, and heartbeats of a present visitor. */
     ...urgentAndQuiet(visit),
     visitMinutes: visit.minutes,
-    kv: 'not observable in Miniflare; by design: site config read at most once per 15 s per isolate, rate-limit syncs only past 90 % of a limit, the live snapshot written only for public sites (at most once per second per shard)',
+    kv: 'counted at the binding; by design: site config read at most once per 15 s per isolate, rate-limit syncs only past 90 % of a limit, the live snapshot written only for public sites (at most once per second per shard)',
     unwatched,
     watched,
     watchedEveryChange,
   };
 }
+
+export type CostRun = Awaited<ReturnType<typeof benchCost>>;
 
 /** CPU per beacon assumed when no beacon-cpu result is at hand (docs/scaling.md). */
 const ASSUMED_CPU_MS = 1.5;
@@ -295,9 +274,7 @@ const ASSUMED_CPU_MS = 1.5;
  * only its watch calls), the visit's urgent and quiet beacons, alarms per minute of the phase
  * (one shard), and the beacon-cpu benchmark's CPU per beacon straight to workerd if it ran.
  */
-export async function measuredCost(
-  r: Awaited<ReturnType<typeof benchCost>>,
-): Promise<MeasuredCost> {
+export async function measuredCost(r: CostRun): Promise<MeasuredCost> {
   let cpuMsPerBeacon = ASSUMED_CPU_MS;
   try {
     const cpu = JSON.parse(

@@ -51,11 +51,40 @@ export const TimeseriesQuery = z.extend(StatsQuery, {
 });
 export type TimeseriesQuery = z.infer<typeof TimeseriesQuery>;
 
-export const BreakdownQuery = z.extend(StatsQuery, {
-  dimension: StatsDimension,
-  limit: z._default(z.int().check(z.minimum(1), z.maximum(STATS_LIMITS.breakdownRows)), 10),
+const limit = z._default(z.int().check(z.minimum(1), z.maximum(STATS_LIMITS.breakdownRows)), 10);
+
+/** A breakdown by a dimension of the registry: a row per value with the range's totals. */
+export const DimensionBreakdownQuery = z.extend(StatsQuery, { dimension: StatsDimension, limit });
+
+/**
+ * `goal`: a row per goal of the site (all of them, by name), with its converting visitors,
+ * conversions, conversion rate and revenue. Answered by Postgres' conversion reports.
+ */
+export const GoalBreakdownQuery = z.extend(StatsQuery, { dimension: z.literal('goal') });
+
+const name = z.string().check(z.minLength(1), z.maxLength(200));
+
+/**
+ * `event_property`: the values of one property (`property`) of one custom event (`event`), a
+ * row per value with the visitors who sent it, how many events and their revenue. Answered by
+ * Postgres' conversion reports.
+ */
+export const EventPropertyBreakdownQuery = z.extend(StatsQuery, {
+  dimension: z.literal('event_property'),
+  event: name,
+  property: name,
+  limit,
 });
+
+export const BreakdownQuery = z.discriminatedUnion('dimension', [
+  DimensionBreakdownQuery,
+  GoalBreakdownQuery,
+  EventPropertyBreakdownQuery,
+]);
 export type BreakdownQuery = z.infer<typeof BreakdownQuery>;
+/** The breakdown dimensions only the conversion reports (Postgres) answer. */
+export const CONVERSION_BREAKDOWNS = ['goal', 'event_property'] as const;
+export type ConversionBreakdown = (typeof CONVERSION_BREAKDOWNS)[number];
 
 /** The figures of a range (an overview, a time-series bucket or a breakdown row). */
 export const StatsTotals = z.object({
@@ -68,6 +97,20 @@ export const StatsTotals = z.object({
 });
 export type StatsTotals = z.infer<typeof StatsTotals>;
 
+/**
+ * Whether imported history (docs/imports.md) is in a Postgres answer: `days` imported days in
+ * the range count (before the site's own first day); `included` false when this report cannot
+ * use them (hours, filters the daily rollups do not answer); `notIn` the reports that never do.
+ */
+export const StatsImported = z.object({
+  included: z.boolean(),
+  days: z.number(),
+  firstDay: z.nullable(z.string()),
+  lastDay: z.nullable(z.string()),
+  notIn: z.array(z.string()),
+});
+export type StatsImported = z.infer<typeof StatsImported>;
+
 /** Where an answer came from and how exact it is. */
 export const StatsMeta = z.object({
   source: z.enum(['postgres', 'analytics_engine']),
@@ -76,6 +119,8 @@ export const StatsMeta = z.object({
   sampleInterval: z.number(),
   from: z.string(),
   to: z.string(),
+  /** Postgres answers only: Analytics Engine holds no imported history. */
+  imported: z.optional(StatsImported),
 });
 export type StatsMeta = z.infer<typeof StatsMeta>;
 
@@ -88,7 +133,35 @@ const answer = <T extends z.core.$ZodType>(results: T) =>
 
 export const OverviewResponse = answer(StatsTotals);
 export const TimeseriesResponse = answer(z.array(z.extend(StatsTotals, { bucket: z.string() })));
-export const BreakdownResponse = answer(z.array(z.extend(StatsTotals, { value: z.string() })));
+/** Revenue per ISO currency code (`{ "EUR": 147 }`; currencies are never converted). */
+const Revenue = z.record(z.string(), z.number());
+export const GoalRow = z.object({
+  /** The goal's name. */
+  value: z.string(),
+  goalId: z.number(),
+  /** Unique converting visitors. */
+  visitors: z.number(),
+  conversions: z.number(),
+  /** Converting visitors / visitors of the range and filters (0..1). */
+  conversionRate: z.number(),
+  revenue: Revenue,
+});
+export type GoalRow = z.infer<typeof GoalRow>;
+export const EventPropertyRow = z.object({
+  /** The property's value as text (numbers and booleans as JSON writes them, null as ''). */
+  value: z.string(),
+  visitors: z.number(),
+  events: z.number(),
+  revenue: Revenue,
+});
+export type EventPropertyRow = z.infer<typeof EventPropertyRow>;
+export const BreakdownResponse = answer(
+  z.union([
+    z.array(z.extend(StatsTotals, { value: z.string() })),
+    z.array(GoalRow),
+    z.array(EventPropertyRow),
+  ]),
+);
 export const LiveResponse = z.object({
   site: z.string(),
   visitorsNow: z.number(),

@@ -45,6 +45,34 @@ describe('Stats API requests', () => {
     ).toBe('from');
   });
 
+  it('take goal and event-property breakdowns, the property named, nothing else added', () => {
+    expect(parseStatsQuery(BreakdownQuery, { ...range, dimension: 'goal' }).data).toEqual({
+      ...range,
+      dimension: 'goal',
+      filters: [],
+    });
+    expect(
+      parseStatsQuery(BreakdownQuery, {
+        ...range,
+        dimension: 'event_property',
+        event: 'purchase',
+        property: 'plan',
+      }).data,
+    ).toMatchObject({
+      dimension: 'event_property',
+      event: 'purchase',
+      property: 'plan',
+      limit: 10,
+    });
+    const paths = (input: Record<string, unknown>) =>
+      parseStatsQuery(BreakdownQuery, { ...range, ...input }).issues?.map((i) => i.path);
+    expect(paths({ dimension: 'event_property', event: 'purchase' })).toEqual(['property']);
+    expect(paths({ dimension: 'event_property', event: '', property: 'x' })).toEqual(['event']);
+    expect(paths({ dimension: 'goal', property: 'plan' })).toEqual(['']);
+    expect(paths({ dimension: 'page', event: 'purchase' })).toEqual(['']);
+    expect(paths({ dimension: 'goal; drop' })).toEqual(['dimension']);
+  });
+
   it('keep one table of what each store does with every dimension', () => {
     expect(Object.keys(STATS_DIMENSIONS).sort()).toEqual([...DIMENSIONS].sort());
   });

@@ -38,6 +38,8 @@ interface Query {
   dimension: string;
   goal: SelectedGoal | null;
   rows: readonly BreakdownRow[];
+  /** Moves when live data arrived (the card's rows may not change, the goal's counts may). */
+  refresh?: number;
 }
 
 const NONE: GoalCell = { visitors: 0, conversions: 0, rate: 0, revenue: {} };
@@ -47,7 +49,16 @@ export function useGoalColumns(api: Api, q: Query): GoalColumns {
   const key =
     q.goal === null || values.length === 0
       ? null
-      : JSON.stringify([q.site, q.goal.id, q.dimension, q.from, q.to, q.filters, values]);
+      : JSON.stringify([
+          q.site,
+          q.goal.id,
+          q.dimension,
+          q.from,
+          q.to,
+          q.filters,
+          values,
+          q.refresh,
+        ]);
   const { data, error } = useQuery(key, () =>
     api.conversions.goalBreakdown({
       site: q.site,

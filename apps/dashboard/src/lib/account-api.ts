@@ -37,6 +37,23 @@ export interface ShareLink {
   created_by: string | null;
 }
 
+/** An import of a site, as `imports_of` lists it. */
+export interface SiteImport {
+  id: string;
+  format: string | null;
+  file_name: string;
+  status: 'staging' | 'complete';
+  first_day: string | null;
+  last_day: string | null;
+  days: number;
+  records: number;
+  dimensions: string[];
+  created_by: string | null;
+  created_at: string;
+  /** The site's first day of its own data: imported days from then on are not reported. */
+  native_from: string | null;
+}
+
 /** A Stats API key of a site, as `api_keys_of` lists it (never the key itself). */
 export interface ApiKey {
   id: string;
@@ -116,6 +133,11 @@ export interface AccountApi {
   apiKeys(site: string): Promise<ApiResult<ApiKey[]>>;
   createApiKey(site: string, name: string): Promise<ApiResult<{ id: string; key: string }>>;
   revokeApiKey(id: string): Promise<ApiResult<null>>;
+  /** The site's imports of analytics history (docs/imports.md), newest first. */
+  imports(site: string): Promise<ApiResult<SiteImport[]>>;
+  deleteImport(id: string): Promise<ApiResult<null>>;
+  /** The import RPCs as this user, for `importInto` (@sightline/database/import): throws ApiError. */
+  importApi: { rpc<T>(fn: string, args: object): Promise<T> };
   /** The signed-in member's own report subscriptions of a site. */
   reportPeriods(site: string): Promise<ApiResult<ReportPeriod[]>>;
   setReportPeriod(
@@ -241,6 +263,15 @@ export function createAccountApi(
     apiKeys: (site) => rpc('api_keys_of', { p_site: site }),
     createApiKey: (site, name) => rpc('create_api_key', { p_site: site, p_name: name }),
     revokeApiKey: (id) => done('revoke_api_key', { p_id: id }),
+    imports: (site) => rpc('imports_of', { p_site: site }),
+    deleteImport: (id) => done('delete_import', { p_import: id }),
+    importApi: {
+      async rpc<T>(fn: string, args: object): Promise<T> {
+        const res = await rpc<T>(fn, args as Record<string, unknown>);
+        if (res.error) throw res.error;
+        return res.data;
+      },
+    },
     async reportPeriods(site) {
       // Row-level security returns the caller's own rows only.
       const res = toResult<{ period: ReportPeriod }[]>(

@@ -6,6 +6,7 @@
 import { PostgrestClient } from '@sightline/postgrest';
 import { createConversionsApi, type ConversionsApi } from './conversions-api.js';
 import type { Dimension } from './dimensions.js';
+import { createSegmentsApi, type SegmentsApi } from './segments-api.js';
 import type { StatsClient } from './stats-client.js';
 
 export interface Site {
@@ -141,6 +142,15 @@ function normaliseNumbers<T extends object>(row: T): T {
   return out as T;
 }
 
+/** stats_imported's answer: the note a report shows about imported days. */
+export interface ImportedNote {
+  included: boolean;
+  days: number;
+  first_day: string | null;
+  last_day: string | null;
+  not_in: string[];
+}
+
 export interface Api {
   overview(q: StatsQuery): Promise<ApiResult<Overview>>;
   breakdown(
@@ -148,8 +158,12 @@ export interface Api {
   ): Promise<ApiResult<BreakdownRow[]>>;
   timeseries(q: StatsQuery & { resolution: 'hour' | 'day' }): Promise<ApiResult<TimeseriesRow[]>>;
   liveVisitors(site: string, windowSeconds: number): Promise<ApiResult<LiveVisitorRow[]>>;
+  /** Whether a report over the query includes imported days (stats_imported, docs/imports.md). */
+  imported?(q: StatsQuery): Promise<ApiResult<ImportedNote>>;
   /** Goals, funnels and custom-event properties (conversions-api.ts). */
   conversions: ConversionsApi;
+  /** Saved segments (segments-api.ts); members and service tokens only. */
+  segments: SegmentsApi;
   /** The ingest Worker's Stats API as the same caller; null where there is none (public dashboards). */
   stats: StatsClient | null;
 }
@@ -187,7 +201,9 @@ export function createApi(db: PostgrestClient, stats: StatsClient | null = null)
 
   return {
     conversions: createConversionsApi(db, toResult),
+    segments: createSegmentsApi(db, toResult),
     stats,
+    imported: (q) => rpc<ImportedNote>('stats_imported', args(q)),
     async overview(q) {
       const res = await rpc<Overview | Overview[]>('stats_overview', args(q));
       if (res.error) return res;

@@ -172,6 +172,7 @@ function SignedIn({ auth, config, email }: SignedInProps) {
           nav={nav}
           viewState={viewState}
           canEditConversions={site.role === 'owner' || site.role === 'admin'}
+          savedSegments
         />
       </AuthFailureContext.Provider>
     );

@@ -2,12 +2,14 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ErrorBoundary } from '../components/Errors/ErrorBoundary.js';
 import { FilterBar } from '../components/Filters/FilterBar.js';
+import { SavedSegments } from '../components/Filters/SavedSegments.js';
 import { ConnectionBadge } from '../components/Live/ConnectionBadge.js';
 import { LiveSection } from '../components/Live/LiveSection.js';
 import { RangePicker } from '../components/Layout/RangePicker.js';
 import { SiteSwitcher } from '../components/Layout/SiteSwitcher.js';
 import { Reports } from '../components/Reports/Reports.js';
 import { useLive } from '../hooks/useLive.js';
+import { useLiveRefresh } from '../hooks/useLiveRefresh.js';
 import { useViewState } from '../hooks/useViewState.js';
 import type { Api, Site } from '../lib/api.js';
 import type { DashboardConfig } from '../lib/config.js';
@@ -26,6 +28,8 @@ interface Props {
   hidden?: readonly string[];
   /** Whether the caller may define goals and funnels (owners, admins, service tokens). */
   canEditConversions?: boolean;
+  /** Whether the caller has saved segments (members and service tokens; not share links). */
+  savedSegments?: boolean;
   /** The header's right side: the account's navigation, or a sign-out button. */
   nav?: ReactNode;
   onSignOut?: () => void;
@@ -52,6 +56,7 @@ export function DashboardPage({
   sites,
   hidden = NONE,
   canEditConversions = false,
+  savedSegments = false,
   nav,
   onSignOut,
   viewState,
@@ -84,6 +89,13 @@ export function DashboardPage({
       }),
     // `tick` is in the list only to re-resolve relative ranges every minute.
     [view.range, view.from, view.to, site.timezone, tick],
+  );
+
+  // Reports of a range that includes now follow the live pushes (at most one re-read per 10 s).
+  const now = Date.now();
+  const refresh = useLiveRefresh(
+    live.state.lastEventAt,
+    range.from.getTime() <= now && now < range.to.getTime(),
   );
 
   const filter = (dimension: Dimension, value: string): void =>
@@ -123,6 +135,14 @@ export function DashboardPage({
           onAdd={(c) => setView({ filters: addCondition(filters, c) })}
           onRemove={removeFilter}
         />
+        {savedSegments && (
+          <SavedSegments
+            segments={api.segments}
+            site={site.id}
+            filters={filters}
+            onApply={(segment) => setView({ filters: segment })}
+          />
+        )}
       </div>
       <main>
         {showLive && (
@@ -144,6 +164,7 @@ export function DashboardPage({
               range={range}
               filters={filters}
               compare={view.compare}
+              refresh={refresh}
               onFilter={filter}
               hidden={hiddenCards}
               canEditConversions={canEditConversions}

@@ -1,10 +1,11 @@
 /**
  * A site's settings (owners and admins): the same form as adding a site, the tracker snippet,
- * its public addresses, its spike alert, and, for owners, deleting it with all its data after typing its id.
+ * its public addresses, its spike alert, its imports of analytics history, and, for owners, deleting it with all its data after typing its id.
  */
 import { useState, type FormEvent } from 'react';
 import { SiteForm } from '../components/Sites/SiteForm.js';
 import { Snippet } from '../components/Sites/Snippet.js';
+import { ImportsPanel } from '../components/Sites/ImportsPanel.js';
 import { SpikeAlertForm } from '../components/Sites/SpikeAlertForm.js';
 import { UserText } from '../components/Text/UserText.js';
 import type { AccountApi, NewSite } from '../lib/account-api.js';
@@ -84,6 +85,7 @@ export function SettingsPage({ account, site, ingestUrl, onChanged, onDeleted }:
       )}
       <Snippet ingestUrl={ingestUrl} site={site} />
       <SpikeAlertForm key={site.id} account={account} site={site.id} />
+      <ImportsPanel key={`imports:${site.id}`} account={account} site={site} />
       {site.role === 'owner' && (
         <form className="card danger-zone" onSubmit={remove} data-testid="delete-site">
           <h2>Delete this site</h2>

@@ -55,6 +55,7 @@ export function TokenApp({ config, token, onToken }: Props) {
       passesFor={passesFor}
       sites={sites.data}
       canEditConversions
+      savedSegments
       onSignOut={() => onToken(null)}
     />
   );

@@ -3,9 +3,12 @@
  * PostgREST, its local Analytics Engine) and the ingest Worker, which writes the beacons sent
  * here to both stores. A three-filter segment with "is not" and "contains", built in the filter
  * bar, is answered by the Stats API (Analytics Engine) and must equal the truth computed from the
- * visits sent; the segment survives a reload; a card exports it as CSV; the comparison with
- * the same period last year is asked of the Stats API. `SIGHTLINE_SCREENSHOTS=1` rewrites
- * docs/images/segment-filters.png.
+ * visits sent; the segment survives a reload; a card exports it as CSV, and every report comes
+ * as one zip of CSV files; the comparison with
+ * the same period last year is asked of the Stats API. The segment is saved under a name,
+ * applied again from the filter bar, renamed and deleted (the service token the dashboard holds
+ * here may change every segment of its site). `SIGHTLINE_SCREENSHOTS=1` rewrites
+ * docs/images/segment-filters.png and docs/images/segments.png.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
 import { PostgrestClient } from '@sightline/postgrest';
+import { DIMENSION_SPECS } from '@sightline/schema/dimensions';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -23,6 +28,7 @@ const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', impo
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 const SCREENSHOT = process.env.SIGHTLINE_SCREENSHOTS === '1';
 const SITE = 'segment-shop';
+const DIMENSION_COUNT = DIMENSION_SPECS.length;
 
 const UAS = {
   chromeWindows:
@@ -207,6 +213,15 @@ describe('segments', () => {
         fullPage: true,
       });
 
+    // Saved under a name: the panel marks it as the filters now applied.
+    await page.getByTestId('segments-toggle').click();
+    await page.getByLabel('Segment name').fill('Windows from Google');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await expect
+      .poll(() => page.getByTestId('segments-toggle').textContent())
+      .toBe('Segments (1): Windows from Google');
+    await page.getByTestId('segments-toggle').click();
+
     // Each card exports its report with the segment, as CSV from the Stats API.
     const [file] = await Promise.all([
       page.waitForEvent('download'),
@@ -219,6 +234,32 @@ describe('segments', () => {
     expect(lines.map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
       `google.com,${segmentVisitors()},${segmentVisitors()},${segmentVisitors()}`,
     ]);
+
+    // Every report at once: one zip of CSV files, the same as each card's; what no store answers
+    // for this segment (e.g. exit pages: Postgres only, which cannot apply "is not") is named in
+    // refused.txt with its code.
+    const [zipped] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export every report as CSV files in a zip' }).click(),
+    ]);
+    expect(zipped.suggestedFilename()).toBe(`${SITE}-reports.zip`);
+    const entries = unzipSync(new Uint8Array(await readFile(await zipped.path())));
+    const names = Object.keys(entries);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        `${SITE}-overview.csv`,
+        `${SITE}-timeseries-hour.csv`,
+        `${SITE}-referrer.csv`,
+        `${SITE}-browser.csv`,
+        'refused.txt',
+      ]),
+    );
+    expect(strFromU8(entries[`${SITE}-referrer.csv`]!)).toBe(csv);
+    const refused = strFromU8(entries['refused.txt']!).trimEnd().split('\n');
+    expect(refused.some((l) => l.startsWith('Exit pages: unsupported_query: '))).toBe(true);
+    // Each dimension's report is in the zip or named as refused; none is lost.
+    expect(names.length - 1 + refused.length).toBe(2 + DIMENSION_COUNT);
+    expect(await page.getByTestId('zip-note').textContent()).toContain('refused');
 
     // A reload (and so a shared link) keeps the segment.
     await page.reload();
@@ -253,6 +294,115 @@ describe('segments', () => {
     expect(await page.getByTestId('timeseries').locator('..').textContent()).toContain(
       'same period last year',
     );
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('applies, renames and deletes a saved segment from the filter bar', async () => {
+    const page = await open(`/?site=${SITE}&range=24h`);
+    const visitors = page.getByTestId('metric-visitors');
+    await expect.poll(() => visitors.textContent(), { timeout: 30_000 }).toBe(String(sent.length));
+    const toggle = page.getByTestId('segments-toggle');
+    await expect.poll(() => toggle.textContent()).toBe('Segments (1)');
+    await toggle.click();
+    const panel = page.getByRole('region', { name: 'Saved segments' });
+    await panel.getByRole('button', { name: 'Windows from Google' }).click();
+    expect(await page.getByTestId('filter-chip').allTextContents()).toEqual([
+      'Browsers is not: Firefox ×',
+      'Referrers contains: google ×',
+      'Operating systems: Windows ×',
+    ]);
+    expect(new URL(page.url()).searchParams.getAll('f.referrer.contains')).toEqual(['google']);
+    await expect
+      .poll(() => visitors.textContent(), { timeout: 30_000 })
+      .toBe(String(segmentVisitors()));
+    await expect.poll(() => toggle.textContent()).toBe('Segments (1): Windows from Google');
+
+    // A second one, with a hostile name: shown as text.
+    await page.getByTestId('filter-chip').first().click();
+    await toggle.click();
+    const hostile = '<img src=x onerror=alert(1)> \u202eelgoog';
+    await page.getByLabel('Segment name').fill(hostile);
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await expect.poll(() => panel.getByTestId('saved-segment').count()).toBe(2);
+    expect(await panel.locator('img').count()).toBe(0);
+    // The same name again is refused with the database's reason, shown beside the form.
+    await page.getByLabel('Segment name').fill('windows from google');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await expect.poll(() => page.getByTestId('segment-error').textContent()).toContain('already');
+    if (SCREENSHOT)
+      await page.screenshot({
+        path: fileURLToPath(new URL('../../../../docs/images/segments.png', import.meta.url)),
+      });
+
+    const row = panel.getByTestId('saved-segment').filter({ hasText: 'Windows from Google' });
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await panel.getByLabel('New name').fill('Google on Windows');
+    await panel.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect
+      .poll(() => panel.getByTestId('saved-segment').allTextContents())
+      .toContainEqual(expect.stringContaining('Google on Windows'));
+    const renamed = panel.getByTestId('saved-segment').filter({ hasText: 'Google on Windows' });
+    await renamed.getByRole('button', { name: 'Delete' }).click();
+    await renamed.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect.poll(() => panel.getByTestId('saved-segment').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("today's figures move with a conversion pushed live, re-read at most once per 10 s", async () => {
+    const page = await open(`/?site=${SITE}&range=today`);
+    const reads: number[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/rpc/stats_overview')) reads.push(Date.now());
+    });
+    const visitors = page.getByTestId('metric-visitors');
+    await expect.poll(() => visitors.textContent(), { timeout: 30_000 }).toBe(String(sent.length));
+    await expect
+      .poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
+    const events = page.getByTestId('breakdown-event');
+    await page.getByRole('tab', { name: 'Custom events' }).click();
+    expect(await events.textContent()).not.toContain('purchase');
+    // No reload: a mark on the page survives only if the figures change in place.
+    await page.evaluate(() => ((window as { stillHere?: boolean }).stillHere = true));
+
+    // A shopper buys, as the traffic simulator's do (scripts/dev/traffic.mjs): a page view and
+    // a "purchase" custom event with revenue, in the tracker's protocol through the Worker.
+    const visit = { session: id('ses'), visitor: id('vis'), storage: true };
+    const res = await fetch(`${worker.url}/v1/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain;charset=UTF-8',
+        origin: 'https://shop.example',
+        'user-agent': UAS.chromeLinux,
+      },
+      body: JSON.stringify({
+        v: 1,
+        site: SITE,
+        events: [
+          { ...visit, type: 'pageview', id: id('evt'), ts: Date.now(), url: '/cart' },
+          {
+            ...visit,
+            type: 'custom',
+            id: id('evt'),
+            ts: Date.now(),
+            url: '/cart',
+            name: 'purchase',
+            props: { product: 'lamp' },
+            revenue: { amount: 89, currency: 'EUR' },
+          },
+        ],
+      }),
+    });
+    expect(res.status, await res.text()).toBeLessThan(300);
+    await expect
+      .poll(() => visitors.textContent(), { timeout: 40_000 })
+      .toBe(String(sent.length + 1));
+    await expect.poll(() => events.textContent(), { timeout: 40_000 }).toContain('purchase');
+    expect(await page.evaluate(() => (window as { stillHere?: boolean }).stillHere)).toBe(true);
+    // The first read is the page's own; the live ones follow at least 10 s apart.
+    const gaps = reads.slice(1).map((at, i) => at - reads[i]!);
+    expect(reads.length).toBeGreaterThan(1);
+    expect(Math.min(...gaps.slice(1), Infinity)).toBeGreaterThanOrEqual(9_500);
     expect(pageErrors).toEqual([]);
   });
 });

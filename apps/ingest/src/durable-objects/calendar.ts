@@ -39,7 +39,8 @@ interface Local {
   second: number;
 }
 
-function local(at: number, timeZone: string): Local {
+/** The zone's fields of `at` from Intl (what every other path here is checked against). */
+export function formatted(at: number, timeZone: string): Local {
   const out: Record<string, string> = {};
   for (const p of formatter(timeZone || 'UTC').formatToParts(at)) out[p.type] = p.value;
   return {
@@ -53,11 +54,46 @@ function local(at: number, timeZone: string): Local {
   };
 }
 
-/** Local wall-clock time minus UTC at `at`, ms. */
-function offset(at: number, timeZone: string): number {
-  const l = local(at, timeZone);
+/** Local wall-clock time minus UTC at `at`, ms, from Intl. */
+function formattedOffset(at: number, timeZone: string): number {
+  const l = formatted(at, timeZone);
   const wall = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
   return wall - (at - (((at % 1000) + 1000) % 1000));
+}
+
+/**
+ * Intl's formatToParts per event was a visible share of the object's CPU in a profile, and a
+ * zone's offset changes a few times a year: each zone keeps the last span over which its offset
+ * is known to hold (equal at both ends of SPAN_MS; two changes of offset are never that close).
+ */
+const SPAN_MS = 15 * 60_000;
+const spans = new Map<string, { from: number; to: number; offset: number }>();
+
+/** Local wall-clock time minus UTC at `at`, ms. */
+function offset(at: number, timeZone: string): number {
+  const span = spans.get(timeZone);
+  if (span && at >= span.from && at <= span.to) return span.offset;
+  const o = formattedOffset(at, timeZone);
+  if (formattedOffset(at + SPAN_MS, timeZone) === o) {
+    if (spans.size >= 1_000) spans.clear();
+    spans.set(timeZone, { from: at, to: at + SPAN_MS, offset: o });
+  }
+  return o;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function local(at: number, timeZone: string): Local {
+  const wall = new Date(at + offset(at, timeZone));
+  return {
+    weekday: WEEKDAYS[wall.getUTCDay()]!,
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
 }
 
 /**

@@ -56,6 +56,22 @@ export class LiveSet {
     return this.#visitors.size;
   }
 
+  /** The visitors present (for storage: an evicted object restores them with `restore`). */
+  visitors(): LiveVisitor[] {
+    return [...this.#visitors.values()];
+  }
+
+  /**
+   * Puts back visitors a previous instance of the object had (its last stored set), those still
+   * inside the window at `now`; visitors this instance has seen since keep their newer entry.
+   */
+  restore(visitors: readonly LiveVisitor[], now: number): void {
+    for (const v of visitors) {
+      if (v.lastSeen + this.#windowMs <= now || this.#visitors.has(v.id)) continue;
+      this.#visitors.set(v.id, v);
+    }
+  }
+
   get dirty(): boolean {
     return this.#changed.size > 0 || this.#left.size > 0 || this.#feed.length > 0;
   }

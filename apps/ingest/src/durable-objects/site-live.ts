@@ -27,6 +27,7 @@ import {
   type IngestSession,
   type IngestVisitor,
   type LiveMessage,
+  type LiveVisitor,
 } from '@sightline/schema';
 import { measure, pointSession } from './ae-measures.js';
 import { localDayStart, localHourStart } from './calendar.js';
@@ -156,6 +157,18 @@ const KV_SNAPSHOT_EVERY_MS = 10_000;
 const KV_SNAPSHOT_REFRESH_MS = 60_000;
 /** Unwatched, the live set is swept of silent visitors at most this often (memory only). */
 const LIVE_SWEEP_EVERY_MS = 5_000;
+/**
+ * The storage key of the visitors present (as JSON), written at most once per flush alarm
+ * (≤ 1 a second) after events changed it: an object nobody calls for a while is evicted (a small
+ * site between two heartbeats), and the next instance restores them, so visitors-now stays exact.
+ * Only a small set is stored (rewriting a large one every second would cost more storage writes
+ * and CPU than the eviction it guards against): a site with more visitors is never idle long
+ * enough to be evicted, and its stored set is dropped.
+ */
+const LIVE_KEY = 'live';
+const LIVE_STORE_MAX = 200;
+/** Characters of JSON (long page paths make a set large before it is many visitors). */
+const LIVE_STORE_MAX_CHARS = 40_000;
 const MAX_OUTBOX_EVENTS = 100_000;
 /** Durable Object storage calls take at most 128 keys. */
 const KEYS_PER_CALL = 128;
@@ -216,6 +229,9 @@ export class SiteLive extends DurableObject<Env> {
   #snapshot = { count: -1, at: 0 };
   /** Scheduled alarm time; undefined until read from storage, null when none is set. */
   #alarmAt: number | null | undefined = undefined;
+  /** Events changed the live set since it was last stored. */
+  #liveUnsaved = false;
+  #liveStored = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -232,6 +248,11 @@ export class SiteLive extends DurableObject<Env> {
       if (site) this.#site = site;
       const shard = await ctx.storage.get<{ shard: number; shards: number }>('shard');
       if (shard) this.#shard = shard;
+      const live = await ctx.storage.get<unknown>(LIVE_KEY);
+      if (typeof live === 'string') {
+        this.#live.restore(JSON.parse(live) as LiveVisitor[], Date.now());
+        this.#liveStored = true;
+      }
     });
   }
 
@@ -305,6 +326,7 @@ export class SiteLive extends DurableObject<Env> {
     }
     this.#stats.accepted += fresh.length;
     this.#stats.points += points;
+    this.#liveUnsaved = true;
     for (const [id, state] of sessions) writes[`s:${id}`] = state;
     for (const [id, state] of visitors) writes[`v:${id}`] = state;
     Object.assign(
@@ -492,6 +514,7 @@ export class SiteLive extends DurableObject<Env> {
     const flushDue = m.pendingEvents > 0 && (this.#flushDueAt ?? 0) <= now;
     const retryDue = m.outboxBatches > 0 && (this.#retryAt ?? 0) <= now;
     if (flushDue || retryDue) await this.flush();
+    this.#storeLive();
     if (now - this.#sweptAt >= SWEEP_EVERY_MS) await this.sweepState(now);
     await this.#rearm(now);
   }
@@ -643,6 +666,20 @@ export class SiteLive extends DurableObject<Env> {
     console.warn(
       `SiteLive ${this.#site}: saturated (a timer ran ${late} ms late); give this site more live shards (LIVE_SHARDS)`,
     );
+  }
+
+  /** Stores the live set if events changed it (see LIVE_KEY). */
+  #storeLive(): void {
+    if (!this.#liveUnsaved) return;
+    this.#liveUnsaved = false;
+    const json = this.#live.size <= LIVE_STORE_MAX ? JSON.stringify(this.#live.visitors()) : '';
+    if (json && json.length <= LIVE_STORE_MAX_CHARS) {
+      void this.ctx.storage.put(LIVE_KEY, json);
+      this.#liveStored = true;
+    } else if (this.#liveStored) {
+      void this.ctx.storage.delete(LIVE_KEY);
+      this.#liveStored = false;
+    }
   }
 
   #rememberShard(shard: number, shards: number): void {

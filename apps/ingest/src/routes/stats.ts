@@ -13,6 +13,8 @@ import {
   SiteId,
   parseStatsQuery,
   TimeseriesQuery,
+  type EventPropertyRow,
+  type GoalRow,
   type StatsFilter,
 } from '@sightline/schema';
 import type { AppEnv } from '../env.js';
@@ -20,8 +22,16 @@ import { IngestError } from '../lib/errors.js';
 import { liveShardCount, siteLive } from '../lib/site-live-stub.js';
 import { aeBreakdown, aeOverview, aeTimeseries, type AeCall } from '../stats/analytics-engine.js';
 import { statsCaller, type StatsCaller } from '../stats/caller.js';
-import { pgBreakdown, pgOverview, pgTimeseries, type PgCall } from '../stats/postgres.js';
-import { toCsv } from '../stats/csv.js';
+import {
+  pgBreakdown,
+  pgEventProperty,
+  pgGoals,
+  pgImported,
+  pgOverview,
+  pgTimeseries,
+  type PgCall,
+} from '../stats/postgres.js';
+import { conversionsCsv, toCsv } from '../stats/csv.js';
 import type { Plan } from '../stats/planner.js';
 import type { Range } from '../stats/range.js';
 import { answerReport, type Answered } from '../stats/report.js';
@@ -63,14 +73,13 @@ function reply(
   answer: { results: unknown },
   name: string,
   key: 'value' | 'bucket' | null,
+  csv: (rows: never[]) => string = (rows) => toCsv(rows, key),
 ): Response {
   if (c.req.query('format') !== 'csv') return c.json(answer);
-  const rows = (Array.isArray(answer.results) ? answer.results : [answer.results]) as Parameters<
-    typeof toCsv
-  >[0];
+  const rows = (Array.isArray(answer.results) ? answer.results : [answer.results]) as never[];
   c.header('Content-Type', 'text/csv; charset=utf-8');
   c.header('Content-Disposition', `attachment; filename="${name}.csv"`);
-  return c.body(toCsv(rows, key));
+  return c.body(csv(rows));
 }
 
 stats.use('*', async (c, next) => {
@@ -90,20 +99,14 @@ function fromStore<T>(
   postgres: (call: PgCall) => Promise<T>,
   analyticsEngine: (call: AeCall) => Promise<{ results: T; sampleInterval: number }>,
 ) {
-  return async (p: Plan, range: Range): Promise<Answered<T>> =>
-    p.source === 'postgres'
-      ? {
-          source: p.source,
-          sampleInterval: 1,
-          results: await postgres({
-            env: c.env,
-            token: caller.token,
-            site,
-            range,
-            filters: p.filters,
-          }),
-        }
-      : { source: p.source, ...(await analyticsEngine({ env: c.env, site, range, filters })) };
+  return async (p: Plan, range: Range): Promise<Answered<T>> => {
+    if (p.source !== 'postgres')
+      return { source: p.source, ...(await analyticsEngine({ env: c.env, site, range, filters })) };
+    const call = { env: c.env, token: caller.token, site, range, filters: p.filters };
+    // Postgres answers say whether imported history is in them (docs/imports.md).
+    const [results, imported] = await Promise.all([postgres(call), pgImported(call)]);
+    return { source: p.source, sampleInterval: 1, results, imported };
+  };
 }
 
 stats.post('/sites/:id/overview', async (c) => {
@@ -143,6 +146,28 @@ stats.post('/sites/:id/breakdown', async (c) => {
   const site = siteParam(c.req.param('id'));
   const q = await body(c.req.raw, BreakdownQuery);
   const caller = await statsCaller(c, site);
+  if (q.dimension === 'goal' || q.dimension === 'event_property') {
+    // Goals and properties: the conversion RPCs (the planner says Postgres or refuses).
+    const byProperty = q.dimension === 'event_property' ? q : null;
+    const answer = await answerReport(
+      c.env,
+      caller,
+      { site, kind: 'conversions', ...q, dimension: undefined },
+      fromStore(
+        c,
+        caller,
+        site,
+        q.filters,
+        (call): Promise<(GoalRow | EventPropertyRow)[]> =>
+          byProperty
+            ? pgEventProperty(call, byProperty.event, byProperty.property, byProperty.limit)
+            : pgGoals(call),
+        () => Promise.reject(new Error('the planner sends conversions to Postgres only')),
+      ),
+    );
+    const name = byProperty ? `${site}-event_property` : `${site}-goal`;
+    return reply(c, answer, name, 'value', conversionsCsv);
+  }
   const answer = await answerReport(
     c.env,
     caller,

@@ -4,7 +4,7 @@
  * (starting with = + - @, tab or carriage return) get a leading apostrophe (OWASP "CSV
  * injection"): page paths and referrers are whatever visitors sent.
  */
-import type { StatsTotals } from '@sightline/schema';
+import type { EventPropertyRow, GoalRow, StatsTotals } from '@sightline/schema';
 
 const COLUMNS = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'engaged_ms'] as const;
 
@@ -32,6 +32,28 @@ export function toCsv(rows: readonly Row[], key: 'value' | 'bucket' | null): str
       cell(r.bounceRate),
       cell(r.engagedMs),
     ].join(','),
+  );
+  return [header, ...lines].join('\r\n') + '\r\n';
+}
+
+/** Revenue per currency in one cell: `EUR 89; USD 12.5`. */
+const revenueCell = (r: Record<string, number>): string =>
+  Object.entries(r)
+    .map(([currency, amount]) => `${currency} ${amount}`)
+    .join('; ');
+
+/** A goal (`dimension: goal`) or event-property (`event_property`) breakdown as CSV. */
+export function conversionsCsv(rows: readonly (GoalRow | EventPropertyRow)[]): string {
+  const goals = rows.length > 0 && 'goalId' in rows[0]!;
+  const header = goals
+    ? 'value,goal_id,visitors,conversions,conversion_rate,revenue'
+    : 'value,visitors,events,revenue';
+  const lines = rows.map((r) =>
+    'goalId' in r
+      ? [r.value, r.goalId, r.visitors, r.conversions, r.conversionRate, revenueCell(r.revenue)]
+          .map(cell)
+          .join(',')
+      : [r.value, r.visitors, r.events, revenueCell(r.revenue)].map(cell).join(','),
   );
   return [header, ...lines].join('\r\n') + '\r\n';
 }

@@ -8,7 +8,8 @@ import { STATS_DIMENSIONS, aeCanFilter, type Dimension, type StatsFilter } from 
 import { IngestError } from '../lib/errors.js';
 import { isWholeDays, type Range } from './range.js';
 
-export type ReportKind = 'overview' | 'timeseries' | 'breakdown';
+/** `conversions`: a breakdown by goal or by a custom event's property (the conversion RPCs). */
+export type ReportKind = 'overview' | 'timeseries' | 'breakdown' | 'conversions';
 
 export type Plan =
   { source: 'postgres'; filters: Record<string, string> } | { source: 'analytics_engine' };
@@ -69,6 +70,7 @@ export function plan(
   range: Range,
   ctx: PlanContext,
 ): Plan {
+  if (kind === 'conversions') return planConversions(filters, range, ctx);
   const pg = postgresFilters(filters);
   if (pg && rollupAnswers(kind, dimension, pg, isWholeDays(range, ctx.timeZone)))
     return { source: 'postgres', filters: pg };
@@ -101,4 +103,29 @@ export function plan(
       `: Postgres filters by one value with "is" (sessions kept ${ctx.sessionRetentionDays} days), ` +
       'Analytics Engine filters session dimensions with every operator',
   );
+}
+
+/**
+ * Goals and custom-event properties: only Postgres' conversion reports (stats_goals,
+ * stats_properties) hold them, exactly, with the filters they take (`is`, one value per
+ * dimension) and as far back as sessions are kept.
+ */
+function planConversions(filters: readonly StatsFilter[], range: Range, ctx: PlanContext): Plan {
+  const pg = postgresFilters(filters);
+  if (!pg)
+    throw new IngestError(
+      422,
+      'unsupported_query',
+      'goal and event-property breakdowns are answered by Postgres alone (its conversion reports), ' +
+        'which filter by one value with "is", one filter per dimension',
+    );
+  const since = ctx.now - ctx.sessionRetentionDays * DAY;
+  if (range.from < since)
+    throw new IngestError(
+      422,
+      'beyond_retention',
+      `goal and event-property breakdowns are answered by Postgres, which keeps sessions ` +
+        `${ctx.sessionRetentionDays} days: ask from ${new Date(since).toISOString()} on`,
+    );
+  return { source: 'postgres', filters: pg };
 }

@@ -2,7 +2,13 @@
  * Reports from Postgres: the report RPCs as they are, called as the caller (their token, so
  * `authorize_report` decides), answered in the Stats API's shape.
  */
-import type { Dimension, StatsTotals } from '@sightline/schema';
+import type {
+  Dimension,
+  EventPropertyRow,
+  GoalRow,
+  StatsImported,
+  StatsTotals,
+} from '@sightline/schema';
 import { fromPostgrest, type PostgrestFailure } from '../lib/db-errors.js';
 import { asCaller } from '../lib/supabase.js';
 import type { Range } from './range.js';
@@ -74,4 +80,75 @@ export async function pgBreakdown(
     p_limit: limit,
   });
   return rows.map((r) => ({ value: r.value, ...totals(r) }));
+}
+
+type Revenue = Record<string, number>;
+const revenue = (r: Record<string, unknown> | null): Revenue =>
+  Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, Number(v)]));
+
+/** Every goal of the site, by name (stats_goals). */
+export async function pgGoals(call: PgCall): Promise<GoalRow[]> {
+  const rows = await rpc<
+    {
+      goal_id: number;
+      name: string;
+      visitors: number;
+      conversions: number;
+      conversion_rate: number;
+      revenue: Record<string, unknown> | null;
+    }[]
+  >(call, 'stats_goals', {});
+  return rows.map((r) => ({
+    value: r.name,
+    goalId: Number(r.goal_id),
+    visitors: Number(r.visitors),
+    conversions: Number(r.conversions),
+    conversionRate: Number(r.conversion_rate),
+    revenue: revenue(r.revenue),
+  }));
+}
+
+/** The values of one custom event's property, most visitors first (stats_properties). */
+export async function pgEventProperty(
+  call: PgCall,
+  event: string,
+  property: string,
+  limit: number,
+): Promise<EventPropertyRow[]> {
+  const rows = await rpc<
+    {
+      key: string;
+      value: string;
+      visitors: number;
+      events: number;
+      revenue: Record<string, unknown> | null;
+    }[]
+  >(call, 'stats_properties', { p_event: event, p_limit: limit });
+  // The RPC ranks each key's values on its own (at most `limit` per key): one key's are kept.
+  return rows
+    .filter((r) => r.key === property)
+    .map((r) => ({
+      value: r.value,
+      visitors: Number(r.visitors),
+      events: Number(r.events),
+      revenue: revenue(r.revenue),
+    }));
+}
+
+/** Whether imported history is in this answer (stats_imported, docs/imports.md). */
+export async function pgImported(call: PgCall): Promise<StatsImported> {
+  const r = await rpc<{
+    included: boolean;
+    days: number;
+    first_day: string | null;
+    last_day: string | null;
+    not_in: string[];
+  }>(call, 'stats_imported', {});
+  return {
+    included: r.included,
+    days: Number(r.days),
+    firstDay: r.first_day,
+    lastDay: r.last_day,
+    notIn: r.not_in,
+  };
 }

@@ -22,6 +22,8 @@ export interface Answered<T> {
   results: T;
   source: StatsMeta['source'];
   sampleInterval: number;
+  /** Postgres: whether imported history is in the results. */
+  imported?: StatsMeta['imported'];
 }
 
 export interface ReportRequest {
@@ -54,6 +56,12 @@ function planContext(env: StatsEnv, caller: StatsCaller): PlanContext {
 
 /** Share links hide whole cards; the Worker refuses them for Analytics Engine as Postgres does. */
 function checkHidden(caller: StatsCaller, req: ReportRequest): void {
+  if (req.kind === 'conversions' && caller.hidden.includes('conversions'))
+    throw new IngestError(
+      403,
+      'report_hidden',
+      'the report "conversions" is hidden on this shared dashboard',
+    );
   const dims = [...(req.dimension ? [req.dimension] : []), ...req.filters.map((f) => f[1])];
   const hidden = dims.find((d) => caller.hidden.includes(dimensionCard(d)));
   if (hidden)
@@ -85,6 +93,7 @@ export async function answerReport<T>(
       sampleInterval: answered.sampleInterval,
       from: new Date(r.from).toISOString(),
       to: new Date(r.to).toISOString(),
+      ...(answered.imported ? { imported: answered.imported } : {}),
     };
     return { meta, results: answered.results };
   };

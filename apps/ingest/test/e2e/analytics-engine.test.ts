@@ -5,15 +5,15 @@
  */
 import { AE_BLOBS, AE_DOUBLES, AE_FORMAT_TAG, AE_SCHEMA_VERSION } from '@sightline/schema';
 import { describe, expect, inject, it } from 'vitest';
-import '../support/e2e-context.js';
 import { pollUntil } from '@sightline/test-utils';
 import { batch, heartbeat, newVisit, pageview, post, uid } from '../support/helpers.js';
 import { acceptedAtLeast } from '../support/site-live.js';
 import { PostgrestClient } from '@sightline/postgrest';
+import { DIRECT_HEADER } from '../support/e2e-context.js';
 
 const key = inject('secretKey');
 const db = new PostgrestClient(`${inject('stackUrl')}/rest/v1`, {
-  headers: { apikey: key, Authorization: `Bearer ${key}` },
+  headers: { apikey: key, Authorization: `Bearer ${key}`, [DIRECT_HEADER]: '1' },
   fetch: (input, init) => fetch(input, init),
 });
 

@@ -536,3 +536,246 @@ describe('who may ask', () => {
     expect([madeUp.status, madeUp.json.error.code]).toEqual([401, 'invalid_api_key']);
   });
 });
+
+describe('goal and event-property breakdowns: the conversion reports, equal to the truth', () => {
+  interface Custom {
+    name: string;
+    props?: Record<string, string>;
+    revenue?: { amount: number; currency: string };
+  }
+  interface Sent {
+    visitor: string;
+    session: string;
+    country: string;
+    customs: Custom[];
+  }
+  const GOALS = [
+    { name: 'Gift purchase', event_name: 'purchase', prop_key: 'plan', prop_value: 'gift' },
+    { name: 'Purchase', event_name: 'purchase' },
+    { name: 'Signup', event_name: 'signup' },
+  ];
+  let shop: string;
+  let shopToken: string;
+  const sent: Sent[] = [];
+
+  beforeAll(async () => {
+    shop = await createSite({ timezone: 'UTC', store_raw: false });
+    shopToken = await serviceToken([shop]);
+    const goals = await db.from('goals').insert(GOALS.map((g) => ({ site_id: shop, ...g })));
+    expect(goals.error).toBeNull();
+    const v1 = uid('vis');
+    const buy = (plan: string, amount: number, currency: string): Custom => ({
+      name: 'purchase',
+      props: { plan, product: 'lamp' },
+      revenue: { amount, currency },
+    });
+    const plan: Omit<Sent, 'session'>[] = [
+      { visitor: v1, country: 'DE', customs: [buy('gift', 89, 'EUR')] },
+      {
+        visitor: uid('vis'),
+        country: 'DE',
+        customs: [buy('standard', 40, 'EUR'), buy('standard', 40, 'EUR')],
+      },
+      { visitor: uid('vis'), country: 'US', customs: [buy('gift', 10, 'USD'), { name: 'signup' }] },
+      { visitor: uid('vis'), country: 'US', customs: [] },
+      // The first visitor again, from France, signing up.
+      { visitor: v1, country: 'FR', customs: [{ name: 'signup' }] },
+    ];
+    let count = 0;
+    for (const p of plan) {
+      const s = { ...p, session: uid('ses') };
+      sent.push(s);
+      const events = [
+        pageview(s, { url: '/cart', referrer: undefined }),
+        ...s.customs.map((c) => ({ ...pageview(s, { url: '/cart' }), type: 'custom', ...c })),
+      ];
+      const res = await post(batch(shop, events), {
+        headers: { 'x-sightline-dev-geo': JSON.stringify({ country: s.country }) },
+      });
+      expect(res.status).toBe(202);
+      count += events.length;
+    }
+    await acceptedAtLeast(shop, count);
+    await drain(shop);
+  }, 120_000);
+
+  const sum = (into: Record<string, number>, c: Custom) => {
+    if (c.revenue) into[c.revenue.currency] = (into[c.revenue.currency] ?? 0) + c.revenue.amount;
+  };
+  /** Per goal, from the sessions sent (in the country, when given): the definitions of stats_goals. */
+  function truthGoals(country?: string) {
+    const inRange = sent.filter((s) => !country || s.country === country);
+    const visitors = new Set(inRange.map((s) => s.visitor)).size;
+    return GOALS.map((g, i) => {
+      const hits = inRange.flatMap((s) =>
+        s.customs
+          .filter(
+            (c) =>
+              c.name === g.event_name && (!g.prop_key || c.props?.[g.prop_key] === g.prop_value),
+          )
+          .map((c) => ({ visitor: s.visitor, c })),
+      );
+      const converted = new Set(hits.map((h) => h.visitor)).size;
+      const revenue: Record<string, number> = {};
+      for (const h of hits) sum(revenue, h.c);
+      return {
+        value: g.name,
+        index: i,
+        visitors: converted,
+        conversions: hits.length,
+        conversionRate: visitors ? converted / visitors : 0,
+        revenue,
+      };
+    });
+  }
+
+  it('by goal, without and with a filter: Postgres, exact, equal to the truth', async () => {
+    for (const [filters, country] of [
+      [[], undefined],
+      [[['is', 'country', ['DE']]], 'DE'],
+    ] as [StatsFilter[], string | undefined][]) {
+      const { status, json } = await api(
+        `sites/${shop}/breakdown`,
+        { ...days, dimension: 'goal', filters },
+        shopToken,
+      );
+      expect(status, JSON.stringify(json)).toBe(200);
+      expect(json.meta).toMatchObject({ source: 'postgres', exact: true, sampleInterval: 1 });
+      const rows = json.results as { goalId: number }[];
+      expect(rows.every((r) => Number.isInteger(r.goalId))).toBe(true);
+      expect(rows.map(({ goalId: _, ...r }) => r)).toEqual(
+        truthGoals(country).map(({ index: _, ...r }) => r),
+      );
+    }
+    const truth = truthGoals();
+    expect(truth.map((g) => g.visitors)).toEqual([2, 3, 2]); // the case is not empty
+  });
+
+  it('by a custom event property, with a comparison period and as CSV', async () => {
+    const query = {
+      ...days,
+      dimension: 'event_property',
+      event: 'purchase',
+      property: 'plan',
+      compare: 'previous_period',
+    };
+    const { status, json } = await api(`sites/${shop}/breakdown`, query, shopToken);
+    expect(status, JSON.stringify(json)).toBe(200);
+    expect(json.meta).toMatchObject({ source: 'postgres', exact: true });
+    const truth = new Map<
+      string,
+      { visitors: Set<string>; events: number; revenue: Record<string, number> }
+    >();
+    for (const s of sent)
+      for (const c of s.customs.filter((x) => x.name === 'purchase')) {
+        const value = c.props!.plan!;
+        const t = truth.get(value) ?? { visitors: new Set(), events: 0, revenue: {} };
+        t.visitors.add(s.visitor);
+        t.events += 1;
+        sum(t.revenue, c);
+        truth.set(value, t);
+      }
+    const expected = [...truth]
+      .map(([value, t]) => ({
+        value,
+        visitors: t.visitors.size,
+        events: t.events,
+        revenue: t.revenue,
+      }))
+      .sort(
+        (a, b) => b.visitors - a.visitors || b.events - a.events || a.value.localeCompare(b.value),
+      );
+    expect(json.results).toEqual(expected);
+    expect(json.comparison).toMatchObject({ meta: { source: 'postgres' }, results: [] });
+
+    const res = await SELF.fetch(`https://ingest.test/api/v1/sites/${shop}/breakdown?format=csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shopToken}` },
+      body: JSON.stringify(query),
+    });
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="${shop}-event_property.csv"`,
+    );
+    expect((await res.text()).split('\r\n')).toEqual([
+      'value,visitors,events,revenue',
+      'gift,2,2,EUR 89; USD 10',
+      'standard,1,2,EUR 80',
+      '',
+    ]);
+  });
+
+  it('refuses what the conversion reports cannot answer, with stable codes; hostile names stay literals', async () => {
+    const notIs = await api(
+      `sites/${shop}/breakdown`,
+      { ...days, dimension: 'goal', filters: [['is_not', 'country', ['DE']]] },
+      shopToken,
+    );
+    expect([notIs.status, notIs.json.error.code]).toEqual([422, 'unsupported_query']);
+    expect(notIs.json.error.message).toContain('Postgres');
+    const old = await api(
+      `sites/${shop}/breakdown`,
+      {
+        from: new Date(midnight - 500 * DAY).toISOString(),
+        to: new Date(midnight - 499 * DAY).toISOString(),
+        dimension: 'goal',
+      },
+      shopToken,
+    );
+    expect([old.status, old.json.error.code]).toEqual([422, 'beyond_retention']);
+    const missing = await api(
+      `sites/${shop}/breakdown`,
+      { ...days, dimension: 'event_property', event: 'purchase' },
+      shopToken,
+    );
+    expect([missing.status, missing.json.error.code]).toEqual([400, 'invalid_query']);
+    expect(missing.json.error.issues[0]?.path).toBe('property');
+    for (const hostile of ["plan' OR 1=1 --", "'; DROP TABLE public.goals; --", '%_*?'])
+      for (const body of [
+        { event: hostile, property: 'plan' },
+        { event: 'purchase', property: hostile },
+      ]) {
+        const res = await api(
+          `sites/${shop}/breakdown`,
+          { ...days, dimension: 'event_property', ...body },
+          shopToken,
+        );
+        expect([res.status, res.json.results], JSON.stringify(body)).toEqual([200, []]);
+      }
+    const goals = await db.from('goals').select('id').eq('site_id', shop);
+    expect(goals.data).toHaveLength(GOALS.length);
+  });
+
+  it('a share link that hides the conversions is refused them; one that shows them reads them', async () => {
+    const passFor = async (hidden: string[]) => {
+      const secret = `sl_${crypto.randomUUID()}`;
+      const hash = new Uint8Array(
+        await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)),
+      );
+      const hex = [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const inserted = await db
+        .from('share_links')
+        .insert({ site_id: shop, token_hash: `\\x${hex}`, hidden_reports: hidden });
+      expect(inserted.error).toBeNull();
+      const opened = await SELF.fetch('https://ingest.test/v1/share/pass', {
+        method: 'POST',
+        body: JSON.stringify({ token: secret }),
+      });
+      return (await opened.json<{ token: string }>()).token;
+    };
+    const hiding = await passFor(['conversions']);
+    for (const body of [
+      { dimension: 'goal' },
+      { dimension: 'event_property', event: 'purchase', property: 'plan' },
+    ]) {
+      const res = await api(`sites/${shop}/breakdown`, { ...days, ...body }, hiding);
+      expect([res.status, res.json.error.code], JSON.stringify(body)).toEqual([
+        403,
+        'report_hidden',
+      ]);
+    }
+    const showing = await passFor([]);
+    const res = await api(`sites/${shop}/breakdown`, { ...days, dimension: 'goal' }, showing);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect((res.json.results as unknown[]).length).toBe(GOALS.length);
+  });
+});

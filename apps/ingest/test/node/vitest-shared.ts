@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Plugin } from 'vitest/config';
+import { DIRECT_HEADER } from '../support/e2e-context.js';
 
 const require = createRequire(import.meta.url);
 
@@ -31,3 +32,32 @@ export const trackerAsText: Plugin = {
     return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
   },
 };
+
+/** The parts of the stack the Worker reaches as "Supabase" (SUPABASE_URL), which the proxy fronts. */
+const PROXIED = ['/rest/', '/realtime/', '/auth/', '/storage/'];
+
+/**
+ * A Miniflare outbound service: the Worker keeps the stack's own URL as SUPABASE_URL (so the
+ * passes it mints carry the issuer the stack's gateway admits, as in production), and its
+ * Supabase requests reach the stack through the fault proxy. Everything else (the e-mail API,
+ * Analytics Engine SQL, the webhook receiver) and the tests' calls marked with DIRECT_HEADER go
+ * straight.
+ */
+export function throughFaultProxy(stackUrl: string, proxyUrl: string) {
+  const stack = new URL(stackUrl).origin;
+  return async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const proxied =
+      url.origin === stack &&
+      !request.headers.has(DIRECT_HEADER) &&
+      PROXIED.some((p) => url.pathname.startsWith(p));
+    if (proxied) url.href = `${proxyUrl}${url.pathname}${url.search}`;
+    const body = ['GET', 'HEAD'].includes(request.method) ? undefined : await request.arrayBuffer();
+    return fetch(url, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      redirect: 'manual',
+    });
+  };
+}

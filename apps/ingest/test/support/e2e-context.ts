@@ -1,11 +1,17 @@
 /** Values the end-to-end setup (test/node/e2e-setup.ts) provides to the workerd tests. */
-export {};
+
+/**
+ * The header with which a test's own calls to the devstack skip the fault proxy
+ * (test/node/vitest-shared.ts, throughFaultProxy): the tests run in the Worker's workerd
+ * isolate, so its outbound service sees their fetches too.
+ */
+export const DIRECT_HEADER = 'x-sightline-test-direct';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The devstack's gateway (what tests read the database through). */
+    /** The devstack's gateway: the Worker's SUPABASE_URL, and what tests read the database through. */
     stackUrl: string;
-    /** The fault proxy in front of it (what the Worker talks to). */
+    /** The fault proxy in front of it (the Worker's Supabase requests go through it). */
     proxyUrl: string;
     /** The devstack's secret key (sb_secret_…): the Worker's SUPABASE_SECRET_KEY. */
     secretKey: string;

@@ -4,7 +4,7 @@
  * message, never a fixed time.
  */
 import { inject } from 'vitest';
-import './e2e-context.js';
+import { DIRECT_HEADER } from './e2e-context.js';
 
 export interface InboxMessage {
   id: string;
@@ -42,7 +42,12 @@ export async function createUser(email: string): Promise<string> {
   const key = inject('secretKey');
   const res = await fetch(`${inject('stackUrl')}/auth/v1/admin/users`, {
     method: 'POST',
-    headers: { apikey: key, authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: {
+      apikey: key,
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      [DIRECT_HEADER]: '1',
+    },
     body: JSON.stringify({ email, password: `pw-${crypto.randomUUID()}`, email_confirm: true }),
   });
   if (!res.ok) throw new Error(`creating ${email}: ${res.status} ${await res.text()}`);

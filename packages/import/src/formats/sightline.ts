@@ -12,7 +12,8 @@
 import { DIMENSIONS, isDimension, type Dimension } from '@sightline/schema/dimensions';
 import { ImportError } from '../errors.js';
 import type { TableSpec } from '../table-reader.js';
-import { parseDay } from '../values.js';
+import { CAPS } from '../normalize.js';
+import { cap, parseDay } from '../values.js';
 
 export const SIGHTLINE_MANIFEST = 'sightline.json';
 export const SIGHTLINE_FORMAT = 'sightline-export';
@@ -91,6 +92,17 @@ export function parseManifest(text: string, file: string): SightlineManifest {
 
 const col = (name: string) => ({ name, required: true });
 
+/** The longest value Sightline keeps for a dimension, as the other formats are capped. */
+function capOf(dimension: Dimension): number {
+  if (dimension === 'page' || dimension === 'entry_page' || dimension === 'exit_page')
+    return CAPS.page;
+  if (dimension === 'referrer') return CAPS.referrer;
+  if (dimension === 'event') return CAPS.event;
+  if (dimension === 'country' || dimension === 'region' || dimension === 'city') return CAPS.geo;
+  if (dimension.startsWith('utm_')) return CAPS.utm;
+  return CAPS.name;
+}
+
 export function sightlineSpec(report: SightlineReport): TableSpec {
   const measures = (report === 'event' ? EVENT_MEASURES : MEASURES).map(col);
   return {
@@ -100,7 +112,9 @@ export function sightlineSpec(report: SightlineReport): TableSpec {
     nullable: report === 'event' ? EVENT_MEASURES : MEASURES,
     contribute(row, add) {
       if (report === 'event') {
-        add('event', row.text('event'), {
+        // A value longer than Sightline keeps (an export edited by hand) is capped as the
+        // other formats' values are.
+        add('event', cap(row.text('event'), CAPS.event), {
           visitors: row.count('visitors'),
           visits: row.count('visits'),
           events: row.count('events'),
@@ -115,7 +129,7 @@ export function sightlineSpec(report: SightlineReport): TableSpec {
         engagedMs: row.count('engaged_ms'),
       };
       if (report === 'totals') add('', '', m);
-      else add(report, row.text(report), m);
+      else add(report, cap(row.text(report), capOf(report)), m);
     },
   };
 }

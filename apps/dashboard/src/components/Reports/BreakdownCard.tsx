@@ -26,6 +26,8 @@ interface Props {
   to: Date;
   filters: Segment;
   dimensions: readonly Dimension[];
+  /** Moves when the live data says the figures changed (Reports). */
+  refresh?: number;
   onFilter: (dimension: Dimension, value: string) => void;
   /** The goal whose columns to show; null: none. */
   goal?: SelectedGoal | null;
@@ -43,11 +45,12 @@ export function BreakdownCard({
   to,
   filters,
   dimensions,
+  refresh = 0,
   onFilter,
   goal = null,
 }: Props) {
   const [dimension, setDimension] = useState<Dimension>(dimensions[0]!);
-  const key = JSON.stringify([site, dimension, from, to, filters]);
+  const key = JSON.stringify([site, dimension, from, to, filters, refresh]);
   const { data, error, loading } = useQuery(key, () =>
     reader.breakdown({ site, from, to, dimension, limit: LIMIT }),
   );
@@ -55,7 +58,16 @@ export function BreakdownCard({
   const max = Math.max(1, ...rows.map((r) => r.visitors));
   // A goal's columns come from the RPCs: only for filters they take (Reports drops the goal else).
   const rpc = rpcFilters(filters) ?? {};
-  const goals = useGoalColumns(api, { site, from, to, filters: rpc, dimension, goal, rows });
+  const goals = useGoalColumns(api, {
+    site,
+    from,
+    to,
+    filters: rpc,
+    dimension,
+    goal,
+    rows,
+    refresh,
+  });
   const active = (value: string): boolean =>
     filters.some((c) => c.dimension === dimension && c.op === 'is' && c.values.includes(value));
   // Views for pages, visits for custom events (how many visits fired it), bounce rate otherwise.

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { Api } from '../../lib/api.js';
 import type { ResolvedRange } from '../../lib/date-range.js';
-import { cardOf, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
+import { cardOf, DIMENSION_LABELS, REPORT_GROUPS, type Dimension } from '../../lib/dimensions.js';
 import { reportReader } from '../../lib/report-reader.js';
 import { rpcFilters, type Segment } from '../../lib/segment.js';
 import { COMPARE_LABELS, type Compare } from '../../lib/url-state.js';
@@ -10,6 +10,7 @@ import type { SelectedGoal } from '../../hooks/useGoalColumns.js';
 import { useQuery } from '../../hooks/useQuery.js';
 import { BreakdownCard } from './BreakdownCard.js';
 import { ExportCsv } from './ExportCsv.js';
+import { ExportZip } from './ExportZip.js';
 import { Conversions } from './Conversions.js';
 import { OverviewCards } from './OverviewCards.js';
 import { PageEngagementCard } from './PageEngagementCard.js';
@@ -24,6 +25,8 @@ interface Props {
   filters: Segment;
   /** What the overview and the chart compare with. */
   compare?: Compare;
+  /** Moves when live data arrived for a range that includes now: the figures are read again. */
+  refresh?: number;
   onFilter: (dimension: Dimension, value: string) => void;
   /** Cards not shown (a share link's hidden reports). */
   hidden?: ReadonlySet<string>;
@@ -38,6 +41,7 @@ export function Reports({
   range,
   filters,
   compare = 'previous_period',
+  refresh = 0,
   onFilter,
   hidden,
   canEditConversions = false,
@@ -57,17 +61,38 @@ export function Reports({
   );
   const shownGoal = hidden?.has('conversions') || !rpc ? null : goal;
   const { from, to, resolution, previous } = range;
-  const key = JSON.stringify([site, from, to, filters, compare]);
+  const key = JSON.stringify([site, from, to, filters, compare, refresh]);
   const overview = useQuery(key, () => reader.overview({ site, from, to }));
   const series = useQuery(`${key}:${resolution}`, () =>
     reader.timeseries({ site, from, to, resolution, timeZone, previous }),
   );
   const seriesMetric = METRICS.find((m) => m.key === metric)!.series;
+  // Whether imported days are in these figures (docs/imports.md): a mark when they are, a note
+  // when the range has some that this view cannot show.
+  const imported = useQuery(`${key}:imported`, () =>
+    api.imported && rpc
+      ? api.imported({ site, from, to, filters: rpc })
+      : Promise.resolve({ data: null, error: null }),
+  );
+  const note = imported.data;
 
   return (
     <div className="reports">
       {overview.error && (
         <p className="error">Could not load the overview: {overview.error.message}</p>
+      )}
+      {note?.included && (
+        <p className="muted imported-note" data-testid="imported-note">
+          Includes imported data ({note.days} {note.days === 1 ? 'day' : 'days'}, {note.first_day}{' '}
+          to {note.last_day}).
+        </p>
+      )}
+      {note && !note.included && note.days > 0 && (
+        <p className="muted imported-note" data-testid="imported-note">
+          This view leaves out {note.days} imported {note.days === 1 ? 'day' : 'days'}: imported
+          history has whole days of one dimension only (no hours, several filters, goals or
+          funnels).
+        </p>
       )}
       <OverviewCards
         overview={overview.data?.data ?? null}
@@ -78,6 +103,24 @@ export function Reports({
       {reader.csv && (
         <p className="overview-export">
           <ExportCsv what="the overview" load={() => reader.csv!('overview', { site, from, to })} />
+          <ExportZip
+            name={`${site}-reports.zip`}
+            parts={() => {
+              const csv = reader.csv!;
+              const shown = REPORT_GROUPS.filter((g) => !hidden?.has(cardOf(g[0]!))).flat();
+              return [
+                { what: 'overview', load: () => csv('overview', { site, from, to }) },
+                {
+                  what: 'time series',
+                  load: () => csv('timeseries', { site, from, to, resolution }),
+                },
+                ...shown.map((dimension) => ({
+                  what: DIMENSION_LABELS[dimension],
+                  load: () => csv('breakdown', { site, from, to, dimension, limit: 1000 }),
+                })),
+              ];
+            }}
+          />
         </p>
       )}
       {series.error ? (
@@ -108,6 +151,7 @@ export function Reports({
             to={to}
             filters={filters}
             dimensions={group}
+            refresh={refresh}
             onFilter={onFilter}
             goal={shownGoal}
           />

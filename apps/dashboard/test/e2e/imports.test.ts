@@ -1,0 +1,201 @@
+/**
+ * Importing history from the dashboard, in real Chromium against the real stack (devstack:
+ * Postgres, PostgREST, Auth; the ingest Worker in workerd): an owner signs in, uploads a Plausible
+ * export (a zip written as Plausible writes it) in Settings → Imports, sees the summary and the
+ * import listed, finds its figures in the overview and the Pages card with the "includes
+ * imported data" mark, then deletes it and the figures go. A malformed file is refused with
+ * its place. `SIGHTLINE_SCREENSHOTS=1` rewrites docs/images/import.png.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  plausibleFiles,
+  sightlineExportOf,
+  zipOf,
+} from '../../../../supabase/test/support/imports.js';
+import { startDevstack, type Devstack } from '@sightline/devstack';
+import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
+import { PostgrestClient } from '@sightline/postgrest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { serveDist, type StaticServer } from '../support/static-server.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', import.meta.url));
+const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+const SCREENSHOT = process.env.SIGHTLINE_SCREENSHOTS === '1';
+const image = fileURLToPath(new URL('../../../../docs/images/import.png', import.meta.url));
+const SITE = 'import-shop';
+const owner = { email: `importer-${Date.now()}@example.com`, password: 'a long enough password' };
+
+/** The three UTC days before today: inside "7 days". */
+const DAYS = [3, 2, 1].map((ago) =>
+  new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10),
+);
+
+let dataDir: string;
+let stack: Devstack;
+let worker: IngestWorker;
+let web: StaticServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'sightline-dashboard-imports-'));
+  stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS });
+  worker = await startIngestWorker({
+    supabaseUrl: stack.url,
+    secretKey: stack.secretKey,
+    publishableKey: stack.publishableKey,
+    signingKey: stack.signingKey,
+  });
+  // The owner and their site, made with the secret key as an operator would.
+  const created = await fetch(`${stack.authUrl}/admin/users`, {
+    method: 'POST',
+    headers: {
+      apikey: stack.secretKey,
+      authorization: `Bearer ${stack.secretKey}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ ...owner, email_confirm: true }),
+  });
+  const user = (await created.json()) as { id: string };
+  const admin = new PostgrestClient(`${stack.url}/rest/v1`, {
+    headers: { apikey: stack.secretKey, Authorization: `Bearer ${stack.secretKey}` },
+  });
+  const site = await admin
+    .from('sites')
+    .insert([{ id: SITE, name: 'Import Shop', timezone: 'UTC', domains: ['shop.example'] }]);
+  if (site.error) throw new Error(`creating the site: ${site.error.message}`);
+  const member = await admin
+    .from('site_members')
+    .insert([{ site_id: SITE, user_id: user.id, role: 'owner' }]);
+  if (member.error) throw new Error(`adding the owner: ${member.error.message}`);
+  web = await serveDist(dist, {
+    supabaseUrl: stack.url,
+    publishableKey: stack.publishableKey,
+    ingestUrl: worker.url,
+  });
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${web.url}?site=${SITE}&range=7d`);
+  await page.getByLabel('E-mail').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Settings' }).waitFor({ timeout: 30_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await worker?.stop();
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function reports(): Promise<void> {
+  await page.goto(`${web.url}?site=${SITE}&range=7d`);
+  await expect.poll(() => page.getByTestId('metric-visits').count()).toBe(1);
+}
+
+const metric = (key: string) => page.getByTestId(`metric-${key}`).textContent();
+
+describe('imports from the dashboard', () => {
+  it('uploads a Plausible export in the settings and shows its summary and the list', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const panel = page.getByRole('region', { name: 'Imports' });
+    await panel.getByTestId('import-file').setInputFiles({
+      name: 'plausible-export.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(await zipOf(plausibleFiles(DAYS))),
+    });
+    await expect
+      .poll(() => panel.getByTestId('import-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^Imported \d+ records of 3 days \(.+\) from a plausible export\.$/);
+    await expect.poll(() => panel.getByTestId('import-list').locator('tbody tr').count()).toBe(1);
+    expect(await panel.getByTestId('import-list').textContent()).toContain('plausible-export.zip');
+    if (SCREENSHOT) await panel.screenshot({ path: image });
+  });
+
+  it('shows the imported figures in the overview and the Pages card, marked', async () => {
+    await reports();
+    await expect.poll(() => metric('visits')).toBe('360');
+    expect(await metric('pageviews')).toBe('900');
+    await expect
+      .poll(() => page.getByTestId('imported-note').textContent())
+      .toMatch(/^Includes imported data \(3 days/);
+    const pages = page.getByTestId('breakdown-page');
+    await expect.poll(() => pages.textContent()).toContain('/docs');
+    expect(await pages.textContent()).toContain('/pricing');
+  });
+
+  it('refuses a malformed file with its place and keeps nothing', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const panel = page.getByRole('region', { name: 'Imports' });
+    const files = plausibleFiles(['2024-01-01']);
+    const name = Object.keys(files).find((n) => n.startsWith('imported_visitors'))!;
+    files[name] = files[name]!.replace('"2024-01-01",100', '"2024-01-01",-5');
+    await panel.getByTestId('import-file').setInputFiles({
+      name: 'broken.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(await zipOf(files)),
+    });
+    await expect
+      .poll(() => panel.getByTestId('import-error').textContent(), { timeout: 30_000 })
+      .toContain(`${name}, line 2, column 2 (visitors)`);
+    expect(await panel.getByTestId('import-list').locator('tbody tr').count()).toBe(1);
+  });
+
+  it('deletes the import, and its figures go', async () => {
+    const panel = page.getByRole('region', { name: 'Imports' });
+    await panel.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => panel.getByTestId('import-list').locator('tbody tr').count()).toBe(0);
+    await reports();
+    await expect.poll(() => metric('visits')).toBe('0');
+    expect(await page.getByTestId('imported-note').count()).toBe(0);
+    expect(await page.getByTestId('breakdown-page').textContent()).not.toContain('/docs');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('renders hostile imported text as text, beside the ordinary rows', async () => {
+    const hostile = [
+      '/<img src=x onerror="window.__pwned=1">',
+      '/<script>window.__pwned=2</script>',
+      '/\u202Egnp.exe',
+      '/=HYPERLINK("https://evil.example")',
+      '/' + 'é'.repeat(900),
+    ];
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const panel = page.getByRole('region', { name: 'Imports' });
+    await panel.getByTestId('import-file').setInputFiles({
+      name: 'sightline-export.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(
+        await sightlineExportOf(DAYS[1]!, [
+          ['/docs', 9],
+          ...hostile.map((v) => [v, 2] as [string, number]),
+        ]),
+      ),
+    });
+    await expect
+      .poll(() => panel.getByTestId('import-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/from a sightline export/);
+    await reports();
+    await expect.poll(() => metric('visits')).toBe('60');
+    const pages = page.getByTestId('breakdown-page');
+    await expect.poll(() => pages.textContent()).toContain('/docs');
+    const text = (await pages.textContent()) ?? '';
+    expect(text).toContain('/<script>window.__pwned=2</script>');
+    expect(text).toContain('/<img src=x onerror="window.__pwned=1">');
+    expect(await pages.locator('script, img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    // The ordinary row keeps its figures (9 visits) and comes first.
+    expect(await pages.locator('tbody tr').first().textContent()).toContain('/docs');
+    expect(pageErrors).toEqual([]);
+  });
+});
