@@ -36,6 +36,7 @@ declare
   v_alone private.key_delta[];
   n_events integer;
   n_visitors integer;
+  v_known text[]; -- the flush's custom events stored before it (property rollups)
 begin
   select st.timezone into v_tz from public.sites st where st.id = v_site;
   if not found then
@@ -52,6 +53,7 @@ begin
   from private.session_deltas(v_site, v_tz, v_new, v_old) d;
   -- 2. Visitors: their latest states and what their sessions added.
   n_visitors := private.upsert_visitors(v_site, v_tz, p -> 'visitors', v_new, v_old);
+  v_known := private.property_known_events(v_site, p);
   -- 3. Events: raw events, session pages and custom events, and their rollup and key deltas.
   select e.events, coalesce(v_rollups, '{}') || coalesce(e.rollups, '{}'),
     coalesce(v_keys, '{}') || coalesce(e.keys, '{}')
@@ -66,6 +68,8 @@ begin
   perform private.add_daily_rollups(v_rollups, v_chained, v_alone);
   -- 7. Goal rollups of the sessions the flush touched (38_goal_rollups.sql).
   perform private.update_goal_rollups(v_site, v_tz, v_new, p);
+  -- 8. Property rollups of the custom events the flush added (38_property_rollups.sql).
+  perform private.update_property_rollups(v_site, v_tz, v_new, v_old, p, v_known);
 
   return array[n_events, coalesce(cardinality(v_new), 0), n_visitors];
 end

@@ -17,7 +17,8 @@
 --   hourly Cron Trigger calls (a goal of a large site takes up to a minute: too long for the
 --   dashboard's request).
 
--- A session's keys: the site total and each session dimension with the session's value.
+-- A session's keys: the site total and each session dimension with the session's value
+-- (goal_session_rows adds its pages and events).
 create or replace function private.goal_session_keys(s public.sessions) returns text[]
 language sql immutable parallel safe as $$
   select array[
@@ -42,11 +43,13 @@ language sql immutable parallel safe as $$
     E'\x1f']
 $$;
 
--- A goal's definition as goal_rollup_builds keeps it.
+-- A goal's definition as goal_rollup_builds keeps it, with the version of the keys its rows
+-- hold (2: with the pages and events of the sessions): rows built for another version are
+-- built again (by build_goal_rollups) and read only then.
 create or replace function private.goal_definition(g public.goals) returns jsonb
 language sql immutable parallel safe as $$
   select jsonb_build_object('event_name', g.event_name, 'page_path', g.page_path,
-                            'prop_key', g.prop_key, 'prop_value', g.prop_value)
+                            'prop_key', g.prop_key, 'prop_value', g.prop_value, 'keys', 2)
 $$;
 
 -- Revenue objects summed per currency ({} for none); p_sign -1 subtracts the second.
@@ -119,6 +122,11 @@ begin
     select p_goal.id, s.session_id, s.visitor_id, (s.hour at time zone p_tz)::date,
       p.conversions, private.revenue_json(p.currencies, p.amounts),
       private.goal_session_keys(s)
+        -- The pages it viewed and the custom events it sent (page and event breakdowns).
+        || array(select 'page' || E'\x1f' || sp.path from public.session_pages sp
+                 where sp.site_id = p_site and sp.session_id = s.session_id order by 1)
+        || array(select 'event' || E'\x1f' || se.name from public.session_events se
+                 where se.site_id = p_site and se.session_id = s.session_id order by 1)
     from per_session p
     join public.sessions s on s.site_id = p_site and s.session_id = p.session_id;
 end
@@ -527,16 +535,28 @@ language sql stable as $$
     where d.goal_id = p_goal.id and d.dimension = p_dimension
       and d.day >= (p_from at time zone p_tz)::date and d.day < (p_to at time zone p_tz)::date
       and (p_value is null or d.value = p_value)
+  ),
+  -- Revenue per value in one pass (a lookup of the value's rows per value was quadratic in the
+  -- rows of a dimension with many values: pages).
+  rev as (
+    select y.value, jsonb_object_agg(y.currency, y.amount order by y.currency) as revenue
+    from (select r.value, e.key as currency, sum(e.value::numeric) as amount
+          from r cross join lateral jsonb_each_text(r.revenue) e
+          where r.revenue <> '{}'
+          group by 1, 2) y
+    group by 1
   )
-  select r.value,
-    sum(r.new_visitors + coalesce(r.returning_by_gap[r.day - (p_from at time zone p_tz)::date + 1], 0))::bigint,
-    sum(r.conversions)::bigint,
-    coalesce((select jsonb_object_agg(x.currency, x.amount order by x.currency)
-              from (select e.key as currency, sum(e.value::numeric) as amount
-                    from r y cross join lateral jsonb_each_text(y.revenue) e
-                    where y.value = r.value group by 1) x), '{}')
-  from r
-  group by r.value
+  select m.value, m.visitors, m.conversions, coalesce(v.revenue, '{}')
+  from (
+    select r.value,
+      sum(r.new_visitors
+          + coalesce(r.returning_by_gap[r.day - (p_from at time zone p_tz)::date + 1], 0))::bigint
+        as visitors,
+      sum(r.conversions)::bigint as conversions
+    from r
+    group by r.value
+  ) m
+  left join rev v on v.value = m.value
 $$;
 
 -- Whether the reports may read a goal's rollups for this range and these filters: whole local

@@ -31,9 +31,9 @@ begin
   perform private.check_filters(p_filters);
   v_tz := private.authorize_card(p_site, 'conversions', p_filters);
   v_goal := private.site_goal(p_site, p_goal);
-  -- A session dimension over whole days, unfiltered or filtered by itself only (which keeps
-  -- only its value): the goal's daily rollups of that dimension.
-  if p_dimension not in ('page', 'event') and p_filters - p_dimension = '{}' then
+  -- Whole days, unfiltered or filtered by the dimension itself only (which keeps only its
+  -- value): the goal's daily rollups of that dimension (session dimensions, pages and events).
+  if p_filters - p_dimension = '{}' then
     v_key := private.goal_rollup_key(v_goal, v_tz, p_from, p_to, '{}');
   end if;
   if v_key is not null then

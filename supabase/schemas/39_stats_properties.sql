@@ -2,7 +2,10 @@
 -- event goal) in a range, by key and value: for each key its values with the most visitors.
 -- A value is shown as text: strings as they are, numbers and booleans as JSON writes them,
 -- null as ''. visitors: distinct visitors with such an event (in a session of the range that
--- matches the filters); events: how many; revenue: theirs, per currency.
+-- matches the filters); events: how many; revenue: theirs, per currency. Whole local days
+-- without filters, of an event or of an event goal without a property condition, are read from
+-- the property rollups (38_property_rollups.sql) once the site's are built; the rest from the
+-- raw rows.
 create or replace function public.stats_properties(p_site text, p_from timestamptz,
                                                    p_to timestamptz,
                                                    p_event text default null,
@@ -15,6 +18,7 @@ language plpgsql stable security definer set search_path = '' set jit = off
 declare
   v_goal public.goals;
   v_name text := p_event;
+  v_tz text;
 begin
   if (p_event is null) = (p_goal is null) then
     raise exception 'give either p_event or p_goal' using errcode = '22023';
@@ -32,6 +36,21 @@ begin
         using errcode = '22023';
     end if;
     v_name := v_goal.event_name;
+  end if;
+  select st.timezone into v_tz from public.sites st where st.id = p_site;
+  if p_filters = '{}' and v_goal.prop_key is null
+     and private.is_local_midnight(p_from, v_tz) and private.is_local_midnight(p_to, v_tz)
+     and exists (select 1 from public.property_rollup_builds b where b.site_id = p_site) then
+    return query
+      select r.key, r.value, r.visitors, r.events, r.revenue
+      from (
+        select x.*, row_number() over (partition by x.key
+                                       order by x.visitors desc, x.events desc, x.value) as n
+        from private.property_rollup_range(p_site, v_tz, v_name, p_from, p_to) x
+      ) r
+      where r.n <= p_limit
+      order by r.key, r.n;
+    return;
   end if;
   return query
     with hits as (

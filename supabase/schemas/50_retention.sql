@@ -17,7 +17,7 @@ begin
   for r in select * from private.retention order by table_name loop
     if r.table_name not in ('applied_batches', 'events', 'sessions', 'session_pages',
                             'session_events', 'visitor_days', 'visitors', 'event_log',
-                            'goal_sessions', 'goal_visitor_days') then
+                            'goal_sessions', 'goal_visitor_days', 'property_visitor_days') then
       continue;
     end if;
     execute format(

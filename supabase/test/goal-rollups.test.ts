@@ -156,7 +156,9 @@ describe('goal rollups kept by ingest_batch, flushes out of order', () => {
   });
 
   it.each(
-    (['country', 'referrer_class', 'exit_page', 'browser', 'utm_source'] as const).flatMap((d) =>
+    (
+      ['country', 'referrer_class', 'exit_page', 'browser', 'utm_source', 'page', 'event'] as const
+    ).flatMap((d) =>
       (['whole', 'spanning'] as const).flatMap((r) =>
         (['Purchase', 'Checkout done'] as const).map((g) => [g, d, r] as const),
       ),
@@ -244,6 +246,9 @@ describe('retention', () => {
     const purchase = (await siteGoals()).find((g) => g.name === 'Purchase')!;
     const want = await goalsReport(WHOLE);
     const byCountry = await breakdown(purchase, 'country', WHOLE, {});
+    const byPage = await breakdown(purchase, 'page', WHOLE, {});
+    const byEvent = await breakdown(purchase, 'event', WHOLE, {});
+    expect(byPage.length).toBeGreaterThan(0);
     expect(want.some((g) => (g.visitors as number) > 0)).toBe(true);
     // Every raw and per-visitor row of the site past its period (the whole test traffic is
     // two years old then).
@@ -268,5 +273,7 @@ describe('retention', () => {
     // Visitors (the rate's denominator) come from the daily rollups, goals from theirs.
     expect(await goalsReport(WHOLE)).toEqual(want);
     expect(await breakdown(purchase, 'country', WHOLE, {})).toEqual(byCountry);
+    expect(await breakdown(purchase, 'page', WHOLE, {})).toEqual(byPage);
+    expect(await breakdown(purchase, 'event', WHOLE, {})).toEqual(byEvent);
   });
 });

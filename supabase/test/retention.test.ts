@@ -74,6 +74,7 @@ describe('apply_retention', () => {
       events: '90 days',
       goal_sessions: '400 days',
       goal_visitor_days: '400 days',
+      property_visitor_days: '400 days',
       session_events: '400 days',
       session_pages: '400 days',
       sessions: '400 days',

@@ -8,7 +8,7 @@ import type { AppEnv } from './env.js';
 import { IngestError, onError } from './lib/errors.js';
 import { applyRetention, RETENTION_CRON } from './lib/retention.js';
 import { sendDueReports } from './lib/scheduled-reports.js';
-import { buildGoalRollups } from './lib/goal-rollups.js';
+import { buildGoalRollups, buildPropertyRollups } from './lib/goal-rollups.js';
 import { events } from './routes/events.js';
 import { trackerCoreScript, trackerScript, trackerVitalsScript } from './routes/tracker-script.js';
 import { live } from './routes/live.js';
@@ -70,9 +70,9 @@ export default {
   fetch: app.fetch,
   /**
    * The Cron Trigger (hourly, and daily at RETENTION_CRON): the e-mail reports due in any time
-   * zone go out on every run (a report already sent is not sent again), and goals too large to
-   * build when they were defined get their rollups; once a day, rows past their retention
-   * period leave Postgres.
+   * zone go out on every run (a report already sent is not sent again), goals too large to
+   * build when they were defined and sites from before the property rollups get their rollups;
+   * once a day, rows past their retention period leave Postgres.
    */
   scheduled(controller, env, ctx): Promise<void> {
     const runs = [
@@ -81,7 +81,11 @@ export default {
       ),
     ];
     runs.push(
-      buildGoalRollups(env).then((run) => console.info(`goal rollups: ${JSON.stringify(run)}`)),
+      buildGoalRollups(env)
+        .then((run) => console.info(`goal rollups: ${JSON.stringify(run)}`))
+        // Sites from before the property rollups (none once an upgraded project is built).
+        .then(() => buildPropertyRollups(env))
+        .then((run) => console.info(`property rollups: ${JSON.stringify(run)}`)),
     );
     if (controller.cron === RETENTION_CRON)
       runs.push(

@@ -1,6 +1,7 @@
 /**
  * The Worker's hourly Cron Trigger builds the goal rollups that were not built when their goal
- * was defined (supabase/schemas/38_goal_rollups.sql: a goal of a large site is left to it).
+ * was defined (supabase/schemas/38_goal_rollups.sql: a goal of a large site is left to it), and
+ * the property rollups of sites from before them (38_property_rollups.sql).
  */
 import {
   createExecutionContext,
@@ -30,5 +31,18 @@ describe('the hourly scheduled run', () => {
     await worker.scheduled(createScheduledController({ cron: '5 * * * *' }), env, ctx);
     await waitOnExecutionContext(ctx);
     expect((await built()).data).toEqual([{ goal_id: goal!.id }]);
+  });
+
+  it('builds the property rollups of a site from before them', async () => {
+    const site = await createSite();
+    // A new site starts built; a site from before the upgrade has no build: as if so.
+    const dropped = await db.from('property_rollup_builds').delete().eq('site_id', site);
+    expect(dropped.error).toBeNull();
+    const built = () => db.from('property_rollup_builds').select('site_id').eq('site_id', site);
+    expect((await built()).data).toEqual([]);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: '5 * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect((await built()).data).toEqual([{ site_id: site }]);
   });
 });
