@@ -229,11 +229,25 @@ describe('imports from the dashboard', () => {
     // The default range: the site's first day with data to yesterday.
     await expect.poll(() => form.getByTestId('export-from').inputValue()).toBe(DAYS[0]);
     expect(await form.getByTestId('export-to').inputValue()).toBe(DAYS[2]);
+    // The first breakdown read is held until the progress of the totals has been seen.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/rest/v1/rpc/stats_breakdown', async (route) => {
+      await held;
+      await route.continue();
+    });
     const downloaded = page.waitForEvent('download', { timeout: 60_000 });
     await form.getByRole('button', { name: 'Export history' }).click();
+    await expect
+      .poll(() => form.getByTestId('export-progress').textContent())
+      .toMatch(
+        /^Exporting source\.example-sightline-export\.zip: 3 of 3 days of totals \(report 1 of \d+\)…$/,
+      );
+    release();
     const download = await downloaded;
     expect(download.suggestedFilename()).toBe('source.example-sightline-export.zip');
     const file = await readFile(await download.path());
+    await page.unroute('**/rest/v1/rpc/stats_breakdown');
     await expect
       .poll(() => form.getByTestId('export-summary').textContent())
       .toBe(`Exported 3 days (${DAYS[0]} to ${DAYS[2]}) as source.example-sightline-export.zip.`);
