@@ -3,6 +3,7 @@
  * Sightline export, watch the records go in, see what was imported, delete an import. The file
  * is read in the browser as a stream (@sightline/import, loaded only here) and sent in batches;
  * nothing of a refused file is kept. Owners and admins only (the database refuses anyone else).
+ * Below it, "Export history" (ExportHistory), which any member who reads the site may use.
  */
 import { useState, type ChangeEvent } from 'react';
 import { useLoad } from '../../hooks/useLoad.js';
