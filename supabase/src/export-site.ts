@@ -9,7 +9,12 @@ import {
   type SightlineReport,
   type SightlineRow,
 } from '@sightline/import';
-import { ImportRequestError, type ImportTarget } from './import-export.js';
+import {
+  ImportRequestError,
+  targetApi,
+  type ImportApi,
+  type ImportTarget,
+} from './import-export.js';
 
 /** Values per report and day: the report RPCs' maximum. A busier day is refused, not cut. */
 export const EXPORT_VALUES_PER_DAY = 1000;
@@ -64,30 +69,29 @@ export function daysOf(from: string, to: string): string[] {
   return days;
 }
 
-async function rpc<T>(target: ImportTarget, fn: string, args: object): Promise<T> {
-  const response = await fetch(`${target.url.replace(/\/+$/, '')}/rest/v1/rpc/${fn}`, {
-    method: 'POST',
-    headers: {
-      apikey: target.apiKey,
-      authorization: `Bearer ${target.token ?? target.apiKey}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(args),
-  });
-  const body = await response.json();
-  if (!response.ok) {
-    const error = body as { message?: string; details?: string; code?: string };
-    throw new ImportRequestError(
-      error.details ?? error.code ?? `http_${response.status}`,
-      error.message ?? `HTTP ${response.status}`,
-      response.status,
-    );
-  }
-  return body as T;
-}
-
 const bounces = (t: Totals) =>
   t.bounce_rate === null ? null : Math.round(t.bounce_rate * t.visits);
+
+export interface ExportOptions {
+  site: string;
+  /** The site's zone: the days are its local days. */
+  timeZone: string;
+  /** First and last day (YYYY-MM-DD), inclusive. */
+  from: string;
+  to: string;
+  /** Called after each day of each report is read. */
+  onProgress?: (progress: ExportProgress) => void;
+}
+
+export interface ExportProgress {
+  /** The report being read, its place (from 1) among `reports`. */
+  report: SightlineReport;
+  reportNumber: number;
+  reports: number;
+  /** Days of `report` read so far, of `totalDays`. */
+  days: number;
+  totalDays: number;
+}
 
 /**
  * The export of `site` from `from` to `to` (local days of `timeZone`, the site's, inclusive).
@@ -96,8 +100,16 @@ const bounces = (t: Totals) =>
  */
 export function exportSite(
   target: ImportTarget,
-  options: { site: string; timeZone: string; from: string; to: string },
+  options: ExportOptions,
 ): ReadableStream<Uint8Array> {
+  return exportSiteWith(targetApi(target), options);
+}
+
+/**
+ * `exportSite` through any caller of the report RPCs: the dashboard passes its signed-in
+ * member's client, so an export reads exactly what that member may read.
+ */
+export function exportSiteWith(api: ImportApi, options: ExportOptions): ReadableStream<Uint8Array> {
   const { site, timeZone } = options;
   const days = daysOf(options.from, options.to);
   const span = (day: string) => {
@@ -108,10 +120,21 @@ export function exportSite(
       p_to: localMidnight(next, timeZone).toISOString(),
     };
   };
+  const read = async <T>(report: SightlineReport, index: number, fn: string, args: object) => {
+    const answer = await api.rpc<T>(fn, args);
+    options.onProgress?.({
+      report,
+      reportNumber: SIGHTLINE_REPORTS.indexOf(report) + 1,
+      reports: SIGHTLINE_REPORTS.length,
+      days: index + 1,
+      totalDays: days.length,
+    });
+    return answer;
+  };
   async function* rows(report: SightlineReport): AsyncGenerator<SightlineRow> {
-    for (const day of days) {
+    for (const [index, day] of days.entries()) {
       if (report === 'totals') {
-        const t = await rpc<Totals>(target, 'stats_overview', span(day));
+        const t = await read<Totals>(report, index, 'stats_overview', span(day));
         if (t.visits > 0)
           yield {
             day,
@@ -123,7 +146,7 @@ export function exportSite(
           };
         continue;
       }
-      const values = await rpc<(Totals & { value: string })[]>(target, 'stats_breakdown', {
+      const values = await read<(Totals & { value: string })[]>(report, index, 'stats_breakdown', {
         ...span(day),
         p_dimension: report,
         p_limit: EXPORT_VALUES_PER_DAY,

@@ -56,6 +56,11 @@ interface Site {
   timezone: string;
 }
 
+/** The RPCs of `target` as its key (and token) may call them. */
+export function targetApi(target: ImportTarget): ImportApi {
+  return client(target);
+}
+
 function client(target: ImportTarget) {
   const base = target.url.replace(/\/+$/, '') + '/rest/v1';
   const headers = {

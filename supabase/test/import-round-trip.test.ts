@@ -5,7 +5,7 @@ import { SIGHTLINE_REPORTS, writeSightlineExport, ImportError } from '@sightline
 import { collect } from '@sightline/import/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportSite, localMidnight } from '../src/export-site.js';
+import { exportSite, localMidnight, type ExportProgress } from '../src/export-site.js';
 import { importExport } from '../src/import-export.js';
 import { serviceTarget } from './support/imports.js';
 import { rpc } from './support/rpc.js';
@@ -57,9 +57,25 @@ afterAll(async () => {
 
 describe('round trip through Sightline’s export', () => {
   it('imported into a new site, the export gives the same reports for whole days', async () => {
+    const progress: ExportProgress[] = [];
     const zip = await bytesOf(
-      exportSite(serviceTarget(t), { site: 'native', timeZone: TZ, from: DAYS[0]!, to: DAYS[2]! }),
+      exportSite(serviceTarget(t), {
+        site: 'native',
+        timeZone: TZ,
+        from: DAYS[0]!,
+        to: DAYS[2]!,
+        onProgress: (p) => progress.push(p),
+      }),
     );
+    // One report of one day at a time, in order, each told once (the dashboard shows them).
+    expect(progress).toHaveLength(3 * SIGHTLINE_REPORTS.length);
+    expect(progress.at(-1)).toEqual({
+      report: SIGHTLINE_REPORTS.at(-1),
+      reportNumber: SIGHTLINE_REPORTS.length,
+      reports: SIGHTLINE_REPORTS.length,
+      days: 3,
+      totalDays: 3,
+    });
     const result = await importExport(serviceTarget(t), {
       input: zip,
       name: 'native.zip',

@@ -136,6 +136,8 @@ export interface AccountApi {
   /** The site's imports of analytics history (docs/imports.md), newest first. */
   imports(site: string): Promise<ApiResult<SiteImport[]>>;
   deleteImport(id: string): Promise<ApiResult<null>>;
+  /** The site's first local day of its own data (its daily totals), null before any. */
+  firstDay(site: string): Promise<ApiResult<string | null>>;
   /** The import RPCs as this user, for `importInto` (@sightline/database/import): throws ApiError. */
   importApi: { rpc<T>(fn: string, args: object): Promise<T> };
   /** The signed-in member's own report subscriptions of a site. */
@@ -265,6 +267,20 @@ export function createAccountApi(
     revokeApiKey: (id) => done('revoke_api_key', { p_id: id }),
     imports: (site) => rpc('imports_of', { p_site: site }),
     deleteImport: (id) => done('delete_import', { p_import: id }),
+    async firstDay(site) {
+      // Row-level security returns the rows of the caller's sites only.
+      const res = toResult<{ day: string }[]>(
+        (await db
+          .from('daily_rollups')
+          .select('day')
+          .eq('site_id', site)
+          .eq('dimension', '')
+          .eq('value', '')
+          .order('day')
+          .limit(1)) as RawResult,
+      );
+      return res.error ? res : { data: res.data[0]?.day ?? null, error: null };
+    },
     importApi: {
       async rpc<T>(fn: string, args: object): Promise<T> {
         const res = await rpc<T>(fn, args as Record<string, unknown>);

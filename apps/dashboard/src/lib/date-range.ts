@@ -69,7 +69,7 @@ export function zonedDay(at: Date, timeZone: string): string {
   }).format(at);
 }
 
-function addDays(day: string, n: number): string {
+export function addDays(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }

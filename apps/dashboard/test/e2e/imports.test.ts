@@ -4,9 +4,11 @@
  * export (a zip written as Plausible writes it) in Settings → Imports, sees the summary and the
  * import listed, finds its figures in the overview and the Pages card with the "includes
  * imported data" mark, then deletes it and the figures go. A malformed file is refused with
- * its place. `SIGHTLINE_SCREENSHOTS=1` rewrites docs/images/import.png.
+ * its place. "Export history" downloads a site with real traffic as Sightline's export, and that
+ * file uploaded into a second site gives the same overview. `SIGHTLINE_SCREENSHOTS=1` rewrites
+ * docs/images/import.png and docs/images/export.png.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ import {
   sightlineExportOf,
   zipOf,
 } from '../../../../supabase/test/support/imports.js';
+import { generateTraffic, toBatches } from '../../../../supabase/test/support/traffic.js';
 import { startDevstack, type Devstack } from '@sightline/devstack';
 import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
 import { PostgrestClient } from '@sightline/postgrest';
@@ -27,7 +30,11 @@ const MIGRATIONS = fileURLToPath(new URL('../../../../supabase/migrations', impo
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 const SCREENSHOT = process.env.SIGHTLINE_SCREENSHOTS === '1';
 const image = fileURLToPath(new URL('../../../../docs/images/import.png', import.meta.url));
+const exportImage = fileURLToPath(new URL('../../../../docs/images/export.png', import.meta.url));
 const SITE = 'import-shop';
+/** A site with real traffic on DAYS, exported, and the site its export is uploaded into. */
+const SOURCE = 'export-source';
+const COPY = 'export-copy';
 const owner = { email: `importer-${Date.now()}@example.com`, password: 'a long enough password' };
 
 /** The three UTC days before today: inside "7 days". */
@@ -66,14 +73,29 @@ beforeAll(async () => {
   const admin = new PostgrestClient(`${stack.url}/rest/v1`, {
     headers: { apikey: stack.secretKey, Authorization: `Bearer ${stack.secretKey}` },
   });
-  const site = await admin
-    .from('sites')
-    .insert([{ id: SITE, name: 'Import Shop', timezone: 'UTC', domains: ['shop.example'] }]);
-  if (site.error) throw new Error(`creating the site: ${site.error.message}`);
+  const site = await admin.from('sites').insert([
+    { id: SITE, name: 'Import Shop', timezone: 'UTC', domains: ['shop.example'] },
+    { id: SOURCE, name: 'Export Source', timezone: 'UTC', domains: ['source.example'] },
+    { id: COPY, name: 'Export Copy', timezone: 'UTC', domains: ['copy.example'] },
+  ]);
+  if (site.error) throw new Error(`creating the sites: ${site.error.message}`);
   const member = await admin
     .from('site_members')
-    .insert([{ site_id: SITE, user_id: user.id, role: 'owner' }]);
+    .insert([SITE, SOURCE, COPY].map((id) => ({ site_id: id, user_id: user.id, role: 'owner' })));
   if (member.error) throw new Error(`adding the owner: ${member.error.message}`);
+  // The source's traffic, through the ingest RPC as the Worker writes it, on DAYS only.
+  const traffic = generateTraffic({
+    siteId: SOURCE,
+    seed: 7,
+    startMs: Date.parse(`${DAYS[0]}T00:00:00Z`),
+    spanMs: 3 * 86_400_000 - 3_600_000,
+    visitors: 30,
+    sessions: 90,
+  });
+  for (const batch of toBatches(traffic, 200)) {
+    const res = await admin.rpc('ingest_batch', { payload: batch });
+    if (res.error) throw new Error(`ingesting the traffic: ${res.error.message}`);
+  }
   web = await serveDist(dist, {
     supabaseUrl: stack.url,
     publishableKey: stack.publishableKey,
@@ -98,8 +120,9 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function reports(): Promise<void> {
-  await page.goto(`${web.url}?site=${SITE}&range=7d`);
+async function reports(site = SITE, day?: string): Promise<void> {
+  const range = day ? `range=custom&from=${day}&to=${day}` : 'range=7d';
+  await page.goto(`${web.url}?site=${site}&${range}`);
   await expect.poll(() => page.getByTestId('metric-visits').count()).toBe(1);
 }
 
@@ -197,5 +220,84 @@ describe('imports from the dashboard', () => {
     // The ordinary row keeps its figures (9 visits) and comes first.
     expect(await pages.locator('tbody tr').first().textContent()).toContain('/docs');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('exports a site with traffic, and its file uploaded into another site gives the same overview', async () => {
+    await page.goto(`${web.url}?site=${SOURCE}&range=7d`);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Export history' });
+    // The default range: the site's first day with data to yesterday.
+    await expect.poll(() => form.getByTestId('export-from').inputValue()).toBe(DAYS[0]);
+    expect(await form.getByTestId('export-to').inputValue()).toBe(DAYS[2]);
+    // The first breakdown read is held until the progress of the totals has been seen.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/rest/v1/rpc/stats_breakdown', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const downloaded = page.waitForEvent('download', { timeout: 60_000 });
+    await form.getByRole('button', { name: 'Export history' }).click();
+    await expect
+      .poll(() => form.getByTestId('export-progress').textContent())
+      .toMatch(
+        /^Exporting source\.example-sightline-export\.zip: 3 of 3 days of totals \(report 1 of \d+\)…$/,
+      );
+    release();
+    const download = await downloaded;
+    expect(download.suggestedFilename()).toBe('source.example-sightline-export.zip');
+    const file = await readFile(await download.path());
+    await page.unroute('**/rest/v1/rpc/stats_breakdown');
+    await expect
+      .poll(() => form.getByTestId('export-summary').textContent())
+      .toBe(`Exported 3 days (${DAYS[0]} to ${DAYS[2]}) as source.example-sightline-export.zip.`);
+    if (SCREENSHOT) await form.screenshot({ path: exportImage });
+
+    await page.goto(`${web.url}?site=${COPY}&range=7d`);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const panel = page.getByRole('region', { name: 'Imports' });
+    await panel.getByTestId('import-file').setInputFiles({
+      name: download.suggestedFilename(),
+      mimeType: 'application/zip',
+      buffer: file,
+    });
+    await expect
+      .poll(() => panel.getByTestId('import-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/records of 3 days \(.+\) from a sightline export\.$/);
+
+    // The overview's cards of one day once loaded ('…' while loading). Day by day: over several
+    // days imported visitors are summed, an upper bound (docs/imports.md).
+    const figures = async (site: string, day: string) => {
+      await reports(site, day);
+      const keys = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'avg_engaged_ms'];
+      const read = async (): Promise<Record<string, string | null>> =>
+        Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await metric(k)] as const)));
+      await expect
+        .poll(async () => Object.values(await read()).some((v) => !v || v.includes('…')))
+        .toBe(false);
+      return read();
+    };
+    for (const day of DAYS) {
+      const source = await figures(SOURCE, day);
+      expect(source.visits, day).toMatch(/[1-9]/);
+      expect(await figures(COPY, day), day).toEqual(source);
+      expect(await page.getByTestId('imported-note').count()).toBe(1);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses a range that ends today with its code, and downloads nothing', async () => {
+    await page.goto(`${web.url}?site=${SOURCE}&range=7d`);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Export history' });
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await form.getByTestId('export-to').fill(new Date().toISOString().slice(0, 10));
+    await form.getByRole('button', { name: 'Export history' }).click();
+    await expect
+      .poll(() => form.getByTestId('export-error').textContent())
+      .toMatch(/^The last day can be yesterday \(.+\) at most \(bad_range\)$/);
+    expect(await form.getByTestId('export-summary').count()).toBe(0);
+    expect(downloads).toBe(0);
   });
 });

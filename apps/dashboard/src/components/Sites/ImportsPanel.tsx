@@ -3,12 +3,15 @@
  * Sightline export, watch the records go in, see what was imported, delete an import. The file
  * is read in the browser as a stream (@sightline/import, loaded only here) and sent in batches;
  * nothing of a refused file is kept. Owners and admins only (the database refuses anyone else).
+ * Below it, "Export history" (ExportHistory), which any member who reads the site may use.
  */
 import { useState, type ChangeEvent } from 'react';
 import { useLoad } from '../../hooks/useLoad.js';
 import type { AccountApi } from '../../lib/account-api.js';
 import type { MySite } from '../../lib/api.js';
+import { firstDayOfData } from '../../lib/export-range.js';
 import { formatWhen } from '../../lib/format-when.js';
+import { ExportHistory } from './ExportHistory.js';
 import { UserText } from '../Text/UserText.js';
 
 interface Props {
@@ -34,6 +37,7 @@ function describe(error: unknown): string {
 
 export function ImportsPanel({ account, site }: Props) {
   const list = useLoad(`imports:${site.id}`, () => account.imports(site.id));
+  const ownFirstDay = useLoad(`first-day:${site.id}`, () => account.firstDay(site.id));
   const [progress, setProgress] = useState<{ file: string; records: number } | null>(null);
   const [summary, setSummary] = useState<Summary | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -159,6 +163,13 @@ export function ImportsPanel({ account, site }: Props) {
           ))}
         </tbody>
       </table>
+      {/* Its default range follows the first day with data as the two lists load. */}
+      <ExportHistory
+        account={account}
+        site={site}
+        firstDay={firstDayOfData([ownFirstDay.data, ...imports.map((i) => i.first_day)])}
+        describe={describe}
+      />
     </section>
   );
 }
