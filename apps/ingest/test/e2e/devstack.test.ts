@@ -124,9 +124,14 @@ describe('ingest → devstack', () => {
       return now.pushes > before ? now : null;
     });
     expect(s.pushFailures).toBe(0);
-    await pollUntil(async () => {
-      const snapshot = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site}`, 'json');
-      return snapshot?.visitorsNow === 2;
-    });
-  });
+    // The public count's KV snapshot is written from the alarm at most every 10 s, so the change
+    // may wait a whole interval after the first write, plus the alarm's lateness under load.
+    await pollUntil(
+      async () => {
+        const snapshot = await env.SITES_KV.get<{ visitorsNow: number }>(`live:${site}`, 'json');
+        return snapshot?.visitorsNow === 2;
+      },
+      { timeoutMs: 30_000, what: 'the KV snapshot counting both visitors' },
+    );
+  }, 60_000);
 });
