@@ -281,7 +281,8 @@ describe('imports from the dashboard', () => {
       const source = await figures(SOURCE, day);
       expect(source.visits, day).toMatch(/[1-9]/);
       expect(await figures(COPY, day), day).toEqual(source);
-      expect(await page.getByTestId('imported-note').count()).toBe(1);
+      // The note comes from its own RPC, which may answer after the figures.
+      await expect.poll(() => page.getByTestId('imported-note').count()).toBe(1);
     }
     expect(pageErrors).toEqual([]);
   });
