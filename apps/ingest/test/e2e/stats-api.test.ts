@@ -7,14 +7,13 @@
  * keys are counted per key with the limit in RateLimit-* headers.
  */
 import { SELF } from 'cloudflare:test';
-import { importJWK, SignJWT, type JWK } from 'jose';
 import { describe, expect, inject, it, beforeAll } from 'vitest';
 import type { StatsFilter } from '@sightline/schema';
 import { pollUntil } from '@sightline/test-utils';
 import '../support/e2e-context.js';
 import { createSite, db, drain } from '../support/e2e-db.js';
 import { heartbeat, newVisit, pageview, post, batch, uid } from '../support/helpers.js';
-import { acceptedAtLeast } from '../support/site-live.js';
+import { acceptedAtLeast, dashboardToken } from '../support/site-live.js';
 import {
   truthEvents,
   truthOverview,
@@ -25,19 +24,8 @@ import {
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** A service token for `sites`, signed with the Worker's key as `pnpm sightline token --key` does. */
-async function serviceToken(sites: string[]): Promise<string> {
-  const jwk = JSON.parse(inject('signingKey')) as JWK & { kid: string };
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: 'authenticated', site_ids: sites })
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' })
-    .setIssuer(`${inject('stackUrl')}/auth/v1`)
-    .setAudience('authenticated')
-    .setSubject(`service:${sites.join(',')}`)
-    .setIssuedAt(now - 60)
-    .setExpirationTime(now + 3_600)
-    .sign(await importJWK(jwk, 'ES256'));
-}
+/** A service token for `sites`, as `pnpm sightline token --key` signs one for this project. */
+const serviceToken = (sites: string[]) => dashboardToken(sites, 3_600, inject('stackUrl'));
 
 interface Meta {
   source: string;

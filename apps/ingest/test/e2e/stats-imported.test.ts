@@ -6,10 +6,10 @@
  * `sightline import` writes it (docs/imports.md).
  */
 import { SELF } from 'cloudflare:test';
-import { importJWK, SignJWT, type JWK } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import '../support/e2e-context.js';
 import { createSite, db } from '../support/e2e-db.js';
+import { dashboardToken } from '../support/site-live.js';
 
 interface Reply {
   meta: {
@@ -23,18 +23,8 @@ let site: string;
 let token: string;
 let importId: string;
 
-async function serviceToken(sites: string[]): Promise<string> {
-  const jwk = JSON.parse(inject('signingKey')) as JWK & { kid: string };
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: 'authenticated', site_ids: sites })
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' })
-    .setIssuer(`${inject('stackUrl')}/auth/v1`)
-    .setAudience('authenticated')
-    .setSubject(`service:${sites.join(',')}`)
-    .setIssuedAt(now - 60)
-    .setExpirationTime(now + 3_600)
-    .sign(await importJWK(jwk, 'ES256'));
-}
+/** A service token for `sites`, as `pnpm sightline token --key` signs one for this project. */
+const serviceToken = (sites: string[]) => dashboardToken(sites, 3_600, inject('stackUrl'));
 
 async function api(path: string, body: unknown): Promise<{ status: number; json: Reply }> {
   const res = await SELF.fetch(`https://ingest.test/api/v1/sites/${site}/${path}`, {

@@ -15,14 +15,20 @@ export const stats = (site: string, shard = 0): Promise<SiteLiveStats> => live(s
 
 /**
  * A service token for `sites`, signed with the Worker's signing key as `pnpm sightline token --key`
- * signs one (the recorder then reads its claims as the database would).
+ * signs one (the recorder then reads its claims as the database would). `issuer` is the project
+ * URL whose Auth issues it: the recorder's in the unit tests, the devstack's (`stackUrl`) where
+ * the real PostgREST checks it.
  */
-export async function dashboardToken(sites: string[], expiresInS = 3_600): Promise<string> {
+export async function dashboardToken(
+  sites: string[],
+  expiresInS = 3_600,
+  issuer: string = inject('recorderUrl'),
+): Promise<string> {
   const jwk = JSON.parse(inject('signingKey')) as JWK & { kid: string };
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role: 'authenticated', site_ids: sites })
     .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' })
-    .setIssuer(`${inject('recorderUrl')}/auth/v1`)
+    .setIssuer(`${issuer}/auth/v1`)
     .setAudience('authenticated')
     .setSubject(`service:${sites.join(',')}`)
     .setIssuedAt(Math.min(now, now + expiresInS) - 60)
