@@ -141,6 +141,26 @@ begin
 end
 $$;
 
+-- The segment p_id, if the caller may change it (p_verb names the change in the refusal):
+-- not_found when it does not exist or the caller cannot read its site, else not_allowed.
+create or replace function private.segment_to_edit(p_id uuid, p_verb text)
+returns public.segments
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_row public.segments;
+begin
+  select * into v_row from public.segments s where s.id = p_id;
+  if v_row.id is null or not private.can_read_segments(v_row.site_id) then
+    raise exception 'no segment %', p_id using errcode = 'PT404', detail = 'not_found';
+  end if;
+  if not private.can_edit_segment(v_row.site_id, v_row.created_by) then
+    raise exception 'only the member who saved this segment, owners and admins % it', p_verb
+      using errcode = '42501', detail = 'not_allowed';
+  end if;
+  return v_row;
+end
+$$;
+
 -- Renames (p_name) and/or replaces the filters (p_filters) of a segment; null keeps either.
 create or replace function public.update_segment(p_id uuid, p_name text default null,
                                                  p_filters jsonb default null)
@@ -150,14 +170,7 @@ declare
   v_row public.segments;
   v_name text;
 begin
-  select * into v_row from public.segments s where s.id = p_id;
-  if v_row.id is null or not private.can_read_segments(v_row.site_id) then
-    raise exception 'no segment %', p_id using errcode = 'PT404', detail = 'not_found';
-  end if;
-  if not private.can_edit_segment(v_row.site_id, v_row.created_by) then
-    raise exception 'only the member who saved this segment, owners and admins change it'
-      using errcode = '42501', detail = 'not_allowed';
-  end if;
+  v_row := private.segment_to_edit(p_id, 'change');
   if p_name is not null then
     v_name := private.check_segment_name(p_name);
   end if;
@@ -183,14 +196,7 @@ language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_row public.segments;
 begin
-  select * into v_row from public.segments s where s.id = p_id;
-  if v_row.id is null or not private.can_read_segments(v_row.site_id) then
-    raise exception 'no segment %', p_id using errcode = 'PT404', detail = 'not_found';
-  end if;
-  if not private.can_edit_segment(v_row.site_id, v_row.created_by) then
-    raise exception 'only the member who saved this segment, owners and admins delete it'
-      using errcode = '42501', detail = 'not_allowed';
-  end if;
+  v_row := private.segment_to_edit(p_id, 'delete');
   delete from public.segments s where s.id = p_id;
 end
 $$;
