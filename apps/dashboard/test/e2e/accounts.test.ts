@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
-import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
+import type { IngestWorker } from '@sightline/ingest-worker';
+import { startWorkerFor } from '../support/stack.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -79,13 +80,10 @@ async function servePage(snippet: string): Promise<string> {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sightline-dashboard-accounts-'));
   stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS });
-  worker = await startIngestWorker({
-    supabaseUrl: stack.url,
-    secretKey: stack.secretKey,
-    publishableKey: stack.publishableKey,
-    signingKey: stack.signingKey,
-    // Scheduled reports go to the devstack's inbox (its Resend-compatible API).
-    vars: { EMAIL_API_URL: stack.emailApiUrl, EMAIL_API_KEY: stack.emailApiKey },
+  // Scheduled reports go to the devstack's inbox (its Resend-compatible API).
+  worker = await startWorkerFor(stack, {
+    EMAIL_API_URL: stack.emailApiUrl,
+    EMAIL_API_KEY: stack.emailApiKey,
   });
   web = await serveDist(dist, {
     supabaseUrl: stack.url,

@@ -19,7 +19,8 @@ import {
 } from '../../../../supabase/test/support/imports.js';
 import { generateTraffic, toBatches } from '../../../../supabase/test/support/traffic.js';
 import { startDevstack, type Devstack } from '@sightline/devstack';
-import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
+import type { IngestWorker } from '@sightline/ingest-worker';
+import { startWorkerFor } from '../support/stack.js';
 import { PostgrestClient } from '@sightline/postgrest';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,12 +54,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sightline-dashboard-imports-'));
   stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS });
-  worker = await startIngestWorker({
-    supabaseUrl: stack.url,
-    secretKey: stack.secretKey,
-    publishableKey: stack.publishableKey,
-    signingKey: stack.signingKey,
-  });
+  worker = await startWorkerFor(stack);
   // The owner and their site, made with the secret key as an operator would.
   const created = await fetch(`${stack.authUrl}/admin/users`, {
     method: 'POST',

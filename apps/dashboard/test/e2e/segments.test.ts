@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevstack, type Devstack } from '@sightline/devstack';
-import { startIngestWorker, type IngestWorker } from '@sightline/ingest-worker';
+import type { IngestWorker } from '@sightline/ingest-worker';
+import { startWorkerFor } from '../support/stack.js';
 import { PostgrestClient } from '@sightline/postgrest';
 import { DIMENSION_SPECS } from '@sightline/schema/dimensions';
 import { strFromU8, unzipSync } from 'fflate';
@@ -101,15 +102,9 @@ beforeAll(async () => {
   // Worker's data points go to this stack's Analytics Engine.
   process.env.SIGHTLINE_AE_URL = stack.url;
   process.env.SIGHTLINE_AE_API_TOKEN = engine.apiToken;
-  worker = await startIngestWorker({
-    supabaseUrl: stack.url,
-    secretKey: stack.secretKey,
-    publishableKey: stack.publishableKey,
-    signingKey: stack.signingKey,
-    vars: {
-      ANALYTICS_ENGINE_SQL_URL: engine.sqlUrl,
-      ANALYTICS_ENGINE_API_TOKEN: engine.apiToken,
-    },
+  worker = await startWorkerFor(stack, {
+    ANALYTICS_ENGINE_SQL_URL: engine.sqlUrl,
+    ANALYTICS_ENGINE_API_TOKEN: engine.apiToken,
   });
   const admin = new PostgrestClient(`${stack.url}/rest/v1`, {
     headers: { apikey: stack.secretKey, Authorization: `Bearer ${stack.secretKey}` },

@@ -34,17 +34,26 @@ export interface SeededStack {
   stop: () => Promise<void>;
 }
 
+/** The ingest Worker in front of `stack`, with its keys (and `vars` for the Worker). */
+export function startWorkerFor(
+  stack: Devstack,
+  vars?: Parameters<typeof startIngestWorker>[0]['vars'],
+): Promise<IngestWorker> {
+  return startIngestWorker({
+    supabaseUrl: stack.url,
+    secretKey: stack.secretKey,
+    publishableKey: stack.publishableKey,
+    signingKey: stack.signingKey,
+    ...(vars ? { vars } : {}),
+  });
+}
+
 export async function startSeededStack(): Promise<SeededStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sightline-dashboard-stack-'));
   const stack = await startDevstack({ dataDir, migrationsDir: MIGRATIONS });
   let worker: IngestWorker | undefined;
   try {
-    worker = await startIngestWorker({
-      supabaseUrl: stack.url,
-      secretKey: stack.secretKey,
-      publishableKey: stack.publishableKey,
-      signingKey: stack.signingKey,
-    });
+    worker = await startWorkerFor(stack);
     const admin = new PostgrestClient(`${stack.url}/rest/v1`, {
       headers: { apikey: stack.secretKey, Authorization: `Bearer ${stack.secretKey}` },
     });
